@@ -1,0 +1,43 @@
+# One entry point for chores. `make run` and `make test` work on a fresh clone with nothing installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint install migrate demo-data bench stop-db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+demo-data: migrate
+	$(BIN)/python manage.py load_demo_data
+
+run: demo-data
+	@$(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	./scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+stop-db: install
+	$(BIN)/python -c "from opd_wallet.embedded_db import stop_disk_server as s; print('stopped' if s() else 'not running')"
+
+clean: stop-db
+	rm -rf .data staticfiles

@@ -1,0 +1,141 @@
+"""Appointment bookings (`appointments`), with the doctor, clinic and patient names denormalised as the seed does."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django_mongodb_backend.fields import ObjectIdField
+
+from opd_wallet.fields import NumberField
+from opd_wallet.validators import validate_date, validate_time_12h
+
+MSG_ONLINE_NEEDS_CONTACT = "An ONLINE appointment needs a contact number."
+MSG_ONLINE_NEEDS_CALL_PREFERENCE = "An ONLINE appointment needs a call preference (VOICE, VIDEO or BOTH)."
+MSG_IN_CLINIC_NEEDS_CLINIC = "An IN_CLINIC appointment needs a clinic."
+
+
+class AppointmentType(models.TextChoices):
+    IN_CLINIC = "IN_CLINIC", "In clinic"
+    ONLINE = "ONLINE", "Online"
+
+
+class AppointmentStatus(models.TextChoices):
+    PENDING_CONFIRMATION = "PENDING_CONFIRMATION", "Pending confirmation"
+    CONFIRMED = "CONFIRMED", "Confirmed"
+    COMPLETED = "COMPLETED", "Completed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    PAID = "PAID", "Paid"
+    FREE = "FREE", "Free"
+
+
+class CallPreference(models.TextChoices):
+    VOICE = "VOICE", "Voice"
+    VIDEO = "VIDEO", "Video"
+    BOTH = "BOTH", "Both"
+
+
+class Appointment(models.Model):
+    appointment_id = models.CharField("appointment ID", max_length=40, unique=True, db_column="appointmentId")
+    appointment_number = models.CharField(max_length=40, db_column="appointmentNumber")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_column="userId", on_delete=models.PROTECT, related_name="appointments"
+    )
+    patient_name = models.CharField(max_length=200, db_column="patientName")
+    patient_id = models.CharField(max_length=32, db_column="patientId")
+    doctor = models.ForeignKey(
+        "doctors.Doctor", to_field="doctor_id", db_column="doctorId", on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    slot = models.ForeignKey(
+        "doctors.DoctorSlot", db_column="slotId", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
+    doctor_name = models.CharField(max_length=200, db_column="doctorName")
+    specialty = models.CharField(max_length=200)
+    clinic_id = models.CharField(max_length=32, blank=True, null=True, db_column="clinicId")
+    clinic_name = models.CharField(max_length=200, blank=True, null=True, db_column="clinicName")
+    clinic_address = models.CharField(max_length=500, blank=True, null=True, db_column="clinicAddress")
+    appointment_type = models.CharField(
+        max_length=10, choices=AppointmentType.choices, db_column="appointmentType"
+    )
+    appointment_date = models.CharField(max_length=10, validators=[validate_date], db_column="appointmentDate")
+    time_slot = models.CharField(max_length=8, validators=[validate_time_12h], db_column="timeSlot")
+    consultation_fee = NumberField(
+        validators=[MinValueValidator(0, message="Consultation fee must be 0 or more.")],
+        db_column="consultationFee",
+    )
+    status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.PENDING_CONFIRMATION
+    )
+    requested_at = models.DateTimeField(null=True, blank=True, db_column="requestedAt")
+    confirmed_at = models.DateTimeField(null=True, blank=True, db_column="confirmedAt")
+    payment_status = models.CharField(
+        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_column="paymentStatus"
+    )
+    amount_paid = NumberField(default=0, validators=[MinValueValidator(0)], db_column="amountPaid")
+    covered_by_insurance = models.BooleanField(default=True, db_column="coveredByInsurance")
+    contact_number = models.CharField(max_length=32, blank=True, null=True, db_column="contactNumber")
+    call_preference = models.CharField(
+        max_length=5, choices=CallPreference.choices, blank=True, null=True, db_column="callPreference"
+    )
+    prescription_id = ObjectIdField(null=True, blank=True, db_column="prescriptionId")
+    has_prescription = models.BooleanField(default=False, db_column="hasPrescription")
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+    updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
+
+    class Meta:
+        db_table = "appointments"
+        ordering = ["-appointment_date", "-created_at"]
+        indexes = [
+            models.Index(fields=["user", "status"], name="appointments_user_status"),
+            models.Index(fields=["appointment_number"], name="appointments_number"),
+            models.Index(fields=["doctor", "appointment_date"], name="appointments_doctor_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_number} {self.patient_name} with {self.doctor_name}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.appointment_type == AppointmentType.ONLINE:
+            if not self.contact_number:
+                errors["contact_number"] = MSG_ONLINE_NEEDS_CONTACT
+            if not self.call_preference:
+                errors["call_preference"] = MSG_ONLINE_NEEDS_CALL_PREFERENCE
+        elif self.appointment_type == AppointmentType.IN_CLINIC and not self.clinic_id:
+            errors["clinic_id"] = MSG_IN_CLINIC_NEEDS_CLINIC
+        if errors:
+            raise ValidationError(errors)
+
+
+class BookedTime(models.Model):
+    """How many active appointments hold one bookable time of a doctor (collection `appointment_capacity`).
+
+    MongoDB on one server has no multi-document transactions, so "count, then insert" could overbook.
+    Instead each time has one counter document, changed only by single-document atomic updates guarded by
+    `booked < capacity`, with a unique index so two first bookings cannot create two counters
+    (appointments/services/capacity.py).
+    """
+
+    doctor_id = models.CharField(max_length=32, db_column="doctorId")
+    appointment_date = models.CharField(max_length=10, db_column="appointmentDate")
+    time_slot = models.CharField(max_length=8, db_column="timeSlot")
+    booked = models.IntegerField(default=0)
+    capacity = models.IntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+    updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
+
+    class Meta:
+        db_table = "appointment_capacity"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doctor_id", "appointment_date", "time_slot"], name="capacity_unique_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doctor_id} {self.appointment_date} {self.time_slot}: {self.booked}/{self.capacity}"

@@ -1,0 +1,1 @@
+"""Writes on appointments, one module per sub-domain: `capacity` (no overbooking), `booking`, `workflow`."""

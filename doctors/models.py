@@ -1,0 +1,217 @@
+"""Doctors (seed `doctors`), their weekly slots (seed `doctor_slots`) and the specialty master list."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField
+from django_mongodb_backend.models import EmbeddedModel
+
+from clinics.models import Location
+from opd_wallet.fields import NumberField
+from opd_wallet.passwords import hash_password, verify_password
+from opd_wallet.validators import (
+    DAYS_OF_WEEK,
+    minutes_of_day,
+    validate_date,
+    validate_day_of_week,
+    validate_time_12h,
+    validate_time_24h,
+)
+
+MSG_AT_LEAST_ONE_CLINIC = "A doctor needs at least one clinic location."
+MSG_AT_LEAST_ONE_SPECIALIZATION = "Give at least one specialization."
+MSG_UNKNOWN_SPECIALTY = "No specialty with this specialtyId exists in the specialty master."
+MSG_SPECIALTY_MISMATCH = "Specialty should match the specialty master's name for this specialtyId."
+MSG_END_AFTER_START = "End time must be after start time."
+MSG_DURATION_FITS = "The slot must be at least one slotDuration long."
+MIN_FEE = [MinValueValidator(0, message="Consultation fee must be 0 or more.")]
+
+
+class ConsultationType(models.TextChoices):
+    IN_CLINIC = "IN_CLINIC", "In clinic"
+    ONLINE = "ONLINE", "Online"
+    BOTH = "BOTH", "Both"
+
+
+class Specialty(models.Model):
+    """The specialty master list (`specialty_master`) that doctors' specialtyId refers to."""
+
+    specialty_id = models.CharField("specialty ID", max_length=32, unique=True, db_column="specialtyId")
+    code = models.CharField(max_length=32, blank=True, default="")
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=500, blank=True, default="")
+    icon = models.CharField(max_length=200, blank=True, default="")
+    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    display_order = models.IntegerField(default=0, db_column="displayOrder")
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+    updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
+
+    class Meta:
+        db_table = "specialty_master"
+        ordering = ["display_order", "name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.specialty_id})"
+
+
+class DoctorClinic(EmbeddedModel):
+    """One entry of a doctor's embedded `clinics` array."""
+
+    clinic_id = models.CharField("clinic ID", max_length=32, db_column="clinicId")
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=500)
+    city = models.CharField(max_length=100, blank=True, null=True)
+    state = models.CharField(max_length=100, blank=True, null=True)
+    pincode = models.CharField(max_length=12, blank=True, null=True)
+    location = EmbeddedModelField(Location, null=True, blank=True)
+    distance_km = models.FloatField(null=True, blank=True, db_column="distanceKm")
+    consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city or self.address}"
+
+
+class AvailableSlotDay(EmbeddedModel):
+    """One entry of the legacy `availableSlots` array: a date and its 12-hour times."""
+
+    date = models.CharField(max_length=10, validators=[validate_date])
+    slots = ArrayField(models.CharField(max_length=8, validators=[validate_time_12h]), default=list)
+
+    def __str__(self) -> str:
+        return f"{self.date}: {', '.join(self.slots)}"
+
+
+class Doctor(models.Model):
+    doctor_id = models.CharField("doctor ID", max_length=32, unique=True, db_column="doctorId")
+    name = models.CharField(max_length=200)
+    profile_photo = models.CharField(max_length=500, blank=True, null=True, db_column="profilePhoto")
+    qualifications = models.CharField(max_length=300)
+    specializations = ArrayField(models.CharField(max_length=200))
+    specialty_id = models.CharField("specialty ID", max_length=32, db_column="specialtyId")
+    specialty = models.CharField(max_length=200)
+    phone = models.CharField(max_length=32, blank=True, null=True)
+    email = models.EmailField(unique=True)
+    password = models.CharField(max_length=128, blank=True, null=True)
+    role = models.CharField(max_length=16, default="DOCTOR", editable=False)
+    registration_number = models.CharField(
+        max_length=64, blank=True, null=True, db_column="registrationNumber"
+    )
+    languages = ArrayField(models.CharField(max_length=50), blank=True, null=True)
+    experience_years = models.IntegerField(
+        validators=[MinValueValidator(0)], db_column="experienceYears"
+    )
+    rating = NumberField(
+        default=0,
+        validators=[
+            MinValueValidator(0, message="Rating must be between 0 and 5."),
+            MaxValueValidator(5, message="Rating must be between 0 and 5."),
+        ],
+    )
+    review_count = models.IntegerField(default=0, validators=[MinValueValidator(0)], db_column="reviewCount")
+    clinics = EmbeddedModelArrayField(DoctorClinic)
+    consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
+    cashless_available = models.BooleanField(default=True, db_column="cashlessAvailable")
+    insurance_accepted = ArrayField(
+        models.CharField(max_length=100), blank=True, null=True, db_column="insuranceAccepted"
+    )
+    requires_confirmation = models.BooleanField(default=False, db_column="requiresConfirmation")
+    allow_direct_booking = models.BooleanField(default=True, db_column="allowDirectBooking")
+    available_slots = EmbeddedModelArrayField(
+        AvailableSlotDay, blank=True, null=True, db_column="availableSlots"
+    )
+    available_online = models.BooleanField(default=True, db_column="availableOnline")
+    available_offline = models.BooleanField(default=True, db_column="availableOffline")
+    last_login = models.DateTimeField(blank=True, null=True, db_column="lastLogin")
+    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+    updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
+
+    class Meta:
+        db_table = "doctors"
+        ordering = ["doctor_id"]
+        indexes = [
+            models.Index(fields=["specialty_id", "is_active"], name="doctors_specialty_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.doctor_id})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.clinics:
+            errors["clinics"] = MSG_AT_LEAST_ONE_CLINIC
+        if not self.specializations:
+            errors["specializations"] = MSG_AT_LEAST_ONE_SPECIALIZATION
+        if self.specialty_id:
+            master = Specialty.objects.filter(specialty_id=self.specialty_id).first()
+            if master is None:
+                errors["specialty_id"] = MSG_UNKNOWN_SPECIALTY
+            elif self.specialty and self.specialty != master.name:
+                errors["specialty"] = MSG_SPECIALTY_MISMATCH
+        if errors:
+            raise ValidationError(errors)
+
+    # Portal passwords: bcrypt "$2b$10$..." as the seed says (opd_wallet/passwords.py).
+    def set_password(self, raw_password: str) -> None:
+        self.password = hash_password(raw_password)
+
+    def check_password(self, raw_password: str | None) -> bool:
+        return verify_password(raw_password, self.password)
+
+    def clinic(self, clinic_id: str) -> DoctorClinic | None:
+        """The doctor's embedded entry for `clinic_id`, if the doctor practises there."""
+        return next((entry for entry in self.clinics or [] if entry.clinic_id == clinic_id), None)
+
+
+class DoctorSlot(models.Model):
+    """A weekly recurring time window of a doctor at a clinic (`doctor_slots`)."""
+
+    doctor = models.ForeignKey(
+        Doctor, to_field="doctor_id", db_column="doctorId", on_delete=models.CASCADE,
+        related_name="slots",
+    )
+    clinic = models.ForeignKey(
+        "clinics.Clinic", to_field="clinic_id", db_column="clinicId", on_delete=models.PROTECT,
+        related_name="doctor_slots",
+    )
+    day_of_week = models.CharField(
+        max_length=9, choices=[(day, day) for day in DAYS_OF_WEEK],
+        validators=[validate_day_of_week], db_column="dayOfWeek",
+    )
+    start_time = models.CharField(max_length=5, validators=[validate_time_24h], db_column="startTime")
+    end_time = models.CharField(max_length=5, validators=[validate_time_24h], db_column="endTime")
+    slot_duration = models.IntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(480)], db_column="slotDuration"
+    )
+    max_patients = models.IntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(100)], db_column="maxPatients"
+    )
+    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
+    consultation_type = models.CharField(
+        max_length=10, choices=ConsultationType.choices, db_column="consultationType"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+    updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
+
+    class Meta:
+        db_table = "doctor_slots"
+        ordering = ["doctor_id", "day_of_week", "start_time"]
+        indexes = [
+            models.Index(fields=["doctor", "clinic", "day_of_week"], name="slots_doctor_clinic_day"),
+            models.Index(fields=["is_active"], name="slots_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doctor_id} {self.day_of_week} {self.start_time}-{self.end_time} at {self.clinic_id}"
+
+    def clean(self) -> None:
+        try:
+            start, end = minutes_of_day(self.start_time), minutes_of_day(self.end_time)
+        except (ValueError, AttributeError):
+            return  # the format validators report this one
+        if end <= start:
+            raise ValidationError({"end_time": MSG_END_AFTER_START})
+        if self.slot_duration and end - start < self.slot_duration:
+            raise ValidationError({"slot_duration": MSG_DURATION_FITS})

@@ -1,0 +1,44 @@
+"""Serializer pieces every app's API uses."""
+
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers
+
+MSG_INVALID_OBJECT_ID = "Enter a valid id: 24 hexadecimal characters."
+
+
+class ObjectIdField(serializers.Field):
+    """An ObjectId travels as its 24-hex string (API.md)."""
+
+    default_error_messages = {"invalid": MSG_INVALID_OBJECT_ID}
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+    def to_internal_value(self, data: Any) -> ObjectId:
+        try:
+            return ObjectId(str(data))
+        except (InvalidId, TypeError):
+            self.fail("invalid")
+
+
+class ObjectIdFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ObjectIdField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict:
+        schema = build_basic_type(OpenApiTypes.STR)
+        schema["pattern"] = "^[0-9a-f]{24}$"
+        return schema
+
+
+class NumberField(serializers.FloatField):
+    """A seed number: rendered as an int when whole (1000, not 1000.0)."""
+
+    def to_representation(self, value: Any) -> int | float:
+        number = float(value)
+        return int(number) if number.is_integer() else number

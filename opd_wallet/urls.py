@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from opd_wallet.health import healthz
+
+# Each app owns its routes: `api_urls` (JSON API under /api/v1/) and `portal_urls` (doctor portal under /portal/).
+APPS = ["doctors", "clinics", "appointments", "consultations", "prescriptions"]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/", include("opd_wallet.users.api_urls")),
+    *[path("api/v1/", include(f"{app}.api_urls")) for app in APPS],
+    *[path("portal/", include(f"{app}.portal_urls")) for app in APPS],
+]

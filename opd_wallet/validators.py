@@ -1,0 +1,47 @@
+"""Format rules the seed states in several collections: named here once, with their messages."""
+
+import re
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+
+DAYS_OF_WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+MSG_TIME_24H = "Enter a valid time in 24-hour HH:MM format, e.g. 09:00."
+MSG_TIME_12H = "Enter a valid time in 12-hour hh:mm AM/PM format, e.g. 09:00 AM."
+MSG_DATE = "Enter a valid date in YYYY-MM-DD format."
+MSG_DAY = "Enter a day name from Monday to Sunday."
+
+_TIME_24H = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_TIME_12H = re.compile(r"^(0[1-9]|1[0-2]):[0-5]\d (AM|PM)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def validate_time_24h(value: str) -> None:
+    if not isinstance(value, str) or not _TIME_24H.match(value):
+        raise ValidationError(MSG_TIME_24H, code="invalid_time")
+
+
+def validate_time_12h(value: str) -> None:
+    if not isinstance(value, str) or not _TIME_12H.match(value):
+        raise ValidationError(MSG_TIME_12H, code="invalid_time")
+
+
+def validate_date(value: str) -> None:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValidationError(MSG_DATE, code="invalid_date")
+    try:
+        datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 - a calendar date, no zone involved
+    except ValueError as exc:
+        raise ValidationError(MSG_DATE, code="invalid_date") from exc
+
+
+def validate_day_of_week(value: str) -> None:
+    if value not in DAYS_OF_WEEK:
+        raise ValidationError(MSG_DAY, code="invalid_day")
+
+
+def minutes_of_day(hhmm: str) -> int:
+    """Minutes since midnight of a valid 24-hour 'HH:MM' time."""
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)

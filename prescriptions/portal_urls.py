@@ -1,0 +1,3 @@
+"""Doctor-portal pages of this app, mounted under /portal/ (see opd_wallet/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,63 @@
+"""Guard tests: every admin changelist, add page and change page loads for ADMIN; OPERATIONS' rights."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from opd_wallet.users.models import Role
+from tests.consultations.factories import VideoConsultationFactory
+from tests.doctors.factories import DoctorSlotFactory
+from tests.prescriptions.factories import PrescriptionFactory
+from tests.users.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label != "auth"]
+
+
+@pytest.fixture
+def populated() -> None:
+    DoctorSlotFactory()
+    PrescriptionFactory()
+    VideoConsultationFactory()
+
+
+@pytest.fixture
+def admin_client(client: Client) -> Client:
+    client.force_login(StaffFactory(role=Role.ADMIN))
+    return client
+
+
+@pytest.fixture
+def operations_client(client: Client) -> Client:
+    client.force_login(StaffFactory(role=Role.OPERATIONS))
+    return client
+
+
+def _url(model: type, view: str, *args: object) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_changelist_add_and_change_page_loads_for_admin(admin_client: Client, populated: None) -> None:
+    for model in MODELS:
+        assert admin_client.get(_url(model, "changelist")).status_code == 200, model
+        assert admin_client.get(_url(model, "changelist"), {"q": "x"}).status_code == 200, model
+        assert admin_client.get(_url(model, "add")).status_code == 200, model
+        obj = model.objects.first()
+        assert admin_client.get(_url(model, "change", obj.pk)).status_code == 200, model
+
+
+def test_operations_can_view_everything_but_add_nothing(operations_client: Client, populated: None) -> None:
+    for model in MODELS:
+        assert operations_client.get(_url(model, "changelist")).status_code == 200, model
+        assert operations_client.get(_url(model, "add")).status_code == 403, model
+
+
+def test_members_cannot_enter_the_admin(client: Client) -> None:
+    from tests.users.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
