@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("capacity", [1, 3])
 def test_concurrent_reservations_never_exceed_capacity(capacity: int) -> None:
     def reserve(_: int) -> bool:
-        return capacity_reserve(doctor_id="DOC1", appointment_date="2030-01-07", time_slot="09:00 AM", capacity=capacity)
+        return capacity_reserve(
+            doctor_id="DOC1", appointment_date="2030-01-07", time_slot="09:00 AM", capacity=capacity
+        )
 
     with ThreadPoolExecutor(max_workers=30) as pool:
         results = list(pool.map(reserve, range(30)))
