@@ -1,16 +1,24 @@
 """Writes on doctors: portal sign-in and sign-out, and their weekly slots."""
 
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from pymongo.errors import DuplicateKeyError
 
+from appointments.models import Appointment
+from appointments.services.workflow import CANCELLABLE
+from clinics.models import Clinic
 from doctors.auth import IssuedToken, token_claims, token_issue
-from doctors.models import Doctor, DoctorSession, LoginFailure
+from doctors.models import Doctor, DoctorSession, DoctorSlot, LoginFailure
 from opd_wallet.passwords import hash_password, validate_password_length, verify_password
 
 
@@ -134,3 +142,149 @@ def doctor_logout(*, token: str | None) -> None:
     claims = token_claims(token, allow_expired=True)
     if claims is not None:
         DoctorSession.objects.filter(jti=claims["jti"]).delete()
+
+
+# --- Weekly slots ---------------------------------------------------------------------------------------------
+
+MSG_NOT_YOUR_CLINIC = "Choose one of the clinics on your profile."
+MSG_UNKNOWN_CLINIC = "No clinic with this clinicId exists."
+MSG_SLOT_OVERLAP = "This time overlaps your active {day} slot {start}-{end} at {clinic}."
+MSG_SLOT_HAS_APPOINTMENTS = (
+    "This slot has upcoming appointments. Deactivate it to stop new bookings, or cancel those appointments first."
+)
+MSG_SCHEDULE_BUSY = "Your schedule is being changed elsewhere right now. Please try again."
+
+# What slot_create and slot_update may set (model attribute names).
+SLOT_FIELDS = (
+    "clinic_id", "day_of_week", "start_time", "end_time", "slot_duration", "max_patients",
+    "consultation_fee", "consultation_type", "is_active",
+)
+SCHEDULE_LOCK_TTL = timedelta(seconds=15)
+
+
+class SlotConflict(Exception):
+    """The slot change conflicts with the doctor's other slots or appointments (409)."""
+
+
+def _slot_errors(*, slot: DoctorSlot, doctor: Doctor) -> dict[str, list[str]]:
+    """The seed's rules for a slot: formats, enum, fee, end after start, and a clinic the doctor practises at."""
+    errors: dict[str, list[str]] = {}
+    try:
+        slot.full_clean(exclude=["doctor", "clinic"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if doctor.clinic(slot.clinic_id) is None:
+        errors.setdefault("clinic_id", []).append(MSG_NOT_YOUR_CLINIC)
+    elif not Clinic.objects.filter(clinic_id=slot.clinic_id).exists():
+        errors.setdefault("clinic_id", []).append(MSG_UNKNOWN_CLINIC)
+    return errors
+
+
+def slot_overlapping(*, slot: DoctorSlot) -> DoctorSlot | None:
+    """An active slot of the same doctor on the same day (any clinic) whose time overlaps this one.
+
+    `HH:MM` strings compare like the times they spell, so the database does the interval test.
+    """
+    others = DoctorSlot.objects.filter(
+        doctor_id=slot.doctor_id, day_of_week=slot.day_of_week, is_active=True,
+        start_time__lt=slot.end_time, end_time__gt=slot.start_time,
+    )
+    if slot.pk is not None:
+        others = others.exclude(pk=slot.pk)
+    return others.order_by("start_time").first()
+
+
+def _raise_if_overlapping(*, slot: DoctorSlot, doctor: Doctor) -> None:
+    other = slot_overlapping(slot=slot)
+    if other is not None:
+        entry = doctor.clinic(other.clinic_id)
+        raise SlotConflict(MSG_SLOT_OVERLAP.format(
+            day=other.day_of_week, start=other.start_time, end=other.end_time,
+            clinic=entry.name if entry else other.clinic_id,
+        ))
+
+
+@contextmanager
+def _schedule_lock(*, doctor_id: str, day: str) -> Iterator[None]:
+    """Serialise slot writes of one doctor's day, so two requests cannot both pass the overlap check.
+
+    A lock document with a unique `_id` (collection `doctor_schedule_locks`); one left by a crashed process
+    is taken over once `expiresAt` has passed.
+    """
+    locks = connection.get_collection("doctor_schedule_locks")
+    key, owner, now = f"{doctor_id}:{day}", secrets.token_hex(8), timezone.now()
+    try:
+        locks.insert_one({"_id": key, "owner": owner, "expiresAt": now + SCHEDULE_LOCK_TTL})
+    except DuplicateKeyError:
+        taken = locks.find_one_and_update(
+            {"_id": key, "expiresAt": {"$lte": now}}, {"$set": {"owner": owner, "expiresAt": now + SCHEDULE_LOCK_TTL}}
+        )
+        if taken is None:
+            raise SlotConflict(MSG_SCHEDULE_BUSY) from None
+    try:
+        yield
+    finally:
+        locks.delete_one({"_id": key, "owner": owner})
+
+
+def _slot_save(*, slot: DoctorSlot, doctor: Doctor, update_fields: list[str] | None = None) -> DoctorSlot:
+    errors = _slot_errors(slot=slot, doctor=doctor)
+    if errors:
+        raise ValidationError(errors)
+    with _schedule_lock(doctor_id=doctor.doctor_id, day=slot.day_of_week):
+        if slot.is_active:
+            _raise_if_overlapping(slot=slot, doctor=doctor)
+        slot.save(update_fields=update_fields)
+    return slot
+
+
+def slot_create(
+    *,
+    doctor: Doctor,
+    clinic_id: str,
+    day_of_week: str,
+    start_time: str,
+    end_time: str,
+    consultation_fee: float,
+    consultation_type: str,
+    slot_duration: int = 30,
+    max_patients: int = 1,
+    is_active: bool = True,
+) -> DoctorSlot:
+    """Add a weekly slot. Raises ValidationError (400) or SlotConflict (409: overlap) before any write."""
+    slot = DoctorSlot(
+        doctor=doctor, clinic_id=clinic_id, day_of_week=day_of_week, start_time=start_time, end_time=end_time,
+        consultation_fee=consultation_fee, consultation_type=consultation_type, slot_duration=slot_duration,
+        max_patients=max_patients, is_active=is_active,
+    )
+    return _slot_save(slot=slot, doctor=doctor)
+
+
+def slot_update(*, slot: DoctorSlot, doctor: Doctor, data: dict[str, Any]) -> DoctorSlot:
+    """Change some of SLOT_FIELDS of the doctor's own slot; the same rules as slot_create."""
+    unknown = set(data) - set(SLOT_FIELDS)
+    if unknown:
+        raise ValueError(f"slot_update cannot set {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(slot, name, value)
+    return _slot_save(slot=slot, doctor=doctor, update_fields=[*data, "updated_at"])
+
+
+def slot_deactivate(*, slot: DoctorSlot, doctor: Doctor) -> DoctorSlot:
+    """Stop new bookings in this slot; appointments already booked stay."""
+    return slot_update(slot=slot, doctor=doctor, data={"is_active": False})
+
+
+def slot_activate(*, slot: DoctorSlot, doctor: Doctor) -> DoctorSlot:
+    """Open the slot again: refused (409) when it now overlaps another active slot."""
+    return slot_update(slot=slot, doctor=doctor, data={"is_active": True})
+
+
+def slot_delete(*, slot: DoctorSlot) -> None:
+    """Remove a slot. Refused (409) while it holds upcoming pending or confirmed appointments."""
+    upcoming = Appointment.objects.filter(
+        slot_id=slot.pk, status__in=CANCELLABLE, appointment_date__gte=timezone.localdate().isoformat()
+    )
+    if upcoming.exists():
+        raise SlotConflict(MSG_SLOT_HAS_APPOINTMENTS)
+    slot.delete()
