@@ -170,3 +170,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- booking ---------------------------------------------------------------------------------------------
+# How many days ahead members may see availability and book (appointments/selectors.py).
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
