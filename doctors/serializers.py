@@ -10,17 +10,6 @@ from opd_wallet.serializers import NumberField, ObjectIdField
 
 MSG_LAT_LNG_TOGETHER = "Give both lat and lng, or neither."
 MSG_DISTANCE_NEEDS_POSITION = "Ordering by distance needs lat and lng."
-MSG_NOT_A_NUMBER = "A valid finite number is required."
-
-
-class FiniteFloatField(serializers.FloatField):
-    """A float that refuses nan and inf (which would poison distances and sorting)."""
-
-    def to_internal_value(self, data: Any) -> float:
-        value = super().to_internal_value(data)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise serializers.ValidationError(MSG_NOT_A_NUMBER)
-        return value
 
 
 class SpecialtySerializer(serializers.Serializer):
@@ -83,8 +72,8 @@ class DoctorListParamsSerializer(serializers.Serializer):
     city = serializers.CharField(required=False, max_length=100)
     type = serializers.ChoiceField(choices=[TYPE_ONLINE, TYPE_IN_CLINIC], required=False)
     q = serializers.CharField(required=False, max_length=100)
-    lat = FiniteFloatField(required=False, min_value=-90, max_value=90)
-    lng = FiniteFloatField(required=False, min_value=-180, max_value=180)
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
     ordering = serializers.ChoiceField(choices=[*ORDERINGS, ORDER_BY_DISTANCE], required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
