@@ -1,7 +1,8 @@
-"""Gap-free named counters that stay unique under concurrency (DECISIONS.md §6).
+"""Named counters whose numbers stay unique under concurrency (DECISIONS.md §6).
 
 One document per name in the `counters` collection, `{_id: name, seq: n}`, moved by a single atomic
-`find_one_and_update` with upsert: two racing callers always get different numbers. Used for
+`find_one_and_update` with upsert: two racing callers always get different numbers. A number taken by a
+write that then fails is not reused, so a sequence can skip but never repeat. Used for
 `appointmentNumber` (a counter per booking day) and reusable for any other human-readable identifier.
 """
 

@@ -162,8 +162,6 @@ def appointment_book(
     """
     doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
     online = appointment_type == AppointmentType.ONLINE
-    if online:
-        clinic_id = clinic_id or None
     _check_request(
         doctor=doctor, appointment_type=appointment_type, appointment_date=appointment_date,
         time_slot=time_slot, clinic_id=clinic_id, contact_number=contact_number, call_preference=call_preference,
