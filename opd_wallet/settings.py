@@ -215,3 +215,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- booking ---------------------------------------------------------------------------------------------
+# How many days ahead members may see availability and book (appointments/selectors.py).
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
