@@ -219,3 +219,8 @@ LOGGING = {
 # --- booking ---------------------------------------------------------------------------------------------
 # How many days ahead members may see availability and book (appointments/selectors.py).
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
+
+# --- bench -----------------------------------------------------------------------------------------------
+# `make bench` only: count MongoDB commands per request into an X-DB-Commands header (opd_wallet/db_commands.py).
+if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
+    MIDDLEWARE = ["opd_wallet.db_commands.CountDbCommandsMiddleware", *MIDDLEWARE]
