@@ -48,3 +48,9 @@ stop-db: install
 
 clean: stop-db
 	rm -rf .data staticfiles
+
+# --- bench ---------------------------------------------------------------------------------------------------
+# Fresh in-memory database (or MONGODB_URI), 10,000 doctors, gunicorn; results in bench/results/ (README, Performance).
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)

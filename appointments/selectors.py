@@ -24,7 +24,7 @@ from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentType
@@ -211,8 +211,12 @@ def appointment_list_for_member(*, user: Any, status: str | None = None) -> Quer
 
 
 def appointment_get_for_member(*, user: Any, reference: str) -> Appointment | None:
-    """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex)."""
-    match = Q(appointment_id=reference)
+    """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex).
+
+    Two indexed lookups rather than one `$or`: a top-level `$or` keeps SecantusDB from using any index.
+    """
     if ObjectId.is_valid(reference):
-        match |= Q(pk=ObjectId(reference))
-    return Appointment.objects.filter(match, user=user).first()
+        found = Appointment.objects.filter(pk=ObjectId(reference), user=user).first()
+        if found is not None:
+            return found
+    return Appointment.objects.filter(appointment_id=reference, user=user).first()

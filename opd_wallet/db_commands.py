@@ -26,14 +26,14 @@ from pymongo import monitoring
 
 DB_COMMANDS_HEADER = "X-DB-Commands"
 
-_sink: ContextVar[list[str] | None] = ContextVar("db_command_sink", default=None)
+_sink: ContextVar[list[tuple[str, dict]] | None] = ContextVar("db_command_sink", default=None)
 
 
 class _Listener(monitoring.CommandListener):
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         sink = _sink.get()
         if sink is not None:
-            sink.append(event.command_name)
+            sink.append((event.command_name, event.command))
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -47,14 +47,22 @@ monitoring.register(_LISTENER)
 
 
 class CommandLog:
-    """The names of the commands sent, in order."""
+    """The commands sent, in order."""
 
-    def __init__(self, names: list[str]) -> None:
-        self.names = names
+    def __init__(self, sent: list[tuple[str, dict]]) -> None:
+        self.sent = sent
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.sent]
+
+    @property
+    def commands(self) -> list[dict]:
+        return [command for _, command in self.sent]
 
     @property
     def count(self) -> int:
-        return len(self.names)
+        return len(self.sent)
 
 
 def ensure_listening() -> None:
@@ -63,7 +71,8 @@ def ensure_listening() -> None:
     if _LISTENER not in connection.connection.options.event_listeners:
         connection.close_pool()
         connection.ensure_connection()
-    assert _LISTENER in connection.connection.options.event_listeners
+    if _LISTENER not in connection.connection.options.event_listeners:
+        raise RuntimeError("the MongoDB client did not pick up the command listener")
 
 
 @contextmanager
@@ -71,14 +80,14 @@ def count_db_commands() -> Iterator[CommandLog]:
     """Count the commands sent from this thread (and context) inside the block. Blocks may nest."""
     ensure_listening()
     outer = _sink.get()
-    names: list[str] = []
-    token = _sink.set(names)
+    sent: list[tuple[str, dict]] = []
+    token = _sink.set(sent)
     try:
-        yield CommandLog(names)
+        yield CommandLog(sent)
     finally:
         _sink.reset(token)
         if outer is not None:
-            outer.extend(names)
+            outer.extend(sent)
 
 
 class CountDbCommandsMiddleware:

@@ -82,7 +82,7 @@ MONGODB_URI = env_str("MONGODB_URI", "mongodb://127.0.0.1:27017/opd_wallet")
 MONGODB_NAME = parse_uri(MONGODB_URI).get("database") or "opd_wallet"
 DATABASES = {
     "default": {
-        "ENGINE": "django_mongodb_backend",
+        "ENGINE": "opd_wallet.mongodb",  # django_mongodb_backend, sending flat filters
         "HOST": MONGODB_URI,
         "NAME": MONGODB_NAME,
         "OPTIONS": {"serverSelectionTimeoutMS": env_int("MONGODB_TIMEOUT_MS", 5000)},
