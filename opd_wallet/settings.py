@@ -170,3 +170,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- prescriptions ----------------------------------------------------------------------------------------
+# Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
+# handler (prescriptions/uploads.py) applies it to every multipart request before the body is read.
+PRESCRIPTION_MAX_UPLOAD_BYTES = env_int("PRESCRIPTION_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+PRESCRIPTION_MAX_IMAGE_PIXELS = env_int("PRESCRIPTION_MAX_IMAGE_PIXELS", 40_000_000)  # decompression-bomb cap
+FILE_UPLOAD_HANDLERS = [
+    "prescriptions.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files are spooled to a temporary file, not held in memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # the non-file part of a request (JSON, form fields)
+FILE_UPLOAD_PERMISSIONS = 0o600  # medical records: readable by the app's user only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

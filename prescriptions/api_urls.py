@@ -1,3 +1,10 @@
 """JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from prescriptions.apis import MemberPrescriptionFileApi, MemberPrescriptionListApi
+
+urlpatterns = [
+    path("prescriptions", MemberPrescriptionListApi.as_view(), name="prescription-list"),
+    path("prescriptions/<str:key>/file", MemberPrescriptionFileApi.as_view(), name="prescription-file"),
+]

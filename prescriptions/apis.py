@@ -1,0 +1,74 @@
+"""Prescription routes of the JSON API: the member's downloads and the doctor's uploads (API.md)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from opd_wallet.api import Conflict, IsMember
+from opd_wallet.pagination import StandardPagination
+from prescriptions.downloads import prescription_file_response
+from prescriptions.files import FileRefused
+from prescriptions.selectors import prescription_get_for_member, prescription_list_for_member
+from prescriptions.serializers import MemberPrescriptionSerializer
+from prescriptions.services import PrescriptionConflict, StorageFailed
+
+FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+    default_code = "too_large"
+
+
+class StorageUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "storage_unavailable"
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Turn the prescription services' refusals into API.md's answers."""
+    try:
+        yield
+    except FileRefused as exc:
+        if exc.status == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+            raise PayloadTooLarge(exc.message) from exc
+        raise ValidationError({"file": [exc.message]}) from exc
+    except PrescriptionConflict as exc:
+        raise Conflict(exc.message) from exc
+    except StorageFailed as exc:
+        raise StorageUnavailable(exc.message) from exc
+
+
+class MemberPrescriptionListApi(APIView):
+    """GET /api/v1/prescriptions: the member's own active prescriptions, newest first."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(responses=MemberPrescriptionSerializer(many=True), tags=["member"])
+    def get(self, request: Request) -> object:
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(prescription_list_for_member(user=request.user), request, view=self)
+        data = MemberPrescriptionSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+
+class MemberPrescriptionFileApi(APIView):
+    """GET /api/v1/prescriptions/{prescriptionId}/file (or the `_id`): 404 unless it is the member's own and active."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(responses={200: FILE_RESPONSE}, tags=["member"])
+    def get(self, request: Request, key: str) -> FileResponse:
+        prescription = prescription_get_for_member(user=request.user, key=key)
+        if prescription is None:
+            raise Http404
+        return prescription_file_response(prescription)
