@@ -48,6 +48,14 @@ def service_errors() -> Iterator[None]:
         raise StorageUnavailable(exc.message) from exc
 
 
+class FileDownloadMixin:
+    """A download answers whatever the client accepts (`Accept: application/pdf` must not be a 406);
+    errors fall back to JSON."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        return super().perform_content_negotiation(request, force=True)
+
+
 class MemberPrescriptionListApi(APIView):
     """GET /api/v1/prescriptions: the member's own active prescriptions, newest first."""
 
@@ -61,7 +69,7 @@ class MemberPrescriptionListApi(APIView):
         return paginator.get_paginated_response(data)
 
 
-class MemberPrescriptionFileApi(APIView):
+class MemberPrescriptionFileApi(FileDownloadMixin, APIView):
     """GET /api/v1/prescriptions/{prescriptionId}/file (or the `_id`): 404 unless it is the member's own and active."""
 
     permission_classes = [IsMember]
