@@ -227,6 +227,5 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files are spooled to a temporary file, not held in memory
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # the non-file part of a request (JSON, form fields)
 FILE_UPLOAD_PERMISSIONS = 0o600  # medical records: readable by the app's user only
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
