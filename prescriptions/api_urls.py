@@ -1,4 +1,7 @@
-"""JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py)."""
+"""JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py).
+
+`{key}` is a prescription's `prescriptionId` or its `_id`; an appointment's `appointmentId` or its `_id`.
+"""
 
 from django.urls import path
 

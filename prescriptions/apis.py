@@ -1,4 +1,4 @@
-"""Prescription routes of the JSON API: the member's downloads and the doctor's uploads (API.md)."""
+"""Prescription routes of the member API (API.md), and the error mapping the doctor API shares."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -47,3 +47,8 @@ def appointment_get_for_doctor(*, doctor: Doctor, key: str) -> Appointment | Non
     if ObjectId.is_valid(key):
         lookup |= Q(pk=ObjectId(key))
     return Appointment.objects.filter(lookup, doctor_id=doctor.doctor_id).first()
+
+
+def prescription_for_appointment(*, appointment: Appointment) -> Prescription | None:
+    """The appointment's prescription (unique index on appointmentId), for a page already scoped to its doctor."""
+    return Prescription.objects.filter(appointment_id=appointment.pk).first()
