@@ -3,11 +3,13 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -15,11 +17,20 @@ from opd_wallet.api import Conflict, IsMember
 from opd_wallet.pagination import StandardPagination
 from prescriptions.downloads import prescription_file_response
 from prescriptions.files import FileRefused
+from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_get_for_member, prescription_list_for_member
 from prescriptions.serializers import MemberPrescriptionSerializer
 from prescriptions.services import PrescriptionConflict, StorageFailed
 
-FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+FILE_RESPONSES = {
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment"),
+    (200, "image/png"): OpenApiTypes.BINARY,
+    (200, "image/jpeg"): OpenApiTypes.BINARY,
+    404: OpenApiResponse(description="no such prescription of the caller's"),
+}
+PRESCRIPTION_KEY = OpenApiParameter(
+    "key", str, OpenApiParameter.PATH, description="the prescriptionId (PRESC...) or the _id (24 hex)"
+)
 
 
 class PayloadTooLarge(APIException):
@@ -56,17 +67,16 @@ class FileDownloadMixin:
         return super().perform_content_negotiation(request, force=True)
 
 
-class MemberPrescriptionListApi(APIView):
+@extend_schema(tags=["member"])
+class MemberPrescriptionListApi(ListAPIView):
     """GET /api/v1/prescriptions: the member's own active prescriptions, newest first."""
 
     permission_classes = [IsMember]
+    serializer_class = MemberPrescriptionSerializer
+    pagination_class = StandardPagination
 
-    @extend_schema(responses=MemberPrescriptionSerializer(many=True), tags=["member"])
-    def get(self, request: Request) -> object:
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(prescription_list_for_member(user=request.user), request, view=self)
-        data = MemberPrescriptionSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+    def get_queryset(self) -> QuerySet[Prescription]:
+        return prescription_list_for_member(user=self.request.user)
 
 
 class MemberPrescriptionFileApi(FileDownloadMixin, APIView):
@@ -74,7 +84,7 @@ class MemberPrescriptionFileApi(FileDownloadMixin, APIView):
 
     permission_classes = [IsMember]
 
-    @extend_schema(responses={200: FILE_RESPONSE}, tags=["member"])
+    @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["member"])
     def get(self, request: Request, key: str) -> FileResponse:
         prescription = prescription_get_for_member(user=request.user, key=key)
         if prescription is None:

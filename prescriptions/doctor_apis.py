@@ -1,8 +1,10 @@
 """Prescription routes of the doctor API (cookie `doctor_session`): upload, own list, download and replace."""
 
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,7 +12,13 @@ from rest_framework.views import APIView
 
 from doctors.auth import DoctorApiMixin
 from opd_wallet.pagination import StandardPagination
-from prescriptions.apis import FILE_RESPONSE, FileDownloadMixin, PayloadTooLarge, service_errors
+from prescriptions.apis import (
+    FILE_RESPONSES,
+    PRESCRIPTION_KEY,
+    FileDownloadMixin,
+    PayloadTooLarge,
+    service_errors,
+)
 from prescriptions.downloads import prescription_file_response
 from prescriptions.files import too_large_message
 from prescriptions.models import Prescription
@@ -27,6 +35,10 @@ from prescriptions.serializers import (
 from prescriptions.services import prescription_replace_file, prescription_upload
 from prescriptions.uploads import upload_too_large
 
+APPOINTMENT_KEY = OpenApiParameter(
+    "key", str, OpenApiParameter.PATH, description="the appointmentId (e.g. APT-001) or the _id (24 hex)"
+)
+
 
 
 def _upload_size_guard(request: Request) -> None:
@@ -35,15 +47,15 @@ def _upload_size_guard(request: Request) -> None:
         raise PayloadTooLarge(too_large_message())
 
 
-class DoctorPrescriptionListApi(DoctorApiMixin, APIView):
+@extend_schema(tags=["doctor"])
+class DoctorPrescriptionListApi(DoctorApiMixin, ListAPIView):
     """GET /api/v1/doctor/prescriptions: everything the doctor uploaded, deactivated ones included."""
 
-    @extend_schema(responses=DoctorPrescriptionSerializer(many=True), tags=["doctor"])
-    def get(self, request: Request) -> object:
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(prescription_list_for_doctor(doctor=request.user), request, view=self)
-        data = DoctorPrescriptionSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+    serializer_class = DoctorPrescriptionSerializer
+    pagination_class = StandardPagination
+
+    def get_queryset(self) -> QuerySet[Prescription]:
+        return prescription_list_for_doctor(doctor=self.request.user)
 
 
 class DoctorPrescriptionUploadApi(DoctorApiMixin, APIView):
@@ -52,6 +64,7 @@ class DoctorPrescriptionUploadApi(DoctorApiMixin, APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
+        parameters=[APPOINTMENT_KEY],
         request={"multipart/form-data": PrescriptionUploadInputSerializer},
         responses={
             201: DoctorPrescriptionSerializer,
@@ -92,13 +105,20 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
             raise Http404
         return prescription
 
-    @extend_schema(responses={200: FILE_RESPONSE}, tags=["doctor"])
+    @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["doctor"])
     def get(self, request: Request, key: str) -> FileResponse:
         return prescription_file_response(self._own(request, key))
 
     @extend_schema(
+        parameters=[PRESCRIPTION_KEY],
         request={"multipart/form-data": PrescriptionFileInputSerializer},
-        responses={200: DoctorPrescriptionSerializer},
+        responses={
+            200: DoctorPrescriptionSerializer,
+            400: OpenApiResponse(description="not a readable PDF, JPEG or PNG; empty"),
+            404: OpenApiResponse(description="no such prescription of this doctor"),
+            409: OpenApiResponse(description="replaced by another request meanwhile"),
+            413: OpenApiResponse(description="over the size limit"),
+        },
         tags=["doctor"],
     )
     def put(self, request: Request, key: str) -> Response:
