@@ -2,10 +2,13 @@
 
 Django streams an uploaded file to a temporary file once it passes FILE_UPLOAD_MAX_MEMORY_SIZE, but it
 would still stream a 5 GB body to disk before any view could look at its size. This handler, first in
-FILE_UPLOAD_HANDLERS, answers before that: a request whose declared length is over the limit is not read
-at all, and a file that grows past the limit while streaming is skipped (the rest of it read and
-discarded in chunks). Either way the request is marked, and the view answers 413 (`upload_too_large`).
-Prescription files are the project's only uploads, so their limit is the limit for every upload.
+FILE_UPLOAD_HANDLERS, stops that:
+- a file that grows past the limit is skipped: the rest of it is read in chunks and thrown away, so the
+  other form fields (the portal form's CSRF token, diagnosis, notes) still arrive and the page can say why;
+- a body declared far over the limit (more than REFUSE_UNREAD_FACTOR times it) is not read at all.
+Either way the request is marked and the view answers 413 (`upload_too_large`). Prescription files are the
+project's only uploads, so their limit is the limit for every upload. In production the proxy in front
+should cap request bodies too (nginx `client_max_body_size`).
 """
 
 from typing import Any
@@ -17,8 +20,7 @@ from django.utils.datastructures import MultiValueDict
 from prescriptions.files import max_upload_bytes
 
 TOO_LARGE_ATTR = "_upload_too_large"
-# Room for the multipart framing and the small text fields (diagnosis, notes, csrf token) beside the file.
-FORM_ALLOWANCE = 256 * 1024
+REFUSE_UNREAD_FACTOR = 4
 
 
 def upload_too_large(request: Any) -> bool:
@@ -39,7 +41,7 @@ class UploadSizeLimitHandler(FileUploadHandler):
     def handle_raw_input(
         self, input_data: Any, META: dict, content_length: int, boundary: Any, encoding: str | None = None
     ) -> tuple[QueryDict, MultiValueDict] | None:
-        if content_length > max_upload_bytes() + FORM_ALLOWANCE:
+        if content_length > REFUSE_UNREAD_FACTOR * max_upload_bytes():
             self._mark()
             return QueryDict(encoding=encoding), MultiValueDict()  # parsed as empty; the body is never read
         return None

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.test import RequestFactory
 
-from prescriptions.uploads import FORM_ALLOWANCE, upload_too_large
+from prescriptions.uploads import REFUSE_UNREAD_FACTOR, upload_too_large
 from tests.prescriptions.sample_files import multipart_body
 
 
@@ -50,14 +50,18 @@ def test_a_file_within_the_limit_is_received(small_limit: int) -> None:
 
 
 def test_a_file_growing_past_the_limit_is_dropped_and_the_request_marked(small_limit: int) -> None:
-    request, _ = _post(*multipart_body(content=b"x" * (small_limit * 5), file_name="rx.pdf", fields={"notes": "ok"}))
+    body, content_type = multipart_body(
+        content=b"x" * (small_limit * 3), file_name="rx.pdf", fields={"csrfmiddlewaretoken": "t", "notes": "ok"}
+    )
+    request, stream = _post(body, content_type)
     assert "file" not in request.FILES
-    assert request.POST["notes"] == "ok"
+    assert (request.POST["csrfmiddlewaretoken"], request.POST["notes"]) == ("t", "ok")
     assert upload_too_large(request)
+    assert stream.bytes_read == len(body)  # drained in chunks, not kept
 
 
 def test_a_body_declared_far_over_the_limit_is_not_read_at_all(small_limit: int) -> None:
-    body, content_type = multipart_body(content=b"x" * (small_limit + FORM_ALLOWANCE + 1), file_name="rx.pdf")
+    body, content_type = multipart_body(content=b"x" * (REFUSE_UNREAD_FACTOR * small_limit), file_name="rx.pdf")
     request, stream = _post(body, content_type)
     assert "file" not in request.FILES
     assert upload_too_large(request)
