@@ -216,9 +216,13 @@ LOGGING = {
     },
 }
 
+# --- booking ---------------------------------------------------------------------------------------------
+# How many days ahead members may see availability and book (appointments/selectors.py).
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
-# handler (prescriptions/uploads.py) applies it to every multipart request before the body is read.
+# handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.
 PRESCRIPTION_MAX_UPLOAD_BYTES = env_int("PRESCRIPTION_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 PRESCRIPTION_MAX_IMAGE_PIXELS = env_int("PRESCRIPTION_MAX_IMAGE_PIXELS", 40_000_000)  # decompression-bomb cap
 FILE_UPLOAD_HANDLERS = [

@@ -21,9 +21,9 @@ from django.utils import timezone
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
 from doctors.models import Doctor
+from opd_wallet.sequences import next_sequence
 from prescriptions.files import FileType, clean_file_name, file_check, file_delete, file_store
 from prescriptions.models import Prescription
-from prescriptions.sequences import sequence_next
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +51,14 @@ class StorageFailed(Exception):
     message = MSG_STORAGE_FAILED
 
 
+def prescription_id_counter(stamp: str) -> str:
+    return f"prescriptionId:{stamp}"
+
+
 def prescription_id_new() -> str:
-    """`PRESC` + clinic-local date + a daily sequence: PRESC202610060001."""
-    day = timezone.localdate()
-    return f"PRESC{day:%Y%m%d}{sequence_next(name='prescription', day=day):04d}"
+    """`PRESC` + clinic-local date + a daily sequence (atomic counter): PRESC202610060001."""
+    stamp = f"{timezone.localdate():%Y%m%d}"
+    return f"PRESC{stamp}{next_sequence(prescription_id_counter(stamp)):04d}"
 
 
 def _text_or_none(value: str | None) -> str | None:

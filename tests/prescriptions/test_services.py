@@ -11,16 +11,17 @@ from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
 from doctors.models import Doctor
+from opd_wallet.sequences import next_sequence
 from prescriptions.files import MSG_FILE_TYPE, FileRefused, storage_name
 from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_list_for_member
-from prescriptions.sequences import sequence_next
 from prescriptions.services import (
     MSG_ALREADY_UPLOADED,
     MSG_NOT_PRESCRIBABLE,
     PrescriptionConflict,
     StorageFailed,
     prescription_deactivate,
+    prescription_id_counter,
     prescription_id_new,
     prescription_reactivate,
     prescription_replace_file,
@@ -127,8 +128,8 @@ def test_a_failed_document_write_removes_the_stored_file(
 def test_a_taken_prescription_id_removes_that_file_and_draws_the_next_number(
     doctor: Doctor, appointment: Appointment, stored_files: Files
 ) -> None:
-    day = timezone.localdate()
-    taken = f"PRESC{day:%Y%m%d}{sequence_next(name='prescription', day=day) + 1:04d}"
+    stamp = f"{timezone.localdate():%Y%m%d}"
+    taken = f"PRESC{stamp}{next_sequence(prescription_id_counter(stamp)) + 1:04d}"
     PrescriptionFactory(prescription_id=taken)
 
     prescription = _upload(doctor, appointment)
