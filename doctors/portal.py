@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views.generic import TemplateView
 
 from doctors.auth import COOKIE_NAME, doctor_from_request, session_cookie_delete
 from doctors.models import Doctor
@@ -49,4 +50,17 @@ class DoctorRequiredMixin:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["doctor"] = self.doctor
         context["nav_section"] = self.nav_section
+        return context
+
+
+class PortalPlaceholderView(DoctorRequiredMixin, TemplateView):
+    """A signed-in page that says a section is coming (until its app provides the real one)."""
+
+    template_name = "portal/placeholder.html"
+    title = "Coming soon"
+    text = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, text=self.text)
         return context
