@@ -35,3 +35,6 @@ def _fast_bcrypt(settings: pytest.FixtureRequest, request: pytest.FixtureRequest
     """bcrypt cost 4 keeps the suite fast; tests marked `real_bcrypt` keep the seed's cost 10."""
     if "real_bcrypt" not in request.keywords:
         settings.BCRYPT_ROUNDS = 4
+
+# --- browser tests: shared Playwright fixtures (browser, page, sign_in_doctor) ---
+pytest_plugins = ["tests.browser_fixtures"]

@@ -48,12 +48,19 @@ class SlotForm(forms.Form):
         self.fields["clinic_id"].choices = [(entry.clinic_id, f"{entry.name}, {entry.city or entry.address}")
                                             for entry in clinics]
         if clinics and "consultation_fee" not in self.initial:
-            self.fields["consultation_fee"].initial = clinics[0].consultation_fee
+            self.fields["consultation_fee"].initial = _plain_number(clinics[0].consultation_fee)
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         for name, messages in errors.items():
             self.add_error(name if name in self.fields else None, messages)
 
 
+def _plain_number(value: float | int) -> float | int:
+    """1000 rather than 1000.0 in an input."""
+    return int(value) if float(value).is_integer() else value
+
+
 def slot_initial(slot: DoctorSlot) -> dict[str, Any]:
-    return {name: getattr(slot, name) for name in SLOT_FIELDS}
+    initial = {name: getattr(slot, name) for name in SLOT_FIELDS}
+    initial["consultation_fee"] = _plain_number(slot.consultation_fee)
+    return initial

@@ -19,12 +19,15 @@ def as_date(value: str | None) -> date | None:
 
 @register.filter
 def relative_day(value: str | None) -> str:
-    """"Today", "Tomorrow", "Yesterday" or e.g. "Thu 26 Nov" for a "YYYY-MM-DD" string."""
+    """"Today", "Tomorrow", "Yesterday" or e.g. "Thu 26 Nov" (the year only when not this one)."""
     day = as_date(value)
     if day is None:
         return value or ""
     delta = (day - timezone.localdate()).days
-    return {0: "Today", 1: "Tomorrow", -1: "Yesterday"}.get(delta, day.strftime("%a %-d %b %Y"))
+    named = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
+    if delta in named:
+        return named[delta]
+    return day.strftime("%a %-d %b" if day.year == timezone.localdate().year else "%a %-d %b %Y")
 
 
 @register.filter

@@ -65,8 +65,8 @@ def test_dashboard_shows_prescription_state_and_status_badges(doctor, client) ->
     AppointmentFactory(doctor=doctor, has_prescription=True, status=D)
     AppointmentFactory(doctor=doctor, status=P)
     html = client.get("/portal/").content.decode()
-    assert "✓ Uploaded" in html
-    assert "Not yet" in html
+    assert "✓ Prescription uploaded" in html
+    assert "No prescription yet" in html
     assert 'badge--COMPLETED' in html
     assert 'badge--PENDING_CONFIRMATION' in html
 
