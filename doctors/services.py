@@ -24,10 +24,14 @@ from opd_wallet.passwords import hash_password, validate_password_length, verify
 
 
 def doctor_set_password(*, doctor: Doctor, password: str) -> Doctor:
-    """Hash and store the doctor's portal password (bcrypt, cost 10). Raises ValidationError if too long."""
+    """Hash and store the doctor's portal password (bcrypt, cost 10) and end the doctor's sessions.
+
+    Raises ValidationError if the password is too long.
+    """
     validate_password_length(password)
     doctor.set_password(password)
     doctor.save(update_fields=["password", "updated_at"])
+    DoctorSession.objects.filter(doctor=doctor).delete()  # a new password signs out every open session
     return doctor
 
 
@@ -119,8 +123,8 @@ def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str 
     if retry_after is not None:
         raise LoginRefused(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
     doctor = Doctor.objects.filter(email__iexact=email).first()
-    if doctor is None:
-        verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))  # same time as a real check
+    if doctor is None or not doctor.password:
+        verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))  # as slow as a real check
     if doctor is None or not doctor.check_password(password):
         login_failure_record(keys=keys)
         raise LoginRefused(MSG_INVALID_CREDENTIALS)

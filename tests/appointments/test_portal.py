@@ -187,3 +187,12 @@ def test_portal_is_closed_after_sign_out(doctor, client) -> None:
     response = client.get("/portal/")
     assert response.status_code == 302
     assert response["Location"].startswith("/auth/doctor/login")
+
+
+def test_signed_out_post_to_an_action_goes_to_sign_in_without_replaying_it() -> None:
+    appointment = AppointmentFactory(status=P)
+    response = Client().post(f"/portal/appointments/{appointment.pk}/confirm/")
+    assert response.status_code == 302
+    assert response["Location"] == "/auth/doctor/login"
+    appointment.refresh_from_db()
+    assert appointment.status == P
