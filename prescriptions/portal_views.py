@@ -75,7 +75,7 @@ class PrescriptionUploadView(DoctorRequiredMixin, View):
         appointment = appointment_get_for_doctor(doctor=self.doctor, key=key)
         if appointment is None:
             raise Http404
-        back = HttpResponseRedirect(reverse("portal-appointment", args=[appointment.appointment_id]))
+        back = HttpResponseRedirect(reverse("portal-appointment-detail", args=[appointment.pk]) + "#prescription")
         if upload_too_large(request):
             messages.error(request, too_large_message())
             return back
