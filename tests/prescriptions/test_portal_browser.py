@@ -53,6 +53,13 @@ def test_doctor_uploads_a_prescription_and_the_dashboard_marks_it(
     page.get_by_role("navigation", name="Portal").get_by_role("link", name="Today").click()
     expect(page.get_by_role("region", name="Today").get_by_text("✓ Prescription uploaded")).to_be_visible()
 
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Prescriptions").click()
+    row = page.get_by_role("row").filter(has_text=prescription.prescription_id)
+    expect(row).to_contain_text("Priya Nair")
+    expect(row).to_contain_text("Upper Respiratory Tract Infection")
+    expect(row.get_by_role("link", name="Priya prescription.pdf")).to_be_visible()
+    save_screenshot(page, "prescriptions-list-1280")
+
 
 def test_doctor_replaces_a_wrong_file(page: Page, sign_in_doctor: object, tmp_path: Path) -> None:
     doctor = DoctorFactory()
