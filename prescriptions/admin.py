@@ -5,10 +5,12 @@ prescriptions (doctors upload them) and do not delete them (that would orphan th
 link): deactivating hides one from the patient.
 """
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
@@ -38,6 +40,17 @@ class PrescriptionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Prescription | None = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Prescription, form: Any, change: bool) -> None:
+        """Nothing on the page is editable, so nothing is saved: re-saving the whole document could put back
+        a `filePath` that a doctor replaced meanwhile. Changes go through the actions (services)."""
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list[URLPattern]:
         # Before the admin's own "<path:object_id>/" catch-all.
