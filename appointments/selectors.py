@@ -32,6 +32,7 @@ from appointments.services.capacity import capacity_booked
 from clinics.models import Clinic
 from doctors.models import ConsultationType, Doctor, DoctorSlot
 from opd_wallet import clock
+from opd_wallet.lookups import first_by_key
 from opd_wallet.validators import DAYS_OF_WEEK, minutes_of_day
 
 DEFAULT_BOOKING_HORIZON_DAYS = 90
@@ -211,12 +212,5 @@ def appointment_list_for_member(*, user: Any, status: str | None = None) -> Quer
 
 
 def appointment_get_for_member(*, user: Any, reference: str) -> Appointment | None:
-    """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex).
-
-    Two indexed lookups rather than one `$or`: a top-level `$or` keeps SecantusDB from using any index.
-    """
-    if ObjectId.is_valid(reference):
-        found = Appointment.objects.filter(pk=ObjectId(reference), user=user).first()
-        if found is not None:
-            return found
-    return Appointment.objects.filter(appointment_id=reference, user=user).first()
+    """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex)."""
+    return first_by_key(Appointment, key=reference, field="appointment_id", user=user)

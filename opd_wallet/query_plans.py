@@ -26,13 +26,14 @@ class Plan:
     stage: str  # IXSCAN or COLLSCAN
     index: str | None
     filter: dict
+    key_pattern: dict | None = None
 
 
 @dataclass(frozen=True)
 class Shape:
     label: str
     queryset: Callable[[], QuerySet]
-    index: str  # the index that should serve it
+    index: str  # the seed's index for it (the planner may prefer another one on the same leading field)
 
 
 def _scan_node(node: Any) -> dict | None:
@@ -66,17 +67,23 @@ def explain(command: dict) -> Plan:
         raise ValueError(f"cannot explain {name}")
     answer = connection.database.command({"explain": inner, "verbosity": "queryPlanner"})
     scan = _scan_node(answer.get("queryPlanner") or answer.get("stages") or answer) or {}
-    return Plan(collection=command[name], stage=scan.get("stage", "?"), index=scan.get("indexName"), filter=match)
+    return Plan(collection=command[name], stage=scan.get("stage", "?"), index=scan.get("indexName"), filter=match,
+                key_pattern=dict(scan["keyPattern"]) if scan.get("keyPattern") else None)
+
+
+def query_plans(call: Callable[[], Any]) -> list[Plan]:
+    """Run `call` (a selector, a request through the test client) and explain every query it sent."""
+    with count_db_commands() as sent:
+        call()
+    return [explain(command) for name, command in sent.sent if name in ("aggregate", "find")]
 
 
 def query_plan(queryset: QuerySet) -> Plan:
     """Run `queryset` and explain the (first) query it sent."""
-    with count_db_commands() as sent:
-        list(queryset)
-    queries = [cmd for name, cmd in sent.sent if name in ("aggregate", "find")]
-    if not queries:
+    plans = query_plans(lambda: list(queryset))
+    if not plans:
         raise ValueError(f"{queryset!r} sent no query")
-    return explain(queries[0])
+    return plans[0]
 
 
 def seed_query_shapes() -> list[Shape]:

@@ -1,6 +1,6 @@
 """Indexes the member API and portal need on SecantusDB as on MongoDB (README, Performance).
 
-- Plain lookups by doctorId and by session jti: the unique indexes Django makes are partial
+- Plain lookups by doctorId and of a session: the unique indexes Django makes are partial
   (`$type: string`), and a planner that cannot prove a query implies that filter never uses them.
 - A day's bookable times of a doctor with no residual filter.
 - Doctor search on the embedded `clinics.city` (Django's Index cannot name an embedded path):
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="doctorsession",
-            index=models.Index(fields=["jti"], name="doctor_sessions_jti"),
+            index=models.Index(fields=["jti", "doctor", "expires_at"], name="doctor_sessions_lookup"),
         ),
         migrations.AddIndex(
             model_name="doctorslot",
