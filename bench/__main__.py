@@ -65,11 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         database = servers.start_database(log_dir)
         env = servers.app_environ(database.uri)
-        _log(started, f"database {database.uri}; migrate, collectstatic")
+        static = servers.collectstatic(env, log_dir)
+        _log(started, f"database {database.uri}; migrate{'; collectstatic' if static else ''}")
         servers.manage("migrate", "--no-input", env=env, log_dir=log_dir)
-        servers.manage("collectstatic", "--no-input", "--verbosity", "0", env=env, log_dir=log_dir)
         _log(started, f"data set: {args.doctors:,} doctors ...")
         data = dataset.build(database.uri, doctors=args.doctors)
+        if static is not None and static.wait() != 0:
+            raise RuntimeError(f"collectstatic failed, see {log_dir / 'collectstatic.log'}")
         results["doctors"] = data.doctors
         _log(started, "gunicorn, 2 workers")
         app = servers.start_gunicorn(env, workers=2, threads=2, log_dir=log_dir, name="2workers")

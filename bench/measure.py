@@ -59,31 +59,40 @@ def sign_in(ctx: Context, members: int) -> None:
 
 
 def _side_by_side(
-    n: int, api: Callable[[], Reply], raw: Callable[[], Any] | None
-) -> tuple[list[float], list[float], list[Reply]]:
-    api_s, raw_s, replies = [], [], []
+    n: int, api: Callable[[], Reply], raw: Callable[[], Any] | None, same: Callable[[], Any] | None = None
+) -> tuple[list[float], list[float], list[Reply], list[float]]:
+    """`n` API requests, each followed by its raw equivalent(s): `raw`, the query as a pymongo program
+    would write it, and `same`, the very commands the app sent, through pymongo."""
+    api_s, raw_s, replies, same_s = [], [], [], []
     for _ in range(WARMUP):
-        api()
-        if raw:
-            raw()
+        for call in (api, raw, same):
+            if call:
+                call()
     for _ in range(n):
         reply = api()
         assert reply.status == 200, (reply.status, reply.body[:300])
         api_s.append(reply.seconds)
         replies.append(reply)
-        if raw:
-            started = time.perf_counter()
-            raw()
-            raw_s.append(time.perf_counter() - started)
-    return api_s, raw_s, replies
+        for call, into in ((raw, raw_s), (same, same_s)):
+            if call:
+                started = time.perf_counter()
+                call()
+                into.append(time.perf_counter() - started)
+    return api_s, raw_s, replies, same_s
 
 
-def _row(key: str, label: str, api_s: list[float], raw_s: list[float], replies: list[Reply], **extra: Any) -> dict:
+def _row(
+    key: str, label: str, api_s: list[float], raw_s: list[float], replies: list[Reply], same_s: list[float] = (),
+    **extra: Any,
+) -> dict:
     row: dict[str, Any] = {"key": key, "label": label, **summary_ms(api_s)}
     if raw_s:
         raw = summary_ms(raw_s)
         row |= {"raw_median_ms": raw["median_ms"], "raw_p95_ms": raw["p95_ms"],
                 "ratio": round(row["median_ms"] / raw["median_ms"], 2)}
+    if same_s:
+        same = summary_ms(same_s)
+        row |= {"same_median_ms": same["median_ms"], "same_ratio": round(row["median_ms"] / same["median_ms"], 2)}
     commands = {r.db_commands for r in replies}
     row["db_commands"] = commands.pop() if len(commands) == 1 else sorted(commands)
     return row | extra
@@ -114,11 +123,18 @@ def search(ctx: Context) -> list[dict]:
     def raw_page() -> tuple[int, list[dict]]:
         return doctors.count_documents(flt), list(doctors.find(flt).sort("doctorId", 1).limit(20))
 
+    facet = [{"$match": flt}, {"$facet": {"rows": [{"$sort": {"doctorId": 1}}, {"$limit": 20}],
+                                          "total": [{"$count": "n"}]}}]
+
+    def same_command() -> dict:  # what the app sends for the page and its count (opd_wallet/mongodb/paging.py)
+        return next(doctors.aggregate(facet))
+
     count, page = raw_page()
     first = client.get("/api/v1/doctors", **params).json()
     assert first["count"] == count and [d["doctorId"] for d in first["results"]] == [d["doctorId"] for d in page]
     rows = [_row("search", f"Doctor search specialty+city, page of 20 ({count} matches of {data.doctors:,})",
-                 *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **params), raw_page))]
+                 *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **params), raw_page,
+                                same_command))]
 
     lat, lng = data.search_origin
 
@@ -162,7 +178,7 @@ def availability(ctx: Context) -> list[dict]:
                                              {"timeSlot": 1, "booked": 1}))
 
     body = client.get(path, date=day).json()
-    api_s, raw_s, replies = _side_by_side(ctx.requests, lambda: client.get(path, date=day), raw)
+    api_s, raw_s, replies, _ = _side_by_side(ctx.requests, lambda: client.get(path, date=day), raw)
     empty = client.get(f"/api/v1/doctors/{dataset.EMPTY_DOCTOR}/availability", date=day).db_commands
     row = _row("availability",
                f"Availability, doctor with 14 weekly slots and {dataset.AVAILABILITY_APPOINTMENTS:,} appointments",
@@ -289,7 +305,7 @@ def dashboard(ctx: Context) -> list[dict]:
     rows = []
     probe = client.get("/portal/")
     if probe.status == 200:
-        api_s, _, replies = _side_by_side(ctx.requests, lambda: client.get("/portal/"), None)
+        api_s, _, replies, _ = _side_by_side(ctx.requests, lambda: client.get("/portal/"), None)
         rows.append(_row("dashboard", f"Portal dashboard /portal/, {dataset.DASHBOARD_TODAY} appointments today",
                          api_s, [], replies, bytes=len(probe.body)))
     else:
@@ -297,7 +313,7 @@ def dashboard(ctx: Context) -> list[dict]:
     today = ctx.data.today.isoformat()
     path = "/api/v1/doctor/appointments"
     count = client.get(path, date=today, page_size=100).json()["count"]
-    api_s, _, replies = _side_by_side(ctx.requests, lambda: client.get(path, date=today, page_size=100), None)
+    api_s, _, replies, _ = _side_by_side(ctx.requests, lambda: client.get(path, date=today, page_size=100), None)
     rows.append(_row("doctor_today", f"Doctor API, today's appointments ({count}) in one page", api_s, [], replies))
     client.close()
     return rows
