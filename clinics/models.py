@@ -6,6 +6,7 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel
 
+from opd_wallet.fields import BooleanField
 from opd_wallet.validators import DAYS_OF_WEEK, minutes_of_day, validate_time_24h
 
 MSG_CLOSE_AFTER_OPEN = "Closing time must be after opening time."
@@ -25,7 +26,7 @@ class Location(EmbeddedModel):
 class DayHours(EmbeddedModel):
     open = models.CharField(max_length=5, blank=True, default="", validators=[validate_time_24h])
     close = models.CharField(max_length=5, blank=True, default="", validators=[validate_time_24h])
-    is_closed = models.BooleanField(default=False, db_column="isClosed")
+    is_closed = BooleanField(default=False, db_column="isClosed")
 
     def clean(self) -> None:
         if self.is_closed:
@@ -77,7 +78,7 @@ class Clinic(models.Model):
         OperatingHours, null=True, blank=True, db_column="operatingHours"
     )
     facilities = ArrayField(models.CharField(max_length=100), blank=True, default=list)
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 

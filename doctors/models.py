@@ -7,10 +7,11 @@ from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, E
 from django_mongodb_backend.models import EmbeddedModel
 
 from clinics.models import Location
-from opd_wallet.fields import NumberField
+from opd_wallet.fields import BooleanField, NumberField
 from opd_wallet.passwords import hash_password, verify_password
 from opd_wallet.validators import (
     DAYS_OF_WEEK,
+    FEE_VALIDATORS,
     minutes_of_day,
     validate_date,
     validate_day_of_week,
@@ -24,7 +25,8 @@ MSG_UNKNOWN_SPECIALTY = "No specialty with this specialtyId exists in the specia
 MSG_SPECIALTY_MISMATCH = "Specialty should match the specialty master's name for this specialtyId."
 MSG_END_AFTER_START = "End time must be after start time."
 MSG_DURATION_FITS = "The slot must be at least one slotDuration long."
-MIN_FEE = [MinValueValidator(0, message="Consultation fee must be 0 or more.")]
+MSG_RATING_RANGE = "Rating must be between 0 and 5."
+MIN_FEE = FEE_VALIDATORS
 
 
 class ConsultationType(models.TextChoices):
@@ -41,7 +43,7 @@ class Specialty(models.Model):
     name = models.CharField(max_length=200)
     description = models.CharField(max_length=500, blank=True, default="")
     icon = models.CharField(max_length=200, blank=True, default="")
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     display_order = models.IntegerField(default=0, db_column="displayOrder")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
@@ -104,26 +106,26 @@ class Doctor(models.Model):
     rating = NumberField(
         default=0,
         validators=[
-            MinValueValidator(0, message="Rating must be between 0 and 5."),
-            MaxValueValidator(5, message="Rating must be between 0 and 5."),
+            MinValueValidator(0, message=MSG_RATING_RANGE),
+            MaxValueValidator(5, message=MSG_RATING_RANGE),
         ],
     )
     review_count = models.IntegerField(default=0, validators=[MinValueValidator(0)], db_column="reviewCount")
     clinics = EmbeddedModelArrayField(DoctorClinic)
     consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
-    cashless_available = models.BooleanField(default=True, db_column="cashlessAvailable")
+    cashless_available = BooleanField(default=True, db_column="cashlessAvailable")
     insurance_accepted = ArrayField(
         models.CharField(max_length=100), blank=True, null=True, db_column="insuranceAccepted"
     )
-    requires_confirmation = models.BooleanField(default=False, db_column="requiresConfirmation")
-    allow_direct_booking = models.BooleanField(default=True, db_column="allowDirectBooking")
+    requires_confirmation = BooleanField(default=False, db_column="requiresConfirmation")
+    allow_direct_booking = BooleanField(default=True, db_column="allowDirectBooking")
     available_slots = EmbeddedModelArrayField(
         AvailableSlotDay, blank=True, null=True, db_column="availableSlots"
     )
-    available_online = models.BooleanField(default=True, db_column="availableOnline")
-    available_offline = models.BooleanField(default=True, db_column="availableOffline")
+    available_online = BooleanField(default=True, db_column="availableOnline")
+    available_offline = BooleanField(default=True, db_column="availableOffline")
     last_login = models.DateTimeField(blank=True, null=True, db_column="lastLogin")
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 
@@ -187,7 +189,7 @@ class DoctorSlot(models.Model):
     max_patients = models.IntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(100)], db_column="maxPatients"
     )
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
     consultation_type = models.CharField(
         max_length=10, choices=ConsultationType.choices, db_column="consultationType"
