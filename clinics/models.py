@@ -6,8 +6,9 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel
 
+from opd_wallet.embedded import embedded_errors
 from opd_wallet.fields import BooleanField
-from opd_wallet.validators import DAYS_OF_WEEK, minutes_of_day, validate_time_24h
+from opd_wallet.validators import DAYS_OF_WEEK, is_time_24h, minutes_of_day, validate_time_24h
 
 MSG_CLOSE_AFTER_OPEN = "Closing time must be after opening time."
 MSG_HOURS_REQUIRED = "Give both opening and closing times, or mark the day closed."
@@ -33,11 +34,10 @@ class DayHours(EmbeddedModel):
             return
         if not self.open or not self.close:
             raise ValidationError(MSG_HOURS_REQUIRED)
-        try:
-            if minutes_of_day(self.close) <= minutes_of_day(self.open):
-                raise ValidationError({"close": MSG_CLOSE_AFTER_OPEN})
-        except ValueError:
+        if not is_time_24h(self.open) or not is_time_24h(self.close):
             return  # the format validators report this one
+        if minutes_of_day(self.close) <= minutes_of_day(self.open):
+            raise ValidationError({"close": MSG_CLOSE_AFTER_OPEN})
 
     def __str__(self) -> str:
         return "closed" if self.is_closed else f"{self.open}-{self.close}"
@@ -89,3 +89,8 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.clinic_id})"
+
+    def clean(self) -> None:
+        errors = embedded_errors(self)  # location and operatingHours (seed: valid time formats)
+        if errors:
+            raise ValidationError(errors)

@@ -7,6 +7,7 @@ from django.db import models
 from django_mongodb_backend.fields import EmbeddedModelArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel
 
+from opd_wallet.embedded import embedded_errors
 from opd_wallet.fields import BooleanField
 
 MSG_FEEDBACK_RATING = "Rating must be between 1 and 5."
@@ -124,6 +125,9 @@ class VideoConsultation(models.Model):
     def clean(self) -> None:
         from appointments.models import AppointmentType
 
+        errors: dict[str, list[str]] = embedded_errors(self)  # feedback ratings, networkIssues
         appointment = self.appointment if self.appointment_id else None
         if appointment is not None and appointment.appointment_type != AppointmentType.ONLINE:
-            raise ValidationError({"appointment": MSG_CONSULTATION_NEEDS_ONLINE})
+            errors["appointment"] = [MSG_CONSULTATION_NEEDS_ONLINE]
+        if errors:
+            raise ValidationError(errors)

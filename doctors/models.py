@@ -7,11 +7,13 @@ from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, E
 from django_mongodb_backend.models import EmbeddedModel
 
 from clinics.models import Location
+from opd_wallet.embedded import embedded_errors
 from opd_wallet.fields import BooleanField, NumberField
 from opd_wallet.passwords import hash_password, verify_password
 from opd_wallet.validators import (
     DAYS_OF_WEEK,
     FEE_VALIDATORS,
+    is_time_24h,
     minutes_of_day,
     validate_date,
     validate_day_of_week,
@@ -140,17 +142,17 @@ class Doctor(models.Model):
         return f"{self.name} ({self.doctor_id})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, list[str]] = embedded_errors(self)  # clinics, their locations, availableSlots
         if not self.clinics:
-            errors["clinics"] = MSG_AT_LEAST_ONE_CLINIC
+            errors["clinics"] = [MSG_AT_LEAST_ONE_CLINIC]
         if not self.specializations:
-            errors["specializations"] = MSG_AT_LEAST_ONE_SPECIALIZATION
+            errors["specializations"] = [MSG_AT_LEAST_ONE_SPECIALIZATION]
         if self.specialty_id:
             master = Specialty.objects.filter(specialty_id=self.specialty_id).first()
             if master is None:
-                errors["specialty_id"] = MSG_UNKNOWN_SPECIALTY
+                errors["specialty_id"] = [MSG_UNKNOWN_SPECIALTY]
             elif self.specialty and self.specialty != master.name:
-                errors["specialty"] = MSG_SPECIALTY_MISMATCH
+                errors["specialty"] = [MSG_SPECIALTY_MISMATCH]
         if errors:
             raise ValidationError(errors)
 
@@ -209,10 +211,9 @@ class DoctorSlot(models.Model):
         return f"{self.doctor_id} {self.day_of_week} {self.start_time}-{self.end_time} at {self.clinic_id}"
 
     def clean(self) -> None:
-        try:
-            start, end = minutes_of_day(self.start_time), minutes_of_day(self.end_time)
-        except (ValueError, AttributeError):
+        if not is_time_24h(self.start_time) or not is_time_24h(self.end_time):
             return  # the format validators report this one
+        start, end = minutes_of_day(self.start_time), minutes_of_day(self.end_time)
         if end <= start:
             raise ValidationError({"end_time": MSG_END_AFTER_START})
         if self.slot_duration and end - start < self.slot_duration:

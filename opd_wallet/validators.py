@@ -27,6 +27,10 @@ def validate_time_24h(value: str) -> None:
         raise ValidationError(MSG_TIME_24H, code="invalid_time")
 
 
+def is_time_24h(value: object) -> bool:
+    return isinstance(value, str) and bool(_TIME_24H.match(value))
+
+
 def validate_time_12h(value: str) -> None:
     if not isinstance(value, str) or not _TIME_12H.match(value):
         raise ValidationError(MSG_TIME_12H, code="invalid_time")
