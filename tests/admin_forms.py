@@ -88,3 +88,17 @@ def form_errors(response: HttpResponse) -> list[str]:
     """Every error message of the admin form on the page, nested embedded-model forms included."""
     assert response.status_code == 200, f"expected the form again with errors, got {response.status_code}"
     return _messages(response.context["adminform"].form.errors)  # embedded forms' errors are nested in it
+
+
+def admin_url(model: type, view: str = "changelist", *args: object) -> str:
+    from django.urls import reverse
+
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def staff_client(client: Client, role: str = "ADMIN") -> Client:
+    """`client`, signed in to the admin as a new staff user of `role` (ADMIN or OPERATIONS)."""
+    from tests.users.factories import StaffFactory
+
+    client.force_login(StaffFactory(role=role))
+    return client

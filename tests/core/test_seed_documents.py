@@ -117,7 +117,7 @@ def test_an_orm_update_keeps_the_seed_document_shape(seed: dict) -> None:
     assert raw["clinics"][0]["location"] == {"latitude": 28.5921, "longitude": 77.046}
     assert raw["availableSlots"][1] == {"date": "2025-09-29", "slots": seed["doctors"][0]["availableSlots"][1]["slots"]}
     assert raw["password"] == doctor.password
-    assert raw["updatedAt"] > datetime(2025, 10, 15, 8, 30)
+    assert raw["updatedAt"].replace(tzinfo=UTC) > datetime(2025, 10, 15, 8, 30, tzinfo=UTC)
 
     Appointment.objects.filter(appointment_id="APT-002").update(status="CONFIRMED")
     assert _raw("appointments", appointmentId="APT-002")["status"] == "CONFIRMED"
