@@ -68,8 +68,9 @@ class DoctorAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        slots = self.fields["available_slots"].formset.form.base_fields["slots"]
-        slots.error_messages = {**slots.error_messages, "item_invalid": MSG_SLOT_TIME_ITEM}
+        if "available_slots" in self.fields:  # not for view-only staff
+            slots = self.fields["available_slots"].formset.form.base_fields["slots"]
+            slots.error_messages = {**slots.error_messages, "item_invalid": MSG_SLOT_TIME_ITEM}
 
     def clean_new_password(self) -> str:
         password = self.cleaned_data.get("new_password") or ""
