@@ -84,12 +84,9 @@ def twelve_hour(minutes: int) -> str:
 
 @dataclass
 class DemoSet:
-    """Generated documents per collection, in load order, plus the reference data they were built from."""
+    """Generated documents per collection name."""
 
     docs: dict[str, list[dict]] = field(default_factory=dict)
-
-    def count(self) -> int:
-        return sum(len(docs) for docs in self.docs.values())
 
 
 def specialty_documents(skip: frozenset[str] = frozenset()) -> list[dict]:

@@ -175,8 +175,8 @@ def demo_data_load(
                 bar.update(len(docs) - len(candidates))
                 inserted, _ = _insert_missing(collection, candidates, bar)
                 _release_unused(candidates, set(inserted), today)
-                existing = len(docs) - len(inserted)
+                skipped = len(docs) - len(inserted)
             else:
-                inserted, existing = _insert_missing(collection, docs, bar)
-            results[name] = CollectionResult(inserted=len(inserted), skipped=existing)
+                inserted, skipped = _insert_missing(collection, docs, bar)
+            results[name] = CollectionResult(inserted=len(inserted), skipped=skipped)
     return results
