@@ -61,10 +61,12 @@ def test_operations_opens_every_record_but_saves_only_prescriptions_and_consulta
         url = admin_url(model, "change", obj.pk)
         page = operations.get(url)
         assert page.status_code == 200, model
-        can_save = 'name="_save"' in page.content.decode()
-        assert can_save == (model in OPERATIONS_CHANGE), model
-        if model not in OPERATIONS_CHANGE:
-            assert operations.post(url, form_data(page)).status_code == 403, model
+        saved = operations.post(url, form_data(page))
+        if model in OPERATIONS_CHANGE:
+            assert saved.status_code == 302, model  # what they may change is the admin's own business
+        else:
+            assert saved.status_code == 403, model
+            assert 'name="_save"' not in page.content.decode(), model
 
 
 def test_operations_deletes_nothing(client: Client, populated: dict) -> None:
