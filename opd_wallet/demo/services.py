@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from appointments.services.capacity import capacity_release, capacity_reserve
 from opd_wallet.demo import catalog
+from opd_wallet.demo.files import demo_prescription_files
 from opd_wallet.demo.generate import DEMO_ID_RANGE, DemoSet, demo_set
 from opd_wallet.passwords import hash_password
 
@@ -179,4 +180,5 @@ def demo_data_load(
             else:
                 inserted, skipped = _insert_missing(collection, docs, bar)
             results[name] = CollectionResult(inserted=len(inserted), skipped=skipped)
+    demo_prescription_files(per_collection["doctor_prescriptions"])
     return results

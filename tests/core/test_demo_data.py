@@ -133,6 +133,18 @@ def test_the_demo_logins_work(loaded: str) -> None:
         assert staff.is_staff and staff.check_password(catalog.DEMO_PASSWORD)
 
 
+def test_the_seed_prescriptions_have_files_to_download(loaded: str) -> None:
+    client = APIClient()
+    tokens = client.post(
+        "/api/v1/auth/token", {"email": "member@example.com", "password": catalog.DEMO_PASSWORD}, format="json"
+    ).json()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    response = client.get("/api/v1/prescriptions/PRESC002/file")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+
+
 def test_it_refuses_to_run_with_debug_off_unless_forced() -> None:
     with override_settings(DEBUG=False), pytest.raises(CommandError) as refused:
         call_command("load_demo_data", doctors=1, stdout=StringIO())
