@@ -75,6 +75,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         "clinic_name", "contact_number",
     ]
     ordering = ["-appointment_date", "-created_at"]
+    show_full_result_count = False
     raw_id_fields = ["user", "doctor", "slot"]
     # The status moves only through the workflow (the actions below), never by editing the field.
     readonly_fields = [

@@ -32,6 +32,7 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "name", "member_id", "role", "phone", "is_active", "last_login", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "name", "member_id", "phone"]
+    show_full_result_count = False
     readonly_fields = ["password_status", "last_login", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["email", "name", "role", "is_active"]}),
