@@ -208,7 +208,7 @@ class DoctorSlotAdmin(admin.ModelAdmin):
         "consultation_type", "consultation_fee", "is_active",
     ]
     list_filter = ["is_active", "day_of_week", "consultation_type", "slot_duration"]
-    search_fields = ["day_of_week"]  # plus doctorId, clinicId and doctor names: get_search_results
+    search_fields = ["day_of_week"]  # shows the search box; get_search_results does the searching
     search_help_text = "A doctorId (DOC001), a clinicId (CLINIC001), a doctor's name or a day."
     show_full_result_count = False
     raw_id_fields = ["doctor", "clinic"]
@@ -229,15 +229,15 @@ class DoctorSlotAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[DoctorSlot], search_term: str
     ) -> tuple[QuerySet[DoctorSlot], bool]:
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """Equality lookups on indexed fields only: a substring search over every slot is too slow to offer."""
         term = search_term.strip()
         if not term:
-            return results, may_have_duplicates
+            return queryset, False
         named = Doctor.objects.filter(name__icontains=term).values_list("doctor_id", flat=True)[:MAX_NAMED_DOCTORS]
-        matching = queryset.filter(
-            Q(doctor_id__in=[term.upper(), *named]) | Q(clinic_id=term.upper())
-        )
-        return results | matching, may_have_duplicates
+        query = Q(doctor_id__in=[term.upper(), *named]) | Q(clinic_id=term.upper())
+        if term.capitalize() in DAYS_OF_WEEK:
+            query |= Q(day_of_week=term.capitalize())
+        return queryset.filter(query), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: DoctorSlot | None = None) -> list[str]:
         # A slot stays with its doctor; move it by adding one for the other doctor.
