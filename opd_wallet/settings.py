@@ -219,3 +219,10 @@ LOGGING = {
 # --- booking ---------------------------------------------------------------------------------------------
 # How many days ahead members may see availability and book (appointments/selectors.py).
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
+
+# --- hardening ---------------------------------------------------------------------------------------------
+# Document the errors every operation can give (401/403/404/400) wherever a view did not (opd_wallet/api_docs.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "opd_wallet.api_docs.document_common_errors",
+]
