@@ -13,6 +13,8 @@ max_requests_jitter = 500
 # Our middleware writes the access log as JSON; gunicorn's own would duplicate it.
 accesslog = None
 errorlog = "-"
+# gunicorn's own lines name the request line at most (never headers or bodies); the app's JSON lines the same.
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 limit_request_fields = 100

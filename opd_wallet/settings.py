@@ -240,3 +240,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "opd_wallet.api_docs.document_common_errors",
 ]
+# pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
+# they stay quiet even when LOG_LEVEL=DEBUG.
+LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}})

@@ -111,6 +111,7 @@ class Stack:
     url: str
     media: Path
     world: dict
+    log: Path
 
     def request(self, method: str, path: str, *, headers: dict | None = None, body: bytes | None = None,
                 as_doctor: bool = False) -> tuple[int, dict, str]:
@@ -158,7 +159,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "BCRYPT_ROUNDS": "4",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",
     }
     app = None
     try:
@@ -174,7 +175,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         _wait_for_port(port, app)
-        yield Stack(database=database, app=app, url=f"http://127.0.0.1:{port}", media=run / "media", world=world)
+        yield Stack(database=database, app=app, url=f"http://127.0.0.1:{port}", media=run / "media", world=world,
+                    log=run / "gunicorn.log")
     finally:
         if app is not None:
             _stop(app)
@@ -289,3 +291,12 @@ def test_an_upload_while_the_database_is_down_leaves_no_file(stack: Stack) -> No
         stack.database.start()
     assert stack.stored_files() == files_before
     assert stack.documents("doctor_prescriptions") == documents_before
+
+
+def test_the_servers_log_holds_no_credentials_or_file_contents(stack: Stack) -> None:
+    """gunicorn's error log and the app's JSON lines (access log, errors) of all the requests above."""
+    log = stack.log.read_text(errors="replace")
+    assert '"logger": "opd_wallet.access"' in log and "database unavailable" in log  # it did log
+    doctor, member = stack.world["doctor"], stack.world["member"]
+    for secret in [*doctor["cookies"].values(), member["Authorization"].split()[1], "%PDF-1.4"]:
+        assert secret not in log
