@@ -8,6 +8,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
+# Idle keep-alive connections close after this many seconds. gunicorn's default (2 s) is shorter than a
+# client's pause between two clicks, so a client reusing the connection just as the server drops it got a
+# "connection reset" (seen under `make load`); 5 s is within the range gunicorn advises for direct clients.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 # Our middleware writes the access log as JSON; gunicorn's own would duplicate it.
