@@ -48,7 +48,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 METHODS = {"get", "put", "post", "patch", "delete"}
-# A parameter or body field named `<kind>Id`, `<kind>_id` or `<kind>_ref` takes that kind of real id (tests/world.py).
+# A parameter or body field named `<kind>Id`, `<kind>_id`, `_ref` or `_key` takes that kind of real id (tests/world.py).
 ID_KINDS = ("appointment", "consultation", "prescription", "doctor", "clinic", "slot")
 
 
@@ -107,7 +107,7 @@ def _write_summary(reporter: Any) -> None:
 
 def _id_kind(name: str) -> str | None:
     lowered = name.lower().replace("_", "")
-    return next((kind for kind in ID_KINDS if lowered in (f"{kind}id", f"{kind}ref")), None)
+    return next((kind for kind in ID_KINDS if lowered in (f"{kind}id", f"{kind}ref", f"{kind}key")), None)
 
 
 def _real_values() -> dict[str, list[Any]]:

@@ -52,7 +52,7 @@ def _kind(name: str, before: str) -> str:
     if lowered in GENERIC_NAMES:
         lowered = before.lower().removesuffix("s")
     for kind in PRIVATE_KINDS + PUBLIC_KINDS:
-        if lowered in (kind, f"{kind}id", f"{kind}ref"):
+        if lowered in (kind, f"{kind}id", f"{kind}ref", f"{kind}key"):
             return kind
     raise AssertionError(f"unknown id {name!r} in a route: add its kind to tests/core/test_object_access.py")
 
