@@ -170,3 +170,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- consultations ---------------------------------------------------------------------------------------
+# `manage.py mark_no_shows` (cron): a SCHEDULED call whose patient has not joined this many minutes after
+# the scheduled start becomes NO_SHOW; a call IN_PROGRESS longer than CONSULTATION_MAX_MINUTES is ended.
+CONSULTATION_NO_SHOW_MINUTES = env_int("CONSULTATION_NO_SHOW_MINUTES", 15)
+CONSULTATION_MAX_MINUTES = env_int("CONSULTATION_MAX_MINUTES", 120)
