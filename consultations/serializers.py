@@ -67,9 +67,8 @@ class ParticipantConsultationSerializer(ConsultationSerializer):
 
 class RatingField(serializers.IntegerField):
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(min_value=RATING_MIN, max_value=RATING_MAX, **kwargs)
-        self.error_messages["min_value"] = MSG_RATING_RANGE
-        self.error_messages["max_value"] = MSG_RATING_RANGE
+        messages = {"min_value": MSG_RATING_RANGE, "max_value": MSG_RATING_RANGE}
+        super().__init__(min_value=RATING_MIN, max_value=RATING_MAX, error_messages=messages, **kwargs)
 
 
 class MemberFeedbackInputSerializer(serializers.Serializer):
