@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint install migrate demo-data bench stop-db clean
+.PHONY: run serve test lint install migrate demo-data bench stop-db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ demo-data: migrate
 run: demo-data
 	@$(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: DEBUG off, settings from the environment (SECRET_KEY, ALLOWED_HOSTS, MONGODB_URI, ...).
+serve: install
+	DEBUG=0 $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py migrate --no-input
+	DEBUG=0 $(BIN)/gunicorn opd_wallet.wsgi -c gunicorn.conf.py
 
 test: install
 	./scripts/ensure-chromium.sh

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import Http404
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConnectionFailure
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
@@ -24,10 +24,19 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+def is_database_outage(exc: BaseException | None) -> bool:
+    """True when `exc` (or what caused it: the backend wraps pymongo errors) means MongoDB is unreachable."""
+    while exc is not None:
+        if isinstance(exc, ConnectionFailure):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
-    if isinstance(exc, PyMongoError):
+    if is_database_outage(exc):
         return Response({"detail": MSG_DATABASE_UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return drf_exception_handler(exc, context)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from opd_wallet.health import healthz
 
@@ -11,8 +11,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("opd_wallet.users.api_urls")),
     *[path("api/v1/", include(f"{app}.api_urls")) for app in APPS],
     *[path("portal/", include(f"{app}.portal_urls")) for app in APPS],
 ]
+
+handler500 = "opd_wallet.errors.server_error"
