@@ -1,3 +1,11 @@
 """JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from clinics.apis import ClinicDetailApi, ClinicListApi
+
+urlpatterns: list = [
+    # --- member discovery (booking) ---
+    path("clinics", ClinicListApi.as_view(), name="clinic-list"),
+    path("clinics/<str:clinic_id>", ClinicDetailApi.as_view(), name="clinic-detail"),
+]

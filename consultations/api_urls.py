@@ -26,3 +26,26 @@ urlpatterns = [
         name="member-consultation-network-issues",
     ),
 ]
+
+# The doctor side, under /api/v1/doctor/ like the rest of the doctor API (API.md).
+DOCTOR_ACTIONS = {
+    "join": apis.DoctorConsultationJoinApi,
+    "end": apis.DoctorConsultationEndApi,
+    "cancel": apis.DoctorConsultationCancelApi,
+    "no-show": apis.DoctorConsultationNoShowApi,
+    "feedback": apis.DoctorConsultationFeedbackApi,
+    "network-issues": apis.DoctorConsultationNetworkIssueApi,
+}
+urlpatterns += [
+    path(
+        "doctor/appointments/<str:appointment_key>/consultation", apis.DoctorConsultationStartApi.as_view(),
+        name="doctor-appointment-consultation",
+    ),
+    *[
+        path(
+            f"doctor/consultations/<str:consultation_key>/{action}", view.as_view(),
+            name=f"doctor-consultation-{action}",
+        )
+        for action, view in DOCTOR_ACTIONS.items()
+    ],
+]

@@ -8,33 +8,35 @@ from bson import ObjectId
 from django.db.models import Q
 from django.http import Http404
 
+from appointments.doctor_selectors import doctor_appointment_get
 from appointments.models import Appointment, AppointmentType
+from appointments.selectors import appointment_get_for_member
 from consultations.models import OPEN_STATUSES, VideoConsultation
 from doctors.models import Doctor
 
 
-def _key_filter(key: str, code_field: str) -> Q:
+def _key_filter(key: str) -> Q:
     if ObjectId.is_valid(key):
-        return Q(pk=ObjectId(key)) | Q(**{code_field: key})
-    return Q(**{code_field: key})
+        return Q(pk=ObjectId(key)) | Q(consultation_id=key)
+    return Q(consultation_id=key)
 
 
 def consultation_get_for_patient(*, user: object, key: str) -> VideoConsultation:
-    consultation = VideoConsultation.objects.filter(_key_filter(key, "consultation_id"), patient=user).first()
+    consultation = VideoConsultation.objects.filter(_key_filter(key), patient=user).first()
     if consultation is None:
         raise Http404
     return consultation
 
 
 def consultation_get_for_doctor(*, doctor: Doctor, key: str) -> VideoConsultation:
-    consultation = VideoConsultation.objects.filter(_key_filter(key, "consultation_id"), doctor=doctor).first()
+    consultation = VideoConsultation.objects.filter(_key_filter(key), doctor=doctor).first()
     if consultation is None:
         raise Http404
     return consultation
 
 
 def appointment_get_for_doctor(*, doctor: Doctor, key: str) -> Appointment:
-    appointment = Appointment.objects.filter(_key_filter(key, "appointment_id"), doctor=doctor).first()
+    appointment = doctor_appointment_get(doctor=doctor, ref=key)
     if appointment is None:
         raise Http404
     return appointment
@@ -51,10 +53,9 @@ def consultation_of_appointment(*, appointment: Appointment) -> VideoConsultatio
 
 def consultation_get_for_member_appointment(*, user: object, appointment_key: str) -> VideoConsultation:
     """The consultation of the member's own ONLINE appointment, if one was started."""
-    appointment = Appointment.objects.filter(
-        _key_filter(appointment_key, "appointment_id"), user=user, appointment_type=AppointmentType.ONLINE
-    ).first()
-    consultation = consultation_of_appointment(appointment=appointment) if appointment else None
+    appointment = appointment_get_for_member(user=user, reference=appointment_key)
+    online = appointment is not None and appointment.appointment_type == AppointmentType.ONLINE
+    consultation = consultation_of_appointment(appointment=appointment) if online else None
     if consultation is None:
         raise Http404
     return consultation

@@ -8,7 +8,8 @@
 
 Every move is one atomic single-document update filtered on the current status (no multi-document
 transactions on one MongoDB server), so a doctor and a patient acting at the same moment cannot lose each
-other's change. Times come from `now` when a caller passes one (tests and the cron command), else the clock.
+other's change. Times come from `now` when a caller passes one (tests and the cron command), else from
+`opd_wallet.clock`.
 """
 
 import logging
@@ -20,14 +21,15 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection
 from django.http import Http404
-from django.utils import timezone
 from pymongo import ReturnDocument
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType
+from appointments.selectors import appointment_starts_at
 from appointments.services.workflow import TransitionRefused as AppointmentTransitionRefused
 from appointments.services.workflow import appointment_complete
 from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, VideoConsultation
 from doctors.models import Doctor
+from opd_wallet import clock
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ class TransitionRefused(Exception):
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
+    return now or clock.now()
 
 
 def _collection() -> Any:
@@ -66,14 +68,6 @@ def _collection() -> Any:
 
 
 # --- start ----------------------------------------------------------------------------------------------
-
-
-def appointment_start_time(*, appointment: Appointment) -> datetime:
-    """The appointment's clinic-local date and 12-hour time as an aware datetime (stored as UTC)."""
-    naive = datetime.strptime(  # noqa: DTZ007 - made aware in the clinic's zone on the next line
-        f"{appointment.appointment_date} {appointment.time_slot}", "%Y-%m-%d %I:%M %p"
-    )
-    return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
 def _new_consultation_id() -> str:
@@ -126,7 +120,9 @@ def consultation_start(
                 room_password=secrets.token_urlsafe(12),
                 jitsi_domain=domain,
                 room_url=f"https://{domain}/{room_id}",
-                scheduled_start_time=appointment_start_time(appointment=appointment),
+                scheduled_start_time=appointment_starts_at(
+                    appointment_date=appointment.appointment_date, time_slot=appointment.time_slot
+                ),
                 status=ConsultationStatus.SCHEDULED,
                 network_issues=[],
             )

@@ -137,6 +137,15 @@ class Doctor(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.doctor_id})"
 
+    # A signed-in doctor is `request.user` in the doctor API (doctors/auth.py), so DRF asks these.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if not self.clinics:
@@ -215,3 +224,43 @@ class DoctorSlot(models.Model):
             raise ValidationError({"end_time": MSG_END_AFTER_START})
         if self.slot_duration and end - start < self.slot_duration:
             raise ValidationError({"slot_duration": MSG_DURATION_FITS})
+
+
+class DoctorSession(models.Model):
+    """One portal sign-in (`doctor_sessions`): a doctor JWT is valid only while the row of its `jti` exists.
+
+    Logout deletes the row, so a copied cookie stops working at once. A TTL index on `expiresAt`
+    (migration 0003) lets MongoDB remove rows of tokens that have expired anyway.
+    """
+
+    jti = models.CharField(max_length=64, unique=True)
+    doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, db_column="doctor", related_name="sessions")
+    expires_at = models.DateTimeField(db_column="expiresAt")
+    ip_address = models.CharField(max_length=45, blank=True, default="", db_column="ipAddress")
+    user_agent = models.CharField(max_length=300, blank=True, default="", db_column="userAgent")
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+
+    class Meta:
+        db_table = "doctor_sessions"
+
+    def __str__(self) -> str:
+        return f"{self.doctor_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """Failed doctor sign-ins in the current window, one counter per email and per IP (`doctor_login_failures`).
+
+    In MongoDB rather than in memory because gunicorn runs several processes; changed only by atomic
+    `$inc` upserts (doctors/services.py). A TTL index on `expiresAt` (migration 0003) removes old windows.
+    """
+
+    key = models.CharField(max_length=320, unique=True)
+    count = models.IntegerField(default=0)
+    expires_at = models.DateTimeField(db_column="expiresAt")
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+
+    class Meta:
+        db_table = "doctor_login_failures"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

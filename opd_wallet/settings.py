@@ -216,6 +216,10 @@ LOGGING = {
     },
 }
 
+# --- booking ---------------------------------------------------------------------------------------------
+# How many days ahead members may see availability and book (appointments/selectors.py).
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
+
 # --- consultations ---------------------------------------------------------------------------------------
 # `manage.py mark_no_shows` (cron): a SCHEDULED call whose patient has not joined this many minutes after
 # the scheduled start becomes NO_SHOW; a call IN_PROGRESS longer than CONSULTATION_MAX_MINUTES is ended.

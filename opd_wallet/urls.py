@@ -17,4 +17,10 @@ urlpatterns = [
     *[path("portal/", include(f"{app}.portal_urls")) for app in APPS],
 ]
 
+# --- doctor portal: sign-in (/auth/doctor/) and the doctor API (/api/v1/doctor/) ---
+urlpatterns += [
+    path("auth/doctor/", include("doctors.auth_urls")),
+    path("api/v1/doctor/", include("doctors.doctor_api_urls")),
+]
+
 handler500 = "opd_wallet.errors.server_error"

@@ -1,0 +1,154 @@
+"""Member API: availability, booking, and the member's own appointments."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from appointments.models import Appointment
+from appointments.selectors import appointment_get_for_member, appointment_list_for_member, slot_availability
+from appointments.serializers import (
+    AppointmentBookSerializer,
+    AppointmentListParamsSerializer,
+    AppointmentSerializer,
+    AvailabilityParamsSerializer,
+    AvailabilitySerializer,
+)
+from appointments.services.booking import SlotTaken, appointment_book, appointment_cancel_by_member
+from appointments.services.workflow import TransitionRefused
+from doctors.apis import DOCTOR_ID_PARAM, MSG_DOCTOR_NOT_FOUND
+from doctors.selectors import doctor_get
+from opd_wallet.api import Conflict, IsMember
+from opd_wallet.api_docs import error_responses
+
+MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
+
+APPOINTMENT_ID_PARAM = OpenApiParameter(
+    "appointment_id", str, OpenApiParameter.PATH,
+    description="The `appointmentId` (e.g. APT-3F9A...) or the appointment's `_id` (24 hex characters).",
+)
+
+
+class DoctorAvailabilityApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        summary="Bookable times of a doctor on one date",
+        description=(
+            "From the doctor's active weekly slots for that weekday, cut into `slotDuration` steps, inside the "
+            "clinic's operating hours for IN_CLINIC, minus places already booked (`maxPatients` per time), "
+            "never in the past (clinic-local time). `type=ONLINE` also lists BOTH times. Dates from today to "
+            "the booking horizon (90 days by default)."
+        ),
+        tags=["booking"],
+        parameters=[DOCTOR_ID_PARAM, AvailabilityParamsSerializer],
+        responses={200: AvailabilitySerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request: Request, doctor_id: str) -> Response:
+        doctor = doctor_get(doctor_id=doctor_id)
+        if doctor is None:
+            raise NotFound(MSG_DOCTOR_NOT_FOUND)
+        params = AvailabilityParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        day = params.validated_data["date"]
+        slots = slot_availability(
+            doctor=doctor,
+            date=day,
+            consultation_type=params.validated_data.get("type"),
+            clinic_id=params.validated_data.get("clinicId"),
+        )
+        return Response(AvailabilitySerializer({"doctorId": doctor.doctor_id, "date": day, "slots": slots}).data)
+
+
+class AppointmentListApi(ListAPIView):
+    permission_classes = [IsMember]
+    serializer_class = AppointmentSerializer
+
+    @extend_schema(
+        summary="My appointments, newest date first",
+        tags=["booking"],
+        parameters=[AppointmentListParamsSerializer],
+        responses={200: AppointmentSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        params = AppointmentListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        appointments = appointment_list_for_member(user=request.user, status=params.validated_data.get("status"))
+        page = self.paginate_queryset(appointments)
+        return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Book a time",
+        description=(
+            "The time must be one that availability offers for this type (and clinic). IN_CLINIC needs "
+            "`clinicId`; ONLINE needs `contactNumber` and `callPreference`. 409 when the time was taken "
+            "meanwhile, or the member already holds this time with this doctor."
+        ),
+        tags=["booking"],
+        request=AppointmentBookSerializer,
+        responses={201: AppointmentSerializer, **error_responses(400, 401, 403, 409)},
+    )
+    def post(self, request: Request) -> Response:
+        body = AppointmentBookSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            appointment = appointment_book(
+                user=request.user,
+                doctor_id=data["doctorId"],
+                appointment_type=data["appointmentType"],
+                appointment_date=data["appointmentDate"],
+                time_slot=data["timeSlot"],
+                clinic_id=data.get("clinicId") or None,
+                contact_number=data.get("contactNumber") or None,
+                call_preference=data.get("callPreference") or None,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        except SlotTaken as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+def _own_appointment(request: Request, appointment_id: str) -> Appointment:
+    appointment = appointment_get_for_member(user=request.user, reference=appointment_id)
+    if appointment is None:
+        raise NotFound(MSG_APPOINTMENT_NOT_FOUND)
+    return appointment
+
+
+class AppointmentDetailApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        summary="One of my appointments",
+        tags=["booking"],
+        parameters=[APPOINTMENT_ID_PARAM],
+        responses={200: AppointmentSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request, appointment_id: str) -> Response:
+        return Response(AppointmentSerializer(_own_appointment(request, appointment_id)).data)
+
+
+class AppointmentCancelApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        summary="Cancel one of my appointments",
+        description="Only a PENDING_CONFIRMATION or CONFIRMED appointment, before its time. Frees the time.",
+        tags=["booking"],
+        parameters=[APPOINTMENT_ID_PARAM],
+        request=None,
+        responses={200: AppointmentSerializer, **error_responses(401, 403, 404, 409)},
+    )
+    def post(self, request: Request, appointment_id: str) -> Response:
+        appointment = _own_appointment(request, appointment_id)
+        try:
+            appointment = appointment_cancel_by_member(appointment=appointment)
+        except TransitionRefused as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(AppointmentSerializer(appointment).data)

@@ -1,0 +1,103 @@
+"""Reads of a doctor's own appointments: the doctor API, the portal dashboard and lists.
+
+Every query filters on `doctorId` (index `appointments_doctor_date`), so a doctor never sees another
+doctor's appointment: an unknown or foreign id reads as None (404).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bson import ObjectId
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Substr
+
+from appointments.models import Appointment, AppointmentStatus
+from appointments.services.workflow import CANCELLABLE
+from doctors.models import Doctor
+
+# "hh:mm AM" strings do not sort in the day's order ("12:30 PM" is before "01:00 PM"): sort on "PM0030".
+TIME_OF_DAY = Concat(
+    Substr("time_slot", 7, 2),
+    Case(When(time_slot__startswith="12", then=Value("00")), default=Substr("time_slot", 1, 2),
+         output_field=CharField()),
+    Substr("time_slot", 4, 2),
+    output_field=CharField(),
+)
+UPCOMING_DAYS = 14
+
+# Which workflow step each status allows (appointments/services/workflow.py refuses the rest with 409).
+ACTIONS_BY_STATUS: dict[str, tuple[str, ...]] = {
+    AppointmentStatus.PENDING_CONFIRMATION: ("confirm", "cancel"),
+    AppointmentStatus.CONFIRMED: ("complete", "cancel"),
+}
+
+
+class Scope:
+    UPCOMING = "upcoming"
+    PAST = "past"
+    ALL = "all"
+    CHOICES = ((UPCOMING, "Upcoming"), (PAST, "Past"), (ALL, "All dates"))
+
+
+def doctor_appointments(
+    *,
+    doctor: Doctor,
+    on_date: str | None = None,
+    status: str | None = None,
+    scope: str = Scope.ALL,
+    today: date | None = None,
+) -> QuerySet[Appointment]:
+    """The doctor's appointments. One date, or upcoming (today on, soonest first), or past / all (newest
+    date first); times within a day always in the day's order."""
+    appointments = Appointment.objects.filter(doctor_id=doctor.doctor_id).annotate(time_of_day=TIME_OF_DAY)
+    if status:
+        appointments = appointments.filter(status=status)
+    if on_date:
+        return appointments.filter(appointment_date=on_date).order_by("time_of_day", "created_at")
+    today_iso = (today or date.today()).isoformat()  # noqa: DTZ011 - callers pass timezone.localdate()
+    if scope == Scope.UPCOMING:
+        return appointments.filter(appointment_date__gte=today_iso).order_by("appointment_date", "time_of_day")
+    if scope == Scope.PAST:
+        appointments = appointments.filter(appointment_date__lt=today_iso)
+    return appointments.order_by("-appointment_date", "time_of_day")
+
+
+def doctor_appointment_get(*, doctor: Doctor, ref: str) -> Appointment | None:
+    """One of the doctor's appointments by `_id` (24-hex) or by its `appointmentId` string."""
+    lookup = Q(appointment_id=ref)
+    if ObjectId.is_valid(ref):
+        lookup |= Q(pk=ObjectId(ref))
+    return Appointment.objects.filter(lookup, doctor_id=doctor.doctor_id).first()
+
+
+def appointment_actions(appointment: Appointment) -> tuple[str, ...]:
+    return ACTIONS_BY_STATUS.get(appointment.status, ())
+
+
+@dataclass
+class Dashboard:
+    today: list[Appointment]
+    upcoming: list[Appointment]
+    pending_count: int
+    today_open_count: int
+
+
+def doctor_dashboard(*, doctor: Doctor, today: date) -> Dashboard:
+    """Today's appointments (every status) and the next two weeks' open ones, from ONE query."""
+    last = (today + timedelta(days=UPCOMING_DAYS)).isoformat()
+    rows = list(
+        Appointment.objects.filter(
+            doctor_id=doctor.doctor_id, appointment_date__gte=today.isoformat(), appointment_date__lte=last
+        )
+        .annotate(time_of_day=TIME_OF_DAY)
+        .order_by("appointment_date", "time_of_day")
+    )
+    today_iso = today.isoformat()
+    todays = [row for row in rows if row.appointment_date == today_iso]
+    upcoming = [row for row in rows if row.appointment_date != today_iso and row.status in CANCELLABLE]
+    return Dashboard(
+        today=todays,
+        upcoming=upcoming,
+        pending_count=sum(1 for row in rows if row.status == AppointmentStatus.PENDING_CONFIRMATION),
+        today_open_count=sum(1 for row in todays if row.status in CANCELLABLE),
+    )

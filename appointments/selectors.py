@@ -1,0 +1,218 @@
+"""Reads on appointments: the bookable times of a doctor's day, and a member's own appointments.
+
+How a day's times are made (README, "Member API"):
+- the doctor's active weekly `doctor_slots` for that weekday, each cut into `slotDuration` steps from
+  `startTime`; a step must end by `endTime`;
+- a step can be booked as the slot's `consultationType` (BOTH serves either), narrowed by the doctor's
+  `availableOnline` / `availableOffline`;
+- IN_CLINIC also needs an active clinic the doctor practises at (the doctor's embedded `clinics`) and the
+  step inside that clinic's `operatingHours` for the day: a closed day gives nothing in the clinic; a day
+  with no published hours leaves the doctor's own slot as the only limit. Clinic hours do not limit
+  ONLINE consultations (the doctor is not seeing anyone at the clinic), so a BOTH step outside the
+  clinic's hours is still offered ONLINE;
+- `maxPatients` per time minus the places already taken (one `appointment_capacity` read per date;
+  cancelled appointments have given theirs back);
+- nothing at or before the current clinic-local time;
+- one entry per time: a doctor is in one place at a time, so if weekly slots overlap on the same start
+  time the first slot (earliest start, then clinic) wins.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bson import ObjectId
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from appointments.models import Appointment, AppointmentType
+from appointments.services.capacity import capacity_booked
+from clinics.models import Clinic
+from doctors.models import ConsultationType, Doctor, DoctorSlot
+from opd_wallet import clock
+from opd_wallet.validators import DAYS_OF_WEEK, minutes_of_day
+
+DEFAULT_BOOKING_HORIZON_DAYS = 90
+MSG_DATE_IN_PAST = "Choose today or a later date."
+MSG_DATE_TOO_FAR = "Bookings open at most {days} days ahead."
+
+
+def booking_horizon_days() -> int:
+    return int(getattr(settings, "BOOKING_HORIZON_DAYS", DEFAULT_BOOKING_HORIZON_DAYS))
+
+
+def booking_date_error(day: date) -> str | None:
+    """Why `day` cannot be booked (or shown as available), or None when it is inside the window."""
+    today = clock.local_today()
+    if day < today:
+        return MSG_DATE_IN_PAST
+    if day > today + timedelta(days=booking_horizon_days()):
+        return MSG_DATE_TOO_FAR.format(days=booking_horizon_days())
+    return None
+
+
+def time_12h(minutes: int) -> str:
+    """Minutes since midnight as the seed's 12-hour "hh:mm AM"."""
+    hours, mins = divmod(minutes, 60)
+    return f"{(hours % 12) or 12:02d}:{mins:02d} {'AM' if hours < 12 else 'PM'}"
+
+
+def minutes_12h(value: str) -> int:
+    """Minutes since midnight of a valid "hh:mm AM/PM" time."""
+    clock_part, meridiem = value.split(" ")
+    hours, mins = (int(part) for part in clock_part.split(":"))
+    return (hours % 12 + (12 if meridiem == "PM" else 0)) * 60 + mins
+
+
+def appointment_starts_at(*, appointment_date: str, time_slot: str) -> datetime:
+    """The clinic-local, timezone-aware start of an appointment."""
+    day = date.fromisoformat(appointment_date)
+    hours, mins = divmod(minutes_12h(time_slot), 60)
+    return timezone.make_aware(datetime.combine(day, time(hours, mins)))
+
+
+@dataclass(frozen=True)
+class BookableTime:
+    """One time of a doctor's day that can be booked."""
+
+    time_slot: str
+    minutes: int
+    clinic_id: str
+    consultation_type: str  # what it can be booked as: IN_CLINIC, ONLINE or BOTH
+    consultation_fee: float
+    max_patients: int
+    slot_id: ObjectId
+    remaining: int
+
+    def serves(self, appointment_type: str) -> bool:
+        return self.consultation_type in (appointment_type, ConsultationType.BOTH)
+
+
+def _types_of(slot: DoctorSlot, doctor: Doctor) -> set[str]:
+    types = (
+        {AppointmentType.IN_CLINIC, AppointmentType.ONLINE}
+        if slot.consultation_type == ConsultationType.BOTH
+        else {slot.consultation_type}
+    )
+    if not doctor.available_online:
+        types.discard(AppointmentType.ONLINE)
+    if not doctor.available_offline:
+        types.discard(AppointmentType.IN_CLINIC)
+    return types
+
+
+def _hours_window(clinic: Clinic, day_name: str) -> tuple[int, int] | None:
+    """(open, close) minutes of the clinic on that day; (0, 0) when closed; None when unpublished."""
+    hours = clinic.operating_hours.for_day(day_name) if clinic.operating_hours else None
+    if hours is None:
+        return None
+    if hours.is_closed:
+        return (0, 0)
+    try:
+        return (minutes_of_day(hours.open), minutes_of_day(hours.close))
+    except (ValueError, AttributeError):
+        return None  # malformed hours are treated as unpublished rather than hiding the doctor
+
+
+def _fee(slot: DoctorSlot, doctor: Doctor) -> float:
+    """DECISIONS.md §4: the slot's fee, else the clinic's, else the doctor's base fee."""
+    if slot.consultation_fee is not None:
+        return slot.consultation_fee
+    entry = doctor.clinic(slot.clinic_id)
+    if entry is not None and entry.consultation_fee is not None:
+        return entry.consultation_fee
+    return doctor.consultation_fee
+
+
+def _steps(slot: DoctorSlot) -> Iterable[tuple[int, int]]:
+    """(start, end) minutes of each step; every step ends by the slot's endTime."""
+    try:
+        start, end = minutes_of_day(slot.start_time), minutes_of_day(slot.end_time)
+    except (ValueError, AttributeError):
+        return []
+    duration = int(slot.slot_duration or 0)
+    if duration <= 0:
+        return []
+    return [(step, step + duration) for step in range(start, end - duration + 1, duration)]
+
+
+def _first_future_minute(day: date) -> int:
+    """Steps of `day` starting before this minute are in the past (clinic-local clock)."""
+    now = clock.local_now()
+    if day > now.date():
+        return 0
+    if day < now.date():
+        return 24 * 60
+    return now.hour * 60 + now.minute + 1
+
+
+def slot_schedule(
+    *, doctor: Doctor, day: date, consultation_type: str | None = None, clinic_id: str | None = None
+) -> list[BookableTime]:
+    """The doctor's times on `day` (future ones only), before subtracting places already taken.
+
+    `remaining` here is the full `maxPatients`. Two queries: the weekday's slots and their clinics.
+    """
+    day_name = DAYS_OF_WEEK[day.weekday()]
+    slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
+    if clinic_id:
+        slots = slots.filter(clinic_id=clinic_id)
+    slots = sorted(slots, key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
+    clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
+
+    first_future = _first_future_minute(day)
+    offered: dict[int, BookableTime] = {}
+    for slot in slots:
+        clinic = clinics.get(slot.clinic_id)
+        practises_here = clinic is not None and clinic.is_active and doctor.clinic(slot.clinic_id) is not None
+        window = _hours_window(clinic, day_name) if clinic is not None else None
+        for start, end in _steps(slot):
+            if start < first_future or start in offered:
+                continue
+            types = _types_of(slot, doctor)
+            inside_hours = window is None or (window[0] <= start and end <= window[1])
+            if not (practises_here and inside_hours):
+                types.discard(AppointmentType.IN_CLINIC)
+            if not types or (consultation_type and consultation_type not in types):
+                continue
+            offered[start] = BookableTime(
+                time_slot=time_12h(start),
+                minutes=start,
+                clinic_id=slot.clinic_id,
+                consultation_type=ConsultationType.BOTH if len(types) == 2 else types.pop(),
+                consultation_fee=_fee(slot, doctor),
+                max_patients=slot.max_patients,
+                slot_id=slot.pk,
+                remaining=slot.max_patients,
+            )
+    return [offered[start] for start in sorted(offered)]
+
+
+def slot_availability(
+    *, doctor: Doctor, date: date, consultation_type: str | None = None, clinic_id: str | None = None
+) -> list[BookableTime]:
+    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0)."""
+    times = slot_schedule(doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id)
+    if not times:
+        return []
+    taken = capacity_booked(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())
+    free = [replace(t, remaining=t.max_patients - taken.get(t.time_slot, 0)) for t in times]
+    return [t for t in free if t.remaining > 0]
+
+
+def appointment_list_for_member(*, user: Any, status: str | None = None) -> QuerySet[Appointment]:
+    """The member's own appointments, newest date first (the seed's {userId, status} index)."""
+    appointments = Appointment.objects.filter(user=user)
+    if status:
+        appointments = appointments.filter(status=status)
+    return appointments.order_by("-appointment_date", "-created_at")
+
+
+def appointment_get_for_member(*, user: Any, reference: str) -> Appointment | None:
+    """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex)."""
+    match = Q(appointment_id=reference)
+    if ObjectId.is_valid(reference):
+        match |= Q(pk=ObjectId(reference))
+    return Appointment.objects.filter(match, user=user).first()

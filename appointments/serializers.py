@@ -1,0 +1,94 @@
+"""API shapes for appointments and availability, in the seed's JSON names.
+
+`AppointmentSerializer` is the whole appointment document; the member API and the doctor API both use it.
+"""
+
+import datetime
+
+from rest_framework import serializers
+
+from appointments.models import AppointmentStatus, AppointmentType, CallPreference
+from appointments.selectors import booking_date_error
+from opd_wallet.serializers import NumberField, ObjectIdField
+
+
+class AppointmentSerializer(serializers.Serializer):
+    _id = ObjectIdField(source="pk", read_only=True)
+    appointmentId = serializers.CharField(source="appointment_id")
+    appointmentNumber = serializers.CharField(source="appointment_number")
+    userId = ObjectIdField(source="user_id")
+    patientName = serializers.CharField(source="patient_name")
+    patientId = serializers.CharField(source="patient_id")
+    doctorId = serializers.CharField(source="doctor_id")
+    slotId = ObjectIdField(source="slot_id", allow_null=True)
+    doctorName = serializers.CharField(source="doctor_name")
+    specialty = serializers.CharField()
+    clinicId = serializers.CharField(source="clinic_id", allow_null=True)
+    clinicName = serializers.CharField(source="clinic_name", allow_null=True)
+    clinicAddress = serializers.CharField(source="clinic_address", allow_null=True)
+    appointmentType = serializers.ChoiceField(source="appointment_type", choices=AppointmentType.choices)
+    appointmentDate = serializers.CharField(source="appointment_date", help_text="YYYY-MM-DD, clinic-local")
+    timeSlot = serializers.CharField(source="time_slot", help_text='12-hour "hh:mm AM", clinic-local')
+    consultationFee = NumberField(source="consultation_fee")
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices)
+    requestedAt = serializers.DateTimeField(source="requested_at", allow_null=True)
+    confirmedAt = serializers.DateTimeField(source="confirmed_at", allow_null=True)
+    paymentStatus = serializers.CharField(source="payment_status")
+    amountPaid = NumberField(source="amount_paid")
+    coveredByInsurance = serializers.BooleanField(source="covered_by_insurance")
+    contactNumber = serializers.CharField(source="contact_number", allow_null=True)
+    callPreference = serializers.CharField(source="call_preference", allow_null=True)
+    prescriptionId = ObjectIdField(source="prescription_id", allow_null=True)
+    hasPrescription = serializers.BooleanField(source="has_prescription")
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+
+class AppointmentBookSerializer(serializers.Serializer):
+    """POST /api/v1/appointments. Shapes only: the booking rules live in appointment_book."""
+
+    doctorId = serializers.CharField(max_length=32)
+    appointmentType = serializers.ChoiceField(choices=AppointmentType.choices)
+    appointmentDate = serializers.CharField(max_length=10, help_text="YYYY-MM-DD")
+    timeSlot = serializers.CharField(max_length=8, help_text='"hh:mm AM", as availability lists it')
+    clinicId = serializers.CharField(
+        max_length=32, required=False, allow_null=True, allow_blank=True, help_text="Required for IN_CLINIC."
+    )
+    contactNumber = serializers.CharField(
+        max_length=32, required=False, allow_null=True, allow_blank=True, help_text="Required for ONLINE."
+    )
+    callPreference = serializers.ChoiceField(
+        choices=CallPreference.choices, required=False, allow_null=True, help_text="Required for ONLINE."
+    )
+
+
+class AppointmentListParamsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
+
+
+class AvailabilityParamsSerializer(serializers.Serializer):
+    date = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD, clinic-local")
+    type = serializers.ChoiceField(choices=AppointmentType.choices, required=False)
+    clinicId = serializers.CharField(max_length=32, required=False)
+
+    def validate_date(self, value: datetime.date) -> datetime.date:
+        if problem := booking_date_error(value):
+            raise serializers.ValidationError(problem)
+        return value
+
+
+class AvailableTimeSerializer(serializers.Serializer):
+    timeSlot = serializers.CharField(source="time_slot")
+    clinicId = serializers.CharField(source="clinic_id")
+    consultationType = serializers.CharField(
+        source="consultation_type", help_text="What this time can be booked as: IN_CLINIC, ONLINE or BOTH."
+    )
+    consultationFee = NumberField(source="consultation_fee")
+    remaining = serializers.IntegerField(help_text="Places still free at this time (maxPatients minus booked).")
+    slotId = ObjectIdField(source="slot_id")
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    doctorId = serializers.CharField()
+    date = serializers.DateField()
+    slots = AvailableTimeSerializer(many=True)

@@ -1,0 +1,253 @@
+"""A member books a time, and cancels their own appointment.
+
+No overbooking (DECISIONS.md §7): every rule is checked first (400/409), then one place is taken with the
+atomic counter of `capacity.py`, then the appointment is inserted; if the insert fails the place is given
+back, so nothing is ever half-written.
+"""
+
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
+
+from appointments.models import (
+    MSG_IN_CLINIC_NEEDS_CLINIC,
+    MSG_ONLINE_NEEDS_CALL_PREFERENCE,
+    MSG_ONLINE_NEEDS_CONTACT,
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    PaymentStatus,
+)
+from appointments.selectors import (
+    BookableTime,
+    appointment_starts_at,
+    booking_date_error,
+    slot_schedule,
+)
+from appointments.services.capacity import capacity_release, capacity_reserve
+from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
+from clinics.models import Clinic
+from doctors.models import Doctor
+from opd_wallet import clock
+from opd_wallet.sequences import next_sequence
+from opd_wallet.validators import validate_date, validate_time_12h
+
+MSG_UNKNOWN_DOCTOR = "No active doctor with this doctorId."
+MSG_DOCTOR_NOT_ONLINE = "This doctor does not consult online."
+MSG_DOCTOR_NOT_IN_CLINIC = "This doctor does not see patients in the clinic."
+MSG_NOT_DOCTORS_CLINIC = "This doctor does not practise at this clinic."
+MSG_TIME_NOT_OFFERED = "This doctor has no {type} time at {time} on {date}{at_clinic}."
+MSG_SLOT_FULL = "This time is fully booked. Please choose another time."
+MSG_ALREADY_BOOKED = "You already have an appointment with this doctor at this time."
+MSG_CONTACT_NUMBER = "Enter a valid phone number, e.g. +919876543210."
+MSG_CANNOT_CANCEL_STARTED = "This appointment's time has passed; it can no longer be cancelled."
+
+CONTACT_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+APPOINTMENT_ID_PREFIX = "APT-"
+ID_ATTEMPTS = 3
+
+
+class SlotTaken(Exception):
+    """Every place at this time is taken (409)."""
+
+
+def _check_request(
+    *,
+    doctor: Doctor | None,
+    appointment_type: str,
+    appointment_date: str,
+    time_slot: str,
+    clinic_id: str | None,
+    contact_number: str | None,
+    call_preference: str | None,
+) -> None:
+    """Every 400 rule that needs no schedule; all failures reported at once."""
+    errors: dict[str, str] = {}
+    for field, value, validator in (
+        ("appointmentDate", appointment_date, validate_date),
+        ("timeSlot", time_slot, validate_time_12h),
+    ):
+        try:
+            validator(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if "appointmentDate" not in errors and (problem := booking_date_error(date.fromisoformat(appointment_date))):
+        errors["appointmentDate"] = problem
+    if doctor is None:
+        errors["doctorId"] = MSG_UNKNOWN_DOCTOR
+    if appointment_type == AppointmentType.ONLINE:
+        if doctor is not None and not doctor.available_online:
+            errors["appointmentType"] = MSG_DOCTOR_NOT_ONLINE
+        if not contact_number:
+            errors["contactNumber"] = MSG_ONLINE_NEEDS_CONTACT
+        if not call_preference:
+            errors["callPreference"] = MSG_ONLINE_NEEDS_CALL_PREFERENCE
+    else:
+        if doctor is not None and not doctor.available_offline:
+            errors["appointmentType"] = MSG_DOCTOR_NOT_IN_CLINIC
+        if not clinic_id:
+            errors["clinicId"] = MSG_IN_CLINIC_NEEDS_CLINIC
+        elif doctor is not None and doctor.clinic(clinic_id) is None:
+            errors["clinicId"] = MSG_NOT_DOCTORS_CLINIC
+    if contact_number and not CONTACT_NUMBER.match(contact_number):
+        errors["contactNumber"] = MSG_CONTACT_NUMBER
+    if errors:
+        raise ValidationError(errors)
+
+
+def _offered_time(
+    *, doctor: Doctor, appointment_type: str, day: date, time_slot: str, clinic_id: str | None
+) -> BookableTime:
+    """The schedule entry for this time, or a 400 saying the doctor has no such time."""
+    for offered in slot_schedule(doctor=doctor, day=day, consultation_type=appointment_type, clinic_id=clinic_id):
+        if offered.time_slot == time_slot:
+            return offered
+    at_clinic = f" at {clinic_id}" if clinic_id else ""
+    raise ValidationError({
+        "timeSlot": MSG_TIME_NOT_OFFERED.format(
+            type=appointment_type, time=time_slot, date=day.isoformat(), at_clinic=at_clinic
+        )
+    })
+
+
+def _clinic_name_and_address(doctor: Doctor, clinic_id: str) -> tuple[str, str]:
+    entry = doctor.clinic(clinic_id)
+    if entry is not None and entry.name and entry.address:
+        return entry.name, entry.address
+    clinic = Clinic.objects.get(clinic_id=clinic_id)
+    return clinic.name, clinic.address
+
+
+def appointment_number_for(day: date) -> str:
+    """`APT` + booking date + that day's sequence (DECISIONS.md §6), e.g. APT20250928001."""
+    stamp = day.strftime("%Y%m%d")
+    return f"APT{stamp}{next_sequence(f'appointmentNumber:{stamp}'):03d}"
+
+
+def _new_appointment_id() -> str:
+    return APPOINTMENT_ID_PREFIX + secrets.token_hex(8).upper()
+
+
+def _insert(**fields: Any) -> Appointment:
+    """Insert with a fresh random appointmentId; a (vanishingly rare) duplicate id just draws again."""
+    for attempt in range(ID_ATTEMPTS):
+        try:
+            return Appointment.objects.create(appointment_id=_new_appointment_id(), **fields)
+        except IntegrityError:
+            if attempt == ID_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def appointment_book(
+    *,
+    user: Any,
+    doctor_id: str,
+    appointment_type: str,
+    appointment_date: str,
+    time_slot: str,
+    clinic_id: str | None = None,
+    contact_number: str | None = None,
+    call_preference: str | None = None,
+) -> Appointment:
+    """Book one place at a time the doctor's availability offers.
+
+    Raises ValidationError (400, keyed by the API's JSON field names) for anything the request gets wrong
+    and SlotTaken (409) when the time is full; never leaves a place taken without an appointment.
+    """
+    doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
+    online = appointment_type == AppointmentType.ONLINE
+    _check_request(
+        doctor=doctor, appointment_type=appointment_type, appointment_date=appointment_date,
+        time_slot=time_slot, clinic_id=clinic_id, contact_number=contact_number, call_preference=call_preference,
+    )
+    day = date.fromisoformat(appointment_date)
+    offered = _offered_time(
+        doctor=doctor, appointment_type=appointment_type, day=day, time_slot=time_slot, clinic_id=clinic_id
+    )
+    if Appointment.objects.filter(
+        user=user, doctor_id=doctor.doctor_id, appointment_date=appointment_date, time_slot=time_slot,
+        status__in=CANCELLABLE,
+    ).exists():
+        raise SlotTaken(MSG_ALREADY_BOOKED)
+
+    key = {"doctor_id": doctor.doctor_id, "appointment_date": appointment_date, "time_slot": time_slot}
+    if not capacity_reserve(**key, capacity=offered.max_patients):
+        raise SlotTaken(MSG_SLOT_FULL)
+    try:
+        return _insert(**_appointment_fields(
+            user=user, doctor=doctor, offered=offered, appointment_type=appointment_type,
+            appointment_date=appointment_date, time_slot=time_slot, clinic_id=None if online else clinic_id,
+            contact_number=contact_number, call_preference=call_preference if online else None,
+        ))
+    except BaseException:
+        capacity_release(**key)
+        raise
+
+
+def _appointment_fields(
+    *,
+    user: Any,
+    doctor: Doctor,
+    offered: BookableTime,
+    appointment_type: str,
+    appointment_date: str,
+    time_slot: str,
+    clinic_id: str | None,
+    contact_number: str | None,
+    call_preference: str | None,
+) -> dict[str, Any]:
+    """The document's fields: denormalised names, fee (§4), status and payment (§5)."""
+    now = clock.now()
+    confirmed = doctor.allow_direct_booking and not doctor.requires_confirmation
+    clinic_name, clinic_address = _clinic_name_and_address(doctor, clinic_id) if clinic_id else (None, None)
+    fee = offered.consultation_fee
+    return {
+        "appointment_number": appointment_number_for(timezone.localtime(now).date()),
+        "user": user,
+        "patient_name": user.name,
+        "patient_id": user.member_id,
+        "doctor": doctor,
+        "slot_id": offered.slot_id,
+        "doctor_name": doctor.name,
+        "specialty": doctor.specialty,
+        "clinic_id": clinic_id,
+        "clinic_name": clinic_name,
+        "clinic_address": clinic_address,
+        "appointment_type": appointment_type,
+        "appointment_date": appointment_date,
+        "time_slot": time_slot,
+        "consultation_fee": fee,
+        "status": AppointmentStatus.CONFIRMED if confirmed else AppointmentStatus.PENDING_CONFIRMATION,
+        "requested_at": now,
+        "confirmed_at": now if confirmed else None,
+        "payment_status": PaymentStatus.FREE if fee == 0 else PaymentStatus.PENDING,
+        "amount_paid": 0,
+        "contact_number": contact_number or None,
+        "call_preference": call_preference or None,
+    }
+
+
+def appointment_cancel_by_member(*, appointment: Appointment) -> Appointment:
+    """The member cancels their own PENDING_CONFIRMATION or CONFIRMED appointment before its time.
+
+    Raises TransitionRefused (409) otherwise. The caller has already checked the appointment is theirs.
+    """
+    if appointment.status not in CANCELLABLE:
+        raise TransitionRefused(MSG_CANNOT_CANCEL)
+    try:
+        starts_at = appointment_starts_at(
+            appointment_date=appointment.appointment_date, time_slot=appointment.time_slot
+        )
+    except ValueError:
+        starts_at = None  # a legacy time we cannot read: fall back to the date alone
+    if (starts_at is not None and starts_at <= clock.now()) or (
+        starts_at is None and appointment.appointment_date < clock.local_today().isoformat()
+    ):
+        raise TransitionRefused(MSG_CANNOT_CANCEL_STARTED)
+    return appointment_cancel(appointment=appointment)

@@ -1,0 +1,171 @@
+"""Doctor sign-in, shared by the doctor API and the portal.
+
+A doctor's session is a JWT (HS256, SECRET_KEY, 8 hours, `sub` = the doctor's `_id`, role DOCTOR, a unique
+`jti`) in the HTTP-only cookie `doctor_session`. A token is accepted only while its `doctor_sessions` row
+exists, so logout (which deletes the row) kills every copy of the cookie.
+
+Reuse in other apps:
+- doctor API views: `class MyApi(DoctorApiMixin, APIView)`; `request.user` is the `Doctor`.
+- portal pages: `doctors.portal.DoctorRequiredMixin` (sets `self.doctor`).
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from bson import ObjectId
+from bson.errors import InvalidId
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from rest_framework.authentication import BaseAuthentication, CSRFCheck
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from doctors.models import Doctor, DoctorSession
+
+COOKIE_NAME = "doctor_session"
+SESSION_LIFETIME = timedelta(hours=8)  # the seed's "8-hour expiry"
+ROLE_DOCTOR = "DOCTOR"
+JWT_ALGORITHM = "HS256"
+# Member tokens (simplejwt) are signed with the same SECRET_KEY: the audience keeps them out of the cookie.
+JWT_AUDIENCE = "opd-wallet:doctor-portal"
+JWT_ISSUER = "opd-wallet"
+
+MSG_SESSION_ENDED = "Your session has ended. Please sign in again."
+MSG_DOCTORS_ONLY = "This endpoint is for doctors only."
+MSG_CSRF_FAILED = "CSRF Failed: {reason}"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    jti: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+def token_issue(*, doctor: Doctor, now: datetime) -> IssuedToken:
+    """Sign a new doctor JWT. Precondition: the caller stores a DoctorSession for its `jti`."""
+    jti = secrets.token_urlsafe(24)
+    expires_at = now + SESSION_LIFETIME
+    claims = {
+        "sub": str(doctor.pk),
+        "doctorId": doctor.doctor_id,
+        "role": ROLE_DOCTOR,
+        "jti": jti,
+        "iat": int(now.timestamp()),
+        "exp": int(expires_at.timestamp()),
+        "aud": JWT_AUDIENCE,
+        "iss": JWT_ISSUER,
+    }
+    token = jwt.encode(claims, settings.SECRET_KEY, algorithm=JWT_ALGORITHM)
+    return IssuedToken(token=token, jti=jti, issued_at=now, expires_at=expires_at)
+
+
+def token_claims(token: str | None, *, allow_expired: bool = False) -> dict[str, Any] | None:
+    """The claims of a well-formed, correctly signed doctor token; None for anything else."""
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(
+            token,
+            settings.SECRET_KEY,
+            algorithms=[JWT_ALGORITHM],
+            audience=JWT_AUDIENCE,
+            issuer=JWT_ISSUER,
+            options={"require": ["sub", "jti", "exp", "iat", "role"], "verify_exp": not allow_expired},
+        )
+    except jwt.PyJWTError:
+        return None
+    if claims.get("role") != ROLE_DOCTOR or not isinstance(claims.get("jti"), str):
+        return None
+    return claims
+
+
+def doctor_from_token(token: str | None) -> Doctor | None:
+    """The active doctor a live, unrevoked session token belongs to, else None. One query."""
+    claims = token_claims(token)
+    if claims is None:
+        return None
+    try:
+        doctor_pk = ObjectId(claims["sub"])
+    except (InvalidId, TypeError):
+        return None
+    session = (
+        DoctorSession.objects.select_related("doctor")
+        .filter(jti=claims["jti"], doctor_id=doctor_pk, expires_at__gt=timezone.now(), doctor__is_active=True)
+        .first()
+    )
+    return session.doctor if session else None
+
+
+def doctor_from_request(request: HttpRequest) -> Doctor | None:
+    return doctor_from_token(request.COOKIES.get(COOKIE_NAME))
+
+
+def session_cookie_set(response: HttpResponse, issued: IssuedToken) -> None:
+    response.set_cookie(
+        COOKIE_NAME,
+        issued.token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+        path="/",
+    )
+
+
+def session_cookie_delete(response: HttpResponse) -> None:
+    response.delete_cookie(COOKIE_NAME, path="/", samesite="Lax")
+
+
+def enforce_csrf(request: HttpRequest) -> None:
+    """Django's CSRF check, as DRF's SessionAuthentication runs it (DRF views are otherwise exempt)."""
+
+    def dummy_get_response(_request: HttpRequest) -> None:  # pragma: no cover - never called
+        return None
+
+    check = CSRFCheck(dummy_get_response)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise PermissionDenied(MSG_CSRF_FAILED.format(reason=reason))
+
+
+class DoctorCookieAuthentication(BaseAuthentication):
+    """The `doctor_session` cookie. Unsafe methods must carry Django's CSRF token (`X-CSRFToken`)."""
+
+    def authenticate(self, request: Request) -> tuple[Doctor, None] | None:
+        token = request._request.COOKIES.get(COOKIE_NAME)
+        if not token:
+            return None
+        doctor = doctor_from_token(token)
+        if doctor is None:
+            raise AuthenticationFailed(MSG_SESSION_ENDED)
+        enforce_csrf(request._request)
+        return doctor, None
+
+    def authenticate_header(self, request: Request) -> str:
+        # Makes DRF answer 401 (not 403) to an unauthenticated request.
+        return f'Cookie realm="{COOKIE_NAME}"'
+
+
+class IsDoctor(BasePermission):
+    """Doctor endpoints: only a signed-in doctor. Other roles (a member's Bearer token) get 403."""
+
+    message = MSG_DOCTORS_ONLY
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.user, Doctor)
+
+
+class DoctorApiMixin:
+    """Put first in a doctor API view's bases: cookie auth (Bearer too, so other roles get 403) + IsDoctor."""
+
+    authentication_classes = [DoctorCookieAuthentication, JWTAuthentication]
+    permission_classes = [IsDoctor]

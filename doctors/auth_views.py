@@ -1,0 +1,189 @@
+"""/auth/doctor/login, /logout and /profile: JSON for API clients, HTML forms for the portal.
+
+One URL serves both: a POST whose body is a form is the portal's sign-in page (Django's CSRF check, a
+redirect on success); any other POST is the JSON API (200 with the profile). A JSON login needs no CSRF
+token: a cross-site page cannot send `application/json` without a CORS preflight, which we never allow.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import rotate_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doctors.auth import (
+    COOKIE_NAME,
+    DoctorApiMixin,
+    doctor_from_request,
+    enforce_csrf,
+    session_cookie_delete,
+    session_cookie_set,
+)
+from doctors.auth_serializers import DoctorLoginSerializer, DoctorProfileSerializer
+from doctors.forms import DoctorLoginForm
+from doctors.services import LoginRefused, SignedIn, doctor_login, doctor_logout
+
+MSG_SIGNED_OUT = "You have signed out."
+PORTAL_HOME = "/portal/"
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _is_form_post(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.content_type in FORM_CONTENT_TYPES
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _sign_in(request: HttpRequest, email: str, password: str) -> SignedIn:
+    signed_in = doctor_login(
+        email=email, password=password, ip_address=_client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    rotate_token(request)  # a fresh csrftoken cookie for the new session, as Django's login() does
+    return signed_in
+
+
+# --- JSON API ------------------------------------------------------------------------------------------------
+
+
+class DoctorLoginApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=DoctorLoginSerializer,
+        responses={200: DoctorProfileSerializer, 401: OpenApiResponse(description="wrong email or password"),
+                   429: OpenApiResponse(description="too many failed attempts")},
+        tags=["doctor auth"],
+        summary="Sign in: sets the doctor_session cookie (HTTP-only JWT, 8 hours) and csrftoken",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = DoctorLoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            signed_in = _sign_in(request._request, **serializer.validated_data)
+        except LoginRefused as refused:
+            return _refusal_response(refused)
+        response = Response(DoctorProfileSerializer(signed_in.doctor).data)
+        session_cookie_set(response, signed_in.token)
+        return response
+
+
+def _refusal_response(refused: LoginRefused) -> Response:
+    if refused.retry_after is not None:
+        return Response(
+            {"detail": refused.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(refused.retry_after)},
+        )
+    return Response(
+        {"detail": refused.message}, status=status.HTTP_401_UNAUTHORIZED,
+        headers={"WWW-Authenticate": f'Cookie realm="{COOKIE_NAME}"'},
+    )
+
+
+class DoctorLogoutApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="signed out")}, tags=["doctor auth"],
+                   summary="Sign out: revokes the session server-side and clears the cookie")
+    def post(self, request: Request) -> Response:
+        token = request._request.COOKIES.get(COOKIE_NAME)
+        if token:
+            enforce_csrf(request._request)
+            doctor_logout(token=token)
+        response = Response({"detail": MSG_SIGNED_OUT})
+        session_cookie_delete(response)
+        return response
+
+
+class DoctorProfileApi(DoctorApiMixin, APIView):
+    @extend_schema(responses=DoctorProfileSerializer, tags=["doctor auth"])
+    def get(self, request: Request) -> Response:
+        return Response(DoctorProfileSerializer(request.user).data)
+
+
+# --- Portal pages -------------------------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return PORTAL_HOME
+
+
+class DoctorLoginPage(View):
+    template_name = "portal/login.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        next_url = _safe_next(request, request.GET.get("next"))
+        if doctor_from_request(request) is not None:
+            return HttpResponseRedirect(next_url)
+        return self._render(request, DoctorLoginForm(), next_url)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        next_url = _safe_next(request, request.POST.get("next"))
+        form = DoctorLoginForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, next_url, status=400)
+        try:
+            signed_in = _sign_in(request, form.cleaned_data["email"], form.cleaned_data["password"])
+        except LoginRefused as refused:
+            form.add_error(None, refused.message)
+            return self._render(request, form, next_url, status=429 if refused.retry_after else 401)
+        response = HttpResponseRedirect(next_url)
+        session_cookie_set(response, signed_in.token)
+        return response
+
+    def _render(self, request: HttpRequest, form: DoctorLoginForm, next_url: str, status: int = 200) -> HttpResponse:
+        context = {"form": form, "next": next_url}
+        return render(request, self.template_name, context, status=status)
+
+
+class DoctorLogoutPage(View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        doctor_logout(token=request.COOKIES.get(COOKIE_NAME))
+        messages.info(request, MSG_SIGNED_OUT)
+        response = HttpResponseRedirect(reverse("doctor-login"))
+        session_cookie_delete(response)
+        return response
+
+
+# --- One URL, two audiences -------------------------------------------------------------------------------
+
+_login_api = DoctorLoginApi.as_view()
+_login_page = csrf_protect(ensure_csrf_cookie(DoctorLoginPage.as_view()))
+_logout_api = DoctorLogoutApi.as_view()
+_logout_page = csrf_protect(DoctorLogoutPage.as_view())
+
+
+@csrf_exempt  # each branch runs its own CSRF check (see the module docstring)
+def doctor_login_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    if request.method == "POST" and not _is_form_post(request):
+        return _login_api(request)
+    return _login_page(request)
+
+
+@csrf_exempt
+def doctor_logout_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    if _is_form_post(request):
+        return _logout_page(request)
+    return _logout_api(request)

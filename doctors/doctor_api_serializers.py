@@ -1,0 +1,95 @@
+"""Input and output of the doctor API (/api/v1/doctor/...): the seed's JSON names."""
+
+from rest_framework import serializers
+
+from appointments.models import AppointmentStatus
+from opd_wallet.serializers import NumberField, ObjectIdField
+from opd_wallet.validators import DAYS_OF_WEEK, MSG_DATE, validate_date
+
+
+class DoctorAppointmentSerializer(serializers.Serializer):
+    """An appointment as its doctor sees it: every seed field, no joins (the names are denormalised)."""
+
+    _id = ObjectIdField(source="pk", read_only=True)
+    appointmentId = serializers.CharField(source="appointment_id")
+    appointmentNumber = serializers.CharField(source="appointment_number")
+    userId = ObjectIdField(source="user_id")
+    patientName = serializers.CharField(source="patient_name")
+    patientId = serializers.CharField(source="patient_id")
+    doctorId = serializers.CharField(source="doctor_id")
+    slotId = ObjectIdField(source="slot_id", allow_null=True)
+    doctorName = serializers.CharField(source="doctor_name")
+    specialty = serializers.CharField()
+    clinicId = serializers.CharField(source="clinic_id", allow_null=True)
+    clinicName = serializers.CharField(source="clinic_name", allow_null=True)
+    clinicAddress = serializers.CharField(source="clinic_address", allow_null=True)
+    appointmentType = serializers.CharField(source="appointment_type")
+    appointmentDate = serializers.CharField(source="appointment_date")
+    timeSlot = serializers.CharField(source="time_slot")
+    consultationFee = NumberField(source="consultation_fee")
+    status = serializers.CharField()
+    requestedAt = serializers.DateTimeField(source="requested_at", allow_null=True)
+    confirmedAt = serializers.DateTimeField(source="confirmed_at", allow_null=True)
+    paymentStatus = serializers.CharField(source="payment_status")
+    amountPaid = NumberField(source="amount_paid")
+    coveredByInsurance = serializers.BooleanField(source="covered_by_insurance")
+    contactNumber = serializers.CharField(source="contact_number", allow_null=True)
+    callPreference = serializers.CharField(source="call_preference", allow_null=True)
+    prescriptionId = ObjectIdField(source="prescription_id", allow_null=True)
+    hasPrescription = serializers.BooleanField(source="has_prescription")
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+
+class DoctorAppointmentFilterSerializer(serializers.Serializer):
+    """?date=YYYY-MM-DD&status=... of GET /api/v1/doctor/appointments."""
+
+    date = serializers.CharField(required=False, error_messages={"blank": MSG_DATE})
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
+
+    def validate_date(self, value: str) -> str:
+        try:
+            validate_date(value)
+        except Exception as exc:  # django ValidationError -> DRF field error
+            raise serializers.ValidationError(MSG_DATE) from exc
+        return value
+
+
+class SlotSerializer(serializers.Serializer):
+    """A weekly slot (`doctor_slots`)."""
+
+    _id = ObjectIdField(source="pk", read_only=True)
+    doctorId = serializers.CharField(source="doctor_id", read_only=True)
+    clinicId = serializers.CharField(source="clinic_id")
+    dayOfWeek = serializers.CharField(source="day_of_week")
+    startTime = serializers.CharField(source="start_time")
+    endTime = serializers.CharField(source="end_time")
+    slotDuration = serializers.IntegerField(source="slot_duration")
+    maxPatients = serializers.IntegerField(source="max_patients")
+    isActive = serializers.BooleanField(source="is_active")
+    consultationFee = NumberField(source="consultation_fee")
+    consultationType = serializers.CharField(source="consultation_type")
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+
+
+class SlotInputSerializer(serializers.Serializer):
+    """POST and PATCH of a slot. Only types here: the rules (formats, overlap, clinic) are in slot_create."""
+
+    clinicId = serializers.CharField(source="clinic_id", max_length=32)
+    dayOfWeek = serializers.CharField(source="day_of_week", max_length=9)
+    startTime = serializers.CharField(source="start_time", max_length=5)
+    endTime = serializers.CharField(source="end_time", max_length=5)
+    slotDuration = serializers.IntegerField(source="slot_duration", required=False)
+    maxPatients = serializers.IntegerField(source="max_patients", required=False)
+    isActive = serializers.BooleanField(source="is_active", required=False)
+    consultationFee = serializers.FloatField(source="consultation_fee")
+    consultationType = serializers.CharField(source="consultation_type", max_length=10)
+
+
+class SlotFilterSerializer(serializers.Serializer):
+    """?dayOfWeek=&clinicId=&isActive=true|false of GET /api/v1/doctor/slots."""
+
+    dayOfWeek = serializers.ChoiceField(choices=DAYS_OF_WEEK, required=False)
+    clinicId = serializers.CharField(required=False)
+    isActive = serializers.ChoiceField(choices=["true", "false"], required=False)
