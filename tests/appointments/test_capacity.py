@@ -31,3 +31,15 @@ def test_release_frees_a_place_and_never_goes_below_zero() -> None:
     capacity_release(**key)
     assert capacity_booked(doctor_id="DOC1", appointment_date="2030-01-07") == {"09:00 AM": 0}
     assert capacity_reserve(**key, capacity=1)
+
+
+def test_two_first_bookings_of_a_roomy_time_both_get_a_place() -> None:
+    """The race to create a time's counter must not turn into a false "full" while places remain."""
+    for run in range(10):
+        date = f"2030-02-{run + 1:02d}"
+
+        def reserve(_: int, date: str = date) -> bool:
+            return capacity_reserve(doctor_id="DOC2", appointment_date=date, time_slot="10:00 AM", capacity=5)
+
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            assert all(pool.map(reserve, range(5)))
