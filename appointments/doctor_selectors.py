@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from bson import ObjectId
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.workflow import CANCELLABLE
@@ -54,7 +55,7 @@ def doctor_appointments(
         appointments = appointments.filter(status=status)
     if on_date:
         return appointments.filter(appointment_date=on_date).order_by("time_of_day", "created_at")
-    today_iso = (today or date.today()).isoformat()  # noqa: DTZ011 - callers pass timezone.localdate()
+    today_iso = (today or timezone.localdate()).isoformat()
     if scope == Scope.UPCOMING:
         return appointments.filter(appointment_date__gte=today_iso).order_by("appointment_date", "time_of_day")
     if scope == Scope.PAST:

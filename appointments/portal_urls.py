@@ -1,3 +1,22 @@
-"""Doctor-portal pages of this app, mounted under /portal/ (see opd_wallet/urls.py)."""
+"""Doctor-portal pages of this app, mounted under /portal/ (see opd_wallet/urls.py).
 
-urlpatterns: list = []
+`<appointment_ref>` is the appointment's `_id` (24 hex) or its `appointmentId`.
+"""
+
+from django.urls import path, re_path
+
+from appointments.portal_views import (
+    AppointmentActionView,
+    AppointmentDetailView,
+    AppointmentListView,
+    DashboardView,
+)
+
+urlpatterns = [
+    path("", DashboardView.as_view(), name="portal-dashboard"),
+    path("appointments/", AppointmentListView.as_view(), name="portal-appointments"),
+    path("appointments/<str:appointment_ref>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
+    # Only these three actions: other apps add /portal/appointments/<ref>/<their page>/ routes of their own.
+    re_path(r"^appointments/(?P<appointment_ref>[^/]+)/(?P<action>confirm|complete|cancel)/$",
+            AppointmentActionView.as_view(), name="portal-appointment-action"),
+]

@@ -20,6 +20,7 @@ from bson.errors import InvalidId
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import BasePermission
@@ -169,3 +170,17 @@ class DoctorApiMixin:
 
     authentication_classes = [DoctorCookieAuthentication, JWTAuthentication]
     permission_classes = [IsDoctor]
+
+
+class DoctorSessionScheme(OpenApiAuthenticationExtension):
+    """Describes the doctor_session cookie in the OpenAPI schema (/api/docs/)."""
+
+    target_class = DoctorCookieAuthentication
+    name = "doctorSession"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey", "in": "cookie", "name": COOKIE_NAME,
+            "description": "Set by POST /auth/doctor/login. Unsafe methods also need the X-CSRFToken header "
+                           "carrying the csrftoken cookie.",
+        }

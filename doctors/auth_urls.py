@@ -5,7 +5,7 @@ from django.urls import path
 from doctors.auth_views import DoctorProfileApi, doctor_login_view, doctor_logout_view
 
 urlpatterns = [
-    path("login", doctor_login_view, name="doctor-login"),
-    path("logout", doctor_logout_view, name="doctor-logout"),
+    path("login", doctor_login_view(), name="doctor-login"),
+    path("logout", doctor_logout_view(), name="doctor-logout"),
     path("profile", DoctorProfileApi.as_view(), name="doctor-profile"),
 ]

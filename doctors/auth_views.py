@@ -169,21 +169,33 @@ class DoctorLogoutPage(View):
 
 # --- One URL, two audiences -------------------------------------------------------------------------------
 
-_login_api = DoctorLoginApi.as_view()
-_login_page = csrf_protect(ensure_csrf_cookie(DoctorLoginPage.as_view()))
-_logout_api = DoctorLogoutApi.as_view()
-_logout_page = csrf_protect(DoctorLogoutPage.as_view())
+
+def _by_body(api: Any, page: Any, *, form_to_page: bool, get_to_page: bool) -> Any:
+    @csrf_exempt  # each branch runs its own CSRF check (see the module docstring)
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if form_to_page and _is_form_post(request):
+            return page(request, *args, **kwargs)
+        if get_to_page and request.method != "POST":
+            return page(request, *args, **kwargs)
+        return api(request, *args, **kwargs)
+
+    return view
 
 
-@csrf_exempt  # each branch runs its own CSRF check (see the module docstring)
-def doctor_login_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    if request.method == "POST" and not _is_form_post(request):
-        return _login_api(request)
-    return _login_page(request)
+def doctor_login_view() -> Any:
+    """GET and form POST: the sign-in page. Any other POST: the JSON API."""
+    view = _by_body(
+        DoctorLoginApi.as_view(), csrf_protect(ensure_csrf_cookie(DoctorLoginPage.as_view())),
+        form_to_page=True, get_to_page=True,
+    )
+    view.cls, view.initkwargs = DoctorLoginApi, {}  # type: ignore[attr-defined]  # drf-spectacular lists it
+    return view
 
 
-@csrf_exempt
-def doctor_logout_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    if _is_form_post(request):
-        return _logout_page(request)
-    return _logout_api(request)
+def doctor_logout_view() -> Any:
+    """Form POST (the portal's Sign out button): redirect to the sign-in page. Any other POST: JSON."""
+    view = _by_body(
+        DoctorLogoutApi.as_view(), csrf_protect(DoctorLogoutPage.as_view()), form_to_page=True, get_to_page=False,
+    )
+    view.cls, view.initkwargs = DoctorLogoutApi, {}  # type: ignore[attr-defined]
+    return view

@@ -7,40 +7,6 @@ from opd_wallet.serializers import NumberField, ObjectIdField
 from opd_wallet.validators import DAYS_OF_WEEK, MSG_DATE, validate_date
 
 
-class DoctorAppointmentSerializer(serializers.Serializer):
-    """An appointment as its doctor sees it: every seed field, no joins (the names are denormalised)."""
-
-    _id = ObjectIdField(source="pk", read_only=True)
-    appointmentId = serializers.CharField(source="appointment_id")
-    appointmentNumber = serializers.CharField(source="appointment_number")
-    userId = ObjectIdField(source="user_id")
-    patientName = serializers.CharField(source="patient_name")
-    patientId = serializers.CharField(source="patient_id")
-    doctorId = serializers.CharField(source="doctor_id")
-    slotId = ObjectIdField(source="slot_id", allow_null=True)
-    doctorName = serializers.CharField(source="doctor_name")
-    specialty = serializers.CharField()
-    clinicId = serializers.CharField(source="clinic_id", allow_null=True)
-    clinicName = serializers.CharField(source="clinic_name", allow_null=True)
-    clinicAddress = serializers.CharField(source="clinic_address", allow_null=True)
-    appointmentType = serializers.CharField(source="appointment_type")
-    appointmentDate = serializers.CharField(source="appointment_date")
-    timeSlot = serializers.CharField(source="time_slot")
-    consultationFee = NumberField(source="consultation_fee")
-    status = serializers.CharField()
-    requestedAt = serializers.DateTimeField(source="requested_at", allow_null=True)
-    confirmedAt = serializers.DateTimeField(source="confirmed_at", allow_null=True)
-    paymentStatus = serializers.CharField(source="payment_status")
-    amountPaid = NumberField(source="amount_paid")
-    coveredByInsurance = serializers.BooleanField(source="covered_by_insurance")
-    contactNumber = serializers.CharField(source="contact_number", allow_null=True)
-    callPreference = serializers.CharField(source="call_preference", allow_null=True)
-    prescriptionId = ObjectIdField(source="prescription_id", allow_null=True)
-    hasPrescription = serializers.BooleanField(source="has_prescription")
-    createdAt = serializers.DateTimeField(source="created_at")
-    updatedAt = serializers.DateTimeField(source="updated_at")
-
-
 class DoctorAppointmentFilterSerializer(serializers.Serializer):
     """?date=YYYY-MM-DD&status=... of GET /api/v1/doctor/appointments."""
 

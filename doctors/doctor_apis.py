@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appointments.doctor_selectors import doctor_appointment_get, doctor_appointments
+from appointments.serializers import AppointmentSerializer
 from appointments.services.workflow import (
     TransitionRefused,
     appointment_cancel,
@@ -26,7 +27,6 @@ from appointments.services.workflow import (
 from doctors.auth import DoctorApiMixin
 from doctors.doctor_api_serializers import (
     DoctorAppointmentFilterSerializer,
-    DoctorAppointmentSerializer,
     SlotFilterSerializer,
     SlotInputSerializer,
     SlotSerializer,
@@ -64,7 +64,7 @@ def _paginated(request: Request, view: APIView, rows: Any, serializer_class: typ
 class DoctorAppointmentListApi(DoctorApiMixin, APIView):
     @extend_schema(
         parameters=[DoctorAppointmentFilterSerializer],
-        responses=DoctorAppointmentSerializer(many=True),
+        responses=AppointmentSerializer(many=True),
         tags=["doctor"],
         summary="Own appointments: one date in time order, else newest date first",
     )
@@ -75,7 +75,7 @@ class DoctorAppointmentListApi(DoctorApiMixin, APIView):
             doctor=request.user, on_date=filters.validated_data.get("date"),
             status=filters.validated_data.get("status"), today=timezone.localdate(),
         )
-        return _paginated(request, self, rows, DoctorAppointmentSerializer)
+        return _paginated(request, self, rows, AppointmentSerializer)
 
 
 class _AppointmentTransitionApi(DoctorApiMixin, APIView):
@@ -91,7 +91,7 @@ class _AppointmentTransitionApi(DoctorApiMixin, APIView):
             appointment = type(self).transition(appointment=appointment)
         except TransitionRefused as refused:
             raise Conflict(str(refused)) from refused
-        return Response(DoctorAppointmentSerializer(appointment).data)
+        return Response(AppointmentSerializer(appointment).data)
 
 
 def _transition_schema(summary: str) -> Any:
@@ -99,7 +99,7 @@ def _transition_schema(summary: str) -> Any:
         request=None,
         parameters=[OpenApiParameter("appointment_ref", OpenApiTypes.STR, OpenApiParameter.PATH,
                                      description="the appointment's _id (24 hex) or appointmentId")],
-        responses={200: DoctorAppointmentSerializer, 404: OpenApiResponse(description="not yours or unknown"),
+        responses={200: AppointmentSerializer, 404: OpenApiResponse(description="not yours or unknown"),
                    409: CONFLICT_RESPONSE},
         tags=["doctor"], summary=summary,
     )

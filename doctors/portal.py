@@ -13,8 +13,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.views.generic import TemplateView
 
 from doctors.auth import COOKIE_NAME, doctor_from_request, session_cookie_delete
 from doctors.models import Doctor
@@ -39,8 +40,10 @@ class DoctorRequiredMixin:
         had_cookie = COOKIE_NAME in request.COOKIES
         if had_cookie:
             messages.info(request, MSG_SESSION_EXPIRED)
-        next_path = request.get_full_path() if request.method == "GET" else request.path
-        response = redirect_to_login(next_path, reverse("doctor-login"), "next")
+        if request.method in ("GET", "HEAD"):
+            response = redirect_to_login(request.get_full_path(), reverse("doctor-login"), "next")
+        else:  # an action URL cannot be replayed by a GET after sign-in: land on the portal home
+            response = HttpResponseRedirect(reverse("doctor-login"))
         if had_cookie:
             session_cookie_delete(response)
         return response
@@ -49,4 +52,17 @@ class DoctorRequiredMixin:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["doctor"] = self.doctor
         context["nav_section"] = self.nav_section
+        return context
+
+
+class PortalPlaceholderView(DoctorRequiredMixin, TemplateView):
+    """A signed-in page that says a section is coming (until its app provides the real one)."""
+
+    template_name = "portal/placeholder.html"
+    title = "Coming soon"
+    text = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, text=self.text)
         return context

@@ -1,6 +1,7 @@
 """Writes on doctors: portal sign-in and sign-out, and their weekly slots."""
 
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,10 +24,14 @@ from opd_wallet.passwords import hash_password, validate_password_length, verify
 
 
 def doctor_set_password(*, doctor: Doctor, password: str) -> Doctor:
-    """Hash and store the doctor's portal password (bcrypt, cost 10). Raises ValidationError if too long."""
+    """Hash and store the doctor's portal password (bcrypt, cost 10) and end the doctor's sessions.
+
+    Raises ValidationError if the password is too long.
+    """
     validate_password_length(password)
     doctor.set_password(password)
     doctor.save(update_fields=["password", "updated_at"])
+    DoctorSession.objects.filter(doctor=doctor).delete()  # a new password signs out every open session
     return doctor
 
 
@@ -118,8 +123,8 @@ def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str 
     if retry_after is not None:
         raise LoginRefused(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
     doctor = Doctor.objects.filter(email__iexact=email).first()
-    if doctor is None:
-        verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))  # same time as a real check
+    if doctor is None or not doctor.password:
+        verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))  # as slow as a real check
     if doctor is None or not doctor.check_password(password):
         login_failure_record(keys=keys)
         raise LoginRefused(MSG_INVALID_CREDENTIALS)
@@ -160,6 +165,8 @@ SLOT_FIELDS = (
     "consultation_fee", "consultation_type", "is_active",
 )
 SCHEDULE_LOCK_TTL = timedelta(seconds=15)
+SCHEDULE_LOCK_ATTEMPTS = 20
+SCHEDULE_LOCK_WAIT_S = 0.05
 
 
 class SlotConflict(Exception):
@@ -204,23 +211,34 @@ def _raise_if_overlapping(*, slot: DoctorSlot, doctor: Doctor) -> None:
         ))
 
 
-@contextmanager
-def _schedule_lock(*, doctor_id: str, day: str) -> Iterator[None]:
-    """Serialise slot writes of one doctor's day, so two requests cannot both pass the overlap check.
-
-    A lock document with a unique `_id` (collection `doctor_schedule_locks`); one left by a crashed process
-    is taken over once `expiresAt` has passed.
-    """
-    locks = connection.get_collection("doctor_schedule_locks")
-    key, owner, now = f"{doctor_id}:{day}", secrets.token_hex(8), timezone.now()
+def _schedule_lock_take(*, locks: Any, key: str, owner: str) -> bool:
+    now = timezone.now()
     try:
         locks.insert_one({"_id": key, "owner": owner, "expiresAt": now + SCHEDULE_LOCK_TTL})
     except DuplicateKeyError:
         taken = locks.find_one_and_update(
             {"_id": key, "expiresAt": {"$lte": now}}, {"$set": {"owner": owner, "expiresAt": now + SCHEDULE_LOCK_TTL}}
         )
-        if taken is None:
-            raise SlotConflict(MSG_SCHEDULE_BUSY) from None
+        return taken is not None
+    return True
+
+
+@contextmanager
+def _schedule_lock(*, doctor_id: str, day: str) -> Iterator[None]:
+    """Serialise slot writes of one doctor's day, so two requests cannot both pass the overlap check.
+
+    A lock document with a unique `_id` (collection `doctor_schedule_locks`), waited for briefly; one left
+    by a crashed process is taken over once its `expiresAt` has passed.
+    """
+    locks = connection.get_collection("doctor_schedule_locks")
+    key, owner = f"{doctor_id}:{day}", secrets.token_hex(8)
+    for attempt in range(SCHEDULE_LOCK_ATTEMPTS):
+        if _schedule_lock_take(locks=locks, key=key, owner=owner):
+            break
+        if attempt < SCHEDULE_LOCK_ATTEMPTS - 1:
+            time.sleep(SCHEDULE_LOCK_WAIT_S)
+    else:
+        raise SlotConflict(MSG_SCHEDULE_BUSY)
     try:
         yield
     finally:

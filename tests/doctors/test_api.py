@@ -250,3 +250,14 @@ def test_slot_writes_need_the_csrf_token(doctor, client) -> None:
 
 def test_slots_without_sign_in_are_401() -> None:
     assert APIClient().get(URL).status_code == 401
+
+
+def test_patch_moves_a_slot_to_another_of_the_doctors_clinics() -> None:
+    first, second = ClinicFactory(), ClinicFactory()
+    doctor = DoctorFactory(clinics=[clinic_entry(first), clinic_entry(second)])
+    slot = DoctorSlotFactory(doctor=doctor, clinic=first)
+    response = doctor_api_client(doctor).patch(f"{URL}/{slot.pk}", {"clinicId": second.clinic_id}, format="json")
+    assert response.status_code == 200
+    assert response.json()["clinicId"] == second.clinic_id
+    slot.refresh_from_db()
+    assert slot.clinic_id == second.clinic_id

@@ -406,3 +406,12 @@ def test_form_logout_redirects_to_the_sign_in_page_and_revokes() -> None:
     thief = APIClient()
     thief.cookies[COOKIE_NAME] = copied
     assert thief.get(PROFILE_URL).status_code == 401
+
+
+def test_setting_a_new_password_ends_every_session() -> None:
+    from doctors.services import doctor_set_password
+
+    doctor = DoctorFactory()
+    client = doctor_api_client(doctor)
+    doctor_set_password(doctor=doctor, password="a brand new password")
+    assert client.get(PROFILE_URL).status_code == 401

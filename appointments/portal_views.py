@@ -1,0 +1,125 @@
+"""Doctor portal pages about appointments: the day (dashboard), the list, one appointment and its actions.
+
+Thin views: reads from appointments/doctor_selectors.py, changes through appointments/services/workflow.py.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from appointments.doctor_selectors import (
+    Scope,
+    appointment_actions,
+    doctor_appointment_get,
+    doctor_appointments,
+    doctor_dashboard,
+)
+from appointments.models import Appointment
+from appointments.portal_forms import AppointmentFilterForm
+from appointments.services.workflow import (
+    TransitionRefused,
+    appointment_cancel,
+    appointment_complete,
+    appointment_confirm,
+)
+from doctors.portal import DoctorRequiredMixin
+
+PAGE_SIZE = 20
+TRANSITIONS: dict[str, Callable[..., Appointment]] = {
+    "confirm": appointment_confirm,
+    "complete": appointment_complete,
+    "cancel": appointment_cancel,
+}
+MSG_DONE = {
+    "confirm": "Appointment with {patient} confirmed.",
+    "complete": "Appointment with {patient} marked as completed.",
+    "cancel": "Appointment with {patient} cancelled. The time is free for other patients again.",
+}
+
+
+class DashboardView(DoctorRequiredMixin, TemplateView):
+    template_name = "portal/dashboard.html"
+    nav_section = "today"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["today"] = today
+        context["dashboard"] = doctor_dashboard(doctor=self.doctor, today=today)
+        return context
+
+
+class AppointmentListView(DoctorRequiredMixin, TemplateView):
+    template_name = "portal/appointments/list.html"
+    nav_section = "appointments"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = AppointmentFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        on_date = filters.get("date")
+        rows = doctor_appointments(
+            doctor=self.doctor,
+            on_date=on_date.isoformat() if on_date else None,
+            status=filters.get("status") or None,
+            scope=filters.get("scope") or Scope.UPCOMING,
+            today=timezone.localdate(),
+        )
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, page=page, appointments=page.object_list, query=query.urlencode(),
+                       filtered=bool(self.request.GET.get("date") or self.request.GET.get("status")))
+        return context
+
+
+class _OwnAppointmentMixin(DoctorRequiredMixin):
+    def get_appointment(self) -> Appointment:
+        appointment = doctor_appointment_get(doctor=self.doctor, ref=self.kwargs["appointment_ref"])
+        if appointment is None:
+            raise Http404
+        return appointment
+
+
+class AppointmentDetailView(_OwnAppointmentMixin, TemplateView):
+    """One appointment. Other apps fill `{% block prescription_panel %}` / `{% block consultation_panel %}`."""
+
+    template_name = "portal/appointments/detail.html"
+    nav_section = "appointments"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        appointment = self.get_appointment()
+        context.update(appointment=appointment, actions=appointment_actions(appointment))
+        return context
+
+
+class AppointmentActionView(_OwnAppointmentMixin, View):
+    """POST /portal/appointments/<ref>/<confirm|complete|cancel>/: one workflow step, then back."""
+
+    def post(self, request: HttpRequest, appointment_ref: str, action: str) -> HttpResponse:
+        transition = TRANSITIONS.get(action)
+        if transition is None:
+            raise Http404
+        appointment = self.get_appointment()
+        try:
+            transition(appointment=appointment)
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, MSG_DONE[action].format(patient=appointment.patient_name))
+        return HttpResponseRedirect(self._back(request, appointment))
+
+    def _back(self, request: HttpRequest, appointment: Appointment) -> str:
+        candidate = request.POST.get("next")
+        if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+            return candidate
+        return reverse("portal-appointment-detail", args=[appointment.pk])
