@@ -28,10 +28,14 @@ window.JitsiMeetExternalAPI = function (domain, options) {
 """
 
 
-def start_call_from_the_appointment_page(page: Page, sign_in_doctor: object) -> VideoConsultation:
+def start_call_from_the_appointment_page(
+    page: Page, sign_in_doctor: object, screenshot: str | None = None
+) -> VideoConsultation:
     appointment = OnlineAppointmentFactory(patient_name="Asha Verma")
     sign_in_doctor(page, appointment.doctor)
-    page.goto(f"/portal/appointments/{appointment.appointment_id}/")
+    page.goto(appointment_url(appointment))
+    if screenshot:
+        save_screenshot(page, screenshot)
     page.get_by_role("button", name="Start video consultation").click()
     page.wait_for_url("**/portal/consultations/VC-*/")
     return VideoConsultation.objects.get(appointment=appointment)
@@ -42,7 +46,7 @@ def test_doctor_starts_a_call_and_the_call_page_points_at_the_configured_jitsi_d
 ) -> None:
     settings.JITSI_DOMAIN = DOMAIN
     page.route(f"https://{DOMAIN}/**", lambda route: route.abort())  # the meeting server is never reached
-    consultation = start_call_from_the_appointment_page(page, sign_in_doctor)
+    consultation = start_call_from_the_appointment_page(page, sign_in_doctor, "consultation-panel-1280")
 
     assert consultation.status == ConsultationStatus.SCHEDULED
     assert consultation.doctor_joined_at is not None
