@@ -52,7 +52,6 @@ MAX_NETWORK_ISSUES = 100
 DEFAULT_CANCELLATION_REASON = "Cancelled by the doctor."
 _OPEN_INDEX = "consultations_one_open_per_appointment"
 _CREATE_ATTEMPTS = 5
-PARTICIPANTS = (EndedBy.DOCTOR, EndedBy.PATIENT)
 
 
 class TransitionRefused(Exception):
@@ -87,9 +86,7 @@ def _is_open_duplicate(exc: IntegrityError) -> bool:
     return _OPEN_INDEX in str(exc.__cause__ or exc)
 
 
-def consultation_start(
-    *, doctor: Doctor, appointment: Appointment, now: datetime | None = None
-) -> tuple[VideoConsultation, bool]:
+def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[VideoConsultation, bool]:
     """Open the room of the doctor's own CONFIRMED ONLINE appointment. Returns (consultation, created).
 
     Starting again returns the consultation already open. Two racing starts cannot make two rooms: the
