@@ -220,6 +220,20 @@ LOGGING = {
 # How many days ahead members may see availability and book (appointments/selectors.py).
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
 
+# --- prescriptions ----------------------------------------------------------------------------------------
+# Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
+# handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.
+PRESCRIPTION_MAX_UPLOAD_BYTES = env_int("PRESCRIPTION_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+PRESCRIPTION_MAX_IMAGE_PIXELS = env_int("PRESCRIPTION_MAX_IMAGE_PIXELS", 40_000_000)  # decompression-bomb cap
+FILE_UPLOAD_HANDLERS = [
+    "prescriptions.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files are spooled to a temporary file, not held in memory
+FILE_UPLOAD_PERMISSIONS = 0o600  # medical records: readable by the app's user only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 # --- consultations ---------------------------------------------------------------------------------------
 # `manage.py mark_no_shows` (cron): a SCHEDULED call whose patient has not joined this many minutes after
 # the scheduled start becomes NO_SHOW; a call IN_PROGRESS longer than CONSULTATION_MAX_MINUTES is ended.

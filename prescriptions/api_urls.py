@@ -1,3 +1,23 @@
-"""JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py)."""
+"""JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py).
 
-urlpatterns: list = []
+`{key}` is a prescription's `prescriptionId` or its `_id`; an appointment's `appointmentId` or its `_id`.
+"""
+
+from django.urls import path
+
+from prescriptions.apis import MemberPrescriptionFileApi, MemberPrescriptionListApi
+from prescriptions.doctor_apis import DoctorPrescriptionFileApi, DoctorPrescriptionListApi, DoctorPrescriptionUploadApi
+
+urlpatterns = [
+    # member (Bearer)
+    path("prescriptions", MemberPrescriptionListApi.as_view(), name="prescription-list"),
+    path("prescriptions/<str:key>/file", MemberPrescriptionFileApi.as_view(), name="prescription-file"),
+    # doctor (cookie doctor_session)
+    path("doctor/prescriptions", DoctorPrescriptionListApi.as_view(), name="doctor-prescription-list"),
+    path("doctor/prescriptions/<str:key>/file", DoctorPrescriptionFileApi.as_view(), name="doctor-prescription-file"),
+    path(
+        "doctor/appointments/<str:key>/prescription",
+        DoctorPrescriptionUploadApi.as_view(),
+        name="doctor-appointment-prescription",
+    ),
+]

@@ -1,20 +1,22 @@
 """Doctor-portal pages of this app, mounted under /portal/ (see opd_wallet/urls.py).
 
-PLACEHOLDER from the portal branch: the nav's "Prescriptions" entry links to `portal-prescriptions`.
-The prescriptions work replaces this route with the real list (keep the URL name).
+`<key>` is a prescription's `prescriptionId` or `_id`; an appointment's `appointmentId` or `_id`.
 """
 
 from django.urls import path
 
-from doctors.portal import PortalPlaceholderView
+from prescriptions.portal_views import (
+    PrescriptionFileView,
+    PrescriptionListView,
+    PrescriptionReplaceView,
+    PrescriptionUploadView,
+)
 
 urlpatterns = [
+    path("prescriptions/", PrescriptionListView.as_view(), name="portal-prescriptions"),
+    path("prescriptions/<str:key>/file", PrescriptionFileView.as_view(), name="portal-prescription-file"),
+    path("prescriptions/<str:key>/replace/", PrescriptionReplaceView.as_view(), name="portal-prescription-replace"),
     path(
-        "prescriptions/",
-        PortalPlaceholderView.as_view(
-            nav_section="prescriptions", title="Prescriptions",
-            text="Your uploaded prescriptions will be listed here. Upload one from an appointment's page.",
-        ),
-        name="portal-prescriptions",
+        "appointments/<str:key>/prescription/", PrescriptionUploadView.as_view(), name="portal-prescription-upload"
     ),
 ]

@@ -1,0 +1,133 @@
+"""Prescription routes of the doctor API (cookie `doctor_session`): upload, own list, download and replace."""
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doctors.auth import DoctorApiMixin
+from opd_wallet.pagination import StandardPagination
+from prescriptions.apis import (
+    FILE_RESPONSES,
+    PRESCRIPTION_KEY,
+    FileDownloadMixin,
+    PayloadTooLarge,
+    service_errors,
+)
+from prescriptions.downloads import prescription_file_response
+from prescriptions.files import too_large_message
+from prescriptions.models import Prescription
+from prescriptions.selectors import (
+    appointment_get_for_doctor,
+    prescription_get_for_doctor,
+    prescription_list_for_doctor,
+)
+from prescriptions.serializers import (
+    DoctorPrescriptionSerializer,
+    PrescriptionFileInputSerializer,
+    PrescriptionUploadInputSerializer,
+)
+from prescriptions.services import prescription_replace_file, prescription_upload
+from prescriptions.uploads import upload_too_large
+
+APPOINTMENT_KEY = OpenApiParameter(
+    "key", str, OpenApiParameter.PATH, description="the appointmentId (e.g. APT-001) or the _id (24 hex)"
+)
+
+
+
+def _upload_size_guard(request: Request) -> None:
+    """The upload handler dropped a file over the limit (prescriptions/uploads.py): answer 413."""
+    if upload_too_large(request):
+        raise PayloadTooLarge(too_large_message())
+
+
+@extend_schema(tags=["doctor"])
+class DoctorPrescriptionListApi(DoctorApiMixin, ListAPIView):
+    """GET /api/v1/doctor/prescriptions: everything the doctor uploaded, deactivated ones included."""
+
+    serializer_class = DoctorPrescriptionSerializer
+    pagination_class = StandardPagination
+
+    def get_queryset(self) -> QuerySet[Prescription]:
+        return prescription_list_for_doctor(doctor=self.request.user)
+
+
+class DoctorPrescriptionUploadApi(DoctorApiMixin, APIView):
+    """POST /api/v1/doctor/appointments/{appointmentId}/prescription (multipart) -> 201."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[APPOINTMENT_KEY],
+        request={"multipart/form-data": PrescriptionUploadInputSerializer},
+        responses={
+            201: DoctorPrescriptionSerializer,
+            400: OpenApiResponse(description="not a readable PDF, JPEG or PNG; empty; bad diagnosis or notes"),
+            404: OpenApiResponse(description="no such appointment of this doctor"),
+            409: OpenApiResponse(description="already uploaded, or the appointment is not confirmed or completed"),
+            413: OpenApiResponse(description="over the size limit"),
+        },
+        tags=["doctor"],
+    )
+    def post(self, request: Request, key: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, key=key)
+        if appointment is None:
+            raise Http404
+        _upload_size_guard(request)
+        data = PrescriptionUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            prescription = prescription_upload(
+                doctor=request.user,
+                appointment=appointment,
+                uploaded_file=data.validated_data.get("file"),
+                diagnosis=data.validated_data.get("diagnosis"),
+                notes=data.validated_data.get("notes"),
+            )
+        body = DoctorPrescriptionSerializer(prescription, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
+    """GET downloads, PUT (multipart `file`) replaces the file of the doctor's own prescription."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def _own(self, request: Request, key: str) -> Prescription:
+        prescription = prescription_get_for_doctor(doctor=request.user, key=key)
+        if prescription is None:
+            raise Http404
+        return prescription
+
+    @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["doctor"])
+    def get(self, request: Request, key: str) -> FileResponse:
+        return prescription_file_response(self._own(request, key))
+
+    @extend_schema(
+        parameters=[PRESCRIPTION_KEY],
+        request={"multipart/form-data": PrescriptionFileInputSerializer},
+        responses={
+            200: DoctorPrescriptionSerializer,
+            400: OpenApiResponse(description="not a readable PDF, JPEG or PNG; empty"),
+            404: OpenApiResponse(description="no such prescription of this doctor"),
+            409: OpenApiResponse(description="replaced by another request meanwhile"),
+            413: OpenApiResponse(description="over the size limit"),
+        },
+        tags=["doctor"],
+    )
+    def put(self, request: Request, key: str) -> Response:
+        prescription = self._own(request, key)
+        _upload_size_guard(request)
+        data = PrescriptionFileInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            prescription = prescription_replace_file(
+                doctor=request.user, prescription=prescription, uploaded_file=data.validated_data.get("file")
+            )
+        return Response(DoctorPrescriptionSerializer(prescription, context={"request": request}).data)

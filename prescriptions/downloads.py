@@ -1,0 +1,28 @@
+"""The one way a prescription file leaves the server, for every route that may hand it out."""
+
+import logging
+
+from django.http import FileResponse, Http404
+
+from prescriptions.files import content_disposition, download_name, file_open
+from prescriptions.models import Prescription
+
+logger = logging.getLogger(__name__)
+
+
+def prescription_file_response(prescription: Prescription) -> FileResponse:
+    """An attachment with a safe name, the content type of the bytes themselves, never cached or sniffed.
+
+    Raises Http404 when the stored file is missing (logged: the document points at nothing).
+    """
+    opened = file_open(prescription.file_path)
+    if opened is None:
+        logger.warning("Prescription %s: file %r not found", prescription.prescription_id, prescription.file_path)
+        raise Http404
+    handle, content_type, file_type = opened
+    response = FileResponse(handle, content_type=content_type)
+    name = download_name(prescription.file_name, file_type, fallback=prescription.prescription_id)
+    response["Content-Disposition"] = content_disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
