@@ -237,6 +237,21 @@ def consultation_cancel(
     return consultation
 
 
+MSG_APPOINTMENT_CANCELLED = "The appointment was cancelled."
+
+
+def consultations_cancel_for_appointment(*, appointment: Appointment, now: datetime | None = None) -> int:
+    """Close the open room of a cancelled appointment, so nobody joins a call that will not happen."""
+    now = _now(now)
+    return VideoConsultation.objects.filter(appointment=appointment, status__in=OPEN_STATUSES).update(
+        status=ConsultationStatus.CANCELLED,
+        cancellation_reason=MSG_APPOINTMENT_CANCELLED,
+        ended_by=EndedBy.SYSTEM,
+        end_time=now,
+        updated_at=now,
+    )
+
+
 def consultation_mark_no_show(
     *, consultation: VideoConsultation, marked_by: str = EndedBy.DOCTOR, now: datetime | None = None
 ) -> VideoConsultation:
