@@ -27,6 +27,9 @@ class ConsultationStatus(models.TextChoices):
     NO_SHOW = "NO_SHOW", "No show"
 
 
+OPEN_STATUSES = (ConsultationStatus.SCHEDULED, ConsultationStatus.IN_PROGRESS)
+
+
 class EndedBy(models.TextChoices):
     DOCTOR = "DOCTOR", "Doctor"
     PATIENT = "PATIENT", "Patient"
@@ -117,6 +120,13 @@ class VideoConsultation(models.Model):
             models.Index(fields=["doctor", "-scheduled_start_time"], name="consultations_doctor_time"),
             models.Index(fields=["patient", "-scheduled_start_time"], name="consultations_patient_time"),
             models.Index(fields=["status", "-scheduled_start_time"], name="consultations_status_time"),
+        ]
+        constraints = [
+            # At most one open room per appointment, even when two starts race (a partial unique index).
+            models.UniqueConstraint(
+                fields=["appointment"], condition=models.Q(status__in=OPEN_STATUSES),
+                name="consultations_one_open_per_appointment",
+            ),
         ]
 
     def __str__(self) -> str:
