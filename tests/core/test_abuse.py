@@ -4,6 +4,9 @@ import json
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from doctors.models import Doctor
@@ -222,3 +225,23 @@ def test_malformed_json_is_a_400_with_detail() -> None:
     response = member_client().post("/api/v1/appointments", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+# --- The doctor sign-in is one view for JSON and forms, outside the OpenAPI schema: fuzzed here ---------------
+
+JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=300),
+                        st.lists(st.text(max_size=20), max_size=3), st.dictionaries(st.text(max_size=5), st.text()))
+
+
+@hypothesis_settings(max_examples=40, derandomize=True, database=None, deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(body=st.dictionaries(st.sampled_from(["email", "password", "next", "x"]), JSON_VALUES, max_size=4),
+       as_form=st.booleans())
+def test_doctor_login_never_fails_on_arbitrary_input(body: dict, as_form: bool) -> None:
+    client = Client(raise_request_exception=False)
+    if as_form:
+        form = {k: v for k, v in body.items() if isinstance(v, str) and "\x00" not in v}
+        response = client.post("/auth/doctor/login", form)
+    else:
+        response = client.post("/auth/doctor/login", json.dumps(body), content_type="application/json")
+    assert response.status_code in {200, 302, 400, 401, 429}, response.content[:300]
