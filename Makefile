@@ -61,3 +61,8 @@ fuzz: install
 LOAD_ARGS ?=
 load: install
 	$(BIN)/python -m load $(LOAD_ARGS)
+# --- bench ---------------------------------------------------------------------------------------------------
+# Fresh in-memory database (or MONGODB_URI), 10,000 doctors, gunicorn; results in bench/results/ (README, Performance).
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)

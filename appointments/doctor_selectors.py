@@ -7,14 +7,14 @@ doctor's appointment: an unknown or foreign id reads as None (404).
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bson import ObjectId
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.workflow import CANCELLABLE
 from doctors.models import Doctor
+from opd_wallet.lookups import first_by_key
 
 # "hh:mm AM" strings do not sort in the day's order ("12:30 PM" is before "01:00 PM"): sort on "PM0030".
 TIME_OF_DAY = Concat(
@@ -65,10 +65,7 @@ def doctor_appointments(
 
 def doctor_appointment_get(*, doctor: Doctor, ref: str) -> Appointment | None:
     """One of the doctor's appointments by `_id` (24-hex) or by its `appointmentId` string."""
-    lookup = Q(appointment_id=ref)
-    if ObjectId.is_valid(ref):
-        lookup |= Q(pk=ObjectId(ref))
-    return Appointment.objects.filter(lookup, doctor_id=doctor.doctor_id).first()
+    return first_by_key(Appointment, key=ref, field="appointment_id", doctor_id=doctor.doctor_id)
 
 
 def appointment_actions(appointment: Appointment) -> tuple[str, ...]:
@@ -84,12 +81,14 @@ class Dashboard:
 
 
 def doctor_dashboard(*, doctor: Doctor, today: date) -> Dashboard:
-    """Today's appointments (every status) and the next two weeks' open ones, from ONE query."""
-    last = (today + timedelta(days=UPCOMING_DAYS)).isoformat()
+    """Today's appointments (every status) and the next two weeks' open ones, from ONE query.
+
+    The days are listed (`$in`) rather than bounded (`$gte`/`$lte`): the backend guards `lte` with a null
+    check that keeps SecantusDB from walking the {doctorId, appointmentDate} index (README, Performance).
+    """
+    days = [(today + timedelta(days=offset)).isoformat() for offset in range(UPCOMING_DAYS + 1)]
     rows = list(
-        Appointment.objects.filter(
-            doctor_id=doctor.doctor_id, appointment_date__gte=today.isoformat(), appointment_date__lte=last
-        )
+        Appointment.objects.filter(doctor_id=doctor.doctor_id, appointment_date__in=days)
         .annotate(time_of_day=TIME_OF_DAY)
         .order_by("appointment_date", "time_of_day")
     )

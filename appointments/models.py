@@ -91,6 +91,8 @@ class Appointment(models.Model):
             models.Index(fields=["user", "status"], name="appointments_user_status"),
             models.Index(fields=["appointment_number"], name="appointments_number"),
             models.Index(fields=["doctor", "appointment_date"], name="appointments_doctor_date"),
+            # The seed's { appointmentId: 1 }; the unique index Django makes is partial ($type), unused for reads.
+            models.Index(fields=["appointment_id"], name="appointments_appointment_id"),
         ]
 
     def __str__(self) -> str:
@@ -132,6 +134,11 @@ class BookedTime(models.Model):
             models.UniqueConstraint(
                 fields=["doctor_id", "appointment_date", "time_slot"], name="capacity_unique_time"
             )
+        ]
+        # Reads and guarded updates (capacity.py) ride this one: the unique index above is partial ($type),
+        # which SecantusDB never uses for reads, and `booked` last serves the `booked < capacity` guard.
+        indexes = [
+            models.Index(fields=["doctor_id", "appointment_date", "time_slot", "booked"], name="capacity_lookup")
         ]
 
     def __str__(self) -> str:

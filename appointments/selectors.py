@@ -24,7 +24,7 @@ from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentType
@@ -32,6 +32,7 @@ from appointments.services.capacity import capacity_booked
 from clinics.models import Clinic
 from doctors.models import ConsultationType, Doctor, DoctorSlot
 from opd_wallet import clock
+from opd_wallet.lookups import first_by_key
 from opd_wallet.validators import DAYS_OF_WEEK, minutes_of_day
 
 DEFAULT_BOOKING_HORIZON_DAYS = 90
@@ -157,9 +158,11 @@ def slot_schedule(
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
     slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
-    if clinic_id:
-        slots = slots.filter(clinic_id=clinic_id)
-    slots = sorted(slots, key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
+    # The clinic is picked here, not in the filter, so the query stays on its index (slots_doctor_day_active).
+    slots = sorted(
+        (slot for slot in slots if not clinic_id or slot.clinic_id == clinic_id),
+        key=lambda s: (s.start_time, s.clinic_id, str(s.pk)),
+    )
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
 
     first_future = _first_future_minute(day)
@@ -212,7 +215,4 @@ def appointment_list_for_member(*, user: Any, status: str | None = None) -> Quer
 
 def appointment_get_for_member(*, user: Any, reference: str) -> Appointment | None:
     """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex)."""
-    match = Q(appointment_id=reference)
-    if ObjectId.is_valid(reference):
-        match |= Q(pk=ObjectId(reference))
-    return Appointment.objects.filter(match, user=user).first()
+    return first_by_key(Appointment, key=reference, field="appointment_id", user=user)

@@ -85,7 +85,11 @@ class Clinic(models.Model):
     class Meta:
         db_table = "clinics"
         ordering = ["clinic_id"]
-        indexes = [models.Index(fields=["city", "is_active"], name="clinics_city_active")]
+        indexes = [
+            models.Index(fields=["city", "is_active"], name="clinics_city_active"),
+            # Plain index for lookups by clinicId: the unique one is partial ($type), unused for reads.
+            models.Index(fields=["clinic_id", "is_active"], name="clinics_clinic_id_active"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.clinic_id})"

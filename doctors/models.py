@@ -136,6 +136,10 @@ class Doctor(models.Model):
         ordering = ["doctor_id"]
         indexes = [
             models.Index(fields=["specialty_id", "is_active"], name="doctors_specialty_active"),
+            # Plain (not partial) index for lookups by doctorId: the unique index Django makes is partial
+            # ($type: string), which SecantusDB's planner never uses (README, Performance). Search indexes
+            # on the embedded clinics.city are in migration 0004.
+            models.Index(fields=["doctor_id", "is_active"], name="doctors_doctor_id_active"),
         ]
 
     def __str__(self) -> str:
@@ -214,6 +218,8 @@ class DoctorSlot(models.Model):
         indexes = [
             models.Index(fields=["doctor", "clinic", "day_of_week"], name="slots_doctor_clinic_day"),
             models.Index(fields=["is_active"], name="slots_active"),
+            # A day's bookable times (appointments/selectors.py: slot_schedule) without a residual filter.
+            models.Index(fields=["doctor", "day_of_week", "is_active"], name="slots_doctor_day_active"),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +251,9 @@ class DoctorSession(models.Model):
 
     class Meta:
         db_table = "doctor_sessions"
+        # Every portal request looks its session up (doctors/auth.py); the unique jti index is partial ($type),
+        # which SecantusDB's planner never uses for reads (README, Performance).
+        indexes = [models.Index(fields=["jti", "doctor", "expires_at"], name="doctor_sessions_lookup")]
 
     def __str__(self) -> str:
         return f"{self.doctor_id} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -82,7 +82,7 @@ MONGODB_URI = env_str("MONGODB_URI", "mongodb://127.0.0.1:27017/opd_wallet")
 MONGODB_NAME = parse_uri(MONGODB_URI).get("database") or "opd_wallet"
 DATABASES = {
     "default": {
-        "ENGINE": "django_mongodb_backend",
+        "ENGINE": "opd_wallet.mongodb",  # django_mongodb_backend, sending flat filters
         "HOST": MONGODB_URI,
         "NAME": MONGODB_NAME,
         "OPTIONS": {"serverSelectionTimeoutMS": env_int("MONGODB_TIMEOUT_MS", 5000)},
@@ -249,3 +249,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.
 LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}})
+# --- bench -----------------------------------------------------------------------------------------------
+# `make bench` only: count MongoDB commands per request into an X-DB-Commands header (opd_wallet/db_commands.py).
+if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
+    MIDDLEWARE = ["opd_wallet.db_commands.CountDbCommandsMiddleware", *MIDDLEWARE]

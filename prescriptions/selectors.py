@@ -3,19 +3,13 @@
 A prescription is addressed by its `prescriptionId` (PRESC...) or by its `_id` as 24 hex characters.
 """
 
-from bson import ObjectId
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from appointments.models import Appointment
 from doctors.models import Doctor
+from opd_wallet.lookups import first_by_key
 from opd_wallet.users.models import User
 from prescriptions.models import Prescription
-
-
-def _key_filter(key: str) -> Q:
-    if ObjectId.is_valid(key):
-        return Q(pk=ObjectId(key)) | Q(prescription_id=key)
-    return Q(prescription_id=key)
 
 
 def prescription_list_for_member(*, user: User) -> QuerySet[Prescription]:
@@ -24,7 +18,7 @@ def prescription_list_for_member(*, user: User) -> QuerySet[Prescription]:
 
 
 def prescription_get_for_member(*, user: User, key: str) -> Prescription | None:
-    return prescription_list_for_member(user=user).filter(_key_filter(key)).first()
+    return first_by_key(Prescription, key=key, field="prescription_id", user_id=user.pk, is_active=True)
 
 
 def prescription_list_for_doctor(*, doctor: Doctor) -> QuerySet[Prescription]:
@@ -33,20 +27,17 @@ def prescription_list_for_doctor(*, doctor: Doctor) -> QuerySet[Prescription]:
 
 
 def prescription_get_for_doctor(*, doctor: Doctor, key: str) -> Prescription | None:
-    return prescription_list_for_doctor(doctor=doctor).filter(_key_filter(key)).first()
+    return first_by_key(Prescription, key=key, field="prescription_id", doctor_id=doctor.doctor_id)
 
 
 def prescription_get_for_staff(*, key: str) -> Prescription | None:
     """Staff see every prescription (the admin checks the view permission first)."""
-    return Prescription.objects.filter(_key_filter(key)).first()
+    return first_by_key(Prescription, key=key, field="prescription_id")
 
 
 def appointment_get_for_doctor(*, doctor: Doctor, key: str) -> Appointment | None:
     """The doctor's own appointment by its `appointmentId` or `_id`; None for anyone else's."""
-    lookup = Q(appointment_id=key)
-    if ObjectId.is_valid(key):
-        lookup |= Q(pk=ObjectId(key))
-    return Appointment.objects.filter(lookup, doctor_id=doctor.doctor_id).first()
+    return first_by_key(Appointment, key=key, field="appointment_id", doctor_id=doctor.doctor_id)
 
 
 def prescription_for_appointment(*, appointment: Appointment) -> Prescription | None:

@@ -115,6 +115,18 @@ def _offered_time(
     })
 
 
+def _holds(*, user: Any, doctor_id: str, appointment_date: str, time_slot: str) -> bool:
+    """Whether the member already holds a live appointment with this doctor at this time.
+
+    Reads the member's live appointments through the seed's {userId, status} index and compares the rest
+    here: with every field in the filter, SecantusDB would have read all of the doctor's appointments.
+    """
+    held = Appointment.objects.filter(user=user, status__in=CANCELLABLE).values_list(
+        "doctor_id", "appointment_date", "time_slot"
+    )
+    return (doctor_id, appointment_date, time_slot) in set(held)
+
+
 def _clinic_name_and_address(doctor: Doctor, clinic_id: str) -> tuple[str, str]:
     entry = doctor.clinic(clinic_id)
     if entry is not None and entry.name and entry.address:
@@ -170,10 +182,7 @@ def appointment_book(
     offered = _offered_time(
         doctor=doctor, appointment_type=appointment_type, day=day, time_slot=time_slot, clinic_id=clinic_id
     )
-    if Appointment.objects.filter(
-        user=user, doctor_id=doctor.doctor_id, appointment_date=appointment_date, time_slot=time_slot,
-        status__in=CANCELLABLE,
-    ).exists():
+    if _holds(user=user, doctor_id=doctor.doctor_id, appointment_date=appointment_date, time_slot=time_slot):
         raise SlotTaken(MSG_ALREADY_BOOKED)
 
     key = {"doctor_id": doctor.doctor_id, "appointment_date": appointment_date, "time_slot": time_slot}

@@ -1,6 +1,5 @@
 """No overbooking: reserve and release places at one time of a doctor, atomically (DECISIONS.md §7)."""
 
-import contextlib
 import time
 
 from django.db import connection
@@ -20,38 +19,31 @@ def _key(doctor_id: str, appointment_date: str, time_slot: str) -> dict:
     return {"doctorId": doctor_id, "appointmentDate": appointment_date, "timeSlot": time_slot}
 
 
-def _ensure_counter(key: dict, capacity: int) -> None:
-    """Create the counter of this time with nothing booked, unless it exists (the unique index decides)."""
-    now = timezone.now()
-    with contextlib.suppress(DuplicateKeyError):  # a racing first booking created it
-        _collection().update_one(
-            key,
-            {"$setOnInsert": {"booked": 0, "capacity": capacity, "createdAt": now, "updatedAt": now}},
-            upsert=True,
-        )
-
-
 def capacity_reserve(*, doctor_id: str, appointment_date: str, time_slot: str, capacity: int) -> bool:
     """Take one place at this time if fewer than `capacity` are taken. True when a place was taken.
 
-    One atomic update guarded by `booked < capacity`; never "count, then insert". The counter document is
-    created on the first booking of a time. Under a race the guarded update can miss a counter that a
-    concurrent first booking is just creating, so "no match" means "full" only once the counter is seen full.
+    One atomic upsert guarded by `booked < capacity`; never "count, then insert". It updates the time's
+    counter while there is room and creates it on the first booking; when the counter exists but is full,
+    the upsert's insert collides with the unique index (DuplicateKeyError). So does the loser of two racing
+    first bookings, which therefore reads the counter and tries again unless it is really full. One command
+    in the usual case (README, Performance).
     """
     key = _key(doctor_id, appointment_date, time_slot)
     for attempt in range(RESERVE_ATTEMPTS):
-        taken = _collection().find_one_and_update(
-            {**key, "booked": {"$lt": capacity}},
-            {"$inc": {"booked": 1}, "$set": {"capacity": capacity, "updatedAt": timezone.now()}},
-            projection={"_id": 1},
-        )
-        if taken is not None:
+        now = timezone.now()
+        try:
+            _collection().find_one_and_update(
+                {**key, "booked": {"$lt": capacity}},
+                {"$inc": {"booked": 1}, "$set": {"capacity": capacity, "updatedAt": now},
+                 "$setOnInsert": {"createdAt": now}},
+                projection={"_id": 1},
+                upsert=True,
+            )
             return True
-        counter = _collection().find_one(key, {"booked": 1})
-        if counter is None:
-            _ensure_counter(key, capacity)
-        elif counter["booked"] >= capacity:
-            return False
+        except DuplicateKeyError:
+            counter = _collection().find_one(key, {"booked": 1})
+            if counter is not None and counter["booked"] >= capacity:
+                return False
         if attempt:
             time.sleep(0.005 * attempt)
     return False

@@ -54,7 +54,11 @@ class User(AbstractBaseUser):
     class Meta:
         db_table = "users"
         ordering = ["email"]
-        indexes = [models.Index(fields=["role", "is_active"], name="users_role_active")]
+        indexes = [
+            models.Index(fields=["role", "is_active"], name="users_role_active"),
+            # Sign-in looks members up by email; the unique index is partial ($type), unused for reads.
+            models.Index(fields=["email"], name="users_email"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

@@ -1,0 +1,383 @@
+"""The figures. Each API figure is taken side by side with its raw-pymongo equivalent, interleaved request by
+request, so that a noisy machine slows both alike and the ratio still means something."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from math import asin, cos, radians, sin, sqrt
+from typing import Any
+
+from bson import ObjectId
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from bench import dataset
+from bench.client import Client, Reply, summary_ms
+from bench.servers import App, rss_kib
+
+WARMUP = 15
+
+
+@dataclass
+class Context:
+    app: App
+    uri: str
+    data: dataset.DataSet
+    requests: int  # latency samples per figure
+    member_tokens: list[str] = field(default_factory=list)
+    doctor_cookies: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def db(self) -> Database:
+        return MongoClient(self.uri, maxPoolSize=64).get_default_database()
+
+    def member(self, index: int = 0) -> Client:
+        return Client(self.app.port, token=self.member_tokens[index])
+
+    def doctor(self) -> Client:
+        return Client(self.app.port, cookies=dict(self.doctor_cookies))
+
+
+def sign_in(ctx: Context, members: int) -> None:
+    """Member JWTs (POST /api/v1/auth/token) and the dashboard doctor's portal cookie."""
+    client = Client(ctx.app.port)
+    for member in ctx.data.members[:members]:
+        reply = client.post("/api/v1/auth/token", {"email": member["email"], "password": dataset.PASSWORD})
+        assert reply.status == 200, reply.body
+        ctx.member_tokens.append(reply.json()["access"])
+    doctor = Client(ctx.app.port)
+    reply = doctor.post("/auth/doctor/login", {"email": dataset.DASHBOARD_EMAIL, "password": dataset.PASSWORD})
+    assert reply.status == 200, reply.body
+    ctx.doctor_cookies = doctor.cookies
+
+
+def _side_by_side(
+    n: int, api: Callable[[], Reply], raw: Callable[[], Any] | None, same: Callable[[], Any] | None = None
+) -> tuple[list[float], list[float], list[Reply], list[float]]:
+    """`n` API requests, each followed by its raw equivalent(s): `raw`, the query as a pymongo program
+    would write it, and `same`, the very commands the app sent, through pymongo."""
+    api_s, raw_s, replies, same_s = [], [], [], []
+    for _ in range(WARMUP):
+        for call in (api, raw, same):
+            if call:
+                call()
+    for _ in range(n):
+        reply = api()
+        assert reply.status == 200, (reply.status, reply.body[:300])
+        api_s.append(reply.seconds)
+        replies.append(reply)
+        for call, into in ((raw, raw_s), (same, same_s)):
+            if call:
+                started = time.perf_counter()
+                call()
+                into.append(time.perf_counter() - started)
+    return api_s, raw_s, replies, same_s
+
+
+def _row(
+    key: str, label: str, api_s: list[float], raw_s: list[float], replies: list[Reply], same_s: list[float] = (),
+    **extra: Any,
+) -> dict:
+    row: dict[str, Any] = {"key": key, "label": label, **summary_ms(api_s)}
+    if raw_s:
+        raw = summary_ms(raw_s)
+        row |= {"raw_median_ms": raw["median_ms"], "raw_p95_ms": raw["p95_ms"],
+                "ratio": round(row["median_ms"] / raw["median_ms"], 2)}
+    if same_s:
+        same = summary_ms(same_s)
+        row |= {"same_median_ms": same["median_ms"], "same_ratio": round(row["median_ms"] / same["median_ms"], 2)}
+    commands = {r.db_commands for r in replies}
+    row["db_commands"] = commands.pop() if len(commands) == 1 else sorted(commands)
+    return row | extra
+
+
+# --- 1. doctor search ----------------------------------------------------------------------------------------
+
+
+def _haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    phi1, phi2 = radians(lat1), radians(lat2)
+    a = sin((phi2 - phi1) / 2) ** 2 + cos(phi1) * cos(phi2) * sin(radians(lng2 - lng1) / 2) ** 2
+    return 2 * 6371.0088 * asin(min(1.0, sqrt(a)))
+
+
+def _nearest(clinics: list[dict], lat: float, lng: float) -> float | None:
+    distances = [_haversine_km(lat, lng, c["location"]["latitude"], c["location"]["longitude"])
+                 for c in clinics or [] if c.get("location")]
+    return min(distances) if distances else None
+
+
+def search(ctx: Context) -> list[dict]:
+    data, db = ctx.data, ctx.db
+    doctors = db["doctors"]
+    params = {"specialtyId": data.search_specialty, "city": data.search_city}
+    flt = {"isActive": True, "specialtyId": data.search_specialty, "clinics.city": data.search_city}
+    client = ctx.member()
+
+    def raw_page() -> tuple[int, list[dict]]:
+        return doctors.count_documents(flt), list(doctors.find(flt).sort("doctorId", 1).limit(20))
+
+    facet = [{"$match": flt}, {"$facet": {"rows": [{"$sort": {"doctorId": 1}}, {"$limit": 20}],
+                                          "total": [{"$count": "n"}]}}]
+
+    def same_command() -> dict:  # what the app sends for the page and its count (opd_wallet/mongodb/paging.py)
+        return next(doctors.aggregate(facet))
+
+    count, page = raw_page()
+    first = client.get("/api/v1/doctors", **params).json()
+    assert first["count"] == count and [d["doctorId"] for d in first["results"]] == [d["doctorId"] for d in page]
+    rows = [_row("search", f"Doctor search specialty+city, page of 20 ({count} matches of {data.doctors:,})",
+                 *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **params), raw_page,
+                                same_command))]
+
+    lat, lng = data.search_origin
+
+    def raw_by_distance() -> list[dict]:
+        rows = doctors.find(flt, {"_id": 1, "doctorId": 1, "clinics": 1})
+        keyed = sorted((d is None, d or 0.0, row["doctorId"], row["_id"])
+                        for row in rows for d in [_nearest(row.get("clinics"), lat, lng)])
+        ids = [key[-1] for key in keyed[:20]]
+        by_id = {doc["_id"]: doc for doc in doctors.find({"_id": {"$in": ids}})}
+        return [by_id[i] for i in ids]
+
+    near = {**params, "lat": lat, "lng": lng, "ordering": "distance"}
+    first = client.get("/api/v1/doctors", **near).json()
+    assert [d["doctorId"] for d in first["results"]] == [d["doctorId"] for d in raw_by_distance()]
+    rows.append(_row("search_distance", "Doctor search specialty+city by distance (lat/lng), page of 20",
+                     *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **near), raw_by_distance)))
+
+    sizes = {size: client.get("/api/v1/doctors", **params, page_size=size).db_commands for size in (5, 20, 100)}
+    city_only = client.get("/api/v1/doctors", city=data.search_city, page_size=100).db_commands
+    rows.append({"key": "search_round_trips", "label": "Doctor search round trips at page size 5 / 20 / 100",
+                 "db_commands": list(sizes.values()), "city_only_page_100": city_only})
+    client.close()
+    return rows
+
+
+# --- 2. availability -----------------------------------------------------------------------------------------
+
+
+def availability(ctx: Context) -> list[dict]:
+    db = ctx.db
+    day = (ctx.data.today + timedelta(days=7)).isoformat()
+    weekday = date.fromisoformat(day).strftime("%A")
+    client = ctx.member()
+    path = f"/api/v1/doctors/{dataset.AVAILABILITY_DOCTOR}/availability"
+
+    def raw() -> None:
+        doctor = db["doctors"].find_one({"doctorId": dataset.AVAILABILITY_DOCTOR, "isActive": True})
+        slots = list(db["doctor_slots"].find({"doctorId": doctor["doctorId"], "dayOfWeek": weekday, "isActive": True}))
+        list(db["clinics"].find({"clinicId": {"$in": sorted({s["clinicId"] for s in slots})}}))
+        list(db["appointment_capacity"].find({"doctorId": doctor["doctorId"], "appointmentDate": day},
+                                             {"timeSlot": 1, "booked": 1}))
+
+    body = client.get(path, date=day).json()
+    api_s, raw_s, replies, _ = _side_by_side(ctx.requests, lambda: client.get(path, date=day), raw)
+    empty = client.get(f"/api/v1/doctors/{dataset.EMPTY_DOCTOR}/availability", date=day).db_commands
+    row = _row("availability",
+               f"Availability, doctor with 14 weekly slots and {dataset.AVAILABILITY_APPOINTMENTS:,} appointments",
+               api_s, raw_s, replies, free_times=len(body["slots"]), db_commands_doctor_without_appointments=empty)
+    client.close()
+    return [row]
+
+
+# --- 3. booking ----------------------------------------------------------------------------------------------
+
+
+def _run_together(workers: list[Callable[[], None]]) -> float:
+    """Start every worker at once (a barrier); the wall time until the last one finishes."""
+    barrier = threading.Barrier(len(workers) + 1)
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[], None]) -> None:
+        barrier.wait()
+        try:
+            work()
+        except BaseException as exc:  # re-raised below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return time.perf_counter() - started
+
+
+def _booking(day: date, minutes: int) -> dict:
+    return {"doctorId": dataset.BOOKING_DOCTOR, "appointmentType": "IN_CLINIC", "appointmentDate": day.isoformat(),
+            "timeSlot": dataset._twelve_hour(minutes), "clinicId": dataset.BENCH_CLINIC}
+
+
+def booking(
+    ctx: Context, *, clients: int = 8, per_client: int = 25, contenders: int = 16, rounds: int = 5
+) -> list[dict]:
+    times = [(ctx.data.today + timedelta(days=d), m) for d in range(1, 20) for m in range(8 * 60, 20 * 60, 15)]
+    warm = ctx.member(0)
+    for day, minutes in times[:3]:  # warm both workers' code paths
+        assert warm.post("/api/v1/appointments", _booking(day, minutes)).status == 201
+    times = times[3:]
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def booker(index: int) -> Callable[[], None]:
+        mine = times[index::clients][:per_client]
+        client = ctx.member(index)
+
+        def work() -> None:
+            for day, minutes in mine:
+                status = client.post("/api/v1/appointments", _booking(day, minutes)).status
+                with lock:
+                    statuses[status] += 1
+            client.close()
+        return work
+
+    wall = _run_together([booker(i) for i in range(clients)])
+    api_rate = statuses[201] / wall
+
+    db = ctx.db
+    template = db["appointments"].find_one({"doctorId": dataset.BOOKING_DOCTOR}, {"_id": 0})
+    inserted: list[ObjectId] = []
+
+    def inserter(index: int) -> Callable[[], None]:
+        collection = db["appointments"]
+
+        def work() -> None:
+            for n in range(per_client):
+                doc = {**template, "_id": ObjectId(), "appointmentId": f"APT-RAW-{index}-{n}-{ObjectId()}"}
+                collection.insert_one(doc)
+                with lock:
+                    inserted.append(doc["_id"])
+        return work
+
+    for _ in range(3):  # the same warm-up the API had
+        doc = {**template, "_id": ObjectId(), "appointmentId": f"APT-RAW-W-{ObjectId()}"}
+        db["appointments"].insert_one(doc)
+        inserted.append(doc["_id"])
+    raw_wall = _run_together([inserter(i) for i in range(clients)])
+    raw_rate = clients * per_client / raw_wall
+    db["appointments"].delete_many({"_id": {"$in": inserted}})
+
+    rows = [{
+        "key": "booking", "label": f"Booking, {clients} concurrent clients on distinct times",
+        "bookings_per_s": round(api_rate, 1), "raw_inserts_per_s": round(raw_rate, 1),
+        "ratio": round(raw_rate / api_rate, 2), "statuses": dict(statuses), "bookings": clients * per_client,
+    }]
+
+    contended: Counter[int] = Counter()
+    day = ctx.data.today + timedelta(days=40)
+    for minutes in range(9 * 60, 9 * 60 + 15 * rounds, 15):
+        def contender(index: int, minutes: int = minutes) -> Callable[[], None]:
+            client = ctx.member(index)
+
+            def work() -> None:
+                status = client.post("/api/v1/appointments", _booking(day, minutes)).status
+                with lock:
+                    contended[status] += 1
+                client.close()
+            return work
+        _run_together([contender(i) for i in range(contenders)])
+    held = db["appointments"].count_documents({"doctorId": dataset.BOOKING_DOCTOR, "appointmentDate": day.isoformat(),
+                                               "status": {"$ne": "CANCELLED"}})
+    rows.append({
+        "key": "booking_contended",
+        "label": f"Booking, {contenders} clients on one time (maxPatients 1), {rounds} rounds",
+        "statuses": dict(contended), "appointments_held": held, "overbooked": held > rounds,
+    })
+    return rows
+
+
+# --- 4. portal dashboard ---------------------------------------------------------------------------------------
+
+
+def dashboard(ctx: Context) -> list[dict]:
+    client = ctx.doctor()
+    rows = []
+    probe = client.get("/portal/")
+    if probe.status == 200:
+        api_s, _, replies, _ = _side_by_side(ctx.requests, lambda: client.get("/portal/"), None)
+        rows.append(_row("dashboard", f"Portal dashboard /portal/, {dataset.DASHBOARD_TODAY} appointments today",
+                         api_s, [], replies, bytes=len(probe.body)))
+    else:
+        rows.append({"key": "dashboard", "label": "Portal dashboard /portal/", "missing": f"HTTP {probe.status}"})
+    today = ctx.data.today.isoformat()
+    path = "/api/v1/doctor/appointments"
+    count = client.get(path, date=today, page_size=100).json()["count"]
+    api_s, _, replies, _ = _side_by_side(ctx.requests, lambda: client.get(path, date=today, page_size=100), None)
+    rows.append(_row("doctor_today", f"Doctor API, today's appointments ({count}) in one page", api_s, [], replies))
+    client.close()
+    return rows
+
+
+# --- 5. memory -------------------------------------------------------------------------------------------------
+
+
+def mixed_requests(ctx: Context) -> list[tuple[str, str, dict]]:
+    """A cycle of the read requests members and doctors make most."""
+    data = ctx.data
+    lat, lng = data.search_origin
+    cities = ["Mumbai", "Pune", "Delhi (NCR)", "Bengaluru", "Chennai", "Kochi"]
+    specialties = ["SPEC001", "SPEC002", "SPEC003", "SPEC005", "SPEC010"]
+    days = [(data.today + timedelta(days=d)).isoformat() for d in range(1, 15)]
+    member, doctor = "member", "doctor"
+    cycle: list[tuple[str, str, dict]] = []
+    for n, (city, specialty) in enumerate(itertools.product(cities, specialties)):
+        cycle += [
+            (member, "/api/v1/doctors", {"specialtyId": specialty, "city": city, "page": 1 + n % 3}),
+            (member, "/api/v1/doctors", {"city": city, "lat": lat, "lng": lng, "ordering": "distance"}),
+            (member, f"/api/v1/doctors/DOC{101 + n * 37:05d}", {}),
+            (member, f"/api/v1/doctors/{dataset.AVAILABILITY_DOCTOR}/availability", {"date": days[n % len(days)]}),
+            (member, "/api/v1/specialties", {}),
+            (member, "/api/v1/clinics", {"city": city}),
+            (member, "/api/v1/appointments", {}),
+            (doctor, "/portal/", {}),
+            (doctor, "/api/v1/doctor/appointments", {"date": data.today.isoformat()}),
+        ]
+    return cycle
+
+
+def memory(ctx: Context, app: App, *, total: int = 10_000, warmup: int = 500, threads: int = 2) -> list[dict]:
+    """RSS of the one worker that served every request: at boot, after a warm-up, after `total` more."""
+    (pid,) = app.worker_pids()
+    boot = rss_kib(pid)
+    cycle = mixed_requests(ctx)
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def drive(count: int, offset: int) -> Callable[[], None]:
+        clients = {"member": Client(app.port, token=ctx.member_tokens[0]),
+                   "doctor": Client(app.port, cookies=dict(ctx.doctor_cookies))}
+
+        def work() -> None:
+            for n in range(count):
+                who, path, params = cycle[(offset + n) % len(cycle)]
+                status = clients[who].get(path, **params).status
+                with lock:
+                    statuses[status] += 1
+            for client in clients.values():
+                client.close()
+        return work
+
+    _run_together([drive(warmup // threads, i * 7) for i in range(threads)])
+    before = rss_kib(pid)
+    statuses.clear()
+    wall = _run_together([drive(total // threads, i * 7) for i in range(threads)])
+    after = rss_kib(pid)
+    assert app.worker_pids() == [pid], "the worker was replaced during the run"
+    return [{
+        "key": "memory", "label": f"Worker RSS over {total:,} mixed requests (1 worker)",
+        "rss_boot_mib": round(boot / 1024, 1), "rss_before_mib": round(before / 1024, 1),
+        "rss_after_mib": round(after / 1024, 1), "growth_pct": round((after - before) / before * 100, 1),
+        "growth_from_boot_pct": round((after - boot) / boot * 100, 1), "statuses": dict(statuses),
+        "requests_per_s": round(total / wall, 1),
+    }]

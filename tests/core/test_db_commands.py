@@ -1,0 +1,30 @@
+"""The command counter (opd_wallet/db_commands.py) and the bench-only X-DB-Commands middleware."""
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from doctors.models import Specialty
+from opd_wallet.db_commands import CountDbCommandsMiddleware, count_db_commands
+
+pytestmark = pytest.mark.django_db
+
+
+def two_queries(request: HttpRequest) -> HttpResponse:
+    list(Specialty.objects.all())
+    Specialty.objects.filter(is_active=True).exists()
+    return HttpResponse("ok")
+
+
+def test_the_middleware_answers_with_the_number_of_commands_the_request_sent() -> None:
+    response = CountDbCommandsMiddleware(two_queries)(RequestFactory().get("/"))
+    assert response["X-DB-Commands"] == "2"
+
+
+def test_nested_counts_add_up_in_the_outer_count() -> None:
+    with count_db_commands() as outer:
+        with count_db_commands() as inner:
+            list(Specialty.objects.all())
+        list(Specialty.objects.all())
+    assert (inner.count, outer.count) == (1, 2)
+    assert outer.names == ["aggregate", "aggregate"]
