@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes; each gets its own in-memory database (conftest.py). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test lint install migrate demo-data bench stop-db clean
+.PHONY: run serve test lint install migrate demo-data bench stop-db clean fuzz load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +39,7 @@ serve: install
 
 test: install
 	./scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -49,6 +51,16 @@ stop-db: install
 clean: stop-db
 	rm -rf .data staticfiles
 
+# --- hardening -------------------------------------------------------------------------------------------------
+# The long API fuzz run: every operation of the OpenAPI schema, FUZZ_EXAMPLES requests each (tests/core/test_fuzz.py).
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SUMMARY=1 $(BIN)/python -m pytest -p no:randomly -m fuzz tests/core/test_fuzz.py
+
+# Load: fresh database + demo data + gunicorn (DEBUG off) on 127.0.0.1, 100 locust users for 60 s (load/run.py).
+LOAD_ARGS ?=
+load: install
+	$(BIN)/python -m load $(LOAD_ARGS)
 # --- bench ---------------------------------------------------------------------------------------------------
 # Fresh in-memory database (or MONGODB_URI), 10,000 doctors, gunicorn; results in bench/results/ (README, Performance).
 BENCH_ARGS ?=

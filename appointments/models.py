@@ -6,8 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django_mongodb_backend.fields import ObjectIdField
 
-from opd_wallet.fields import NumberField
-from opd_wallet.validators import validate_date, validate_time_12h
+from opd_wallet.fields import BooleanField, NumberField
+from opd_wallet.validators import FEE_VALIDATORS, validate_date, validate_time_12h
 
 MSG_ONLINE_NEEDS_CONTACT = "An ONLINE appointment needs a contact number."
 MSG_ONLINE_NEEDS_CALL_PREFERENCE = "An ONLINE appointment needs a call preference (VOICE, VIDEO or BOTH)."
@@ -64,10 +64,7 @@ class Appointment(models.Model):
     )
     appointment_date = models.CharField(max_length=10, validators=[validate_date], db_column="appointmentDate")
     time_slot = models.CharField(max_length=8, validators=[validate_time_12h], db_column="timeSlot")
-    consultation_fee = NumberField(
-        validators=[MinValueValidator(0, message="Consultation fee must be 0 or more.")],
-        db_column="consultationFee",
-    )
+    consultation_fee = NumberField(validators=FEE_VALIDATORS, db_column="consultationFee")
     status = models.CharField(
         max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.PENDING_CONFIRMATION
     )
@@ -77,13 +74,13 @@ class Appointment(models.Model):
         max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_column="paymentStatus"
     )
     amount_paid = NumberField(default=0, validators=[MinValueValidator(0)], db_column="amountPaid")
-    covered_by_insurance = models.BooleanField(default=True, db_column="coveredByInsurance")
+    covered_by_insurance = BooleanField(default=True, db_column="coveredByInsurance")
     contact_number = models.CharField(max_length=32, blank=True, null=True, db_column="contactNumber")
     call_preference = models.CharField(
         max_length=5, choices=CallPreference.choices, blank=True, null=True, db_column="callPreference"
     )
     prescription_id = ObjectIdField(null=True, blank=True, db_column="prescriptionId")
-    has_prescription = models.BooleanField(default=False, db_column="hasPrescription")
+    has_prescription = BooleanField(default=False, db_column="hasPrescription")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 

@@ -1,15 +1,42 @@
 from django.contrib import admin
 
 from clinics.models import Clinic
+from opd_wallet.admin_display import EMPTY, hours_summary, table
+from opd_wallet.validators import DAYS_OF_WEEK
 
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
-    list_display = ["clinic_id", "name", "city", "state", "phone", "hours", "is_active"]
+    list_display = ["clinic_id", "name", "city", "state", "pincode", "phone", "hours", "facility_list", "is_active"]
     list_filter = ["is_active", "city", "state"]
-    search_fields = ["clinic_id", "name", "address", "city", "pincode"]
-    readonly_fields = ["created_at", "updated_at"]
+    search_fields = ["clinic_id", "name", "address", "city", "state", "pincode", "phone", "email"]
+    readonly_fields = ["hours_table", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["clinic_id", "name", "is_active"]}),
+        ("Address", {"fields": ["address", "city", "state", "pincode", "location"]}),
+        ("Contact", {"fields": ["phone", "email"]}),
+        ("Operating hours", {"fields": ["hours_table", "operating_hours"]}),
+        ("Facilities", {"fields": ["facilities"]}),
+        ("Timestamps", {"fields": ["created_at", "updated_at"]}),
+    ]
 
     @admin.display(description="Operating hours")
     def hours(self, obj: Clinic) -> str:
-        return str(obj.operating_hours) if obj.operating_hours else "—"
+        return hours_summary(obj.operating_hours)
+
+    @admin.display(description="Facilities")
+    def facility_list(self, obj: Clinic) -> str:
+        return ", ".join(obj.facilities or []) or EMPTY
+
+    @admin.display(description="Week at a glance")
+    def hours_table(self, obj: Clinic) -> object:
+        if obj.operating_hours is None:
+            return "No operating hours published."
+        rows = []
+        for day in DAYS_OF_WEEK:
+            hours = obj.operating_hours.for_day(day)
+            if hours is None:
+                rows.append([day, EMPTY, EMPTY, "no hours published"])
+            else:
+                rows.append([day, hours.open, hours.close, "closed" if hours.is_closed else "open"])
+        return table(["Day", "Opens", "Closes", ""], rows)

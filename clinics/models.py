@@ -6,7 +6,9 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel
 
-from opd_wallet.validators import DAYS_OF_WEEK, minutes_of_day, validate_time_24h
+from opd_wallet.embedded import embedded_errors
+from opd_wallet.fields import BooleanField
+from opd_wallet.validators import DAYS_OF_WEEK, is_time_24h, minutes_of_day, validate_time_24h
 
 MSG_CLOSE_AFTER_OPEN = "Closing time must be after opening time."
 MSG_HOURS_REQUIRED = "Give both opening and closing times, or mark the day closed."
@@ -25,18 +27,17 @@ class Location(EmbeddedModel):
 class DayHours(EmbeddedModel):
     open = models.CharField(max_length=5, blank=True, default="", validators=[validate_time_24h])
     close = models.CharField(max_length=5, blank=True, default="", validators=[validate_time_24h])
-    is_closed = models.BooleanField(default=False, db_column="isClosed")
+    is_closed = BooleanField(default=False, db_column="isClosed")
 
     def clean(self) -> None:
         if self.is_closed:
             return
         if not self.open or not self.close:
             raise ValidationError(MSG_HOURS_REQUIRED)
-        try:
-            if minutes_of_day(self.close) <= minutes_of_day(self.open):
-                raise ValidationError({"close": MSG_CLOSE_AFTER_OPEN})
-        except ValueError:
+        if not is_time_24h(self.open) or not is_time_24h(self.close):
             return  # the format validators report this one
+        if minutes_of_day(self.close) <= minutes_of_day(self.open):
+            raise ValidationError({"close": MSG_CLOSE_AFTER_OPEN})
 
     def __str__(self) -> str:
         return "closed" if self.is_closed else f"{self.open}-{self.close}"
@@ -77,7 +78,7 @@ class Clinic(models.Model):
         OperatingHours, null=True, blank=True, db_column="operatingHours"
     )
     facilities = ArrayField(models.CharField(max_length=100), blank=True, default=list)
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 
@@ -92,3 +93,8 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.clinic_id})"
+
+    def clean(self) -> None:
+        errors = embedded_errors(self)  # location and operatingHours (seed: valid time formats)
+        if errors:
+            raise ValidationError(errors)

@@ -1,3 +1,51 @@
 """JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from consultations import apis
+
+urlpatterns = [
+    path(
+        "appointments/<str:appointment_key>/consultation", apis.MemberAppointmentConsultationApi.as_view(),
+        name="member-appointment-consultation",
+    ),
+    path(
+        "consultations/<str:consultation_key>/join", apis.MemberConsultationJoinApi.as_view(),
+        name="member-consultation-join",
+    ),
+    path(
+        "consultations/<str:consultation_key>/end", apis.MemberConsultationEndApi.as_view(),
+        name="member-consultation-end",
+    ),
+    path(
+        "consultations/<str:consultation_key>/feedback", apis.MemberConsultationFeedbackApi.as_view(),
+        name="member-consultation-feedback",
+    ),
+    path(
+        "consultations/<str:consultation_key>/network-issues", apis.MemberConsultationNetworkIssueApi.as_view(),
+        name="member-consultation-network-issues",
+    ),
+]
+
+# The doctor side, under /api/v1/doctor/ like the rest of the doctor API (API.md).
+DOCTOR_ACTIONS = {
+    "join": apis.DoctorConsultationJoinApi,
+    "end": apis.DoctorConsultationEndApi,
+    "cancel": apis.DoctorConsultationCancelApi,
+    "no-show": apis.DoctorConsultationNoShowApi,
+    "feedback": apis.DoctorConsultationFeedbackApi,
+    "network-issues": apis.DoctorConsultationNetworkIssueApi,
+}
+urlpatterns += [
+    path(
+        "doctor/appointments/<str:appointment_key>/consultation", apis.DoctorConsultationStartApi.as_view(),
+        name="doctor-appointment-consultation",
+    ),
+    *[
+        path(
+            f"doctor/consultations/<str:consultation_key>/{action}", view.as_view(),
+            name=f"doctor-consultation-{action}",
+        )
+        for action, view in DOCTOR_ACTIONS.items()
+    ],
+]

@@ -1,14 +1,21 @@
 """Video consultations of online appointments over Jitsi Meet (`video_consultations`)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django_mongodb_backend.fields import EmbeddedModelArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel
 
+from opd_wallet.embedded import embedded_errors
+from opd_wallet.fields import BooleanField
+
+MSG_FEEDBACK_RATING = "Rating must be between 1 and 5."
+MSG_RECORDING_SIZE_NEGATIVE = "Recording size must be 0 or more (MB)."
+MSG_CONSULTATION_NEEDS_ONLINE = "A video consultation belongs to an ONLINE appointment."
 RATING = [
-    MinValueValidator(1, message="Rating must be between 1 and 5."),
-    MaxValueValidator(5, message="Rating must be between 1 and 5."),
+    MinValueValidator(1, message=MSG_FEEDBACK_RATING),
+    MaxValueValidator(5, message=MSG_FEEDBACK_RATING),
 ]
 
 
@@ -18,6 +25,9 @@ class ConsultationStatus(models.TextChoices):
     COMPLETED = "COMPLETED", "Completed"
     CANCELLED = "CANCELLED", "Cancelled"
     NO_SHOW = "NO_SHOW", "No show"
+
+
+OPEN_STATUSES = (ConsultationStatus.SCHEDULED, ConsultationStatus.IN_PROGRESS)
 
 
 class EndedBy(models.TextChoices):
@@ -74,7 +84,7 @@ class VideoConsultation(models.Model):
     )
     doctor_joined_at = models.DateTimeField(null=True, blank=True, db_column="doctorJoinedAt")
     patient_joined_at = models.DateTimeField(null=True, blank=True, db_column="patientJoinedAt")
-    recording_enabled = models.BooleanField(default=False, db_column="recordingEnabled")
+    recording_enabled = BooleanField(default=False, db_column="recordingEnabled")
     recording_url = models.URLField(max_length=500, blank=True, null=True, db_column="recordingUrl")
     recording_duration = models.IntegerField(
         null=True, blank=True, validators=[MinValueValidator(0)], db_column="recordingDuration",
@@ -82,7 +92,7 @@ class VideoConsultation(models.Model):
     )
     recording_size = models.FloatField(
         null=True, blank=True,
-        validators=[MinValueValidator(0, message="Recording size must be 0 or more (MB).")],
+        validators=[MinValueValidator(0, message=MSG_RECORDING_SIZE_NEGATIVE)],
         db_column="recordingSize", help_text="MB",
     )
     video_quality = models.CharField(max_length=50, blank=True, null=True, db_column="videoQuality")
@@ -111,6 +121,23 @@ class VideoConsultation(models.Model):
             models.Index(fields=["patient", "-scheduled_start_time"], name="consultations_patient_time"),
             models.Index(fields=["status", "-scheduled_start_time"], name="consultations_status_time"),
         ]
+        constraints = [
+            # At most one open room per appointment, even when two starts race (a partial unique index).
+            models.UniqueConstraint(
+                fields=["appointment"], condition=models.Q(status__in=OPEN_STATUSES),
+                name="consultations_one_open_per_appointment",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.consultation_id} {self.doctor_name} - {self.patient_name}"
+
+    def clean(self) -> None:
+        from appointments.models import AppointmentType
+
+        errors: dict[str, list[str]] = embedded_errors(self)  # feedback ratings, networkIssues
+        appointment = self.appointment if self.appointment_id else None
+        if appointment is not None and appointment.appointment_type != AppointmentType.ONLINE:
+            errors["appointment"] = [MSG_CONSULTATION_NEEDS_ONLINE]
+        if errors:
+            raise ValidationError(errors)

@@ -2,18 +2,52 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from doctors.models import Doctor, DoctorSlot, Specialty
-from doctors.services import doctor_set_password
+from doctors.services import (
+    MSG_NOT_YOUR_CLINIC,
+    SLOT_FIELDS,
+    doctor_set_password,
+    slot_create,
+    slot_overlapping,
+    slot_update,
+)
+from opd_wallet.admin_display import EMPTY, table
 from opd_wallet.passwords import validate_password_length
+from opd_wallet.validators import DAYS_OF_WEEK
+
+# The backend's nested form reports a bad item of `availableSlots[].slots` as a bare "Item 1 in the array did
+# not validate:", dropping the reason; this says it.
+MSG_SLOT_TIME_ITEM = "Time %(nth)s is not a 12-hour time such as 09:00 AM."
+MSG_SLOT_OVERLAP_ADMIN = "Overlaps this doctor's active {day} slot {start}-{end} at {clinic}."
+MAX_NAMED_DOCTORS = 200  # a name search wider than this is not a search
 
 
 @admin.register(Specialty)
 class SpecialtyAdmin(admin.ModelAdmin):
-    list_display = ["specialty_id", "name", "code", "display_order", "is_active"]
+    list_display = ["specialty_id", "name", "code", "description", "display_order", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["specialty_id", "name", "code"]
+    search_fields = ["specialty_id", "name", "code", "description"]
+    ordering = ["display_order", "name"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class ClinicCityFilter(admin.SimpleListFilter):
+    """Doctors practising in a city (the seed's `clinics.city` index)."""
+
+    title = "clinic city"
+    parameter_name = "city"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        from clinics.models import Clinic
+
+        cities = Clinic.objects.order_by("city").values_list("city", flat=True).distinct()
+        return [(city, city) for city in cities if city]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Doctor]) -> QuerySet[Doctor]:
+        return queryset.filter(clinics__city=self.value()) if self.value() else queryset
 
 
 class DoctorAdminForm(forms.ModelForm):
@@ -33,6 +67,12 @@ class DoctorAdminForm(forms.ModelForm):
             "available_offline", "is_active",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "available_slots" in self.fields:  # not for view-only staff
+            slots = self.fields["available_slots"].formset.form.base_fields["slots"]
+            slots.error_messages = {**slots.error_messages, "item_invalid": MSG_SLOT_TIME_ITEM}
+
     def clean_new_password(self) -> str:
         password = self.cleaned_data.get("new_password") or ""
         if password:
@@ -44,16 +84,83 @@ class DoctorAdminForm(forms.ModelForm):
 class DoctorAdmin(admin.ModelAdmin):
     form = DoctorAdminForm
     list_display = [
-        "doctor_id", "name", "specialty", "email", "cities", "consultation_fee", "rating",
-        "available_online", "available_offline", "is_active", "last_login",
+        "doctor_id", "name", "specialty", "email", "clinic_cities", "consultation_fee", "rating",
+        "review_count", "modes", "requires_confirmation", "is_active", "last_login",
     ]
-    list_filter = ["is_active", "specialty", "available_online", "available_offline", "requires_confirmation"]
-    search_fields = ["doctor_id", "name", "email", "specialty", "registration_number"]
-    readonly_fields = ["role", "last_login", "created_at", "updated_at"]
+    list_filter = [
+        "is_active", ClinicCityFilter, "specialty", "available_online", "available_offline",
+        "requires_confirmation", "allow_direct_booking", "cashless_available",
+    ]
+    search_fields = ["doctor_id", "name", "email", "phone", "specialty", "specialty_id", "registration_number"]
+    show_full_result_count = False
+    readonly_fields = [
+        "role", "portal_password", "last_login", "clinics_overview", "weekly_schedule", "available_slots_overview",
+        "created_at", "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["doctor_id", "name", "is_active", "role"]}),
+        ("Portal sign-in", {"fields": ["email", "new_password", "portal_password", "last_login"]}),
+        ("Profile", {"fields": [
+            "phone", "profile_photo", "qualifications", "registration_number", "experience_years", "languages",
+            "rating", "review_count",
+        ]}),
+        ("Specialty", {"fields": ["specialty_id", "specialty", "specializations"]}),
+        ("Clinics", {"fields": ["clinics_overview", "clinics"]}),
+        ("Fees and booking", {"fields": [
+            "consultation_fee", "cashless_available", "insurance_accepted", "requires_confirmation",
+            "allow_direct_booking", "available_online", "available_offline",
+        ]}),
+        ("Schedule", {"fields": ["weekly_schedule", "available_slots_overview", "available_slots"]}),
+        ("Timestamps", {"fields": ["created_at", "updated_at"]}),
+    ]
 
     @admin.display(description="Clinics")
-    def cities(self, obj: Doctor) -> str:
-        return "; ".join(str(clinic) for clinic in obj.clinics or []) or "—"
+    def clinic_cities(self, obj: Doctor) -> str:
+        return "; ".join(str(clinic) for clinic in obj.clinics or []) or EMPTY
+
+    @admin.display(description="Consults")
+    def modes(self, obj: Doctor) -> str:
+        modes = [name for name, on in (("online", obj.available_online), ("in clinic", obj.available_offline)) if on]
+        return " + ".join(modes) or "none"
+
+    @admin.display(description="Portal password")
+    def portal_password(self, obj: Doctor) -> str:
+        if obj.password and obj.password.startswith(("$2a$", "$2b$", "$2y$")):
+            return "Set (bcrypt). Never shown; type a new one above to replace it."
+        return "Not set: this doctor cannot sign in to the portal."
+
+    @admin.display(description="Clinic locations")
+    def clinics_overview(self, obj: Doctor) -> object:
+        return table(
+            ["clinicId", "Name", "Address", "City", "Pincode", "Location", "Fee"],
+            [
+                [entry.clinic_id, entry.name, entry.address, entry.city, entry.pincode, entry.location,
+                 entry.consultation_fee]
+                for entry in obj.clinics or []
+            ],
+        )
+
+    @admin.display(description="Weekly slots (doctor_slots)")
+    def weekly_schedule(self, obj: Doctor) -> object:
+        if obj.pk is None:
+            return EMPTY
+        slots = sorted(
+            DoctorSlot.objects.filter(doctor_id=obj.doctor_id),
+            key=lambda slot: (DAYS_OF_WEEK.index(slot.day_of_week), slot.start_time),
+        )
+        return table(
+            ["Day", "Time", "Clinic", "Type", "Every", "Max patients", "Fee", "Active"],
+            [
+                [slot.day_of_week, f"{slot.start_time}-{slot.end_time}", slot.clinic_id, slot.consultation_type,
+                 f"{slot.slot_duration} min", slot.max_patients, slot.consultation_fee,
+                 "yes" if slot.is_active else "no"]
+                for slot in slots
+            ],
+        )
+
+    @admin.display(description="Available slots (legacy list)")
+    def available_slots_overview(self, obj: Doctor) -> object:
+        return table(["Date", "Times"], [[day.date, ", ".join(day.slots)] for day in obj.available_slots or []])
 
     def save_model(self, request: HttpRequest, obj: Doctor, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -62,14 +169,84 @@ class DoctorAdmin(admin.ModelAdmin):
             doctor_set_password(doctor=obj, password=password)
 
 
+class DoctorSlotAdminForm(forms.ModelForm):
+    """The rules of doctors/services.py (a clinic of the doctor's, no overlap) as form errors."""
+
+    class Meta:
+        model = DoctorSlot
+        fields = ["doctor", "clinic", *(name for name in SLOT_FIELDS if name != "clinic_id")]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        doctor = cleaned.get("doctor") or getattr(self.instance, "doctor", None)
+        clinic = cleaned.get("clinic")
+        if doctor is None or clinic is None or self.errors:
+            return cleaned
+        if doctor.clinic(clinic.clinic_id) is None:
+            self.add_error("clinic", MSG_NOT_YOUR_CLINIC)
+            return cleaned
+        if cleaned.get("is_active"):
+            candidate = DoctorSlot(
+                pk=self.instance.pk, doctor=doctor, day_of_week=cleaned.get("day_of_week"),
+                start_time=cleaned.get("start_time"), end_time=cleaned.get("end_time"),
+            )
+            other = slot_overlapping(slot=candidate)
+            if other is not None:
+                raise forms.ValidationError(MSG_SLOT_OVERLAP_ADMIN.format(
+                    day=other.day_of_week, start=other.start_time, end=other.end_time, clinic=other.clinic_id,
+                ))
+        return cleaned
+
+
 @admin.register(DoctorSlot)
 class DoctorSlotAdmin(admin.ModelAdmin):
+    """Tens of thousands of slots: the list and the search read the slot documents only (no joins)."""
+
+    form = DoctorSlotAdminForm
     list_display = [
-        "doctor", "clinic", "day_of_week", "start_time", "end_time", "slot_duration", "max_patients",
+        "doctor_code", "clinic_code", "day_of_week", "time_window", "slot_duration", "max_patients",
         "consultation_type", "consultation_fee", "is_active",
     ]
-    list_filter = ["is_active", "day_of_week", "consultation_type"]
-    search_fields = ["doctor__doctor_id", "clinic__clinic_id"]
-    list_select_related = ["doctor", "clinic"]
+    list_filter = ["is_active", "day_of_week", "consultation_type", "slot_duration"]
+    search_fields = ["day_of_week"]  # shows the search box; get_search_results does the searching
+    search_help_text = "A doctorId (DOC001), a clinicId (CLINIC001), a doctor's name or a day."
+    show_full_result_count = False
     raw_id_fields = ["doctor", "clinic"]
     readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description="Doctor", ordering="doctor_id")
+    def doctor_code(self, obj: DoctorSlot) -> str:
+        return obj.doctor_id
+
+    @admin.display(description="Clinic", ordering="clinic_id")
+    def clinic_code(self, obj: DoctorSlot) -> str:
+        return obj.clinic_id
+
+    @admin.display(description="Time", ordering="start_time")
+    def time_window(self, obj: DoctorSlot) -> str:
+        return f"{obj.start_time}-{obj.end_time}"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[DoctorSlot], search_term: str
+    ) -> tuple[QuerySet[DoctorSlot], bool]:
+        """Equality lookups on indexed fields only: a substring search over every slot is too slow to offer."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        named = Doctor.objects.filter(name__icontains=term).values_list("doctor_id", flat=True)[:MAX_NAMED_DOCTORS]
+        query = Q(doctor_id__in=[term.upper(), *named]) | Q(clinic_id=term.upper())
+        if term.capitalize() in DAYS_OF_WEEK:
+            query |= Q(day_of_week=term.capitalize())
+        return queryset.filter(query), False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DoctorSlot | None = None) -> list[str]:
+        # A slot stays with its doctor; move it by adding one for the other doctor.
+        return [*self.readonly_fields, "doctor"] if obj is not None else list(self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: DoctorSlot, form: Any, change: bool) -> None:
+        data = {name: getattr(obj, name) for name in SLOT_FIELDS}
+        if change:
+            slot_update(slot=obj, doctor=obj.doctor, data=data)
+        else:
+            created = slot_create(doctor=obj.doctor, **data)
+            obj.pk = created.pk

@@ -62,6 +62,7 @@ def _paginated(request: Request, view: APIView, rows: Any, serializer_class: typ
 
 
 class DoctorAppointmentListApi(DoctorApiMixin, APIView):
+    pagination_class = StandardPagination  # read by the schema: the list is paginated (see _paginated)
     @extend_schema(
         parameters=[DoctorAppointmentFilterSerializer],
         responses=AppointmentSerializer(many=True),
@@ -133,6 +134,7 @@ class DoctorAppointmentCancelApi(_AppointmentTransitionApi):
 
 
 class DoctorSlotListApi(DoctorApiMixin, APIView):
+    pagination_class = StandardPagination  # read by the schema: the list is paginated (see _paginated)
     @extend_schema(parameters=[SlotFilterSerializer], responses=SlotSerializer(many=True), tags=["doctor"],
                    summary="Own weekly slots, Monday to Sunday")
     def get(self, request: Request) -> Response:

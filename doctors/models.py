@@ -7,10 +7,13 @@ from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, E
 from django_mongodb_backend.models import EmbeddedModel
 
 from clinics.models import Location
-from opd_wallet.fields import NumberField
+from opd_wallet.embedded import embedded_errors
+from opd_wallet.fields import BooleanField, NumberField
 from opd_wallet.passwords import hash_password, verify_password
 from opd_wallet.validators import (
     DAYS_OF_WEEK,
+    FEE_VALIDATORS,
+    is_time_24h,
     minutes_of_day,
     validate_date,
     validate_day_of_week,
@@ -24,7 +27,8 @@ MSG_UNKNOWN_SPECIALTY = "No specialty with this specialtyId exists in the specia
 MSG_SPECIALTY_MISMATCH = "Specialty should match the specialty master's name for this specialtyId."
 MSG_END_AFTER_START = "End time must be after start time."
 MSG_DURATION_FITS = "The slot must be at least one slotDuration long."
-MIN_FEE = [MinValueValidator(0, message="Consultation fee must be 0 or more.")]
+MSG_RATING_RANGE = "Rating must be between 0 and 5."
+MIN_FEE = FEE_VALIDATORS
 
 
 class ConsultationType(models.TextChoices):
@@ -41,7 +45,7 @@ class Specialty(models.Model):
     name = models.CharField(max_length=200)
     description = models.CharField(max_length=500, blank=True, default="")
     icon = models.CharField(max_length=200, blank=True, default="")
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     display_order = models.IntegerField(default=0, db_column="displayOrder")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
@@ -104,26 +108,26 @@ class Doctor(models.Model):
     rating = NumberField(
         default=0,
         validators=[
-            MinValueValidator(0, message="Rating must be between 0 and 5."),
-            MaxValueValidator(5, message="Rating must be between 0 and 5."),
+            MinValueValidator(0, message=MSG_RATING_RANGE),
+            MaxValueValidator(5, message=MSG_RATING_RANGE),
         ],
     )
     review_count = models.IntegerField(default=0, validators=[MinValueValidator(0)], db_column="reviewCount")
     clinics = EmbeddedModelArrayField(DoctorClinic)
     consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
-    cashless_available = models.BooleanField(default=True, db_column="cashlessAvailable")
+    cashless_available = BooleanField(default=True, db_column="cashlessAvailable")
     insurance_accepted = ArrayField(
         models.CharField(max_length=100), blank=True, null=True, db_column="insuranceAccepted"
     )
-    requires_confirmation = models.BooleanField(default=False, db_column="requiresConfirmation")
-    allow_direct_booking = models.BooleanField(default=True, db_column="allowDirectBooking")
+    requires_confirmation = BooleanField(default=False, db_column="requiresConfirmation")
+    allow_direct_booking = BooleanField(default=True, db_column="allowDirectBooking")
     available_slots = EmbeddedModelArrayField(
         AvailableSlotDay, blank=True, null=True, db_column="availableSlots"
     )
-    available_online = models.BooleanField(default=True, db_column="availableOnline")
-    available_offline = models.BooleanField(default=True, db_column="availableOffline")
+    available_online = BooleanField(default=True, db_column="availableOnline")
+    available_offline = BooleanField(default=True, db_column="availableOffline")
     last_login = models.DateTimeField(blank=True, null=True, db_column="lastLogin")
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 
@@ -151,17 +155,17 @@ class Doctor(models.Model):
         return False
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, list[str]] = embedded_errors(self)  # clinics, their locations, availableSlots
         if not self.clinics:
-            errors["clinics"] = MSG_AT_LEAST_ONE_CLINIC
+            errors["clinics"] = [MSG_AT_LEAST_ONE_CLINIC]
         if not self.specializations:
-            errors["specializations"] = MSG_AT_LEAST_ONE_SPECIALIZATION
+            errors["specializations"] = [MSG_AT_LEAST_ONE_SPECIALIZATION]
         if self.specialty_id:
             master = Specialty.objects.filter(specialty_id=self.specialty_id).first()
             if master is None:
-                errors["specialty_id"] = MSG_UNKNOWN_SPECIALTY
+                errors["specialty_id"] = [MSG_UNKNOWN_SPECIALTY]
             elif self.specialty and self.specialty != master.name:
-                errors["specialty"] = MSG_SPECIALTY_MISMATCH
+                errors["specialty"] = [MSG_SPECIALTY_MISMATCH]
         if errors:
             raise ValidationError(errors)
 
@@ -200,7 +204,7 @@ class DoctorSlot(models.Model):
     max_patients = models.IntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(100)], db_column="maxPatients"
     )
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
     consultation_type = models.CharField(
         max_length=10, choices=ConsultationType.choices, db_column="consultationType"
@@ -222,10 +226,9 @@ class DoctorSlot(models.Model):
         return f"{self.doctor_id} {self.day_of_week} {self.start_time}-{self.end_time} at {self.clinic_id}"
 
     def clean(self) -> None:
-        try:
-            start, end = minutes_of_day(self.start_time), minutes_of_day(self.end_time)
-        except (ValueError, AttributeError):
+        if not is_time_24h(self.start_time) or not is_time_24h(self.end_time):
             return  # the format validators report this one
+        start, end = minutes_of_day(self.start_time), minutes_of_day(self.end_time)
         if end <= start:
             raise ValidationError({"end_time": MSG_END_AFTER_START})
         if self.slot_duration and end - start < self.slot_duration:

@@ -5,7 +5,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,14 @@ from appointments.models import Appointment
 from appointments.services.workflow import CANCELLABLE
 from clinics.models import Clinic
 from doctors.auth import IssuedToken, token_claims, token_issue
-from doctors.models import Doctor, DoctorSession, DoctorSlot, LoginFailure
+from doctors.models import Doctor, DoctorSession, DoctorSlot
+from opd_wallet.login_throttle import (
+    MSG_TOO_MANY_ATTEMPTS,
+    login_failure_record,
+    login_failures_clear,
+    login_retry_after,
+    throttle_key,
+)
 from opd_wallet.passwords import hash_password, validate_password_length, verify_password
 
 
@@ -40,9 +47,7 @@ def doctor_set_password(*, doctor: Doctor, password: str) -> Doctor:
 # One message for an unknown email, a wrong password and a doctor with no password: no account enumeration.
 MSG_INVALID_CREDENTIALS = "Invalid email or password."
 MSG_ACCOUNT_INACTIVE = "This doctor account is deactivated. Please contact OPD Wallet support."
-MSG_TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Please wait a few minutes and try again."
 
-LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_IP = 20
 
@@ -64,46 +69,7 @@ class SignedIn:
 
 def _failure_keys(email: str, ip_address: str) -> dict[str, int]:
     """Counter key -> the number of failures in one window that closes it."""
-    return {f"email:{email}"[:320]: MAX_FAILURES_PER_EMAIL, f"ip:{ip_address}": MAX_FAILURES_PER_IP}
-
-
-def _failures():
-    return connection.get_collection(LoginFailure._meta.db_table)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def login_retry_after(*, keys: dict[str, int]) -> int | None:
-    """Seconds until sign-in reopens when any counter in `keys` reached its limit, else None."""
-    now = timezone.now()
-    waits = [
-        int((_aware(doc["expiresAt"]) - now).total_seconds()) + 1
-        for doc in _failures().find({"key": {"$in": list(keys)}, "expiresAt": {"$gt": now}})
-        if doc["count"] >= keys[doc["key"]]
-    ]
-    return max(waits) if waits else None
-
-
-def login_failure_record(*, keys: dict[str, int]) -> None:
-    """Count one failure on each key: an atomic `$inc` upsert on the key's open window."""
-    for key in keys:
-        for _attempt in range(3):
-            now = timezone.now()
-            try:
-                _failures().update_one(
-                    {"key": key, "expiresAt": {"$gt": now}},
-                    {"$inc": {"count": 1}, "$setOnInsert": {"expiresAt": now + LOGIN_FAILURE_WINDOW, "createdAt": now}},
-                    upsert=True,
-                )
-                break
-            except DuplicateKeyError:
-                # The key's window has closed but the TTL monitor has not removed it yet: open a new one.
-                _failures().update_one(
-                    {"key": key, "expiresAt": {"$lte": now}},
-                    {"$set": {"count": 0, "expiresAt": now + LOGIN_FAILURE_WINDOW, "createdAt": now}},
-                )
+    return {throttle_key("email", email): MAX_FAILURES_PER_EMAIL, throttle_key("ip", ip_address): MAX_FAILURES_PER_IP}
 
 
 @cache
@@ -130,7 +96,7 @@ def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str 
         raise LoginRefused(MSG_INVALID_CREDENTIALS)
     if not doctor.is_active:
         raise LoginRefused(MSG_ACCOUNT_INACTIVE)
-    _failures().delete_one({"key": f"email:{email}"[:320]})
+    login_failures_clear(key=throttle_key("email", email))
     now = timezone.now()
     Doctor.objects.filter(pk=doctor.pk).update(last_login=now)
     doctor.last_login = now

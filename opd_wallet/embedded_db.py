@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = BASE_DIR / ".data"
 STARTUP_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 15.0
 
 
 def _port_answers(host: str, port: int) -> bool:
@@ -81,17 +83,35 @@ def ensure_disk_server(data_dir: Path = DEFAULT_DATA_DIR) -> str:
         return f"mongodb://127.0.0.1:{port}"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def stop_disk_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
-    """Stop the on-disk embedded server if this project started one. Returns True if one was stopped."""
+    """Stop the on-disk embedded server if this project started one. Returns True if one was stopped.
+
+    Waits until it has exited: its data directory stays locked until then, so a server started right
+    after would fail. A server busy with a long query gets SIGKILL after STOP_TIMEOUT_S.
+    """
     state = _read_state(data_dir / "secantus.json")
     if not state:
         return False
+    pid = state["pid"]
     try:
-        os.kill(state["pid"], 15)
+        os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return False
     finally:
         (data_dir / "secantus.json").unlink(missing_ok=True)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
     return True
 
 

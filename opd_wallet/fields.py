@@ -5,7 +5,20 @@ from typing import Any
 from django.db import models
 
 
-class NumberField(models.FloatField):
+class MissingAsDefaultMixin:
+    """Read a field the stored document lacks as the field's default, as the existing Node app's schema does.
+
+    Documents written before a field existed (the seed's own appointment samples have no `hasPrescription`)
+    come back as None, which a non-null field would then refuse on the next save or validation.
+    """
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None and not self.null and self.has_default():
+            return self.get_default()
+        return value
+
+
+class NumberField(MissingAsDefaultMixin, models.FloatField):
     """A plain BSON number, as the seed stores fees and ratings: an int when whole (1000), else a double.
 
     Not a DecimalField: that would store Decimal128, which the existing clients do not read.
@@ -17,5 +30,10 @@ class NumberField(models.FloatField):
             return int(value)
         return value
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        return value
+
+class BooleanField(MissingAsDefaultMixin, models.BooleanField):
+    """A BooleanField whose default also fills a missing value. Stored exactly like Django's BooleanField."""
+
+    def deconstruct(self) -> tuple[str, str, list, dict]:
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.BooleanField", args, kwargs  # same storage: no migration

@@ -234,6 +234,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files are spooled to a t
 FILE_UPLOAD_PERMISSIONS = 0o600  # medical records: readable by the app's user only
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# --- consultations ---------------------------------------------------------------------------------------
+# `manage.py mark_no_shows` (cron): a SCHEDULED call whose patient has not joined this many minutes after
+# the scheduled start becomes NO_SHOW; a call IN_PROGRESS longer than CONSULTATION_MAX_MINUTES is ended.
+CONSULTATION_NO_SHOW_MINUTES = env_int("CONSULTATION_NO_SHOW_MINUTES", 15)
+CONSULTATION_MAX_MINUTES = env_int("CONSULTATION_MAX_MINUTES", 120)
+
+# --- hardening ---------------------------------------------------------------------------------------------
+# Document the errors every operation can give (401/403/404/400) wherever a view did not (opd_wallet/api_docs.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "opd_wallet.api_docs.document_common_errors",
+]
+# pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
+# they stay quiet even when LOG_LEVEL=DEBUG.
+LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}})
 # --- bench -----------------------------------------------------------------------------------------------
 # `make bench` only: count MongoDB commands per request into an X-DB-Commands header (opd_wallet/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):

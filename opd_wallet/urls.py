@@ -24,3 +24,4 @@ urlpatterns += [
 ]
 
 handler500 = "opd_wallet.errors.server_error"
+handler400 = "opd_wallet.errors.bad_request"  # hardening: JSON for the API, 413 for a body over the limit

@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 
 DAYS_OF_WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -11,6 +12,10 @@ MSG_TIME_24H = "Enter a valid time in 24-hour HH:MM format, e.g. 09:00."
 MSG_TIME_12H = "Enter a valid time in 12-hour hh:mm AM/PM format, e.g. 09:00 AM."
 MSG_DATE = "Enter a valid date in YYYY-MM-DD format."
 MSG_DAY = "Enter a day name from Monday to Sunday."
+MSG_FEE_NEGATIVE = "Consultation fee must be 0 or more."
+
+# Seed: consultationFee >= 0 on doctors, their clinic entries, slots and appointments.
+FEE_VALIDATORS = [MinValueValidator(0, message=MSG_FEE_NEGATIVE)]
 
 _TIME_24H = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _TIME_12H = re.compile(r"^(0[1-9]|1[0-2]):[0-5]\d (AM|PM)$")
@@ -20,6 +25,10 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def validate_time_24h(value: str) -> None:
     if not isinstance(value, str) or not _TIME_24H.match(value):
         raise ValidationError(MSG_TIME_24H, code="invalid_time")
+
+
+def is_time_24h(value: object) -> bool:
+    return isinstance(value, str) and bool(_TIME_24H.match(value))
 
 
 def validate_time_12h(value: str) -> None:

@@ -4,6 +4,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from opd_wallet.fields import BooleanField
+
+MSG_FILE_SIZE_POSITIVE = "File size must be greater than 0."
+
 
 class Prescription(models.Model):
     prescription_id = models.CharField(
@@ -26,12 +30,12 @@ class Prescription(models.Model):
     file_name = models.CharField(max_length=255, db_column="fileName")
     file_path = models.CharField(max_length=500, db_column="filePath")
     file_size = models.IntegerField(
-        validators=[MinValueValidator(1, message="File size must be greater than 0.")], db_column="fileSize"
+        validators=[MinValueValidator(1, message=MSG_FILE_SIZE_POSITIVE)], db_column="fileSize"
     )
     upload_date = models.DateTimeField(db_column="uploadDate")
     diagnosis = models.CharField(max_length=1000, blank=True, null=True)
     notes = models.TextField(max_length=5000, blank=True, null=True)
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 

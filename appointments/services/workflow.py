@@ -51,7 +51,11 @@ def appointment_complete(*, appointment: Appointment) -> Appointment:
 
 
 def appointment_cancel(*, appointment: Appointment) -> Appointment:
-    """Cancel and give the time back to other patients. Callers add their own rules (e.g. not in the past)."""
+    """Cancel, give the time back to other patients and close any open video room.
+
+    Callers add their own rules (e.g. a member may not cancel once the time has begun).
+    """
+    from consultations.services import consultations_cancel_for_appointment  # consultations builds on us
     appointment = _move(
         appointment=appointment,
         allowed_from=CANCELLABLE,
@@ -63,4 +67,5 @@ def appointment_cancel(*, appointment: Appointment) -> Appointment:
         appointment_date=appointment.appointment_date,
         time_slot=appointment.time_slot,
     )
+    consultations_cancel_for_appointment(appointment=appointment)
     return appointment

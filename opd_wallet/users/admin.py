@@ -12,7 +12,7 @@ from opd_wallet.users.services import user_set_password
 class UserAdminForm(forms.ModelForm):
     new_password = forms.CharField(
         label="Set password", required=False, strip=False, widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to keep the current password. Stored as bcrypt (cost 10).",
+        help_text="Leave empty to keep the current password. Stored as bcrypt (cost 10); never shown.",
     )
 
     class Meta:
@@ -29,10 +29,23 @@ class UserAdminForm(forms.ModelForm):
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
-    list_display = ["email", "name", "member_id", "role", "is_active", "last_login", "created_at"]
+    list_display = ["email", "name", "member_id", "role", "phone", "is_active", "last_login", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "name", "member_id", "phone"]
-    readonly_fields = ["last_login", "created_at", "updated_at"]
+    show_full_result_count = False
+    readonly_fields = ["password_status", "last_login", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["email", "name", "role", "is_active"]}),
+        ("Member", {"fields": ["member_id", "phone"]}),
+        ("Password", {"fields": ["new_password", "password_status"]}),
+        ("Activity", {"fields": ["last_login", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="Current password")
+    def password_status(self, obj: User) -> str:
+        if obj.has_usable_password():
+            return "Set (bcrypt). Never shown; type a new one above to replace it."
+        return "Not set: this user cannot sign in."
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         password = form.cleaned_data.get("new_password")

@@ -6,3 +6,8 @@ class UsersConfig(AppConfig):
     name = "opd_wallet.users"
     label = "users"
     verbose_name = "Users and staff"
+
+    def ready(self) -> None:
+        from opd_wallet.db_fixes import escape_iexact_lookups
+
+        escape_iexact_lookups()

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
+from opd_wallet.fields import BooleanField
 from opd_wallet.passwords import hash_password, verify_password
 
 
@@ -39,7 +40,7 @@ class User(AbstractBaseUser):
     phone = models.CharField(max_length=32, blank=True, default="")
     password = models.CharField(max_length=128)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
-    is_active = models.BooleanField("active", default=True, db_column="isActive")
+    is_active = BooleanField("active", default=True, db_column="isActive")
     last_login = models.DateTimeField(blank=True, null=True, db_column="lastLogin")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")

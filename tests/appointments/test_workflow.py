@@ -48,3 +48,16 @@ def test_cancel_gives_the_time_back() -> None:
     assert capacity_reserve(**key, time_slot=appointment.time_slot, capacity=1)
     appointment_cancel(appointment=appointment)
     assert capacity_booked(**key) == {appointment.time_slot: 0}
+
+
+def test_cancel_closes_the_open_video_room() -> None:
+    from consultations.models import ConsultationStatus, EndedBy
+    from consultations.services import MSG_APPOINTMENT_CANCELLED
+    from tests.consultations.factories import VideoConsultationFactory
+
+    consultation = VideoConsultationFactory()
+    appointment_cancel(appointment=consultation.appointment)
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.CANCELLED
+    assert consultation.ended_by == EndedBy.SYSTEM
+    assert consultation.cancellation_reason == MSG_APPOINTMENT_CANCELLED

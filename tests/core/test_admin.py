@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from appointments.models import Appointment
+from consultations.models import VideoConsultation
 from opd_wallet.users.models import Role
 from prescriptions.models import Prescription
 from tests.consultations.factories import VideoConsultationFactory
@@ -15,8 +17,9 @@ from tests.users.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label != "auth"]
-# Added by their owners only, never through the admin (prescriptions: doctors upload them).
-NO_ADD_PAGE = {Prescription}
+# Added by their owners only, never through the admin (prescriptions: doctors upload them; appointments:
+# members book them through the API; consultations: doctors start them).
+NO_ADD_PAGE = {Prescription, Appointment, VideoConsultation}
 
 
 @pytest.fixture

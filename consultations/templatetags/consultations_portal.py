@@ -1,0 +1,26 @@
+"""`{% consultation_panel appointment %}`: the video consultation box of the portal's appointment page."""
+
+from typing import Any
+
+from django import template
+
+from appointments.models import Appointment, AppointmentStatus, AppointmentType
+from consultations.models import OPEN_STATUSES
+from consultations.selectors import consultation_of_appointment
+
+register = template.Library()
+
+
+@register.inclusion_tag("consultations/portal/panel.html", takes_context=True)
+def consultation_panel(context: template.Context, appointment: Appointment) -> dict[str, Any]:
+    online = appointment.appointment_type == AppointmentType.ONLINE
+    consultation = consultation_of_appointment(appointment=appointment) if online else None
+    is_open = consultation is not None and consultation.status in OPEN_STATUSES
+    return {
+        "appointment": appointment,
+        "online": online,
+        "consultation": consultation,
+        "is_open": is_open,
+        "can_start": online and not is_open and appointment.status == AppointmentStatus.CONFIRMED,
+        "csrf_token": context.get("csrf_token"),
+    }
