@@ -1,9 +1,10 @@
 """`make bench` (python -m bench): build a data set on a fresh database, run the app under gunicorn, measure.
 
-    python -m bench [--doctors 10000] [--requests 200] [--memory-requests 10000] [--profile]
+    python -m bench [--doctors 10000] [--requests 200] [--memory-requests 10000] [--profile] [--publish]
 
 With MONGODB_URI set, the data set goes into that (empty) database instead of a fresh in-memory SecantusDB.
-Results land in bench/results/ (bench.md, bench.json, bench.png, logs/, profiles).
+Results land in bench/results/ (bench.md, bench.json, bench.png, logs/, profiles); --publish also copies
+them to docs/bench/, where the README's Performance section shows them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +23,7 @@ from pathlib import Path
 from bench import dataset, measure, report, servers
 
 RESULTS = servers.ROOT / "bench" / "results"
+PUBLISHED = servers.ROOT / "docs" / "bench"
 
 
 def _log(started: float, message: str) -> None:
@@ -52,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 200)),
                         help="latency samples per figure (each API request is paired with its raw query)")
     parser.add_argument("--memory-requests", type=int, default=int(os.environ.get("BENCH_MEMORY_REQUESTS", 10_000)))
+    parser.add_argument("--memory-warmup", type=int, default=500, help="requests before the first RSS reading")
     parser.add_argument("--profile", action="store_true", help="also profile the hot endpoints (pyinstrument)")
+    parser.add_argument("--publish", action="store_true", help=f"copy the results to {PUBLISHED}")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -78,13 +83,15 @@ def main(argv: list[str] | None = None) -> int:
         ctx = measure.Context(app=app, uri=database.uri, data=data, requests=args.requests)
         measure.sign_in(ctx, members=16)
         rows: list[dict] = []
+        results["rows"] = rows
         for figure in (measure.search, measure.availability, measure.booking, measure.dashboard):
             _log(started, figure.__name__)
             rows += figure(ctx)
+            (out / "partial.json").write_text(json.dumps(results, indent=2, default=str))
         servers.stop(app)
         _log(started, f"memory: 1 worker, {args.memory_requests:,} mixed requests")
         app = servers.start_gunicorn(env, workers=1, threads=2, log_dir=log_dir, name="1worker")
-        rows += measure.memory(ctx, app, total=args.memory_requests)
+        rows += measure.memory(ctx, app, total=args.memory_requests, warmup=args.memory_warmup)
         servers.stop(app)
         app = None
         _log(started, "explain plans")
@@ -96,13 +103,16 @@ def main(argv: list[str] | None = None) -> int:
             _log(started, "profiles")
             subprocess.run([servers.PYTHON, "-m", "bench.profile", str(out)], cwd=servers.ROOT,  # noqa: S603
                            env={**env, "BENCH_TODAY": data.today.isoformat()}, check=True)
-        results["rows"] = rows
         results["seconds"] = round(time.monotonic() - started, 1)
         report.write(results, out)
         print(report.table(rows))
         print()
         print(report.plan_table(results["plans"]))
-        _log(started, f"done; {out / 'bench.md'}, bench.json, bench.png")
+        if args.publish:
+            PUBLISHED.mkdir(parents=True, exist_ok=True)
+            for path in [out / "bench.md", out / "bench.json", out / "bench.png", *out.glob("profile-*.txt")]:
+                shutil.copy2(path, PUBLISHED / path.name)
+        _log(started, f"done; {out / 'bench.md'}, bench.json, bench.png{' (and docs/bench/)' if args.publish else ''}")
         return 0
     finally:
         servers.stop(app)
