@@ -8,10 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from doctors.models import Doctor, DoctorClinic, Specialty
+from doctors.models import Doctor, Specialty
 from opd_wallet.geo import haversine_km
+from opd_wallet.mongodb.compiler import FIRST_BATCH
+from opd_wallet.mongodb.raw import filter_document
 
 ORDERINGS = {
     "rating": ("rating",),
@@ -76,28 +80,38 @@ def doctor_order(doctors: QuerySet[Doctor], *, ordering: str | None) -> QuerySet
     return doctors.order_by(*ORDERINGS.get(ordering or "", ()), "doctor_id")
 
 
-def nearest_km(clinics: Sequence[DoctorClinic] | None, origin: Origin) -> float | None:
-    distances = [
-        haversine_km(origin.lat, origin.lng, clinic.location.latitude, clinic.location.longitude)
-        for clinic in clinics or []
-        if clinic.location is not None
-    ]
-    return min(distances) if distances else None
-
-
 def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin) -> list[Any]:
     """Primary keys of `doctors`, nearest practice first; doctors with no located clinic last.
 
-    One query that reads only `_id` and the embedded clinics of every match, then the sort in Python;
-    the caller fetches only the page it shows. Fine for thousands of doctors; beyond that, store GeoJSON
-    points with a 2dsphere index and let `$geoNear` sort (see README, Member API).
+    One query that reads only `_id`, `doctorId` and the clinics' locations of every match, then the sort in
+    Python; the caller fetches only the page it shows. The documents are read as they are stored: turning
+    every match's clinics into model instances cost more than the query (README, Performance). Fine for
+    thousands of doctors; beyond that, store GeoJSON points with a 2dsphere index and let `$geoNear` sort
+    (see README, Member API).
     """
+    try:
+        match = filter_document(doctors)
+    except EmptyResultSet:
+        return []
+    found = connection.get_collection(Doctor._meta.db_table).find(
+        match, {"doctorId": 1, "clinics.location": 1}, batch_size=FIRST_BATCH
+    )
     keyed = []
-    for pk, doctor_id, clinics in doctors.values_list("pk", "doctor_id", "clinics"):
-        distance = nearest_km(clinics, origin)
-        keyed.append((distance is None, distance or 0.0, doctor_id, pk))
+    for doc in found:
+        distances = [km for clinic in doc.get("clinics") or [] if (km := _stored_km(clinic, origin)) is not None]
+        distance = min(distances) if distances else None
+        keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
+
+
+def _stored_km(clinic: Any, origin: Origin) -> float | None:
+    """Kilometres from `origin` to a stored clinic entry's location; None when it has no usable one."""
+    location = clinic.get("location") if isinstance(clinic, dict) else None
+    try:
+        return haversine_km(origin.lat, origin.lng, float(location["latitude"]), float(location["longitude"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def doctors_in_order(pks: Sequence[Any]) -> list[Doctor]:
