@@ -44,6 +44,7 @@ class DataSet:
     search_specialty: str
     search_city: str
     search_origin: tuple[float, float]  # lat, lng in the search city
+    active_doctor_ids: tuple[str, ...]  # a sample, for one-doctor requests
 
 
 def local_today() -> date:
@@ -204,4 +205,5 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
     return DataSet(
         doctors=len(generated) + len(bench_doctors), members=member_docs, today=today,
         search_specialty="SPEC001", search_city="Mumbai", search_origin=(city.latitude, city.longitude),
+        active_doctor_ids=tuple(doc["doctorId"] for doc in generated[::97] if doc["isActive"]),
     )

@@ -335,7 +335,7 @@ def mixed_requests(ctx: Context) -> list[tuple[str, str, dict]]:
         cycle += [
             (member, "/api/v1/doctors", {"specialtyId": specialty, "city": city, "page": 1 + n % 3}),
             (member, "/api/v1/doctors", {"city": city, "lat": lat, "lng": lng, "ordering": "distance"}),
-            (member, f"/api/v1/doctors/DOC{101 + n * 37:05d}", {}),
+            (member, f"/api/v1/doctors/{data.active_doctor_ids[n % len(data.active_doctor_ids)]}", {}),
             (member, f"/api/v1/doctors/{dataset.AVAILABILITY_DOCTOR}/availability", {"date": days[n % len(days)]}),
             (member, "/api/v1/specialties", {}),
             (member, "/api/v1/clinics", {"city": city}),
