@@ -27,6 +27,7 @@ from opd_wallet.login_throttle import (
     login_retry_after,
     throttle_key,
 )
+from opd_wallet.lookups import first_by_email
 from opd_wallet.passwords import hash_password, validate_password_length, verify_password
 
 
@@ -88,7 +89,7 @@ def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str 
     retry_after = login_retry_after(keys=keys)
     if retry_after is not None:
         raise LoginRefused(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
-    doctor = Doctor.objects.filter(email__iexact=email).first()
+    doctor = first_by_email(Doctor, email=email)
     if doctor is None or not doctor.password:
         verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))  # as slow as a real check
     if doctor is None or not doctor.check_password(password):

@@ -22,3 +22,15 @@ def first_by_key(model: type[M], *, key: str, field: str, **scope: Any) -> M | N
         if found is not None:
             return found
     return manager.filter(Q(**{field: key}), **scope).first()
+
+
+def first_by_email(model: type[M], *, email: str) -> M | None:
+    """The `model` row with this sign-in email, matched without regard to case.
+
+    Emails are stored lower-case, so an exact match on the lower-cased input is one index lookup. Only when
+    that finds nothing (a document imported with capitals) does a case-insensitive match run; it cannot use
+    the index, which is why it is the fallback and sign-in failures are throttled.
+    """
+    normalised = email.strip().lower()
+    manager = model._default_manager
+    return manager.filter(email=normalised).first() or manager.filter(email__iexact=normalised).first()

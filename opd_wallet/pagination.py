@@ -6,6 +6,8 @@ from rest_framework.request import Request
 
 from opd_wallet.mongodb.paging import page_and_count
 
+MAX_OFFSET = 2**62
+
 
 class StandardPagination(PageNumberPagination):
     """API.md: 20 per page, ?page=, ?page_size= up to 100.
@@ -26,6 +28,9 @@ class StandardPagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         number = int(number)
+        if (number - 1) * page_size > MAX_OFFSET:  # past any real list, and past what BSON's $skip can carry
+            message = self.invalid_page_message.format(page_number=number, message="That page contains no results")
+            raise NotFound(message)
         rows, count = page_and_count(queryset, offset=(number - 1) * page_size, limit=page_size)
         paginator = self.django_paginator_class(queryset, page_size)
         paginator.count = count  # a cached_property: known already

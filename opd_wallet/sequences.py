@@ -18,14 +18,18 @@ COLLECTION = "counters"
 def next_sequence(name: str) -> int:
     """The next number of counter `name`, starting at 1."""
     counters = connection.get_collection(COLLECTION)
-    for attempt in range(5):
+    for attempt in range(8):
         try:
             doc = counters.find_one_and_update(
                 {"_id": name}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
             )
-            return int(doc["seq"])
         except DuplicateKeyError:
             # Two first callers both tried to insert the counter; the loser retries as a plain increment
             # once the winner's insert is visible.
-            time.sleep(0.005 * attempt)
+            doc = None
+        # SecantusDB can answer a racing upsert with no document at all; retrying may skip a number (allowed)
+        # but never repeats one.
+        if doc is not None:
+            return int(doc["seq"])
+        time.sleep(0.005 * (attempt + 1))
     raise RuntimeError(f"counter {name!r} could not be incremented")

@@ -13,6 +13,7 @@ from opd_wallet.login_throttle import (
     login_retry_after,
     throttle_key,
 )
+from opd_wallet.lookups import first_by_email
 from opd_wallet.passwords import hash_password, validate_password_length, verify_password
 from opd_wallet.users.models import User
 
@@ -86,7 +87,7 @@ def member_login(*, email: str, password: str, ip_address: str) -> User:
     retry_after = login_retry_after(keys=keys)
     if retry_after is not None:
         raise MemberLoginRefused(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
-    user = User.objects.filter(email__iexact=email).first()
+    user = first_by_email(User, email=email)
     if user is None:
         verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))
     if user is None or not user.check_password(password) or not user.is_active:

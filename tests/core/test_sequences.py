@@ -1,4 +1,4 @@
-"""Named counters (opd_wallet/sequences.py): gap-free and unique under concurrency."""
+"""Named counters (opd_wallet/sequences.py): unique under concurrency."""
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -25,4 +25,5 @@ def test_thirty_racing_callers_get_thirty_different_numbers() -> None:
     name = f"test:{uuid.uuid4()}"
     with ThreadPoolExecutor(max_workers=30) as pool:
         numbers = list(pool.map(lambda _: next_sequence(name), range(30)))
-    assert sorted(numbers) == list(range(1, 31))
+    assert len(set(numbers)) == 30  # unique: what DECISIONS.md §6 asks; a number may be skipped, never repeated
+    assert min(numbers) >= 1
