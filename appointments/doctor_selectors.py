@@ -25,6 +25,7 @@ TIME_OF_DAY = Concat(
     output_field=CharField(),
 )
 UPCOMING_DAYS = 14
+DASHBOARD_UPCOMING_SHOWN = 20  # the rest are one click away, in the appointment list
 
 
 def time_of_day(time_slot: str | None) -> str:
@@ -86,6 +87,15 @@ class Dashboard:
     upcoming: list[Appointment]
     pending_count: int
     today_open_count: int
+
+    @property
+    def upcoming_shown(self) -> list[Appointment]:
+        """The soonest upcoming appointments: a busy fortnight would otherwise make a page of hundreds."""
+        return self.upcoming[:DASHBOARD_UPCOMING_SHOWN]
+
+    @property
+    def upcoming_not_shown(self) -> int:
+        return max(0, len(self.upcoming) - DASHBOARD_UPCOMING_SHOWN)
 
 
 def doctor_dashboard(*, doctor: Doctor, today: date) -> Dashboard:

@@ -25,7 +25,7 @@ def _line(row: dict) -> list[str]:
     notes = ""
     if key == "booking":
         return [row["label"], f"{row['bookings_per_s']:.1f} bookings/s", "",
-                f"{row['raw_inserts_per_s']:.1f} inserts/s", _fmt(row["ratio"]), "",
+                f"{row['raw_inserts_per_s']:.1f} inserts/s", _fmt(row["ratio"]), _fmt(row.get("db_commands")),
                 f"statuses {_fmt(row['statuses'])}"]
     if key == "booking_contended":
         return [row["label"], "", "", "", "", "", f"statuses {_fmt(row['statuses'])}; held "

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from appointments.doctor_selectors import DASHBOARD_UPCOMING_SHOWN
 from appointments.models import AppointmentStatus
 from appointments.portal_views import MSG_DONE
 from appointments.services.workflow import MSG_CANNOT_CONFIRM
@@ -59,6 +60,30 @@ def test_dashboard_lists_todays_and_upcoming_appointments(doctor, client) -> Non
     assert "Ravi Later" in html
     assert "Old Visit" not in html
     assert "Someone Else&#x27;s" not in html
+
+
+def test_dashboard_shows_the_soonest_upcoming_and_links_to_the_rest(doctor, client) -> None:
+    shown = DASHBOARD_UPCOMING_SHOWN
+    for n in range(shown + 3):
+        AppointmentFactory(doctor=doctor, patient_name=f"Patient {n:02d}", appointment_date=_day(1 + n // 10),
+                           time_slot=f"{9 + n % 10:02d}:00 AM" if 9 + n % 10 < 12 else f"{n % 10 - 2:02d}:00 PM")
+
+    html = client.get("/portal/").content.decode()
+
+    assert f"Patient {shown - 1:02d}" in html
+    assert f"Patient {shown:02d}" not in html
+    assert "3 more in the next 14 days" in html
+    assert f'<div class="stat__value">{shown + 3}</div><div class="stat__label">Booked, next 14 days' in html
+
+
+def test_dashboard_day_labels(doctor, client) -> None:
+    AppointmentFactory(doctor=doctor, appointment_date=_day(1))
+    AppointmentFactory(doctor=doctor, appointment_date=_day(5))
+    html = client.get("/portal/").content.decode()
+    assert '<span class="day-label">Tomorrow</span>' in html
+    in_five = timezone.localdate() + timedelta(days=5)
+    label = in_five.strftime("%a %-d %b" if in_five.year == timezone.localdate().year else "%a %-d %b %Y")
+    assert f'<span class="day-label">{label}</span>' in html
 
 
 def test_dashboard_shows_prescription_state_and_status_badges(doctor, client) -> None:
