@@ -23,6 +23,7 @@ from bench.client import Client, Reply, summary_ms
 from bench.servers import App, rss_kib
 
 WARMUP = 15
+MEMORY_READINGS = 10
 
 
 @dataclass
@@ -375,13 +376,17 @@ def memory(ctx: Context, app: App, *, total: int = 10_000, warmup: int = 500, th
     _run_together([drive(warmup // threads, i * 7) for i in range(threads)])
     before = rss_kib(pid)
     statuses.clear()
-    wall = _run_together([drive(total // threads, i * 7) for i in range(threads)])
+    readings, wall = [], 0.0  # RSS after each tenth of the run: a leak shows as a steady climb
+    chunk = total // MEMORY_READINGS
+    for n in range(MEMORY_READINGS):
+        wall += _run_together([drive(chunk // threads, n * chunk + i * 7) for i in range(threads)])
+        readings.append(round(rss_kib(pid) / 1024, 1))
     after = rss_kib(pid)
     assert app.worker_pids() == [pid], "the worker was replaced during the run"
     return [{
         "key": "memory", "label": f"Worker RSS over {total:,} mixed requests (1 worker)",
-        "rss_boot_mib": round(boot / 1024, 1), "rss_before_mib": round(before / 1024, 1),
+        "requests": total, "rss_boot_mib": round(boot / 1024, 1), "rss_before_mib": round(before / 1024, 1),
         "rss_after_mib": round(after / 1024, 1), "growth_pct": round((after - before) / before * 100, 1),
         "growth_from_boot_pct": round((after - boot) / boot * 100, 1), "statuses": dict(statuses),
-        "requests_per_s": round(total / wall, 1),
+        "requests_per_s": round(total / wall, 1), "rss_readings_mib": readings,
     }]

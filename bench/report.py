@@ -115,9 +115,15 @@ def chart(results: dict, path: Path) -> None:
         tput_ax.set_title("8 concurrent clients, per second")
     if "memory" in rows:
         m = rows["memory"]
-        mem_ax.bar(["boot", "warm", "+10k req"], [m["rss_boot_mib"], m["rss_before_mib"], m["rss_after_mib"]],
-                   color=["#cccccc", "#3b6ea8", "#1d3957"])
-        mem_ax.set_title(f"Worker RSS, MiB ({m['growth_pct']:+.1f}%)")
+        readings = m.get("rss_readings_mib") or [m["rss_after_mib"]]
+        step = m["requests"] // len(readings)
+        xs = [0, *(step * (n + 1) for n in range(len(readings)))]
+        mem_ax.plot(xs, [m["rss_before_mib"], *readings], marker="o", color="#1d3957", label="after warm-up")
+        mem_ax.axhline(m["rss_boot_mib"], color="#999999", linestyle="--", label="at boot")
+        mem_ax.set_ylim(0, max(readings) * 1.15)
+        mem_ax.set_xlabel("requests after warm-up")
+        mem_ax.legend(fontsize=8, loc="lower right")
+        mem_ax.set_title(f"Worker RSS, MiB ({m['growth_pct']:+.1f}% over the run)")
     fig.suptitle(f"make bench, {results['started'][:16]}", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
