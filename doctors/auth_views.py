@@ -34,6 +34,7 @@ from doctors.auth import (
 from doctors.auth_serializers import DoctorLoginSerializer, DoctorProfileSerializer
 from doctors.forms import DoctorLoginForm
 from doctors.services import LoginRefused, SignedIn, doctor_login, doctor_logout
+from opd_wallet.client_ip import client_ip
 
 MSG_SIGNED_OUT = "You have signed out."
 PORTAL_HOME = "/portal/"
@@ -44,14 +45,9 @@ def _is_form_post(request: HttpRequest) -> bool:
     return request.method == "POST" and request.content_type in FORM_CONTENT_TYPES
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _sign_in(request: HttpRequest, email: str, password: str) -> SignedIn:
     signed_in = doctor_login(
-        email=email, password=password, ip_address=_client_ip(request),
+        email=email, password=password, ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     rotate_token(request)  # a fresh csrftoken cookie for the new session, as Django's login() does

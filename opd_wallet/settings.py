@@ -170,6 +170,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Behind a TLS-terminating proxy in production (make serve); HTTPS everywhere, remembered by browsers.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", True) else None
+# How many proxies in front of the app append to X-Forwarded-For; 0 trusts only REMOTE_ADDR (opd_wallet/client_ip.py).
+TRUSTED_PROXY_HOPS = max(0, env_int("TRUSTED_PROXY_HOPS", 0))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

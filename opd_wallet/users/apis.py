@@ -10,6 +10,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from opd_wallet.api import IsMember
 from opd_wallet.api_docs import DetailSerializer, error_responses
+from opd_wallet.client_ip import client_ip
 from opd_wallet.users.serializers import MeSerializer
 from opd_wallet.users.services import MemberLoginRefused, member_login
 
@@ -30,11 +31,6 @@ class MemberLoginSerializer(serializers.Serializer):
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
-
-
-def client_ip(request: Request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 class MemberTokenApi(APIView):

@@ -1,0 +1,29 @@
+"""The address a request came from, for the sign-in throttles (opd_wallet/login_throttle.py)."""
+
+from ipaddress import ip_address
+
+from django.conf import settings
+from django.http import HttpRequest
+
+UNKNOWN = "unknown"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR; behind `TRUSTED_PROXY_HOPS` = n proxies, the address the outermost one was reached from.
+
+    Each proxy appends the address it was connected from to X-Forwarded-For, so the client's is the n-th
+    entry from the right. Entries further left were written by the client itself and are never trusted. A
+    header with fewer than n entries or an entry that is not an IP address falls back to REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or UNKNOWN
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < hops:
+        return remote
+    try:
+        return str(ip_address(forwarded[-hops]))
+    except ValueError:
+        return remote
