@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from opd_wallet import clock
 from opd_wallet.users.models import User
+from tests.doctors.factories import DoctorFactory
 from tests.member_api import member_client
 from tests.users.factories import UserFactory
 
@@ -48,3 +49,9 @@ def member() -> User:
 @pytest.fixture
 def api(member: User) -> APIClient:
     return member_client(member)
+
+
+@pytest.fixture
+def doctor():
+    """A doctor whose own appointments a test creates (the doctor API and portal tests)."""
+    return DoctorFactory()

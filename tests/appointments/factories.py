@@ -1,9 +1,20 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType, PaymentStatus
 from tests.doctors.factories import DoctorFactory
 from tests.users.factories import UserFactory
+
+# Short names for the statuses, for tables of test cases.
+P, C, D, X = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED,
+              AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED)
+
+
+def day_from_today(offset: int) -> str:
+    """The clinic-local date `offset` days from today, as the seed's "YYYY-MM-DD"."""
+    return (timezone.localdate() + timedelta(days=offset)).isoformat()
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory):

@@ -1,9 +1,7 @@
 """The doctor API for appointments: own list with filters, and every workflow step (API.md "Doctor API")."""
 
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from appointments.doctor_selectors import appointment_actions
@@ -12,27 +10,13 @@ from appointments.services.capacity import capacity_booked, capacity_reserve
 from appointments.services.workflow import MSG_CANNOT_CANCEL, MSG_CANNOT_COMPLETE, MSG_CANNOT_CONFIRM
 from doctors.auth import MSG_DOCTORS_ONLY
 from opd_wallet.validators import MSG_DATE
-from tests.appointments.factories import AppointmentFactory
+from tests.appointments.factories import AppointmentFactory, C, D, P, X, day_from_today
 from tests.doctors.clients import doctor_api_client
-from tests.doctors.factories import DoctorFactory
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/api/v1/doctor/appointments"
-P, C, D, X = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED,
-              AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED)
-
-
-def _day(offset: int) -> str:
-    return (timezone.localdate() + timedelta(days=offset)).isoformat()
-
-
-@pytest.fixture
-def doctor():
-    return DoctorFactory()
-
-
 @pytest.fixture
 def client(doctor) -> APIClient:
     return doctor_api_client(doctor)
@@ -62,17 +46,17 @@ def test_list_is_paginated(doctor, client) -> None:
 
 def test_list_filters_by_date_in_the_days_time_order(doctor, client) -> None:
     for time_slot in ["01:00 PM", "09:30 AM", "12:30 PM"]:
-        AppointmentFactory(doctor=doctor, appointment_date=_day(1), time_slot=time_slot)
-    AppointmentFactory(doctor=doctor, appointment_date=_day(2))
-    body = client.get(LIST_URL, {"date": _day(1)}).json()
+        AppointmentFactory(doctor=doctor, appointment_date=day_from_today(1), time_slot=time_slot)
+    AppointmentFactory(doctor=doctor, appointment_date=day_from_today(2))
+    body = client.get(LIST_URL, {"date": day_from_today(1)}).json()
     assert [row["timeSlot"] for row in body["results"]] == ["09:30 AM", "12:30 PM", "01:00 PM"]
 
 
 def test_list_without_date_is_newest_date_first(doctor, client) -> None:
     for offset in (-1, 3, 0):
-        AppointmentFactory(doctor=doctor, appointment_date=_day(offset))
+        AppointmentFactory(doctor=doctor, appointment_date=day_from_today(offset))
     dates = [row["appointmentDate"] for row in client.get(LIST_URL).json()["results"]]
-    assert dates == [_day(3), _day(0), _day(-1)]
+    assert dates == [day_from_today(3), day_from_today(0), day_from_today(-1)]
 
 
 def test_list_filters_by_status(doctor, client) -> None:

@@ -7,27 +7,12 @@ from django.test import Client
 from django.utils import timezone
 
 from appointments.doctor_selectors import DASHBOARD_UPCOMING_SHOWN
-from appointments.models import AppointmentStatus
 from appointments.portal_views import MSG_DONE
 from appointments.services.workflow import MSG_CANNOT_CONFIRM
-from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
+from tests.appointments.factories import AppointmentFactory, C, D, OnlineAppointmentFactory, P, X, day_from_today
 from tests.doctors.clients import doctor_portal_client
-from tests.doctors.factories import DoctorFactory
 
 pytestmark = pytest.mark.django_db
-
-P, C, D, X = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED,
-              AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED)
-
-
-def _day(offset: int) -> str:
-    return (timezone.localdate() + timedelta(days=offset)).isoformat()
-
-
-@pytest.fixture
-def doctor():
-    return DoctorFactory()
-
 
 @pytest.fixture
 def client(doctor) -> Client:
@@ -51,10 +36,10 @@ def test_portal_pages_render_for_the_signed_in_doctor(client, doctor, url: str) 
 
 
 def test_dashboard_lists_todays_and_upcoming_appointments(doctor, client) -> None:
-    AppointmentFactory(doctor=doctor, patient_name="Asha Today", appointment_date=_day(0))
-    AppointmentFactory(doctor=doctor, patient_name="Ravi Later", appointment_date=_day(3), status=P)
-    AppointmentFactory(doctor=doctor, patient_name="Old Visit", appointment_date=_day(-2))
-    AppointmentFactory(patient_name="Someone Else's", appointment_date=_day(0))
+    AppointmentFactory(doctor=doctor, patient_name="Asha Today", appointment_date=day_from_today(0))
+    AppointmentFactory(doctor=doctor, patient_name="Ravi Later", appointment_date=day_from_today(3), status=P)
+    AppointmentFactory(doctor=doctor, patient_name="Old Visit", appointment_date=day_from_today(-2))
+    AppointmentFactory(patient_name="Someone Else's", appointment_date=day_from_today(0))
     html = client.get("/portal/").content.decode()
     assert "Asha Today" in html
     assert "Ravi Later" in html
@@ -65,7 +50,7 @@ def test_dashboard_lists_todays_and_upcoming_appointments(doctor, client) -> Non
 def test_dashboard_shows_the_soonest_upcoming_and_links_to_the_rest(doctor, client) -> None:
     shown = DASHBOARD_UPCOMING_SHOWN
     for n in range(shown + 3):
-        AppointmentFactory(doctor=doctor, patient_name=f"Patient {n:02d}", appointment_date=_day(1 + n // 10),
+        AppointmentFactory(doctor=doctor, patient_name=f"Patient {n:02d}", appointment_date=day_from_today(1 + n // 10),
                            time_slot=f"{9 + n % 10:02d}:00 AM" if 9 + n % 10 < 12 else f"{n % 10 - 2:02d}:00 PM")
 
     html = client.get("/portal/").content.decode()
@@ -77,8 +62,8 @@ def test_dashboard_shows_the_soonest_upcoming_and_links_to_the_rest(doctor, clie
 
 
 def test_dashboard_day_labels(doctor, client) -> None:
-    AppointmentFactory(doctor=doctor, appointment_date=_day(1))
-    AppointmentFactory(doctor=doctor, appointment_date=_day(5))
+    AppointmentFactory(doctor=doctor, appointment_date=day_from_today(1))
+    AppointmentFactory(doctor=doctor, appointment_date=day_from_today(5))
     html = client.get("/portal/").content.decode()
     assert '<span class="day-label">Tomorrow</span>' in html
     in_five = timezone.localdate() + timedelta(days=5)
@@ -102,7 +87,7 @@ def test_dashboard_has_an_empty_state(client) -> None:
 
 def test_dashboard_reads_the_appointments_in_one_query(doctor, client, django_assert_max_num_queries) -> None:
     for offset in range(6):
-        AppointmentFactory(doctor=doctor, appointment_date=_day(offset % 3))
+        AppointmentFactory(doctor=doctor, appointment_date=day_from_today(offset % 3))
     OnlineAppointmentFactory(doctor=doctor)
     with django_assert_max_num_queries(2):  # the session (with its doctor) + the appointments
         assert client.get("/portal/").status_code == 200
@@ -110,24 +95,24 @@ def test_dashboard_reads_the_appointments_in_one_query(doctor, client, django_as
 
 def test_appointment_list_reads_in_constant_queries(doctor, client, django_assert_max_num_queries) -> None:
     for _ in range(5):
-        AppointmentFactory(doctor=doctor, appointment_date=_day(1))
+        AppointmentFactory(doctor=doctor, appointment_date=day_from_today(1))
     with django_assert_max_num_queries(3):  # session + count + page
         assert client.get("/portal/appointments/").status_code == 200
 
 
 def test_list_filters_by_date_and_status(doctor, client) -> None:
-    AppointmentFactory(doctor=doctor, patient_name="Pending Tomorrow", appointment_date=_day(1), status=P)
-    AppointmentFactory(doctor=doctor, patient_name="Confirmed Tomorrow", appointment_date=_day(1), status=C)
-    AppointmentFactory(doctor=doctor, patient_name="Pending Later", appointment_date=_day(5), status=P)
-    html = client.get("/portal/appointments/", {"date": _day(1), "status": P}).content.decode()
+    AppointmentFactory(doctor=doctor, patient_name="Pending Tomorrow", appointment_date=day_from_today(1), status=P)
+    AppointmentFactory(doctor=doctor, patient_name="Confirmed Tomorrow", appointment_date=day_from_today(1), status=C)
+    AppointmentFactory(doctor=doctor, patient_name="Pending Later", appointment_date=day_from_today(5), status=P)
+    html = client.get("/portal/appointments/", {"date": day_from_today(1), "status": P}).content.decode()
     assert "Pending Tomorrow" in html
     assert "Confirmed Tomorrow" not in html
     assert "Pending Later" not in html
 
 
 def test_list_scopes_upcoming_by_default_and_past_on_request(doctor, client) -> None:
-    AppointmentFactory(doctor=doctor, patient_name="Future Patient", appointment_date=_day(2))
-    AppointmentFactory(doctor=doctor, patient_name="Past Patient", appointment_date=_day(-2))
+    AppointmentFactory(doctor=doctor, patient_name="Future Patient", appointment_date=day_from_today(2))
+    AppointmentFactory(doctor=doctor, patient_name="Past Patient", appointment_date=day_from_today(-2))
     upcoming = client.get("/portal/appointments/").content.decode()
     past = client.get("/portal/appointments/", {"scope": "past"}).content.decode()
     assert "Future Patient" in upcoming and "Past Patient" not in upcoming
@@ -136,7 +121,7 @@ def test_list_scopes_upcoming_by_default_and_past_on_request(doctor, client) -> 
 
 def test_list_paginates(doctor, client) -> None:
     for _ in range(21):
-        AppointmentFactory(doctor=doctor, appointment_date=_day(1))
+        AppointmentFactory(doctor=doctor, appointment_date=day_from_today(1))
     html = client.get("/portal/appointments/").content.decode()
     assert "Page 1 of 2" in html
     assert client.get("/portal/appointments/", {"page": 2}).status_code == 200
