@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report.plan_table(results["plans"]))
         if args.publish:
             PUBLISHED.mkdir(parents=True, exist_ok=True)
-            for path in [out / "bench.md", out / "bench.json", out / "bench.png", *out.glob("profile-*.txt")]:
+            profiles = sorted(out.glob("profile-*.txt")) if args.profile else []  # never an older run's
+            for path in [out / "bench.md", out / "bench.json", out / "bench.png", *profiles]:
                 shutil.copy2(path, PUBLISHED / path.name)
         _log(started, f"done; {out / 'bench.md'}, bench.json, bench.png{' (and docs/bench/)' if args.publish else ''}")
         return 0
