@@ -95,7 +95,7 @@ def _row(
         same = summary_ms(same_s)
         row |= {"same_median_ms": same["median_ms"], "same_ratio": round(row["median_ms"] / same["median_ms"], 2)}
     commands = {r.db_commands for r in replies}
-    row["db_commands"] = commands.pop() if len(commands) == 1 else sorted(commands)
+    row["db_commands"] = commands.pop() if len(commands) == 1 else sorted(commands, key=str)
     return row | extra
 
 
@@ -276,7 +276,7 @@ def booking(
         "key": "booking", "label": f"Booking, {clients} concurrent clients on distinct times",
         "bookings_per_s": round(api_rate, 1), "raw_inserts_per_s": round(raw_rate, 1),
         "ratio": round(raw_rate / api_rate, 2), "statuses": dict(statuses), "bookings": clients * per_client,
-        "db_commands": commands.pop() if len(commands) == 1 else sorted(commands),
+        "db_commands": commands.pop() if len(commands) == 1 else sorted(commands, key=str),
     }]
 
     contended: Counter[int] = Counter()
@@ -388,5 +388,6 @@ def memory(ctx: Context, app: App, *, total: int = 10_000, warmup: int = 500, th
         "requests": total, "rss_boot_mib": round(boot / 1024, 1), "rss_before_mib": round(before / 1024, 1),
         "rss_after_mib": round(after / 1024, 1), "growth_pct": round((after - before) / before * 100, 1),
         "growth_from_boot_pct": round((after - boot) / boot * 100, 1), "statuses": dict(statuses),
-        "requests_per_s": round(total / wall, 1), "rss_readings_mib": readings,
+        "requests_per_s": round(MEMORY_READINGS * threads * (chunk // threads) / wall, 1),
+        "rss_readings_mib": readings,
     }]

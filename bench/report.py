@@ -116,7 +116,7 @@ def chart(results: dict, path: Path) -> None:
     if "memory" in rows:
         m = rows["memory"]
         readings = m.get("rss_readings_mib") or [m["rss_after_mib"]]
-        step = m["requests"] // len(readings)
+        step = m.get("requests", 10_000) // len(readings)
         xs = [0, *(step * (n + 1) for n in range(len(readings)))]
         mem_ax.plot(xs, [m["rss_before_mib"], *readings], marker="o", color="#1d3957", label="after warm-up")
         mem_ax.axhline(m["rss_boot_mib"], color="#999999", linestyle="--", label="at boot")

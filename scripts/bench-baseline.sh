@@ -18,7 +18,8 @@ git -C "$ROOT" worktree add --detach "$TREE" "$COMMIT" >/dev/null
 rm -rf "$TREE/bench"
 cp -r "$ROOT/bench" "$TREE/bench"
 rm -rf "$TREE/bench/results"
-cp -rn "$ROOT/opd_wallet/demo" "$TREE/opd_wallet/"
+rm -rf "$TREE/opd_wallet/demo"
+cp -r "$ROOT/opd_wallet/demo" "$TREE/opd_wallet/"
 ln -s "$ROOT/.venv" "$TREE/.venv"
 (cd "$TREE" && .venv/bin/python -m bench --out "$OUT" "${ARGS[@]}")
 echo "baseline results: $OUT/bench.md"

@@ -7,6 +7,7 @@ Settings name this package as the ENGINE; everything else is the upstream backen
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Expression, Field, Model
 from django_mongodb_backend.base import DatabaseWrapper as MongoDatabaseWrapper
 from django_mongodb_backend.operations import DatabaseOperations as MongoDatabaseOperations
@@ -19,22 +20,23 @@ class DatabaseOperations(MongoDatabaseOperations):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._embedded_converters: dict[type[Model], Converters] = {}
+        self._embedded_converters: dict[tuple[type[Model], bool], Converters] = {}
 
     def embedded_converters(self, model: type[Model], connection: Any) -> Converters:
-        """Each field of an embedded model with its database converters, worked out once per model.
+        """Each field of an embedded model with its database converters, worked out once per model (and USE_TZ).
 
         Upstream works them out again for every field of every embedded document it reads: for a page of
         20 doctors with their clinics and locations that was a third of the time spent building the page.
         """
-        if model not in self._embedded_converters:
+        key = (model, settings.USE_TZ)  # the datetime converters depend on it (override_settings in tests)
+        if key not in self._embedded_converters:
             entries = []
             for field in model._meta.fields:
                 field_expr = Expression(output_field=field)
                 converters = self.get_db_converters(field_expr) + field_expr.get_db_converters(connection)
                 entries.append((field, field_expr, converters))
-            self._embedded_converters[model] = entries
-        return self._embedded_converters[model]
+            self._embedded_converters[key] = entries
+        return self._embedded_converters[key]
 
     def convert_embeddedmodelfield_value(self, value: Any, expression: Expression, connection: Any) -> Any:
         """Upstream's conversion of an embedded document, field by field, with the converters cached."""

@@ -1,6 +1,5 @@
 """The doctor API for appointments: own list with filters, and every workflow step (API.md "Doctor API")."""
 
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -17,6 +16,8 @@ from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/api/v1/doctor/appointments"
+
+
 @pytest.fixture
 def client(doctor) -> APIClient:
     return doctor_api_client(doctor)
