@@ -41,7 +41,10 @@ def _wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
 
 
 def stop(started: subprocess.Popen | App | None, timeout: float = 15.0) -> None:
-    """SIGTERM the process we started (gunicorn shuts its workers down), then SIGKILL if it hangs."""
+    """SIGTERM the process we started (gunicorn shuts its workers down), then SIGKILL if it hangs.
+
+    Shared by `make bench`, `make load` (load/run.py) and the fault tests.
+    """
     process = started.process if isinstance(started, App) else started
     if process is None or process.poll() is not None:
         return

@@ -13,7 +13,6 @@ import csv
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +23,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from pymongo import MongoClient
+
+from bench.servers import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -60,18 +61,8 @@ def _start(stack: ExitStack, argv: list[str], log: Path, env: dict[str, str] | N
     process = subprocess.Popen(  # noqa: S603 - fixed argv
         argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
     )
-    stack.callback(_stop, process)
+    stack.callback(stop, process)
     return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def app_environ(mongodb_uri: str, media_root: Path) -> dict[str, str]:

@@ -9,7 +9,6 @@ database is down, leaves no prescription document and no file behind.
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
+from bench.servers import stop
 from opd_wallet.api import MSG_DATABASE_UNAVAILABLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,16 +67,6 @@ def _wait_for_port(port: int, process: subprocess.Popen) -> None:
     raise AssertionError(f"nothing listens on {port}")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @dataclass
 class Database:
     """A SecantusDB server in its own process, on disk, that can be stopped and started on the same port."""
@@ -101,7 +91,7 @@ class Database:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop(self.process)
 
 
 @dataclass
@@ -179,7 +169,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                     log=run / "gunicorn.log")
     finally:
         if app is not None:
-            _stop(app)
+            stop(app)
         database.stop()
 
 
