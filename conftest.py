@@ -72,5 +72,7 @@ def database_down() -> Iterator[None]:
         connection.settings_dict["OPTIONS"] = saved[1]
         if live_client is not None:
             type(connection)._connection_pools[connection.alias] = live_client
+
+
 # --- browser tests: shared Playwright fixtures (browser, page, sign_in_doctor) ---
 pytest_plugins = ["tests.browser_fixtures"]

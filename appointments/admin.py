@@ -62,24 +62,53 @@ def _workflow_action(
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = [
-        "appointment_id", "appointment_number", "patient_name", "patient_id", "doctor_name", "specialty",
-        "appointment_type", "appointment_date", "time_slot", "clinic_name", "status", "payment_status",
-        "consultation_fee", "has_prescription",
+        "appointment_id",
+        "appointment_number",
+        "patient_name",
+        "patient_id",
+        "doctor_name",
+        "specialty",
+        "appointment_type",
+        "appointment_date",
+        "time_slot",
+        "clinic_name",
+        "status",
+        "payment_status",
+        "consultation_fee",
+        "has_prescription",
     ]
     list_filter = [
-        "status", WhenFilter, "appointment_type", "payment_status", "has_prescription", "call_preference",
-        "covered_by_insurance", "specialty",
+        "status",
+        WhenFilter,
+        "appointment_type",
+        "payment_status",
+        "has_prescription",
+        "call_preference",
+        "covered_by_insurance",
+        "specialty",
     ]
     search_fields = [
-        "appointment_id", "appointment_number", "patient_name", "patient_id", "doctor_name", "clinic_id",
-        "clinic_name", "contact_number",
+        "appointment_id",
+        "appointment_number",
+        "patient_name",
+        "patient_id",
+        "doctor_name",
+        "clinic_id",
+        "clinic_name",
+        "contact_number",
     ]
     ordering = ["-appointment_date", "-created_at"]
     show_full_result_count = False
     raw_id_fields = ["user", "doctor", "slot"]
     # The status moves only through the workflow (the actions below), never by editing the field.
     readonly_fields = [
-        "status", "requested_at", "confirmed_at", "prescription_id", "has_prescription", "created_at", "updated_at",
+        "status",
+        "requested_at",
+        "confirmed_at",
+        "prescription_id",
+        "has_prescription",
+        "created_at",
+        "updated_at",
     ]
     actions = [
         _workflow_action(appointment_confirm, "Confirm"),
@@ -89,9 +118,20 @@ class AppointmentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["appointment_id", "appointment_number", "status", "requested_at", "confirmed_at"]}),
         ("Patient", {"fields": ["user", "patient_name", "patient_id", "contact_number", "call_preference"]}),
-        ("Doctor and place", {"fields": [
-            "doctor", "doctor_name", "specialty", "slot", "clinic_id", "clinic_name", "clinic_address",
-        ]}),
+        (
+            "Doctor and place",
+            {
+                "fields": [
+                    "doctor",
+                    "doctor_name",
+                    "specialty",
+                    "slot",
+                    "clinic_id",
+                    "clinic_name",
+                    "clinic_address",
+                ]
+            },
+        ),
         ("When", {"fields": ["appointment_type", "appointment_date", "time_slot"]}),
         ("Payment", {"fields": ["consultation_fee", "payment_status", "amount_paid", "covered_by_insurance"]}),
         ("Prescription", {"fields": ["has_prescription", "prescription_id"]}),

@@ -28,7 +28,9 @@ from opd_wallet.api_docs import error_responses
 MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
 
 APPOINTMENT_ID_PARAM = OpenApiParameter(
-    "appointment_id", str, OpenApiParameter.PATH,
+    "appointment_id",
+    str,
+    OpenApiParameter.PATH,
     description="The `appointmentId` (e.g. APT-3F9A...) or the appointment's `_id` (24 hex characters).",
 )
 

@@ -19,8 +19,9 @@ from opd_wallet.lookups import first_by_key
 # "hh:mm AM" strings do not sort in the day's order ("12:30 PM" is before "01:00 PM"): sort on "PM0030".
 TIME_OF_DAY = Concat(
     Substr("time_slot", 7, 2),
-    Case(When(time_slot__startswith="12", then=Value("00")), default=Substr("time_slot", 1, 2),
-         output_field=CharField()),
+    Case(
+        When(time_slot__startswith="12", then=Value("00")), default=Substr("time_slot", 1, 2), output_field=CharField()
+    ),
     Substr("time_slot", 4, 2),
     output_field=CharField(),
 )

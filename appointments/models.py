@@ -47,11 +47,18 @@ class Appointment(models.Model):
     patient_name = models.CharField(max_length=200, db_column="patientName")
     patient_id = models.CharField(max_length=32, db_column="patientId")
     doctor = models.ForeignKey(
-        "doctors.Doctor", to_field="doctor_id", db_column="doctorId", on_delete=models.PROTECT,
+        "doctors.Doctor",
+        to_field="doctor_id",
+        db_column="doctorId",
+        on_delete=models.PROTECT,
         related_name="appointments",
     )
     slot = models.ForeignKey(
-        "doctors.DoctorSlot", db_column="slotId", null=True, blank=True, on_delete=models.SET_NULL,
+        "doctors.DoctorSlot",
+        db_column="slotId",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="appointments",
     )
     doctor_name = models.CharField(max_length=200, db_column="doctorName")
@@ -59,9 +66,7 @@ class Appointment(models.Model):
     clinic_id = models.CharField(max_length=32, blank=True, null=True, db_column="clinicId")
     clinic_name = models.CharField(max_length=200, blank=True, null=True, db_column="clinicName")
     clinic_address = models.CharField(max_length=500, blank=True, null=True, db_column="clinicAddress")
-    appointment_type = models.CharField(
-        max_length=10, choices=AppointmentType.choices, db_column="appointmentType"
-    )
+    appointment_type = models.CharField(max_length=10, choices=AppointmentType.choices, db_column="appointmentType")
     appointment_date = models.CharField(max_length=10, validators=[validate_date], db_column="appointmentDate")
     time_slot = models.CharField(max_length=8, validators=[validate_time_12h], db_column="timeSlot")
     consultation_fee = NumberField(validators=FEE_VALIDATORS, db_column="consultationFee")
@@ -131,9 +136,7 @@ class BookedTime(models.Model):
     class Meta:
         db_table = "appointment_capacity"
         constraints = [
-            models.UniqueConstraint(
-                fields=["doctor_id", "appointment_date", "time_slot"], name="capacity_unique_time"
-            )
+            models.UniqueConstraint(fields=["doctor_id", "appointment_date", "time_slot"], name="capacity_unique_time")
         ]
         # Reads and guarded updates (capacity.py) ride this one: the unique index above is partial ($type),
         # which SecantusDB never uses for reads, and `booked` last serves the `booked < capacity` guard.

@@ -17,6 +17,9 @@ urlpatterns = [
     path("appointments/", AppointmentListView.as_view(), name="portal-appointments"),
     path("appointments/<str:appointment_ref>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
     # Only these three actions: other apps add /portal/appointments/<ref>/<their page>/ routes of their own.
-    re_path(r"^appointments/(?P<appointment_ref>[^/]+)/(?P<action>confirm|complete|cancel)/$",
-            AppointmentActionView.as_view(), name="portal-appointment-action"),
+    re_path(
+        r"^appointments/(?P<appointment_ref>[^/]+)/(?P<action>confirm|complete|cancel)/$",
+        AppointmentActionView.as_view(),
+        name="portal-appointment-action",
+    ),
 ]

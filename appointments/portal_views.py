@@ -76,8 +76,13 @@ class AppointmentListView(DoctorRequiredMixin, TemplateView):
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(form=form, page=page, appointments=page.object_list, query=query.urlencode(),
-                       filtered=bool(self.request.GET.get("date") or self.request.GET.get("status")))
+        context.update(
+            form=form,
+            page=page,
+            appointments=page.object_list,
+            query=query.urlencode(),
+            filtered=bool(self.request.GET.get("date") or self.request.GET.get("status")),
+        )
         return context
 
 

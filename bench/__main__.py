@@ -31,17 +31,30 @@ def _log(started: float, message: str) -> None:
 
 
 def _environment() -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=servers.ROOT,  # noqa: S607
-                            capture_output=True, text=True, check=False).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=servers.ROOT,  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"commit {commit or '?'}; Python {platform.python_version()}; {os.cpu_count()} CPUs; "
-            f"load average at start {load}; gunicorn 2 workers x 2 threads (memory: 1 worker), DEBUG off")
+    return (
+        f"commit {commit or '?'}; Python {platform.python_version()}; {os.cpu_count()} CPUs; "
+        f"load average at start {load}; gunicorn 2 workers x 2 threads (memory: 1 worker), DEBUG off"
+    )
 
 
 def _plans(env: dict[str, str], log_dir: Path) -> list[dict]:
     """The explain plan of each of the seed's query shapes, as the ORM sends them (bench/plans.py)."""
-    out = subprocess.run([servers.PYTHON, "-m", "bench.plans"], cwd=servers.ROOT, env=env, capture_output=True,  # noqa: S603
-                         text=True, check=False)
+    out = subprocess.run(
+        [servers.PYTHON, "-m", "bench.plans"],
+        cwd=servers.ROOT,
+        env=env,
+        capture_output=True,  # noqa: S603
+        text=True,
+        check=False,
+    )
     (log_dir / "plans.log").write_text(out.stderr)
     if out.returncode != 0:
         return [{"label": "explain failed, see logs/plans.log", "collection": "", "stage": "ERROR", "filter": ""}]
@@ -49,11 +62,16 @@ def _plans(env: dict[str, str], log_dir: Path) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--doctors", type=int, default=int(os.environ.get("BENCH_DOCTORS", 10_000)))
-    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 200)),
-                        help="latency samples per figure (each API request is paired with its raw query)")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=int(os.environ.get("BENCH_REQUESTS", 200)),
+        help="latency samples per figure (each API request is paired with its raw query)",
+    )
     parser.add_argument("--memory-requests", type=int, default=int(os.environ.get("BENCH_MEMORY_REQUESTS", 10_000)))
     parser.add_argument("--memory-warmup", type=int, default=500, help="requests before the first RSS reading")
     parser.add_argument("--profile", action="store_true", help="also profile the hot endpoints (pyinstrument)")
@@ -97,12 +115,21 @@ def main(argv: list[str] | None = None) -> int:
         _log(started, "explain plans")
         results["plans"] = _plans(env, log_dir)
         index_scans = sum(p["stage"] == "IXSCAN" for p in results["plans"])
-        rows.append({"key": "plans", "label": "Seed query shapes served by an index (explain)",
-                     "summary": f"{index_scans} of {len(results['plans'])} IXSCAN (table below)"})
+        rows.append(
+            {
+                "key": "plans",
+                "label": "Seed query shapes served by an index (explain)",
+                "summary": f"{index_scans} of {len(results['plans'])} IXSCAN (table below)",
+            }
+        )
         if args.profile:
             _log(started, "profiles")
-            subprocess.run([servers.PYTHON, "-m", "bench.profile", str(out)], cwd=servers.ROOT,  # noqa: S603
-                           env={**env, "BENCH_TODAY": data.today.isoformat()}, check=True)
+            subprocess.run(
+                [servers.PYTHON, "-m", "bench.profile", str(out)],
+                cwd=servers.ROOT,  # noqa: S603
+                env={**env, "BENCH_TODAY": data.today.isoformat()},
+                check=True,
+            )
         results["seconds"] = round(time.monotonic() - started, 1)
         report.write(results, out)
         print(report.table(rows))

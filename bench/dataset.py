@@ -53,7 +53,7 @@ def local_today() -> date:
 
 def _insert(db: Database, name: str, docs: list[dict]) -> None:
     for start in range(0, len(docs), BATCH):
-        db[name].insert_many(docs[start:start + BATCH], ordered=False)
+        db[name].insert_many(docs[start : start + BATCH], ordered=False)
 
 
 def _bench_clinic(clinics: list[dict]) -> dict:
@@ -88,9 +88,19 @@ def _bench_doctor(template: dict, doctor_id: str, clinic: dict, email: str | Non
 def _slot(doctor_id: str, day: str, start: str, end: str) -> dict:
     now = datetime.now(UTC)
     return {
-        "_id": ObjectId(), "doctorId": doctor_id, "clinicId": BENCH_CLINIC, "dayOfWeek": day, "startTime": start,
-        "endTime": end, "slotDuration": 15, "maxPatients": 1, "isActive": True, "consultationFee": 800,
-        "consultationType": "BOTH", "createdAt": now, "updatedAt": now,
+        "_id": ObjectId(),
+        "doctorId": doctor_id,
+        "clinicId": BENCH_CLINIC,
+        "dayOfWeek": day,
+        "startTime": start,
+        "endTime": end,
+        "slotDuration": 15,
+        "maxPatients": 1,
+        "isActive": True,
+        "consultationFee": 800,
+        "consultationType": "BOTH",
+        "createdAt": now,
+        "updatedAt": now,
     }
 
 
@@ -118,25 +128,52 @@ class _Book:
         number = len(self.appointments) + 1
         requested = datetime.combine(min(day, self.today) - timedelta(days=2), time(10), tzinfo=TZ).astimezone(UTC)
         time_slot = _twelve_hour(minutes)
-        self.appointments.append({
-            "_id": ObjectId(), "appointmentId": f"APT-BENCH{number:06d}",
-            "appointmentNumber": f"APT{requested:%Y%m%d}{number:06d}", "userId": member["_id"],
-            "patientName": member["name"], "patientId": member["memberId"], "doctorId": doctor_id,
-            "slotId": slot["_id"], "doctorName": doctor["name"], "specialty": doctor["specialty"],
-            "clinicId": BENCH_CLINIC, "clinicName": self.clinic["name"], "clinicAddress": self.clinic["address"],
-            "appointmentType": "IN_CLINIC", "appointmentDate": day.isoformat(), "timeSlot": time_slot,
-            "consultationFee": 800, "status": status, "requestedAt": requested,
-            "confirmedAt": requested if status in ("CONFIRMED", "COMPLETED") else None,
-            "paymentStatus": "PAID" if status == "COMPLETED" else "PENDING",
-            "amountPaid": 800 if status == "COMPLETED" else 0, "coveredByInsurance": True,
-            "contactNumber": None, "callPreference": None, "prescriptionId": None, "hasPrescription": False,
-            "createdAt": requested, "updatedAt": requested,
-        })
+        self.appointments.append(
+            {
+                "_id": ObjectId(),
+                "appointmentId": f"APT-BENCH{number:06d}",
+                "appointmentNumber": f"APT{requested:%Y%m%d}{number:06d}",
+                "userId": member["_id"],
+                "patientName": member["name"],
+                "patientId": member["memberId"],
+                "doctorId": doctor_id,
+                "slotId": slot["_id"],
+                "doctorName": doctor["name"],
+                "specialty": doctor["specialty"],
+                "clinicId": BENCH_CLINIC,
+                "clinicName": self.clinic["name"],
+                "clinicAddress": self.clinic["address"],
+                "appointmentType": "IN_CLINIC",
+                "appointmentDate": day.isoformat(),
+                "timeSlot": time_slot,
+                "consultationFee": 800,
+                "status": status,
+                "requestedAt": requested,
+                "confirmedAt": requested if status in ("CONFIRMED", "COMPLETED") else None,
+                "paymentStatus": "PAID" if status == "COMPLETED" else "PENDING",
+                "amountPaid": 800 if status == "COMPLETED" else 0,
+                "coveredByInsurance": True,
+                "contactNumber": None,
+                "callPreference": None,
+                "prescriptionId": None,
+                "hasPrescription": False,
+                "createdAt": requested,
+                "updatedAt": requested,
+            }
+        )
         if status in ("PENDING_CONFIRMATION", "CONFIRMED"):
-            self.capacity.append({
-                "_id": ObjectId(), "doctorId": doctor_id, "appointmentDate": day.isoformat(), "timeSlot": time_slot,
-                "booked": 1, "capacity": 1, "createdAt": requested, "updatedAt": requested,
-            })
+            self.capacity.append(
+                {
+                    "_id": ObjectId(),
+                    "doctorId": doctor_id,
+                    "appointmentDate": day.isoformat(),
+                    "timeSlot": time_slot,
+                    "booked": 1,
+                    "capacity": 1,
+                    "createdAt": requested,
+                    "updatedAt": requested,
+                }
+            )
 
 
 def _status(rng: random.Random, day: date, today: date) -> str:
@@ -160,8 +197,12 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
     clinic = _bench_clinic(clinics)
     bench_doctors = {
         doctor_id: _bench_doctor(generated[0], doctor_id, clinic, email)
-        for doctor_id, email in ((AVAILABILITY_DOCTOR, None), (EMPTY_DOCTOR, None),
-                                 (DASHBOARD_DOCTOR, DASHBOARD_EMAIL), (BOOKING_DOCTOR, None))
+        for doctor_id, email in (
+            (AVAILABILITY_DOCTOR, None),
+            (EMPTY_DOCTOR, None),
+            (DASHBOARD_DOCTOR, DASHBOARD_EMAIL),
+            (BOOKING_DOCTOR, None),
+        )
     }
     twice_a_day = [(day, window) for day in DAYS_OF_WEEK for window in (("09:00", "13:00"), ("14:00", "18:00"))]
     availability_slots = [_slot(AVAILABILITY_DOCTOR, day, *w) for day, w in twice_a_day]  # 14 weekly slots
@@ -203,7 +244,11 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
 
     city = next(c for c in generate.catalog.CITIES if c.name == "Mumbai")
     return DataSet(
-        doctors=len(generated) + len(bench_doctors), members=member_docs, today=today,
-        search_specialty="SPEC001", search_city="Mumbai", search_origin=(city.latitude, city.longitude),
+        doctors=len(generated) + len(bench_doctors),
+        members=member_docs,
+        today=today,
+        search_specialty="SPEC001",
+        search_city="Mumbai",
+        search_origin=(city.latitude, city.longitude),
         active_doctor_ids=tuple(doc["doctorId"] for doc in generated[::97] if doc["isActive"]),
     )

@@ -83,14 +83,22 @@ def _side_by_side(
 
 
 def _row(
-    key: str, label: str, api_s: list[float], raw_s: list[float], replies: list[Reply], same_s: list[float] = (),
+    key: str,
+    label: str,
+    api_s: list[float],
+    raw_s: list[float],
+    replies: list[Reply],
+    same_s: list[float] = (),
     **extra: Any,
 ) -> dict:
     row: dict[str, Any] = {"key": key, "label": label, **summary_ms(api_s)}
     if raw_s:
         raw = summary_ms(raw_s)
-        row |= {"raw_median_ms": raw["median_ms"], "raw_p95_ms": raw["p95_ms"],
-                "ratio": round(row["median_ms"] / raw["median_ms"], 2)}
+        row |= {
+            "raw_median_ms": raw["median_ms"],
+            "raw_p95_ms": raw["p95_ms"],
+            "ratio": round(row["median_ms"] / raw["median_ms"], 2),
+        }
     if same_s:
         same = summary_ms(same_s)
         row |= {"same_median_ms": same["median_ms"], "same_ratio": round(row["median_ms"] / same["median_ms"], 2)}
@@ -109,8 +117,11 @@ def _haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def _nearest(clinics: list[dict], lat: float, lng: float) -> float | None:
-    distances = [_haversine_km(lat, lng, c["location"]["latitude"], c["location"]["longitude"])
-                 for c in clinics or [] if c.get("location")]
+    distances = [
+        _haversine_km(lat, lng, c["location"]["latitude"], c["location"]["longitude"])
+        for c in clinics or []
+        if c.get("location")
+    ]
     return min(distances) if distances else None
 
 
@@ -124,8 +135,10 @@ def search(ctx: Context) -> list[dict]:
     def raw_page() -> tuple[int, list[dict]]:
         return doctors.count_documents(flt), list(doctors.find(flt).sort("doctorId", 1).limit(20))
 
-    facet = [{"$match": flt}, {"$facet": {"rows": [{"$sort": {"doctorId": 1}}, {"$limit": 20}],
-                                          "total": [{"$count": "n"}]}}]
+    facet = [
+        {"$match": flt},
+        {"$facet": {"rows": [{"$sort": {"doctorId": 1}}, {"$limit": 20}], "total": [{"$count": "n"}]}},
+    ]
 
     def same_command() -> dict:  # what the app sends for the page and its count (opd_wallet/mongodb/paging.py)
         return next(doctors.aggregate(facet))
@@ -133,16 +146,23 @@ def search(ctx: Context) -> list[dict]:
     count, page = raw_page()
     first = client.get("/api/v1/doctors", **params).json()
     assert first["count"] == count and [d["doctorId"] for d in first["results"]] == [d["doctorId"] for d in page]
-    rows = [_row("search", f"Doctor search specialty+city, page of 20 ({count} matches of {data.doctors:,})",
-                 *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **params), raw_page,
-                                same_command))]
+    rows = [
+        _row(
+            "search",
+            f"Doctor search specialty+city, page of 20 ({count} matches of {data.doctors:,})",
+            *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **params), raw_page, same_command),
+        )
+    ]
 
     lat, lng = data.search_origin
 
     def raw_by_distance() -> list[dict]:
         rows = doctors.find(flt, {"_id": 1, "doctorId": 1, "clinics": 1})
-        keyed = sorted((d is None, d or 0.0, row["doctorId"], row["_id"])
-                        for row in rows for d in [_nearest(row.get("clinics"), lat, lng)])
+        keyed = sorted(
+            (d is None, d or 0.0, row["doctorId"], row["_id"])
+            for row in rows
+            for d in [_nearest(row.get("clinics"), lat, lng)]
+        )
         ids = [key[-1] for key in keyed[:20]]
         by_id = {doc["_id"]: doc for doc in doctors.find({"_id": {"$in": ids}})}
         return [by_id[i] for i in ids]
@@ -150,13 +170,24 @@ def search(ctx: Context) -> list[dict]:
     near = {**params, "lat": lat, "lng": lng, "ordering": "distance"}
     first = client.get("/api/v1/doctors", **near).json()
     assert [d["doctorId"] for d in first["results"]] == [d["doctorId"] for d in raw_by_distance()]
-    rows.append(_row("search_distance", "Doctor search specialty+city by distance (lat/lng), page of 20",
-                     *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **near), raw_by_distance)))
+    rows.append(
+        _row(
+            "search_distance",
+            "Doctor search specialty+city by distance (lat/lng), page of 20",
+            *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **near), raw_by_distance),
+        )
+    )
 
     sizes = {size: client.get("/api/v1/doctors", **params, page_size=size).db_commands for size in (5, 20, 100)}
     city_only = client.get("/api/v1/doctors", city=data.search_city, page_size=100).db_commands
-    rows.append({"key": "search_round_trips", "label": "Doctor search round trips at page size 5 / 20 / 100",
-                 "db_commands": list(sizes.values()), "city_only_page_100": city_only})
+    rows.append(
+        {
+            "key": "search_round_trips",
+            "label": "Doctor search round trips at page size 5 / 20 / 100",
+            "db_commands": list(sizes.values()),
+            "city_only_page_100": city_only,
+        }
+    )
     client.close()
     return rows
 
@@ -175,15 +206,24 @@ def availability(ctx: Context) -> list[dict]:
         doctor = db["doctors"].find_one({"doctorId": dataset.AVAILABILITY_DOCTOR, "isActive": True})
         slots = list(db["doctor_slots"].find({"doctorId": doctor["doctorId"], "dayOfWeek": weekday, "isActive": True}))
         list(db["clinics"].find({"clinicId": {"$in": sorted({s["clinicId"] for s in slots})}}))
-        list(db["appointment_capacity"].find({"doctorId": doctor["doctorId"], "appointmentDate": day},
-                                             {"timeSlot": 1, "booked": 1}))
+        list(
+            db["appointment_capacity"].find(
+                {"doctorId": doctor["doctorId"], "appointmentDate": day}, {"timeSlot": 1, "booked": 1}
+            )
+        )
 
     body = client.get(path, date=day).json()
     api_s, raw_s, replies, _ = _side_by_side(ctx.requests, lambda: client.get(path, date=day), raw)
     empty = client.get(f"/api/v1/doctors/{dataset.EMPTY_DOCTOR}/availability", date=day).db_commands
-    row = _row("availability",
-               f"Availability, doctor with 14 weekly slots and {dataset.AVAILABILITY_APPOINTMENTS:,} appointments",
-               api_s, raw_s, replies, free_times=len(body["slots"]), db_commands_doctor_without_appointments=empty)
+    row = _row(
+        "availability",
+        f"Availability, doctor with 14 weekly slots and {dataset.AVAILABILITY_APPOINTMENTS:,} appointments",
+        api_s,
+        raw_s,
+        replies,
+        free_times=len(body["slots"]),
+        db_commands_doctor_without_appointments=empty,
+    )
     client.close()
     return [row]
 
@@ -216,8 +256,13 @@ def _run_together(workers: list[Callable[[], None]]) -> float:
 
 
 def _booking(day: date, minutes: int) -> dict:
-    return {"doctorId": dataset.BOOKING_DOCTOR, "appointmentType": "IN_CLINIC", "appointmentDate": day.isoformat(),
-            "timeSlot": dataset._twelve_hour(minutes), "clinicId": dataset.BENCH_CLINIC}
+    return {
+        "doctorId": dataset.BOOKING_DOCTOR,
+        "appointmentType": "IN_CLINIC",
+        "appointmentDate": day.isoformat(),
+        "timeSlot": dataset._twelve_hour(minutes),
+        "clinicId": dataset.BENCH_CLINIC,
+    }
 
 
 def booking(
@@ -244,6 +289,7 @@ def booking(
                 with lock:
                     statuses[status] += 1
             client.close()
+
         return work
 
     wall = _run_together([booker(i) for i in range(clients)])
@@ -262,6 +308,7 @@ def booking(
                 collection.insert_one(doc)
                 with lock:
                     inserted.append(doc["_id"])
+
         return work
 
     for _ in range(3):  # the same warm-up the API had
@@ -272,16 +319,23 @@ def booking(
     raw_rate = clients * per_client / raw_wall
     db["appointments"].delete_many({"_id": {"$in": inserted}})
 
-    rows = [{
-        "key": "booking", "label": f"Booking, {clients} concurrent clients on distinct times",
-        "bookings_per_s": round(api_rate, 1), "raw_inserts_per_s": round(raw_rate, 1),
-        "ratio": round(raw_rate / api_rate, 2), "statuses": dict(statuses), "bookings": clients * per_client,
-        "db_commands": commands.pop() if len(commands) == 1 else sorted(commands, key=str),
-    }]
+    rows = [
+        {
+            "key": "booking",
+            "label": f"Booking, {clients} concurrent clients on distinct times",
+            "bookings_per_s": round(api_rate, 1),
+            "raw_inserts_per_s": round(raw_rate, 1),
+            "ratio": round(raw_rate / api_rate, 2),
+            "statuses": dict(statuses),
+            "bookings": clients * per_client,
+            "db_commands": commands.pop() if len(commands) == 1 else sorted(commands, key=str),
+        }
+    ]
 
     contended: Counter[int] = Counter()
     day = ctx.data.today + timedelta(days=40)
     for minutes in range(9 * 60, 9 * 60 + 15 * rounds, 15):
+
         def contender(index: int, minutes: int = minutes) -> Callable[[], None]:
             client = ctx.member(index)
 
@@ -290,15 +344,22 @@ def booking(
                 with lock:
                     contended[status] += 1
                 client.close()
+
             return work
+
         _run_together([contender(i) for i in range(contenders)])
-    held = db["appointments"].count_documents({"doctorId": dataset.BOOKING_DOCTOR, "appointmentDate": day.isoformat(),
-                                               "status": {"$ne": "CANCELLED"}})
-    rows.append({
-        "key": "booking_contended",
-        "label": f"Booking, {contenders} clients on one time (maxPatients 1), {rounds} rounds",
-        "statuses": dict(contended), "appointments_held": held, "overbooked": held > rounds,
-    })
+    held = db["appointments"].count_documents(
+        {"doctorId": dataset.BOOKING_DOCTOR, "appointmentDate": day.isoformat(), "status": {"$ne": "CANCELLED"}}
+    )
+    rows.append(
+        {
+            "key": "booking_contended",
+            "label": f"Booking, {contenders} clients on one time (maxPatients 1), {rounds} rounds",
+            "statuses": dict(contended),
+            "appointments_held": held,
+            "overbooked": held > rounds,
+        }
+    )
     return rows
 
 
@@ -311,8 +372,16 @@ def dashboard(ctx: Context) -> list[dict]:
     probe = client.get("/portal/")
     if probe.status == 200:
         api_s, _, replies, _ = _side_by_side(ctx.requests, lambda: client.get("/portal/"), None)
-        rows.append(_row("dashboard", f"Portal dashboard /portal/, {dataset.DASHBOARD_TODAY} appointments today",
-                         api_s, [], replies, bytes=len(probe.body)))
+        rows.append(
+            _row(
+                "dashboard",
+                f"Portal dashboard /portal/, {dataset.DASHBOARD_TODAY} appointments today",
+                api_s,
+                [],
+                replies,
+                bytes=len(probe.body),
+            )
+        )
     else:
         rows.append({"key": "dashboard", "label": "Portal dashboard /portal/", "missing": f"HTTP {probe.status}"})
     today = ctx.data.today.isoformat()
@@ -360,8 +429,10 @@ def memory(ctx: Context, app: App, *, total: int = 10_000, warmup: int = 500, th
     lock = threading.Lock()
 
     def drive(count: int, offset: int) -> Callable[[], None]:
-        clients = {"member": Client(app.port, token=ctx.member_tokens[0]),
-                   "doctor": Client(app.port, cookies=dict(ctx.doctor_cookies))}
+        clients = {
+            "member": Client(app.port, token=ctx.member_tokens[0]),
+            "doctor": Client(app.port, cookies=dict(ctx.doctor_cookies)),
+        }
 
         def work() -> None:
             for n in range(count):
@@ -371,6 +442,7 @@ def memory(ctx: Context, app: App, *, total: int = 10_000, warmup: int = 500, th
                     statuses[status] += 1
             for client in clients.values():
                 client.close()
+
         return work
 
     _run_together([drive(warmup // threads, i * 7) for i in range(threads)])
@@ -383,11 +455,18 @@ def memory(ctx: Context, app: App, *, total: int = 10_000, warmup: int = 500, th
         readings.append(round(rss_kib(pid) / 1024, 1))
     after = rss_kib(pid)
     assert app.worker_pids() == [pid], "the worker was replaced during the run"
-    return [{
-        "key": "memory", "label": f"Worker RSS over {total:,} mixed requests (1 worker)",
-        "requests": total, "rss_boot_mib": round(boot / 1024, 1), "rss_before_mib": round(before / 1024, 1),
-        "rss_after_mib": round(after / 1024, 1), "growth_pct": round((after - before) / before * 100, 1),
-        "growth_from_boot_pct": round((after - boot) / boot * 100, 1), "statuses": dict(statuses),
-        "requests_per_s": round(MEMORY_READINGS * threads * (chunk // threads) / wall, 1),
-        "rss_readings_mib": readings,
-    }]
+    return [
+        {
+            "key": "memory",
+            "label": f"Worker RSS over {total:,} mixed requests (1 worker)",
+            "requests": total,
+            "rss_boot_mib": round(boot / 1024, 1),
+            "rss_before_mib": round(before / 1024, 1),
+            "rss_after_mib": round(after / 1024, 1),
+            "growth_pct": round((after - before) / before * 100, 1),
+            "growth_from_boot_pct": round((after - boot) / boot * 100, 1),
+            "statuses": dict(statuses),
+            "requests_per_s": round(MEMORY_READINGS * threads * (chunk // threads) / wall, 1),
+            "rss_readings_mib": readings,
+        }
+    ]

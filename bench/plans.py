@@ -15,8 +15,16 @@ def main() -> None:
     rows = []
     for shape in seed_query_shapes():
         plan = query_plan(shape.queryset())
-        rows.append({"label": shape.label, "collection": plan.collection, "stage": plan.stage, "index": plan.index,
-                     "expected_index": shape.index, "filter": json.dumps(plan.filter, default=str)})
+        rows.append(
+            {
+                "label": shape.label,
+                "collection": plan.collection,
+                "stage": plan.stage,
+                "index": plan.index,
+                "expected_index": shape.index,
+                "filter": json.dumps(plan.filter, default=str),
+            }
+        )
     json.dump(rows, sys.stdout)
 
 

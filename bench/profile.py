@@ -36,10 +36,16 @@ def main(out_dir: Path) -> None:
     lat, lng = 19.0760, 72.8777
     endpoints = {
         "search": (member_client, "/api/v1/doctors", {"specialtyId": "SPEC001", "city": "Mumbai"}),
-        "search_distance": (member_client, "/api/v1/doctors", {"specialtyId": "SPEC001", "city": "Mumbai",
-                                                               "lat": lat, "lng": lng, "ordering": "distance"}),
-        "availability": (member_client, f"/api/v1/doctors/{dataset.AVAILABILITY_DOCTOR}/availability",
-                         {"date": (today + timedelta(days=7)).isoformat()}),
+        "search_distance": (
+            member_client,
+            "/api/v1/doctors",
+            {"specialtyId": "SPEC001", "city": "Mumbai", "lat": lat, "lng": lng, "ordering": "distance"},
+        ),
+        "availability": (
+            member_client,
+            f"/api/v1/doctors/{dataset.AVAILABILITY_DOCTOR}/availability",
+            {"date": (today + timedelta(days=7)).isoformat()},
+        ),
         "dashboard": (doctor_client, "/portal/", {}),
         "doctor_today": (doctor_client, "/api/v1/doctor/appointments", {"date": today.isoformat(), "page_size": 100}),
     }

@@ -70,9 +70,24 @@ def start_database(log_dir: Path, db_name: str = "opd_bench") -> Database:
     port = free_port()
     log = open(log_dir / "secantus.log", "wb")  # noqa: SIM115 - handed to the child
     process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [PYTHON, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port), "--storage-path", ":memory:",
-         "--standalone", "--log-level", "WARNING"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=log_dir,
+        [
+            PYTHON,
+            "-m",
+            "secantus",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--storage-path",
+            ":memory:",
+            "--standalone",
+            "--log-level",
+            "WARNING",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=log_dir,
     )
     _wait_for_port(port, process, "SecantusDB")
     return Database(uri=f"mongodb://127.0.0.1:{port}/{db_name}", process=process)
@@ -109,8 +124,15 @@ def static_files_are_current() -> bool:
     if not manifest.exists():
         return False
     sources = [ROOT / "static", *ROOT.glob("*/static"), ROOT / ".venv" / ".installed"]
-    newest = max((path.stat().st_mtime for source in sources if source.exists()
-                  for path in ([source] if source.is_file() else source.rglob("*"))), default=0.0)
+    newest = max(
+        (
+            path.stat().st_mtime
+            for source in sources
+            if source.exists()
+            for path in ([source] if source.is_file() else source.rglob("*"))
+        ),
+        default=0.0,
+    )
     return manifest.stat().st_mtime >= newest
 
 
@@ -121,7 +143,11 @@ def collectstatic(env: dict[str, str], log_dir: Path) -> subprocess.Popen | None
     log = open(log_dir / "collectstatic.log", "ab")  # noqa: SIM115 - handed to the child
     return subprocess.Popen(  # noqa: S603 - fixed argv
         [PYTHON, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -141,9 +167,17 @@ def start_gunicorn(env: dict[str, str], *, workers: int, threads: int, log_dir: 
     log = open(log_dir / f"gunicorn-{name}.log", "ab")  # noqa: SIM115 - handed to the child
     process = subprocess.Popen(  # noqa: S603 - fixed argv
         [str(BIN / "gunicorn"), "opd_wallet.wsgi", "-c", "gunicorn.conf.py"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
-             "GUNICORN_THREADS": str(threads), "GUNICORN_MAX_REQUESTS": "0"},
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={
+            **env,
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": str(threads),
+            "GUNICORN_MAX_REQUESTS": "0",
+        },
     )
     _wait_for_port(port, process, "gunicorn")
     app = App(port=port, process=process)

@@ -74,9 +74,7 @@ class Clinic(models.Model):
     phone = models.CharField(max_length=32, blank=True, null=True)
     email = models.EmailField(blank=True, null=True)
     location = EmbeddedModelField(Location, null=True, blank=True)
-    operating_hours = EmbeddedModelField(
-        OperatingHours, null=True, blank=True, db_column="operatingHours"
-    )
+    operating_hours = EmbeddedModelField(OperatingHours, null=True, blank=True, db_column="operatingHours")
     facilities = ArrayField(models.CharField(max_length=100), blank=True, default=list)
     is_active = BooleanField("active", default=True, db_column="isActive")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")

@@ -12,21 +12,52 @@ class VideoConsultationAdmin(admin.ModelAdmin):
     indicators only; the status moves only through the workflow (consultations/services.py)."""
 
     list_display = [
-        "consultation_id", "doctor_name", "patient_name", "status", "scheduled_start_time", "duration",
-        "video_quality", "audio_quality", "network_issue_count", "recording_enabled", "ended_by",
+        "consultation_id",
+        "doctor_name",
+        "patient_name",
+        "status",
+        "scheduled_start_time",
+        "duration",
+        "video_quality",
+        "audio_quality",
+        "network_issue_count",
+        "recording_enabled",
+        "ended_by",
     ]
     list_filter = ["status", "ended_by", "recording_enabled", "scheduled_start_time"]
     date_hierarchy = "scheduled_start_time"
     search_fields = ["consultation_id", "room_id", "doctor_name", "patient_name"]
     fieldsets = [
-        (None, {"fields": [
-            "consultation_id", "status", "appointment", "doctor", "doctor_name", "patient", "patient_name",
-        ]}),
+        (
+            None,
+            {
+                "fields": [
+                    "consultation_id",
+                    "status",
+                    "appointment",
+                    "doctor",
+                    "doctor_name",
+                    "patient",
+                    "patient_name",
+                ]
+            },
+        ),
         ("Room", {"fields": ["room_id", "room_name", "jitsi_domain", "room_url"]}),
-        ("Timing", {"fields": [
-            "scheduled_start_time", "doctor_joined_at", "patient_joined_at", "actual_start_time", "end_time",
-            "duration", "ended_by", "cancellation_reason",
-        ]}),
+        (
+            "Timing",
+            {
+                "fields": [
+                    "scheduled_start_time",
+                    "doctor_joined_at",
+                    "patient_joined_at",
+                    "actual_start_time",
+                    "end_time",
+                    "duration",
+                    "ended_by",
+                    "cancellation_reason",
+                ]
+            },
+        ),
         ("Quality", {"fields": ["video_quality", "audio_quality", "network_issue_count", "network_issue_list"]}),
         ("Recording", {"fields": ["recording_enabled", "recording_url", "recording_duration", "recording_size"]}),
         ("After the call", {"fields": ["prescription", "notes_id", "feedback_summary", "created_at", "updated_at"]}),

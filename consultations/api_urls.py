@@ -6,23 +6,28 @@ from consultations import apis
 
 urlpatterns = [
     path(
-        "appointments/<str:appointment_key>/consultation", apis.MemberAppointmentConsultationApi.as_view(),
+        "appointments/<str:appointment_key>/consultation",
+        apis.MemberAppointmentConsultationApi.as_view(),
         name="member-appointment-consultation",
     ),
     path(
-        "consultations/<str:consultation_key>/join", apis.MemberConsultationJoinApi.as_view(),
+        "consultations/<str:consultation_key>/join",
+        apis.MemberConsultationJoinApi.as_view(),
         name="member-consultation-join",
     ),
     path(
-        "consultations/<str:consultation_key>/end", apis.MemberConsultationEndApi.as_view(),
+        "consultations/<str:consultation_key>/end",
+        apis.MemberConsultationEndApi.as_view(),
         name="member-consultation-end",
     ),
     path(
-        "consultations/<str:consultation_key>/feedback", apis.MemberConsultationFeedbackApi.as_view(),
+        "consultations/<str:consultation_key>/feedback",
+        apis.MemberConsultationFeedbackApi.as_view(),
         name="member-consultation-feedback",
     ),
     path(
-        "consultations/<str:consultation_key>/network-issues", apis.MemberConsultationNetworkIssueApi.as_view(),
+        "consultations/<str:consultation_key>/network-issues",
+        apis.MemberConsultationNetworkIssueApi.as_view(),
         name="member-consultation-network-issues",
     ),
 ]
@@ -38,12 +43,14 @@ DOCTOR_ACTIONS = {
 }
 urlpatterns += [
     path(
-        "doctor/appointments/<str:appointment_key>/consultation", apis.DoctorConsultationStartApi.as_view(),
+        "doctor/appointments/<str:appointment_key>/consultation",
+        apis.DoctorConsultationStartApi.as_view(),
         name="doctor-appointment-consultation",
     ),
     *[
         path(
-            f"doctor/consultations/<str:consultation_key>/{action}", view.as_view(),
+            f"doctor/consultations/<str:consultation_key>/{action}",
+            view.as_view(),
             name=f"doctor-consultation-{action}",
         )
         for action, view in DOCTOR_ACTIONS.items()

@@ -38,11 +38,15 @@ from doctors.auth import DoctorApiMixin
 from opd_wallet.api import Conflict, IsMember
 
 CONSULTATION_KEY = OpenApiParameter(
-    "consultationId", str, OpenApiParameter.PATH,
+    "consultationId",
+    str,
+    OpenApiParameter.PATH,
     description='The consultation\'s `consultationId` ("VC-" + ten digits) or its 24-hex `_id`.',
 )
 APPOINTMENT_KEY = OpenApiParameter(
-    "appointmentId", str, OpenApiParameter.PATH,
+    "appointmentId",
+    str,
+    OpenApiParameter.PATH,
     description="The appointment's `appointmentId` or its 24-hex `_id`.",
 )
 ERRORS = {
@@ -63,7 +67,9 @@ class MemberAppointmentConsultationApi(APIView):
     permission_classes = [IsMember]
 
     @extend_schema(
-        parameters=[APPOINTMENT_KEY], responses={200: ConsultationSerializer, 404: ERRORS[404]}, tags=["member"],
+        parameters=[APPOINTMENT_KEY],
+        responses={200: ConsultationSerializer, 404: ERRORS[404]},
+        tags=["member"],
         summary="The video consultation of my ONLINE appointment, once the doctor has started it",
     )
     def get(self, request: Request, appointment_key: str) -> Response:
@@ -75,8 +81,11 @@ class MemberConsultationJoinApi(APIView):
     permission_classes = [IsMember]
 
     @extend_schema(
-        request=None, parameters=[CONSULTATION_KEY], responses={200: ParticipantConsultationSerializer, **ERRORS},
-        tags=["member"], summary="Join the call: sets patientJoinedAt, returns roomUrl and roomPassword",
+        request=None,
+        parameters=[CONSULTATION_KEY],
+        responses={200: ParticipantConsultationSerializer, **ERRORS},
+        tags=["member"],
+        summary="Join the call: sets patientJoinedAt, returns roomUrl and roomPassword",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
@@ -88,8 +97,11 @@ class MemberConsultationEndApi(APIView):
     permission_classes = [IsMember]
 
     @extend_schema(
-        request=None, parameters=[CONSULTATION_KEY], responses={200: ConsultationSerializer, **ERRORS},
-        tags=["member"], summary="End the call (endedBy PATIENT)",
+        request=None,
+        parameters=[CONSULTATION_KEY],
+        responses={200: ConsultationSerializer, **ERRORS},
+        tags=["member"],
+        summary="End the call (endedBy PATIENT)",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
@@ -101,17 +113,22 @@ class MemberConsultationFeedbackApi(APIView):
     permission_classes = [IsMember]
 
     @extend_schema(
-        request=MemberFeedbackInputSerializer, parameters=[CONSULTATION_KEY],
+        request=MemberFeedbackInputSerializer,
+        parameters=[CONSULTATION_KEY],
         responses={200: ConsultationSerializer, 400: OpenApiResponse(description="Rating outside 1-5."), **ERRORS},
-        tags=["member"], summary="Rate the doctor once, after the call is completed",
+        tags=["member"],
+        summary="Rate the doctor once, after the call is completed",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
         data = MemberFeedbackInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = refused_as_conflict(
-            consultation_give_feedback, consultation=consultation, participant=EndedBy.PATIENT,
-            rating=data.validated_data["doctorRating"], comments=data.validated_data["patientComments"],
+            consultation_give_feedback,
+            consultation=consultation,
+            participant=EndedBy.PATIENT,
+            rating=data.validated_data["doctorRating"],
+            comments=data.validated_data["patientComments"],
         )
         return Response(ConsultationSerializer(consultation).data)
 
@@ -120,9 +137,11 @@ class MemberConsultationNetworkIssueApi(APIView):
     permission_classes = [IsMember]
 
     @extend_schema(
-        request=NetworkIssueInputSerializer, parameters=[CONSULTATION_KEY],
+        request=NetworkIssueInputSerializer,
+        parameters=[CONSULTATION_KEY],
         responses={201: NetworkIssueSerializer, 400: OpenApiResponse(description="Invalid issue."), **ERRORS},
-        tags=["member"], summary="Report a network issue during the call",
+        tags=["member"],
+        summary="Report a network issue during the call",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
@@ -133,8 +152,10 @@ def network_issue_response(request: Request, consultation: Any) -> Response:
     data = NetworkIssueInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     entry = refused_as_conflict(
-        consultation_report_network_issue, consultation=consultation,
-        issue=data.validated_data["issue"], duration=data.validated_data["duration"],
+        consultation_report_network_issue,
+        consultation=consultation,
+        issue=data.validated_data["issue"],
+        duration=data.validated_data["duration"],
     )
     return Response(NetworkIssueSerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -144,10 +165,12 @@ def network_issue_response(request: Request, consultation: Any) -> Response:
 
 class DoctorConsultationStartApi(DoctorApiMixin, APIView):
     @extend_schema(
-        request=None, parameters=[APPOINTMENT_KEY],
+        request=None,
+        parameters=[APPOINTMENT_KEY],
         responses={201: ParticipantConsultationSerializer, 200: ParticipantConsultationSerializer, **ERRORS},
-        tags=["doctor"], summary="Start the video consultation of my CONFIRMED ONLINE appointment "
-                                 "(201 new; 200 with the one already open)",
+        tags=["doctor"],
+        summary="Start the video consultation of my CONFIRMED ONLINE appointment "
+        "(201 new; 200 with the one already open)",
     )
     def post(self, request: Request, appointment_key: str) -> Response:
         appointment = appointment_get_for_doctor(doctor=request.user, key=appointment_key)
@@ -160,8 +183,11 @@ class DoctorConsultationStartApi(DoctorApiMixin, APIView):
 
 class DoctorConsultationJoinApi(DoctorApiMixin, APIView):
     @extend_schema(
-        request=None, parameters=[CONSULTATION_KEY], responses={200: ParticipantConsultationSerializer, **ERRORS},
-        tags=["doctor"], summary="Join the call: sets doctorJoinedAt, returns roomUrl and roomPassword",
+        request=None,
+        parameters=[CONSULTATION_KEY],
+        responses={200: ParticipantConsultationSerializer, **ERRORS},
+        tags=["doctor"],
+        summary="Join the call: sets doctorJoinedAt, returns roomUrl and roomPassword",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
@@ -171,8 +197,11 @@ class DoctorConsultationJoinApi(DoctorApiMixin, APIView):
 
 class DoctorConsultationEndApi(DoctorApiMixin, APIView):
     @extend_schema(
-        request=None, parameters=[CONSULTATION_KEY], responses={200: ConsultationSerializer, **ERRORS},
-        tags=["doctor"], summary="End the call (endedBy DOCTOR); completes the appointment",
+        request=None,
+        parameters=[CONSULTATION_KEY],
+        responses={200: ConsultationSerializer, **ERRORS},
+        tags=["doctor"],
+        summary="End the call (endedBy DOCTOR); completes the appointment",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
@@ -182,16 +211,20 @@ class DoctorConsultationEndApi(DoctorApiMixin, APIView):
 
 class DoctorConsultationCancelApi(DoctorApiMixin, APIView):
     @extend_schema(
-        request=CancelInputSerializer, parameters=[CONSULTATION_KEY],
+        request=CancelInputSerializer,
+        parameters=[CONSULTATION_KEY],
         responses={200: ConsultationSerializer, **ERRORS},
-        tags=["doctor"], summary="Cancel a scheduled or in-progress consultation, with a reason",
+        tags=["doctor"],
+        summary="Cancel a scheduled or in-progress consultation, with a reason",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
         data = CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = refused_as_conflict(
-            consultation_cancel, consultation=consultation, cancelled_by=EndedBy.DOCTOR,
+            consultation_cancel,
+            consultation=consultation,
+            cancelled_by=EndedBy.DOCTOR,
             reason=data.validated_data["cancellationReason"],
         )
         return Response(ConsultationSerializer(consultation).data)
@@ -199,8 +232,11 @@ class DoctorConsultationCancelApi(DoctorApiMixin, APIView):
 
 class DoctorConsultationNoShowApi(DoctorApiMixin, APIView):
     @extend_schema(
-        request=None, parameters=[CONSULTATION_KEY], responses={200: ConsultationSerializer, **ERRORS},
-        tags=["doctor"], summary="Mark a scheduled consultation NO_SHOW (the patient never joined)",
+        request=None,
+        parameters=[CONSULTATION_KEY],
+        responses={200: ConsultationSerializer, **ERRORS},
+        tags=["doctor"],
+        summary="Mark a scheduled consultation NO_SHOW (the patient never joined)",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
@@ -210,26 +246,33 @@ class DoctorConsultationNoShowApi(DoctorApiMixin, APIView):
 
 class DoctorConsultationFeedbackApi(DoctorApiMixin, APIView):
     @extend_schema(
-        request=DoctorFeedbackInputSerializer, parameters=[CONSULTATION_KEY],
+        request=DoctorFeedbackInputSerializer,
+        parameters=[CONSULTATION_KEY],
         responses={200: ConsultationSerializer, 400: OpenApiResponse(description="Rating outside 1-5."), **ERRORS},
-        tags=["doctor"], summary="Rate the patient once, after the call is completed",
+        tags=["doctor"],
+        summary="Rate the patient once, after the call is completed",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
         data = DoctorFeedbackInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = refused_as_conflict(
-            consultation_give_feedback, consultation=consultation, participant=EndedBy.DOCTOR,
-            rating=data.validated_data["patientRating"], comments=data.validated_data["doctorComments"],
+            consultation_give_feedback,
+            consultation=consultation,
+            participant=EndedBy.DOCTOR,
+            rating=data.validated_data["patientRating"],
+            comments=data.validated_data["doctorComments"],
         )
         return Response(ConsultationSerializer(consultation).data)
 
 
 class DoctorConsultationNetworkIssueApi(DoctorApiMixin, APIView):
     @extend_schema(
-        request=NetworkIssueInputSerializer, parameters=[CONSULTATION_KEY],
+        request=NetworkIssueInputSerializer,
+        parameters=[CONSULTATION_KEY],
         responses={201: NetworkIssueSerializer, 400: OpenApiResponse(description="Invalid issue."), **ERRORS},
-        tags=["doctor"], summary="Report a network issue during the call",
+        tags=["doctor"],
+        summary="Report a network issue during the call",
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)

@@ -58,7 +58,9 @@ class Feedback(EmbeddedModel):
 class VideoConsultation(models.Model):
     consultation_id = models.CharField("consultation ID", max_length=20, unique=True, db_column="consultationId")
     appointment = models.ForeignKey(
-        "appointments.Appointment", db_column="appointmentId", on_delete=models.PROTECT,
+        "appointments.Appointment",
+        db_column="appointmentId",
+        on_delete=models.PROTECT,
         related_name="consultations",
     )
     # DECISIONS.md §2: the doctor document's _id (doctors log in from `doctors`).
@@ -79,37 +81,40 @@ class VideoConsultation(models.Model):
     actual_start_time = models.DateTimeField(null=True, blank=True, db_column="actualStartTime")
     end_time = models.DateTimeField(null=True, blank=True, db_column="endTime")
     duration = models.IntegerField(null=True, blank=True, validators=[MinValueValidator(0)], help_text="minutes")
-    status = models.CharField(
-        max_length=12, choices=ConsultationStatus.choices, default=ConsultationStatus.SCHEDULED
-    )
+    status = models.CharField(max_length=12, choices=ConsultationStatus.choices, default=ConsultationStatus.SCHEDULED)
     doctor_joined_at = models.DateTimeField(null=True, blank=True, db_column="doctorJoinedAt")
     patient_joined_at = models.DateTimeField(null=True, blank=True, db_column="patientJoinedAt")
     recording_enabled = BooleanField(default=False, db_column="recordingEnabled")
     recording_url = models.URLField(max_length=500, blank=True, null=True, db_column="recordingUrl")
     recording_duration = models.IntegerField(
-        null=True, blank=True, validators=[MinValueValidator(0)], db_column="recordingDuration",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        db_column="recordingDuration",
         help_text="minutes",
     )
     recording_size = models.FloatField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0, message=MSG_RECORDING_SIZE_NEGATIVE)],
-        db_column="recordingSize", help_text="MB",
+        db_column="recordingSize",
+        help_text="MB",
     )
     video_quality = models.CharField(max_length=50, blank=True, null=True, db_column="videoQuality")
     audio_quality = models.CharField(max_length=50, blank=True, null=True, db_column="audioQuality")
     network_issues = EmbeddedModelArrayField(NetworkIssue, default=list, blank=True, db_column="networkIssues")
     prescription = models.ForeignKey(
-        "prescriptions.Prescription", db_column="prescriptionId", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="consultations",
+        "prescriptions.Prescription",
+        db_column="prescriptionId",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
     )
     notes_id = models.CharField(max_length=100, blank=True, null=True, db_column="notesId")
     feedback = EmbeddedModelField(Feedback, null=True, blank=True)
-    ended_by = models.CharField(
-        max_length=8, choices=EndedBy.choices, blank=True, null=True, db_column="endedBy"
-    )
-    cancellation_reason = models.CharField(
-        max_length=500, blank=True, null=True, db_column="cancellationReason"
-    )
+    ended_by = models.CharField(max_length=8, choices=EndedBy.choices, blank=True, null=True, db_column="endedBy")
+    cancellation_reason = models.CharField(max_length=500, blank=True, null=True, db_column="cancellationReason")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 
@@ -124,7 +129,8 @@ class VideoConsultation(models.Model):
         constraints = [
             # At most one open room per appointment, even when two starts race (a partial unique index).
             models.UniqueConstraint(
-                fields=["appointment"], condition=models.Q(status__in=OPEN_STATUSES),
+                fields=["appointment"],
+                condition=models.Q(status__in=OPEN_STATUSES),
                 name="consultations_one_open_per_appointment",
             ),
         ]

@@ -70,7 +70,9 @@ def jitsi_csp(domain: str) -> dict[str, list[str]]:
     on, which may differ from today's JITSI_DOMAIN)."""
     origin = f"https://{domain}"
     return {
-        "script-src": [origin], "frame-src": [origin], "connect-src": [origin, f"wss://{domain}"],
+        "script-src": [origin],
+        "frame-src": [origin],
+        "connect-src": [origin, f"wss://{domain}"],
         "media-src": [origin],
     }
 

@@ -45,10 +45,7 @@ def appointment_get_for_doctor(*, doctor: Doctor, key: str) -> Appointment:
 def consultation_of_appointment(*, appointment: Appointment) -> VideoConsultation | None:
     """The open consultation of an appointment, else its latest one (a cancelled call may be restarted)."""
     consultations = VideoConsultation.objects.filter(appointment=appointment)
-    return (
-        consultations.filter(status__in=OPEN_STATUSES).first()
-        or consultations.order_by("-created_at").first()
-    )
+    return consultations.filter(status__in=OPEN_STATUSES).first() or consultations.order_by("-created_at").first()
 
 
 def consultation_get_for_member_appointment(*, user: object, appointment_key: str) -> VideoConsultation:

@@ -138,10 +138,12 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
 
 
 def _both_joined() -> dict:
-    return {"$and": [
-        {"$ne": [{"$ifNull": ["$doctorJoinedAt", None]}, None]},
-        {"$ne": [{"$ifNull": ["$patientJoinedAt", None]}, None]},
-    ]}
+    return {
+        "$and": [
+            {"$ne": [{"$ifNull": ["$doctorJoinedAt", None]}, None]},
+            {"$ne": [{"$ifNull": ["$patientJoinedAt", None]}, None]},
+        ]
+    }
 
 
 def consultation_join(
@@ -160,12 +162,18 @@ def consultation_join(
         {"_id": consultation.pk, "status": {"$in": [s.value for s in OPEN_STATUSES]}},
         [
             {"$set": {field: {"$ifNull": [f"${field}", now]}, "updatedAt": now}},
-            {"$set": {
-                "actualStartTime": {"$cond": [
-                    starts, {"$max": ["$doctorJoinedAt", "$patientJoinedAt"]}, {"$ifNull": ["$actualStartTime", None]},
-                ]},
-                "status": {"$cond": [starts, ConsultationStatus.IN_PROGRESS.value, "$status"]},
-            }},
+            {
+                "$set": {
+                    "actualStartTime": {
+                        "$cond": [
+                            starts,
+                            {"$max": ["$doctorJoinedAt", "$patientJoinedAt"]},
+                            {"$ifNull": ["$actualStartTime", None]},
+                        ]
+                    },
+                    "status": {"$cond": [starts, ConsultationStatus.IN_PROGRESS.value, "$status"]},
+                }
+            },
         ],
         return_document=ReturnDocument.AFTER,
     )
@@ -215,8 +223,12 @@ def _complete_appointment(consultation: VideoConsultation) -> None:
         appointment_complete(appointment=appointment)
     except AppointmentTransitionRefused:
         # Already completed (e.g. by the doctor's own button) or cancelled meanwhile: nothing to do.
-        logger.info("Appointment %s not completed with consultation %s: status %s",
-                    appointment.appointment_id, consultation.consultation_id, appointment.status)
+        logger.info(
+            "Appointment %s not completed with consultation %s: status %s",
+            appointment.appointment_id,
+            consultation.consultation_id,
+            appointment.status,
+        )
 
 
 def consultation_cancel(
@@ -258,7 +270,9 @@ def consultation_mark_no_show(
     """SCHEDULED -> NO_SHOW when the patient has not joined and the scheduled start has passed."""
     now = _now(now)
     moved = VideoConsultation.objects.filter(
-        pk=consultation.pk, status=ConsultationStatus.SCHEDULED, patient_joined_at__isnull=True,
+        pk=consultation.pk,
+        status=ConsultationStatus.SCHEDULED,
+        patient_joined_at__isnull=True,
         scheduled_start_time__lte=now,
     ).update(status=ConsultationStatus.NO_SHOW, ended_by=marked_by, end_time=now, updated_at=now)
     if not moved:
@@ -282,7 +296,8 @@ def consultations_mark_no_shows(*, now: datetime | None = None, minutes: int | N
     minutes = settings.CONSULTATION_NO_SHOW_MINUTES if minutes is None else minutes
     # One updateMany; each document's change is atomic and guarded by its status, like every other move.
     return VideoConsultation.objects.filter(
-        status=ConsultationStatus.SCHEDULED, patient_joined_at__isnull=True,
+        status=ConsultationStatus.SCHEDULED,
+        patient_joined_at__isnull=True,
         scheduled_start_time__lte=now - timedelta(minutes=minutes),
     ).update(status=ConsultationStatus.NO_SHOW, ended_by=EndedBy.SYSTEM, end_time=now, updated_at=now)
 
@@ -309,7 +324,11 @@ def consultations_end_overdue(*, now: datetime | None = None, minutes: int | Non
 
 
 def consultation_give_feedback(
-    *, consultation: VideoConsultation, participant: str, rating: int, comments: str = "",
+    *,
+    consultation: VideoConsultation,
+    participant: str,
+    rating: int,
+    comments: str = "",
     now: datetime | None = None,
 ) -> VideoConsultation:
     """Once per side, after COMPLETED. The patient rates the doctor (`doctorRating`, `patientComments`);
@@ -324,10 +343,14 @@ def consultation_give_feedback(
     # `feedback.<rating>: null` matches a missing or null `feedback` too; $mergeObjects keeps the other side's.
     document = _collection().find_one_and_update(
         {"_id": consultation.pk, "status": ConsultationStatus.COMPLETED.value, f"feedback.{rating_key}": None},
-        [{"$set": {
-            "feedback": {"$mergeObjects": [{"$ifNull": ["$feedback", {}]}, {"$literal": given}]},
-            "updatedAt": now,
-        }}],
+        [
+            {
+                "$set": {
+                    "feedback": {"$mergeObjects": [{"$ifNull": ["$feedback", {}]}, {"$literal": given}]},
+                    "updatedAt": now,
+                }
+            }
+        ],
         return_document=ReturnDocument.AFTER,
     )
     consultation.refresh_from_db()
@@ -362,7 +385,12 @@ def consultation_report_network_issue(
 
 
 STAFF_EDITABLE = (
-    "recording_enabled", "recording_url", "recording_duration", "recording_size", "video_quality", "audio_quality",
+    "recording_enabled",
+    "recording_url",
+    "recording_duration",
+    "recording_size",
+    "video_quality",
+    "audio_quality",
 )
 
 

@@ -52,7 +52,9 @@ class ClinicCityFilter(admin.SimpleListFilter):
 
 class DoctorAdminForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="Set portal password", required=False, strip=False,
+        label="Set portal password",
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(render_value=False),
         help_text="Leave empty to keep the current password. Stored as bcrypt (cost 10); never shown.",
     )
@@ -60,11 +62,30 @@ class DoctorAdminForm(forms.ModelForm):
     class Meta:
         model = Doctor
         fields = [
-            "doctor_id", "name", "email", "phone", "profile_photo", "qualifications", "specializations",
-            "specialty_id", "specialty", "registration_number", "languages", "experience_years", "rating",
-            "review_count", "clinics", "consultation_fee", "cashless_available", "insurance_accepted",
-            "requires_confirmation", "allow_direct_booking", "available_slots", "available_online",
-            "available_offline", "is_active",
+            "doctor_id",
+            "name",
+            "email",
+            "phone",
+            "profile_photo",
+            "qualifications",
+            "specializations",
+            "specialty_id",
+            "specialty",
+            "registration_number",
+            "languages",
+            "experience_years",
+            "rating",
+            "review_count",
+            "clinics",
+            "consultation_fee",
+            "cashless_available",
+            "insurance_accepted",
+            "requires_confirmation",
+            "allow_direct_booking",
+            "available_slots",
+            "available_online",
+            "available_offline",
+            "is_active",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -84,32 +105,75 @@ class DoctorAdminForm(forms.ModelForm):
 class DoctorAdmin(admin.ModelAdmin):
     form = DoctorAdminForm
     list_display = [
-        "doctor_id", "name", "specialty", "email", "clinic_cities", "consultation_fee", "rating",
-        "review_count", "modes", "requires_confirmation", "is_active", "last_login",
+        "doctor_id",
+        "name",
+        "specialty",
+        "email",
+        "clinic_cities",
+        "consultation_fee",
+        "rating",
+        "review_count",
+        "modes",
+        "requires_confirmation",
+        "is_active",
+        "last_login",
     ]
     list_filter = [
-        "is_active", ClinicCityFilter, "specialty", "available_online", "available_offline",
-        "requires_confirmation", "allow_direct_booking", "cashless_available",
+        "is_active",
+        ClinicCityFilter,
+        "specialty",
+        "available_online",
+        "available_offline",
+        "requires_confirmation",
+        "allow_direct_booking",
+        "cashless_available",
     ]
     search_fields = ["doctor_id", "name", "email", "phone", "specialty", "specialty_id", "registration_number"]
     show_full_result_count = False
     readonly_fields = [
-        "role", "portal_password", "last_login", "clinics_overview", "weekly_schedule", "available_slots_overview",
-        "created_at", "updated_at",
+        "role",
+        "portal_password",
+        "last_login",
+        "clinics_overview",
+        "weekly_schedule",
+        "available_slots_overview",
+        "created_at",
+        "updated_at",
     ]
     fieldsets = [
         (None, {"fields": ["doctor_id", "name", "is_active", "role"]}),
         ("Portal sign-in", {"fields": ["email", "new_password", "portal_password", "last_login"]}),
-        ("Profile", {"fields": [
-            "phone", "profile_photo", "qualifications", "registration_number", "experience_years", "languages",
-            "rating", "review_count",
-        ]}),
+        (
+            "Profile",
+            {
+                "fields": [
+                    "phone",
+                    "profile_photo",
+                    "qualifications",
+                    "registration_number",
+                    "experience_years",
+                    "languages",
+                    "rating",
+                    "review_count",
+                ]
+            },
+        ),
         ("Specialty", {"fields": ["specialty_id", "specialty", "specializations"]}),
         ("Clinics", {"fields": ["clinics_overview", "clinics"]}),
-        ("Fees and booking", {"fields": [
-            "consultation_fee", "cashless_available", "insurance_accepted", "requires_confirmation",
-            "allow_direct_booking", "available_online", "available_offline",
-        ]}),
+        (
+            "Fees and booking",
+            {
+                "fields": [
+                    "consultation_fee",
+                    "cashless_available",
+                    "insurance_accepted",
+                    "requires_confirmation",
+                    "allow_direct_booking",
+                    "available_online",
+                    "available_offline",
+                ]
+            },
+        ),
         ("Schedule", {"fields": ["weekly_schedule", "available_slots_overview", "available_slots"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
@@ -134,8 +198,15 @@ class DoctorAdmin(admin.ModelAdmin):
         return table(
             ["clinicId", "Name", "Address", "City", "Pincode", "Location", "Fee"],
             [
-                [entry.clinic_id, entry.name, entry.address, entry.city, entry.pincode, entry.location,
-                 entry.consultation_fee]
+                [
+                    entry.clinic_id,
+                    entry.name,
+                    entry.address,
+                    entry.city,
+                    entry.pincode,
+                    entry.location,
+                    entry.consultation_fee,
+                ]
                 for entry in obj.clinics or []
             ],
         )
@@ -151,9 +222,16 @@ class DoctorAdmin(admin.ModelAdmin):
         return table(
             ["Day", "Time", "Clinic", "Type", "Every", "Max patients", "Fee", "Active"],
             [
-                [slot.day_of_week, f"{slot.start_time}-{slot.end_time}", slot.clinic_id, slot.consultation_type,
-                 f"{slot.slot_duration} min", slot.max_patients, slot.consultation_fee,
-                 "yes" if slot.is_active else "no"]
+                [
+                    slot.day_of_week,
+                    f"{slot.start_time}-{slot.end_time}",
+                    slot.clinic_id,
+                    slot.consultation_type,
+                    f"{slot.slot_duration} min",
+                    slot.max_patients,
+                    slot.consultation_fee,
+                    "yes" if slot.is_active else "no",
+                ]
                 for slot in slots
             ],
         )
@@ -187,14 +265,22 @@ class DoctorSlotAdminForm(forms.ModelForm):
             return cleaned
         if cleaned.get("is_active"):
             candidate = DoctorSlot(
-                pk=self.instance.pk, doctor=doctor, day_of_week=cleaned.get("day_of_week"),
-                start_time=cleaned.get("start_time"), end_time=cleaned.get("end_time"),
+                pk=self.instance.pk,
+                doctor=doctor,
+                day_of_week=cleaned.get("day_of_week"),
+                start_time=cleaned.get("start_time"),
+                end_time=cleaned.get("end_time"),
             )
             other = slot_overlapping(slot=candidate)
             if other is not None:
-                raise forms.ValidationError(MSG_SLOT_OVERLAP_ADMIN.format(
-                    day=other.day_of_week, start=other.start_time, end=other.end_time, clinic=other.clinic_id,
-                ))
+                raise forms.ValidationError(
+                    MSG_SLOT_OVERLAP_ADMIN.format(
+                        day=other.day_of_week,
+                        start=other.start_time,
+                        end=other.end_time,
+                        clinic=other.clinic_id,
+                    )
+                )
         return cleaned
 
 
@@ -204,8 +290,15 @@ class DoctorSlotAdmin(admin.ModelAdmin):
 
     form = DoctorSlotAdminForm
     list_display = [
-        "doctor_code", "clinic_code", "day_of_week", "time_window", "slot_duration", "max_patients",
-        "consultation_type", "consultation_fee", "is_active",
+        "doctor_code",
+        "clinic_code",
+        "day_of_week",
+        "time_window",
+        "slot_duration",
+        "max_patients",
+        "consultation_type",
+        "consultation_fee",
+        "is_active",
     ]
     list_filter = ["is_active", "day_of_week", "consultation_type", "slot_duration"]
     search_fields = ["day_of_week"]  # shows the search box; get_search_results does the searching

@@ -39,8 +39,9 @@ class SpecialtyListApi(ListAPIView):
         return specialty_list()
 
     @extend_schema(
-        summary="Specialty master list", tags=["discovery"], responses={200: SpecialtySerializer(many=True),
-                                                                         **error_responses(401, 403)},
+        summary="Specialty master list",
+        tags=["discovery"],
+        responses={200: SpecialtySerializer(many=True), **error_responses(401, 403)},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)

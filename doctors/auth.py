@@ -180,7 +180,9 @@ class DoctorSessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {
-            "type": "apiKey", "in": "cookie", "name": COOKIE_NAME,
+            "type": "apiKey",
+            "in": "cookie",
+            "name": COOKIE_NAME,
             "description": "Set by POST /auth/doctor/login. Unsafe methods also need the X-CSRFToken header "
-                           "carrying the csrftoken cookie.",
+            "carrying the csrftoken cookie.",
         }

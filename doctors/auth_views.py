@@ -47,7 +47,9 @@ def _is_form_post(request: HttpRequest) -> bool:
 
 def _sign_in(request: HttpRequest, email: str, password: str) -> SignedIn:
     signed_in = doctor_login(
-        email=email, password=password, ip_address=client_ip(request),
+        email=email,
+        password=password,
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     rotate_token(request)  # a fresh csrftoken cookie for the new session, as Django's login() does
@@ -64,8 +66,11 @@ class DoctorLoginApi(APIView):
 
     @extend_schema(
         request=DoctorLoginSerializer,
-        responses={200: DoctorProfileSerializer, 401: OpenApiResponse(description="wrong email or password"),
-                   429: OpenApiResponse(description="too many failed attempts")},
+        responses={
+            200: DoctorProfileSerializer,
+            401: OpenApiResponse(description="wrong email or password"),
+            429: OpenApiResponse(description="too many failed attempts"),
+        },
         tags=["doctor auth"],
         summary="Sign in: sets the doctor_session cookie (HTTP-only JWT, 8 hours) and csrftoken",
     )
@@ -84,11 +89,13 @@ class DoctorLoginApi(APIView):
 def _refusal_response(refused: LoginRefused) -> Response:
     if refused.retry_after is not None:
         return Response(
-            {"detail": refused.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+            {"detail": refused.message},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(refused.retry_after)},
         )
     return Response(
-        {"detail": refused.message}, status=status.HTTP_401_UNAUTHORIZED,
+        {"detail": refused.message},
+        status=status.HTTP_401_UNAUTHORIZED,
         headers={"WWW-Authenticate": f'Cookie realm="{COOKIE_NAME}"'},
     )
 
@@ -97,8 +104,12 @@ class DoctorLogoutApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=None, responses={200: OpenApiResponse(description="signed out")}, tags=["doctor auth"],
-                   summary="Sign out: revokes the session server-side and clears the cookie")
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiResponse(description="signed out")},
+        tags=["doctor auth"],
+        summary="Sign out: revokes the session server-side and clears the cookie",
+    )
     def post(self, request: Request) -> Response:
         token = request._request.COOKIES.get(COOKIE_NAME)
         if token:
@@ -181,8 +192,10 @@ def _by_body(api: Any, page: Any, *, form_to_page: bool, get_to_page: bool) -> A
 def doctor_login_view() -> Any:
     """GET and form POST: the sign-in page. Any other POST: the JSON API."""
     view = _by_body(
-        DoctorLoginApi.as_view(), csrf_protect(ensure_csrf_cookie(DoctorLoginPage.as_view())),
-        form_to_page=True, get_to_page=True,
+        DoctorLoginApi.as_view(),
+        csrf_protect(ensure_csrf_cookie(DoctorLoginPage.as_view())),
+        form_to_page=True,
+        get_to_page=True,
     )
     view.cls, view.initkwargs = DoctorLoginApi, {}  # type: ignore[attr-defined]  # drf-spectacular lists it
     return view
@@ -191,7 +204,10 @@ def doctor_login_view() -> Any:
 def doctor_logout_view() -> Any:
     """Form POST (the portal's Sign out button): redirect to the sign-in page. Any other POST: JSON."""
     view = _by_body(
-        DoctorLogoutApi.as_view(), csrf_protect(DoctorLogoutPage.as_view()), form_to_page=True, get_to_page=False,
+        DoctorLogoutApi.as_view(),
+        csrf_protect(DoctorLogoutPage.as_view()),
+        form_to_page=True,
+        get_to_page=False,
     )
     view.cls, view.initkwargs = DoctorLogoutApi, {}  # type: ignore[attr-defined]
     return view

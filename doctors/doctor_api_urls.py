@@ -17,12 +17,21 @@ from doctors.doctor_apis import (
 
 urlpatterns = [
     path("appointments", DoctorAppointmentListApi.as_view(), name="doctor-appointments"),
-    path("appointments/<str:appointment_ref>/confirm", DoctorAppointmentConfirmApi.as_view(),
-         name="doctor-appointment-confirm"),
-    path("appointments/<str:appointment_ref>/complete", DoctorAppointmentCompleteApi.as_view(),
-         name="doctor-appointment-complete"),
-    path("appointments/<str:appointment_ref>/cancel", DoctorAppointmentCancelApi.as_view(),
-         name="doctor-appointment-cancel"),
+    path(
+        "appointments/<str:appointment_ref>/confirm",
+        DoctorAppointmentConfirmApi.as_view(),
+        name="doctor-appointment-confirm",
+    ),
+    path(
+        "appointments/<str:appointment_ref>/complete",
+        DoctorAppointmentCompleteApi.as_view(),
+        name="doctor-appointment-complete",
+    ),
+    path(
+        "appointments/<str:appointment_ref>/cancel",
+        DoctorAppointmentCancelApi.as_view(),
+        name="doctor-appointment-cancel",
+    ),
     path("slots", DoctorSlotListApi.as_view(), name="doctor-slots"),
     path("slots/<str:slot_id>", DoctorSlotDetailApi.as_view(), name="doctor-slot-detail"),
 ]

@@ -39,9 +39,17 @@ from opd_wallet.pagination import StandardPagination
 
 # Service errors name model attributes; the API speaks the seed's camelCase.
 API_FIELD_NAMES = {
-    "clinic_id": "clinicId", "clinic": "clinicId", "day_of_week": "dayOfWeek", "start_time": "startTime",
-    "end_time": "endTime", "slot_duration": "slotDuration", "max_patients": "maxPatients", "is_active": "isActive",
-    "consultation_fee": "consultationFee", "consultation_type": "consultationType", "__all__": "non_field_errors",
+    "clinic_id": "clinicId",
+    "clinic": "clinicId",
+    "day_of_week": "dayOfWeek",
+    "start_time": "startTime",
+    "end_time": "endTime",
+    "slot_duration": "slotDuration",
+    "max_patients": "maxPatients",
+    "is_active": "isActive",
+    "consultation_fee": "consultationFee",
+    "consultation_type": "consultationType",
+    "__all__": "non_field_errors",
 }
 CONFLICT_RESPONSE = OpenApiResponse(description="the current state does not allow it: {detail}")
 
@@ -63,6 +71,7 @@ def _paginated(request: Request, view: APIView, rows: Any, serializer_class: typ
 
 class DoctorAppointmentListApi(DoctorApiMixin, APIView):
     pagination_class = StandardPagination  # read by the schema: the list is paginated (see _paginated)
+
     @extend_schema(
         parameters=[DoctorAppointmentFilterSerializer],
         responses=AppointmentSerializer(many=True),
@@ -73,8 +82,10 @@ class DoctorAppointmentListApi(DoctorApiMixin, APIView):
         filters = DoctorAppointmentFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         rows = doctor_appointments(
-            doctor=request.user, on_date=filters.validated_data.get("date"),
-            status=filters.validated_data.get("status"), today=timezone.localdate(),
+            doctor=request.user,
+            on_date=filters.validated_data.get("date"),
+            status=filters.validated_data.get("status"),
+            today=timezone.localdate(),
         )
         return _paginated(request, self, rows, AppointmentSerializer)
 
@@ -98,11 +109,21 @@ class _AppointmentTransitionApi(DoctorApiMixin, APIView):
 def _transition_schema(summary: str) -> Any:
     return extend_schema(
         request=None,
-        parameters=[OpenApiParameter("appointment_ref", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                     description="the appointment's _id (24 hex) or appointmentId")],
-        responses={200: AppointmentSerializer, 404: OpenApiResponse(description="not yours or unknown"),
-                   409: CONFLICT_RESPONSE},
-        tags=["doctor"], summary=summary,
+        parameters=[
+            OpenApiParameter(
+                "appointment_ref",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="the appointment's _id (24 hex) or appointmentId",
+            )
+        ],
+        responses={
+            200: AppointmentSerializer,
+            404: OpenApiResponse(description="not yours or unknown"),
+            409: CONFLICT_RESPONSE,
+        },
+        tags=["doctor"],
+        summary=summary,
     )
 
 
@@ -135,21 +156,31 @@ class DoctorAppointmentCancelApi(_AppointmentTransitionApi):
 
 class DoctorSlotListApi(DoctorApiMixin, APIView):
     pagination_class = StandardPagination  # read by the schema: the list is paginated (see _paginated)
-    @extend_schema(parameters=[SlotFilterSerializer], responses=SlotSerializer(many=True), tags=["doctor"],
-                   summary="Own weekly slots, Monday to Sunday")
+
+    @extend_schema(
+        parameters=[SlotFilterSerializer],
+        responses=SlotSerializer(many=True),
+        tags=["doctor"],
+        summary="Own weekly slots, Monday to Sunday",
+    )
     def get(self, request: Request) -> Response:
         filters = SlotFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         is_active = filters.validated_data.get("isActive")
         rows = slot_list(
-            doctor=request.user, day_of_week=filters.validated_data.get("dayOfWeek"),
+            doctor=request.user,
+            day_of_week=filters.validated_data.get("dayOfWeek"),
             clinic_id=filters.validated_data.get("clinicId"),
             is_active=None if is_active is None else is_active == "true",
         )
         return _paginated(request, self, rows, SlotSerializer)
 
-    @extend_schema(request=SlotInputSerializer, responses={201: SlotSerializer, 409: CONFLICT_RESPONSE},
-                   tags=["doctor"], summary="Add a weekly slot (no overlap with another active slot that day)")
+    @extend_schema(
+        request=SlotInputSerializer,
+        responses={201: SlotSerializer, 409: CONFLICT_RESPONSE},
+        tags=["doctor"],
+        summary="Add a weekly slot (no overlap with another active slot that day)",
+    )
     def post(self, request: Request) -> Response:
         data = SlotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -173,8 +204,12 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
     def get(self, request: Request, slot_id: str) -> Response:
         return Response(SlotSerializer(self._slot(request, slot_id)).data)
 
-    @extend_schema(request=SlotInputSerializer, responses={200: SlotSerializer, 409: CONFLICT_RESPONSE},
-                   tags=["doctor"], summary="Change a slot (isActive=false deactivates it)")
+    @extend_schema(
+        request=SlotInputSerializer,
+        responses={200: SlotSerializer, 409: CONFLICT_RESPONSE},
+        tags=["doctor"],
+        summary="Change a slot (isActive=false deactivates it)",
+    )
     def patch(self, request: Request, slot_id: str) -> Response:
         slot = self._slot(request, slot_id)
         data = SlotInputSerializer(data=request.data, partial=True)
@@ -187,13 +222,14 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
             raise Conflict(str(conflict)) from conflict
         return Response(SlotSerializer(slot).data)
 
-    @extend_schema(responses={204: None, 409: CONFLICT_RESPONSE}, tags=["doctor"],
-                   summary="Remove a slot; 409 while it has upcoming appointments (deactivate it instead)")
+    @extend_schema(
+        responses={204: None, 409: CONFLICT_RESPONSE},
+        tags=["doctor"],
+        summary="Remove a slot; 409 while it has upcoming appointments (deactivate it instead)",
+    )
     def delete(self, request: Request, slot_id: str) -> Response:
         try:
             slot_delete(slot=self._slot(request, slot_id))
         except SlotConflict as conflict:
             raise Conflict(str(conflict)) from conflict
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-

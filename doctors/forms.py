@@ -11,11 +11,14 @@ from opd_wallet.validators import DAYS_OF_WEEK
 
 class DoctorLoginForm(forms.Form):
     email = forms.EmailField(
-        label="Email", max_length=254,
+        label="Email",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True, "inputmode": "email"}),
     )
     password = forms.CharField(
-        label="Password", strip=False, max_length=1024,
+        label="Password",
+        strip=False,
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -27,26 +30,38 @@ class SlotForm(forms.Form):
     consultation_type = forms.ChoiceField(label="Consultation type", choices=ConsultationType.choices)
     day_of_week = forms.ChoiceField(label="Day", choices=[(day, day) for day in DAYS_OF_WEEK])
     start_time = forms.CharField(
-        label="Starts", max_length=5, widget=forms.TimeInput(attrs={"type": "time"}), help_text="24-hour HH:MM",
+        label="Starts",
+        max_length=5,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="24-hour HH:MM",
     )
     end_time = forms.CharField(
-        label="Ends", max_length=5, widget=forms.TimeInput(attrs={"type": "time"}), help_text="24-hour HH:MM",
+        label="Ends",
+        max_length=5,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="24-hour HH:MM",
     )
     slot_duration = forms.IntegerField(
-        label="Minutes per patient", initial=30, min_value=5, max_value=480,
+        label="Minutes per patient",
+        initial=30,
+        min_value=5,
+        max_value=480,
     )
     max_patients = forms.IntegerField(label="Patients per time", initial=1, min_value=1, max_value=100)
     consultation_fee = forms.FloatField(label="Fee (₹)", min_value=0)
     is_active = forms.BooleanField(
-        label="Open for booking", required=False, initial=True,
+        label="Open for booking",
+        required=False,
+        initial=True,
         help_text="Inactive slots stay on your schedule but take no new bookings.",
     )
 
     def __init__(self, *args: Any, doctor: Doctor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         clinics = doctor.clinics or []
-        self.fields["clinic_id"].choices = [(entry.clinic_id, f"{entry.name}, {entry.city or entry.address}")
-                                            for entry in clinics]
+        self.fields["clinic_id"].choices = [
+            (entry.clinic_id, f"{entry.name}, {entry.city or entry.address}") for entry in clinics
+        ]
         if clinics and "consultation_fee" not in self.initial:
             self.fields["consultation_fee"].initial = _plain_number(clinics[0].consultation_fee)
 

@@ -98,13 +98,9 @@ class Doctor(models.Model):
     email = models.EmailField(unique=True)
     password = models.CharField(max_length=128, blank=True, null=True)
     role = models.CharField(max_length=16, default="DOCTOR", editable=False)
-    registration_number = models.CharField(
-        max_length=64, blank=True, null=True, db_column="registrationNumber"
-    )
+    registration_number = models.CharField(max_length=64, blank=True, null=True, db_column="registrationNumber")
     languages = ArrayField(models.CharField(max_length=50), blank=True, null=True)
-    experience_years = models.IntegerField(
-        validators=[MinValueValidator(0)], db_column="experienceYears"
-    )
+    experience_years = models.IntegerField(validators=[MinValueValidator(0)], db_column="experienceYears")
     rating = NumberField(
         default=0,
         validators=[
@@ -121,9 +117,7 @@ class Doctor(models.Model):
     )
     requires_confirmation = BooleanField(default=False, db_column="requiresConfirmation")
     allow_direct_booking = BooleanField(default=True, db_column="allowDirectBooking")
-    available_slots = EmbeddedModelArrayField(
-        AvailableSlotDay, blank=True, null=True, db_column="availableSlots"
-    )
+    available_slots = EmbeddedModelArrayField(AvailableSlotDay, blank=True, null=True, db_column="availableSlots")
     available_online = BooleanField(default=True, db_column="availableOnline")
     available_offline = BooleanField(default=True, db_column="availableOffline")
     last_login = models.DateTimeField(blank=True, null=True, db_column="lastLogin")
@@ -185,16 +179,24 @@ class DoctorSlot(models.Model):
     """A weekly recurring time window of a doctor at a clinic (`doctor_slots`)."""
 
     doctor = models.ForeignKey(
-        Doctor, to_field="doctor_id", db_column="doctorId", on_delete=models.CASCADE,
+        Doctor,
+        to_field="doctor_id",
+        db_column="doctorId",
+        on_delete=models.CASCADE,
         related_name="slots",
     )
     clinic = models.ForeignKey(
-        "clinics.Clinic", to_field="clinic_id", db_column="clinicId", on_delete=models.PROTECT,
+        "clinics.Clinic",
+        to_field="clinic_id",
+        db_column="clinicId",
+        on_delete=models.PROTECT,
         related_name="doctor_slots",
     )
     day_of_week = models.CharField(
-        max_length=9, choices=[(day, day) for day in DAYS_OF_WEEK],
-        validators=[validate_day_of_week], db_column="dayOfWeek",
+        max_length=9,
+        choices=[(day, day) for day in DAYS_OF_WEEK],
+        validators=[validate_day_of_week],
+        db_column="dayOfWeek",
     )
     start_time = models.CharField(max_length=5, validators=[validate_time_24h], db_column="startTime")
     end_time = models.CharField(max_length=5, validators=[validate_time_24h], db_column="endTime")
@@ -206,9 +208,7 @@ class DoctorSlot(models.Model):
     )
     is_active = BooleanField("active", default=True, db_column="isActive")
     consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")
-    consultation_type = models.CharField(
-        max_length=10, choices=ConsultationType.choices, db_column="consultationType"
-    )
+    consultation_type = models.CharField(max_length=10, choices=ConsultationType.choices, db_column="consultationType")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 

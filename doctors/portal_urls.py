@@ -7,7 +7,10 @@ from doctors.portal_views import ProfileView, ScheduleView, SlotActionView, Slot
 urlpatterns = [
     path("slots/", ScheduleView.as_view(), name="portal-slots"),
     path("slots/<str:slot_id>/edit/", SlotEditView.as_view(), name="portal-slot-edit"),
-    re_path(r"^slots/(?P<slot_id>[0-9a-fA-F]{24})/(?P<action>deactivate|activate|delete)/$",
-            SlotActionView.as_view(), name="portal-slot-action"),
+    re_path(
+        r"^slots/(?P<slot_id>[0-9a-fA-F]{24})/(?P<action>deactivate|activate|delete)/$",
+        SlotActionView.as_view(),
+        name="portal-slot-action",
+    ),
     path("profile/", ProfileView.as_view(), name="portal-profile"),
 ]

@@ -70,7 +70,9 @@ class ScheduleView(_SlotFormMixin, TemplateView):
         clinic_names = {entry.clinic_id: entry.name for entry in self.doctor.clinics or []}
         context.setdefault("form", SlotForm(doctor=self.doctor))
         context.update(
-            week=week, clinic_filter=clinic_filter, clinic_names=clinic_names,
+            week=week,
+            clinic_filter=clinic_filter,
+            clinic_names=clinic_names,
             slot_count=sum(len(day.slots) for day in week),
         )
         return context

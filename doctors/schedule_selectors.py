@@ -11,7 +11,8 @@ from opd_wallet.validators import DAYS_OF_WEEK
 # Monday=0 .. Sunday=6: day names do not sort in week order.
 DAY_ORDER = Case(
     *[When(day_of_week=day, then=Value(index)) for index, day in enumerate(DAYS_OF_WEEK)],
-    default=Value(7), output_field=IntegerField(),
+    default=Value(7),
+    output_field=IntegerField(),
 )
 
 

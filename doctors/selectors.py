@@ -69,9 +69,7 @@ def doctor_filter(
     elif consultation_type == TYPE_IN_CLINIC:
         doctors = doctors.filter(available_offline=True)
     if q:
-        doctors = doctors.filter(
-            Q(name__icontains=q) | Q(specializations__icontains=q) | Q(specialty__icontains=q)
-        )
+        doctors = doctors.filter(Q(name__icontains=q) | Q(specializations__icontains=q) | Q(specialty__icontains=q))
     return doctors
 
 

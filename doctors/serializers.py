@@ -31,7 +31,8 @@ class DoctorClinicSerializer(serializers.Serializer):
     pincode = serializers.CharField(allow_null=True)
     location = LocationSerializer(allow_null=True)
     distanceKm = serializers.FloatField(
-        source="distance_km", allow_null=True,
+        source="distance_km",
+        allow_null=True,
         help_text="Kilometres from the lat/lng given in the request; null without them.",
     )
     consultationFee = NumberField(source="consultation_fee")

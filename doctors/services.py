@@ -103,8 +103,11 @@ def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str 
     doctor.last_login = now
     issued = token_issue(doctor=doctor, now=now)
     DoctorSession.objects.create(
-        jti=issued.jti, doctor=doctor, expires_at=issued.expires_at,
-        ip_address=ip_address[:45], user_agent=user_agent[:300],
+        jti=issued.jti,
+        doctor=doctor,
+        expires_at=issued.expires_at,
+        ip_address=ip_address[:45],
+        user_agent=user_agent[:300],
     )
     return SignedIn(doctor=doctor, token=issued)
 
@@ -128,8 +131,15 @@ MSG_SCHEDULE_BUSY = "Your schedule is being changed elsewhere right now. Please 
 
 # What slot_create and slot_update may set (model attribute names).
 SLOT_FIELDS = (
-    "clinic_id", "day_of_week", "start_time", "end_time", "slot_duration", "max_patients",
-    "consultation_fee", "consultation_type", "is_active",
+    "clinic_id",
+    "day_of_week",
+    "start_time",
+    "end_time",
+    "slot_duration",
+    "max_patients",
+    "consultation_fee",
+    "consultation_type",
+    "is_active",
 )
 SCHEDULE_LOCK_TTL = timedelta(seconds=15)
 SCHEDULE_LOCK_ATTEMPTS = 20
@@ -160,8 +170,11 @@ def slot_overlapping(*, slot: DoctorSlot) -> DoctorSlot | None:
     `HH:MM` strings compare like the times they spell, so the database does the interval test.
     """
     others = DoctorSlot.objects.filter(
-        doctor_id=slot.doctor_id, day_of_week=slot.day_of_week, is_active=True,
-        start_time__lt=slot.end_time, end_time__gt=slot.start_time,
+        doctor_id=slot.doctor_id,
+        day_of_week=slot.day_of_week,
+        is_active=True,
+        start_time__lt=slot.end_time,
+        end_time__gt=slot.start_time,
     )
     if slot.pk is not None:
         others = others.exclude(pk=slot.pk)
@@ -172,10 +185,14 @@ def _raise_if_overlapping(*, slot: DoctorSlot, doctor: Doctor) -> None:
     other = slot_overlapping(slot=slot)
     if other is not None:
         entry = doctor.clinic(other.clinic_id)
-        raise SlotConflict(MSG_SLOT_OVERLAP.format(
-            day=other.day_of_week, start=other.start_time, end=other.end_time,
-            clinic=entry.name if entry else other.clinic_id,
-        ))
+        raise SlotConflict(
+            MSG_SLOT_OVERLAP.format(
+                day=other.day_of_week,
+                start=other.start_time,
+                end=other.end_time,
+                clinic=entry.name if entry else other.clinic_id,
+            )
+        )
 
 
 def _schedule_lock_take(*, locks: Any, key: str, owner: str) -> bool:
@@ -238,9 +255,16 @@ def slot_create(
 ) -> DoctorSlot:
     """Add a weekly slot. Raises ValidationError (400) or SlotConflict (409: overlap) before any write."""
     slot = DoctorSlot(
-        doctor=doctor, clinic_id=clinic_id, day_of_week=day_of_week, start_time=start_time, end_time=end_time,
-        consultation_fee=consultation_fee, consultation_type=consultation_type, slot_duration=slot_duration,
-        max_patients=max_patients, is_active=is_active,
+        doctor=doctor,
+        clinic_id=clinic_id,
+        day_of_week=day_of_week,
+        start_time=start_time,
+        end_time=end_time,
+        consultation_fee=consultation_fee,
+        consultation_type=consultation_type,
+        slot_duration=slot_duration,
+        max_patients=max_patients,
+        is_active=is_active,
     )
     return _slot_save(slot=slot, doctor=doctor)
 

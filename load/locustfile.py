@@ -20,8 +20,15 @@ ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"]).read())  # noqa: SIM115 
 EXPECTED = Counter()  # name -> expected 409s
 _members, _doctors = count(), count()
 
-SEARCHES = [{}, {"q": "a"}, {"type": "ONLINE"}, {"type": "IN_CLINIC"}, {"ordering": "-rating"},
-            {"ordering": "consultationFee"}, {"lat": "28.59", "lng": "77.05", "ordering": "distance"}]
+SEARCHES = [
+    {},
+    {"q": "a"},
+    {"type": "ONLINE"},
+    {"type": "IN_CLINIC"},
+    {"ordering": "-rating"},
+    {"ordering": "consultationFee"},
+    {"lat": "28.59", "lng": "77.05", "ordering": "distance"},
+]
 
 
 def _days_ahead(low: int, high: int) -> str:
@@ -47,8 +54,12 @@ class Member(HttpUser):
 
     def on_start(self) -> None:
         email = ACCOUNTS["members"][next(_members) % len(ACCOUNTS["members"])]
-        with self.client.post("/api/v1/auth/token", json={"email": email, "password": ACCOUNTS["password"]},
-                              name="POST /api/v1/auth/token", catch_response=True) as response:
+        with self.client.post(
+            "/api/v1/auth/token",
+            json={"email": email, "password": ACCOUNTS["password"]},
+            name="POST /api/v1/auth/token",
+            catch_response=True,
+        ) as response:
             _expect(response)
             token = response.json()["access"]
         self.client.headers["Authorization"] = f"Bearer {token}"
@@ -56,8 +67,9 @@ class Member(HttpUser):
 
     @task(4)
     def search_doctors(self) -> None:
-        with self.client.get("/api/v1/doctors", params=random.choice(SEARCHES), name="GET /api/v1/doctors",
-                             catch_response=True) as response:
+        with self.client.get(
+            "/api/v1/doctors", params=random.choice(SEARCHES), name="GET /api/v1/doctors", catch_response=True
+        ) as response:
             _expect(response)
             found = [doctor["doctorId"] for doctor in response.json()["results"]]
             self.doctor_ids = found or self.doctor_ids
@@ -68,8 +80,12 @@ class Member(HttpUser):
             return self.search_doctors()
         doctor_id = random.choice(self.doctor_ids)
         day = _days_ahead(1, 14)
-        with self.client.get(f"/api/v1/doctors/{doctor_id}/availability", params={"date": day},
-                             name="GET /api/v1/doctors/{doctorId}/availability", catch_response=True) as response:
+        with self.client.get(
+            f"/api/v1/doctors/{doctor_id}/availability",
+            params={"date": day},
+            name="GET /api/v1/doctors/{doctorId}/availability",
+            catch_response=True,
+        ) as response:
             _expect(response)
             slots = response.json()["slots"]
         if slots and random.random() < 0.5:
@@ -85,20 +101,28 @@ class Member(HttpUser):
             body["clinicId"] = slot["clinicId"]
         else:
             body.update(contactNumber="+919876543210", callPreference="VIDEO")
-        with self.client.post("/api/v1/appointments", json=body, name="POST /api/v1/appointments",
-                              catch_response=True) as response:
+        with self.client.post(
+            "/api/v1/appointments", json=body, name="POST /api/v1/appointments", catch_response=True
+        ) as response:
             _expect(response, 409)
 
     @task(2)
     def my_appointments_and_cancel_some(self) -> None:
-        with self.client.get("/api/v1/appointments", params={"status": "PENDING_CONFIRMATION"},
-                             name="GET /api/v1/appointments", catch_response=True) as response:
+        with self.client.get(
+            "/api/v1/appointments",
+            params={"status": "PENDING_CONFIRMATION"},
+            name="GET /api/v1/appointments",
+            catch_response=True,
+        ) as response:
             _expect(response)
             mine = response.json()["results"]
         if mine and random.random() < 0.3:
             appointment = random.choice(mine)
-            with self.client.post(f"/api/v1/appointments/{appointment['_id']}/cancel",
-                                  name="POST /api/v1/appointments/{id}/cancel", catch_response=True) as response:
+            with self.client.post(
+                f"/api/v1/appointments/{appointment['_id']}/cancel",
+                name="POST /api/v1/appointments/{id}/cancel",
+                catch_response=True,
+            ) as response:
                 _expect(response, 409)
 
 
@@ -110,8 +134,12 @@ class Doctor(HttpUser):
 
     def on_start(self) -> None:
         email = ACCOUNTS["doctors"][next(_doctors) % len(ACCOUNTS["doctors"])]
-        with self.client.post("/auth/doctor/login", json={"email": email, "password": ACCOUNTS["password"]},
-                              name="POST /auth/doctor/login", catch_response=True) as response:
+        with self.client.post(
+            "/auth/doctor/login",
+            json={"email": email, "password": ACCOUNTS["password"]},
+            name="POST /auth/doctor/login",
+            catch_response=True,
+        ) as response:
             _expect(response)
         # The cookies are Secure (DEBUG off) and this run is plain HTTP on loopback, as behind a TLS proxy:
         # hand them back without the flag.
@@ -128,20 +156,30 @@ class Doctor(HttpUser):
 
     @task(3)
     def appointments(self) -> None:
-        with self.client.get("/api/v1/doctor/appointments", params={"date": _days_ahead(1, 14)},
-                             name="GET /api/v1/doctor/appointments", catch_response=True) as response:
+        with self.client.get(
+            "/api/v1/doctor/appointments",
+            params={"date": _days_ahead(1, 14)},
+            name="GET /api/v1/doctor/appointments",
+            catch_response=True,
+        ) as response:
             _expect(response)
 
     @task(2)
     def confirm_a_request(self) -> None:
-        with self.client.get("/api/v1/doctor/appointments", params={"status": "PENDING_CONFIRMATION"},
-                             name="GET /api/v1/doctor/appointments?status", catch_response=True) as response:
+        with self.client.get(
+            "/api/v1/doctor/appointments",
+            params={"status": "PENDING_CONFIRMATION"},
+            name="GET /api/v1/doctor/appointments?status",
+            catch_response=True,
+        ) as response:
             _expect(response)
             pending = response.json()["results"]
         if pending:
-            with self.client.post(f"/api/v1/doctor/appointments/{pending[0]['_id']}/confirm",
-                                  name="POST /api/v1/doctor/appointments/{id}/confirm",
-                                  catch_response=True) as response:
+            with self.client.post(
+                f"/api/v1/doctor/appointments/{pending[0]['_id']}/confirm",
+                name="POST /api/v1/doctor/appointments/{id}/confirm",
+                catch_response=True,
+            ) as response:
                 _expect(response, 409)
 
 

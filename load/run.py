@@ -96,8 +96,9 @@ def _accounts(mongodb_uri: str, path: Path) -> None:
     with MongoClient(mongodb_uri) as client:
         db = client[DB_NAME]
         members = [u["email"] for u in db.users.find({"role": "MEMBER", "isActive": True}, {"email": 1})]
-        doctors = [d["email"] for d in db.doctors.find({"isActive": True, "password": {"$type": "string"}},
-                                                       {"email": 1})]
+        doctors = [
+            d["email"] for d in db.doctors.find({"isActive": True, "password": {"$type": "string"}}, {"email": 1})
+        ]
     path.write_text(json.dumps({"members": members, "doctors": doctors, "password": DEMO_PASSWORD}))
     print(f"accounts: {len(members)} members, {len(doctors)} doctors")
 
@@ -106,13 +107,17 @@ def report(stats_csv: Path, results_json: Path) -> int:
     """Print the figures; return the number of errors."""
     rows = list(csv.DictReader(stats_csv.open()))
     expected = json.loads(results_json.read_text()).get("expected_409", {}) if results_json.exists() else {}
-    print(f"\n{'endpoint':<52} {'requests':>9} {'errors':>7} {'409 ok':>7} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'req/s':>7}")
+    print(
+        f"\n{'endpoint':<52} {'requests':>9} {'errors':>7} {'409 ok':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'req/s':>7}"
+    )
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "all"
-        print(f"{name:<52} {row['Request Count']:>9} {row['Failure Count']:>7} "
-              f"{expected.get(row['Name'], sum(expected.values()) if name == 'all' else 0):>7} "
-              f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {float(row['Requests/s']):>7.1f}")
+        print(
+            f"{name:<52} {row['Request Count']:>9} {row['Failure Count']:>7} "
+            f"{expected.get(row['Name'], sum(expected.values()) if name == 'all' else 0):>7} "
+            f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {float(row['Requests/s']):>7.1f}"
+        )
     total = next(row for row in rows if row["Name"] == "Aggregated")
     errors = int(total["Failure Count"])
     print(f"\nerrors: {errors} (expected 409s, counted as successes: {sum(expected.values())})")
@@ -132,33 +137,87 @@ def main() -> int:
     run_dir = Path(tempfile.mkdtemp(prefix="opd-load-"))
     with ExitStack() as stack:
         db_port, app_port = _free_port(), _free_port()
-        database = _start(stack, [PYTHON, "-m", "secantus", "--host", "127.0.0.1", "--port", str(db_port),
-                                   "--storage-path", str(run_dir / "db"), "--log-level", "WARNING"],
-                          run_dir / "secantus.log")
+        database = _start(
+            stack,
+            [
+                PYTHON,
+                "-m",
+                "secantus",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(db_port),
+                "--storage-path",
+                str(run_dir / "db"),
+                "--log-level",
+                "WARNING",
+            ],
+            run_dir / "secantus.log",
+        )
         _wait_for(db_port, database, "SecantusDB")
         mongodb_uri = f"mongodb://127.0.0.1:{db_port}/{DB_NAME}"
         env = app_environ(mongodb_uri, run_dir / "media")
         print(f"run directory: {run_dir}\nsetting up: migrate, collectstatic, demo data ...", flush=True)
         _manage(env, run_dir / "setup.log", "migrate", "--no-input")
         _manage(env, run_dir / "setup.log", "collectstatic", "--no-input", "--verbosity", "0")
-        _manage(env, run_dir / "setup.log", "load_demo_data", "--force", "--no-progress",
-                "--doctors", str(args.doctors), "--members", str(args.members), "--appointments", "100")
+        _manage(
+            env,
+            run_dir / "setup.log",
+            "load_demo_data",
+            "--force",
+            "--no-progress",
+            "--doctors",
+            str(args.doctors),
+            "--members",
+            str(args.members),
+            "--appointments",
+            "100",
+        )
         _accounts(mongodb_uri, run_dir / "accounts.json")
 
-        app = _start(stack, [str(BIN / "gunicorn"), "opd_wallet.wsgi", "-c", "gunicorn.conf.py"],
-                     run_dir / "gunicorn.log", env={**env, "BIND": f"127.0.0.1:{app_port}"})
+        app = _start(
+            stack,
+            [str(BIN / "gunicorn"), "opd_wallet.wsgi", "-c", "gunicorn.conf.py"],
+            run_dir / "gunicorn.log",
+            env={**env, "BIND": f"127.0.0.1:{app_port}"},
+        )
         host = f"http://127.0.0.1:{app_port}"
         _wait_for(f"{host}/healthz", app, "gunicorn")
         print(f"gunicorn on {host}; locust: {args.users} users for {args.time} ...", flush=True)
 
-        locust_env = {**os.environ, "LOAD_ACCOUNTS": str(run_dir / "accounts.json"),
-                      "LOAD_RESULTS": str(run_dir / "results.json")}
+        locust_env = {
+            **os.environ,
+            "LOAD_ACCOUNTS": str(run_dir / "accounts.json"),
+            "LOAD_RESULTS": str(run_dir / "results.json"),
+        }
         with open(run_dir / "locust.log", "wb") as out:
             subprocess.run(  # noqa: S603 - fixed argv
-                [str(BIN / "locust"), "-f", str(ROOT / "load" / "locustfile.py"), "--headless", "--host", host,
-                 "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time, "--csv",
-                 str(run_dir / "load"), "--only-summary", "--stop-timeout", "10", "--exit-code-on-error", "0"],
-                cwd=ROOT, env=locust_env, stdout=out, stderr=subprocess.STDOUT, check=True,
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    str(ROOT / "load" / "locustfile.py"),
+                    "--headless",
+                    "--host",
+                    host,
+                    "-u",
+                    str(args.users),
+                    "-r",
+                    str(args.spawn_rate),
+                    "-t",
+                    args.time,
+                    "--csv",
+                    str(run_dir / "load"),
+                    "--only-summary",
+                    "--stop-timeout",
+                    "10",
+                    "--exit-code-on-error",
+                    "0",
+                ],
+                cwd=ROOT,
+                env=locust_env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=True,
             )
         errors = report(run_dir / "load_stats.csv", run_dir / "results.json")
         if errors:

@@ -17,14 +17,15 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> SafeStrin
         return EMPTY
     head = format_html_join("", "<th>{}</th>", ((header,) for header in headers))
     body = format_html_join(
-        "", "<tr>{}</tr>",
+        "",
+        "<tr>{}</tr>",
         ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
     )
     return format_html('<table class="embedded"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
 
 
 def hours_summary(operating_hours: object) -> str:
-    """"Mon-Fri 08:00-20:00, Sat 09:00-18:00, Sun closed": runs of days with the same hours, in one line."""
+    """ "Mon-Fri 08:00-20:00, Sat 09:00-18:00, Sun closed": runs of days with the same hours, in one line."""
     if operating_hours is None:
         return EMPTY
     runs: list[tuple[str, str, str]] = []  # (first day, last day, hours)
@@ -35,6 +36,4 @@ def hours_summary(operating_hours: object) -> str:
             runs[-1] = (runs[-1][0], day, text)
         else:
             runs.append((day, day, text))
-    return ", ".join(
-        f"{first[:3]}{'' if first == last else '-' + last[:3]} {text}" for first, last, text in runs
-    )
+    return ", ".join(f"{first[:3]}{'' if first == last else '-' + last[:3]} {text}" for first, last, text in runs)

@@ -9,7 +9,7 @@ DetailSerializer = inline_serializer("ErrorDetail", fields={"detail": serializer
 ERRORS: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(
         OpenApiTypes.OBJECT,
-        description="Invalid input: DRF field errors, `{\"field\": [\"message\", ...]}`.",
+        description='Invalid input: DRF field errors, `{"field": ["message", ...]}`.',
     ),
     401: OpenApiResponse(DetailSerializer, description="Not authenticated (missing or expired Bearer token)."),
     403: OpenApiResponse(DetailSerializer, description="Authenticated, but not a member."),
@@ -24,15 +24,16 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 
 # --- hardening: answers every operation can give, documented once for all of them ---------------------------
 
+
 def _error_response(code: int, description: str) -> dict:
-    schema = {"type": "object", "additionalProperties": {}} if code == 400 else {
-        "$ref": "#/components/schemas/ErrorDetail"
-    }
+    schema = (
+        {"type": "object", "additionalProperties": {}} if code == 400 else {"$ref": "#/components/schemas/ErrorDetail"}
+    )
     return {"content": {"application/json": {"schema": schema}}, "description": description}
 
 
 GENERIC_ERRORS = {
-    400: "Invalid input: DRF field errors, `{\"field\": [\"message\", ...]}`, or an unreadable body.",
+    400: 'Invalid input: DRF field errors, `{"field": ["message", ...]}`, or an unreadable body.',
     401: "Not authenticated (missing, expired or revoked credentials).",
     403: "Authenticated, but not allowed: the wrong role, or a missing CSRF token with the cookie.",
     404: "Does not exist, or belongs to someone else (or a page past the last one).",

@@ -33,7 +33,7 @@ def _address(entry: str) -> str | None:
     """An X-Forwarded-For entry as a normalised IP address: "203.0.113.7", "203.0.113.7:5678" and
     "[2001:db8::1]:443" (some load balancers add the port) all read; None for anything else."""
     if entry.startswith("[") and "]" in entry:
-        entry = entry[1:entry.index("]")]
+        entry = entry[1 : entry.index("]")]
     elif entry.count(":") == 1:
         entry = entry.split(":", 1)[0]
     try:

@@ -49,11 +49,17 @@ def _spawn(data_dir: Path, port: int) -> subprocess.Popen:
     log = open(data_dir / "secantus.log", "ab")  # noqa: SIM115 - handed to the daemon
     return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
         [
-            sys.executable, "-m", "secantus",
-            "--host", "127.0.0.1",
-            "--port", str(port),
-            "--storage-path", str(data_dir / "db"),
-            "--log-level", "WARNING",
+            sys.executable,
+            "-m",
+            "secantus",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--storage-path",
+            str(data_dir / "db"),
+            "--log-level",
+            "WARNING",
         ],
         stdout=log,
         stderr=log,

@@ -67,8 +67,13 @@ def explain(command: dict) -> Plan:
         raise ValueError(f"cannot explain {name}")
     answer = connection.database.command({"explain": inner, "verbosity": "queryPlanner"})
     scan = _scan_node(answer.get("queryPlanner") or answer.get("stages") or answer) or {}
-    return Plan(collection=command[name], stage=scan.get("stage", "?"), index=scan.get("indexName"), filter=match,
-                key_pattern=dict(scan["keyPattern"]) if scan.get("keyPattern") else None)
+    return Plan(
+        collection=command[name],
+        stage=scan.get("stage", "?"),
+        index=scan.get("indexName"),
+        filter=match,
+        key_pattern=dict(scan["keyPattern"]) if scan.get("keyPattern") else None,
+    )
 
 
 def query_plans(call: Callable[[], Any]) -> list[Plan]:
@@ -96,31 +101,55 @@ def seed_query_shapes() -> list[Shape]:
 
     someone = ObjectId("674d8e123abc456789012345")
     return [
-        Shape("doctors by specialty, active", lambda: Doctor.objects.filter(specialty_id="SPEC001", is_active=True),
-              "doctors_specialty_active"),
+        Shape(
+            "doctors by specialty, active",
+            lambda: Doctor.objects.filter(specialty_id="SPEC001", is_active=True),
+            "doctors_specialty_active",
+        ),
         Shape("doctors by clinic city", lambda: Doctor.objects.filter(clinics__city="Mumbai"), "doctors_clinics_city"),
-        Shape("clinics by city, active", lambda: Clinic.objects.filter(city="Mumbai", is_active=True),
-              "clinics_city_active"),
-        Shape("weekly slots by doctor, clinic, day",
-              lambda: DoctorSlot.objects.filter(doctor_id="DOC001", clinic_id="CLINIC001", day_of_week="Monday"),
-              "slots_doctor_clinic_day"),
-        Shape("appointments by doctor and date",
-              lambda: Appointment.objects.filter(doctor_id="DOC001", appointment_date="2025-10-01"),
-              "appointments_doctor_date"),
-        Shape("appointments by user and status",
-              lambda: Appointment.objects.filter(user_id=someone, status="CONFIRMED"), "appointments_user_status"),
-        Shape("prescriptions by doctor, newest first",
-              lambda: Prescription.objects.filter(doctor_id="DOC001").order_by("-upload_date"),
-              "prescriptions_doctor_date"),
-        Shape("prescriptions by user, newest first",
-              lambda: Prescription.objects.filter(user_id=someone).order_by("-upload_date"), "prescriptions_user_date"),
-        Shape("consultations by doctor, by time",
-              lambda: VideoConsultation.objects.filter(doctor_id=someone).order_by("-scheduled_start_time"),
-              "consultations_doctor_time"),
-        Shape("consultations by patient, by time",
-              lambda: VideoConsultation.objects.filter(patient_id=someone).order_by("-scheduled_start_time"),
-              "consultations_patient_time"),
-        Shape("consultations by status, by time",
-              lambda: VideoConsultation.objects.filter(status="SCHEDULED").order_by("-scheduled_start_time"),
-              "consultations_status_time"),
+        Shape(
+            "clinics by city, active",
+            lambda: Clinic.objects.filter(city="Mumbai", is_active=True),
+            "clinics_city_active",
+        ),
+        Shape(
+            "weekly slots by doctor, clinic, day",
+            lambda: DoctorSlot.objects.filter(doctor_id="DOC001", clinic_id="CLINIC001", day_of_week="Monday"),
+            "slots_doctor_clinic_day",
+        ),
+        Shape(
+            "appointments by doctor and date",
+            lambda: Appointment.objects.filter(doctor_id="DOC001", appointment_date="2025-10-01"),
+            "appointments_doctor_date",
+        ),
+        Shape(
+            "appointments by user and status",
+            lambda: Appointment.objects.filter(user_id=someone, status="CONFIRMED"),
+            "appointments_user_status",
+        ),
+        Shape(
+            "prescriptions by doctor, newest first",
+            lambda: Prescription.objects.filter(doctor_id="DOC001").order_by("-upload_date"),
+            "prescriptions_doctor_date",
+        ),
+        Shape(
+            "prescriptions by user, newest first",
+            lambda: Prescription.objects.filter(user_id=someone).order_by("-upload_date"),
+            "prescriptions_user_date",
+        ),
+        Shape(
+            "consultations by doctor, by time",
+            lambda: VideoConsultation.objects.filter(doctor_id=someone).order_by("-scheduled_start_time"),
+            "consultations_doctor_time",
+        ),
+        Shape(
+            "consultations by patient, by time",
+            lambda: VideoConsultation.objects.filter(patient_id=someone).order_by("-scheduled_start_time"),
+            "consultations_patient_time",
+        ),
+        Shape(
+            "consultations by status, by time",
+            lambda: VideoConsultation.objects.filter(status="SCHEDULED").order_by("-scheduled_start_time"),
+            "consultations_status_time",
+        ),
     ]

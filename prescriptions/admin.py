@@ -22,15 +22,34 @@ from prescriptions.services import prescription_deactivate, prescription_reactiv
 @admin.register(Prescription)
 class PrescriptionAdmin(admin.ModelAdmin):
     list_display = [
-        "prescription_id", "patient_name", "doctor_name", "file_name", "file_size", "upload_date", "is_active",
+        "prescription_id",
+        "patient_name",
+        "doctor_name",
+        "file_name",
+        "file_size",
+        "upload_date",
+        "is_active",
     ]
     list_filter = ["is_active", "upload_date"]
     search_fields = ["prescription_id", "patient_name", "doctor_name", "diagnosis", "file_name"]
     raw_id_fields = ["appointment", "doctor", "user"]
     readonly_fields = [
-        "prescription_id", "appointment", "doctor", "doctor_name", "user", "patient_name", "file_name",
-        "file_download", "file_path", "file_size", "upload_date", "diagnosis", "notes", "is_active",
-        "created_at", "updated_at",
+        "prescription_id",
+        "appointment",
+        "doctor",
+        "doctor_name",
+        "user",
+        "patient_name",
+        "file_name",
+        "file_download",
+        "file_path",
+        "file_size",
+        "upload_date",
+        "diagnosis",
+        "notes",
+        "is_active",
+        "created_at",
+        "updated_at",
     ]
     fields = readonly_fields
     actions = ["deactivate", "reactivate"]
@@ -48,8 +67,12 @@ class PrescriptionAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
-                         "show_save_and_add_another": False}
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list[URLPattern]:

@@ -40,7 +40,6 @@ APPOINTMENT_KEY = OpenApiParameter(
 )
 
 
-
 def _upload_size_guard(request: Request) -> None:
     """The upload handler dropped a file over the limit (prescriptions/uploads.py): answer 413."""
     if upload_too_large(request):

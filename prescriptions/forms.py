@@ -9,7 +9,9 @@ ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"  # a hint f
 
 class PrescriptionFileForm(forms.Form):
     file = forms.FileField(
-        label="Prescription file (PDF, JPEG or PNG)", required=False, allow_empty_file=True,
+        label="Prescription file (PDF, JPEG or PNG)",
+        required=False,
+        allow_empty_file=True,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 

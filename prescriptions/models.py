@@ -10,16 +10,19 @@ MSG_FILE_SIZE_POSITIVE = "File size must be greater than 0."
 
 
 class Prescription(models.Model):
-    prescription_id = models.CharField(
-        "prescription ID", max_length=40, unique=True, db_column="prescriptionId"
-    )
+    prescription_id = models.CharField("prescription ID", max_length=40, unique=True, db_column="prescriptionId")
     # One prescription per appointment: a unique index, as the seed says.
     appointment = models.OneToOneField(
-        "appointments.Appointment", db_column="appointmentId", on_delete=models.PROTECT,
+        "appointments.Appointment",
+        db_column="appointmentId",
+        on_delete=models.PROTECT,
         related_name="prescription",
     )
     doctor = models.ForeignKey(
-        "doctors.Doctor", to_field="doctor_id", db_column="doctorId", on_delete=models.PROTECT,
+        "doctors.Doctor",
+        to_field="doctor_id",
+        db_column="doctorId",
+        on_delete=models.PROTECT,
         related_name="prescriptions",
     )
     doctor_name = models.CharField(max_length=200, db_column="doctorName")

@@ -16,7 +16,5 @@ urlpatterns = [
     path("prescriptions/", PrescriptionListView.as_view(), name="portal-prescriptions"),
     path("prescriptions/<str:key>/file", PrescriptionFileView.as_view(), name="portal-prescription-file"),
     path("prescriptions/<str:key>/replace/", PrescriptionReplaceView.as_view(), name="portal-prescription-replace"),
-    path(
-        "appointments/<str:key>/prescription/", PrescriptionUploadView.as_view(), name="portal-prescription-upload"
-    ),
+    path("appointments/<str:key>/prescription/", PrescriptionUploadView.as_view(), name="portal-prescription-upload"),
 ]

@@ -85,8 +85,11 @@ class PrescriptionUploadView(DoctorRequiredMixin, View):
             return back
         try:
             prescription = prescription_upload(
-                doctor=self.doctor, appointment=appointment, uploaded_file=form.cleaned_data["file"],
-                diagnosis=form.cleaned_data["diagnosis"], notes=form.cleaned_data["notes"],
+                doctor=self.doctor,
+                appointment=appointment,
+                uploaded_file=form.cleaned_data["file"],
+                diagnosis=form.cleaned_data["diagnosis"],
+                notes=form.cleaned_data["notes"],
             )
         except (FileRefused, PrescriptionConflict, StorageFailed) as exc:
             messages.error(request, _refusal(exc))

@@ -88,7 +88,9 @@ def _insert(*, doctor: Doctor, uploaded_file: File, file_type: FileType, **field
     for _ in range(ID_ATTEMPTS):
         prescription_id = prescription_id_new()
         file_path = _store(
-            uploaded_file=uploaded_file, doctor_id=doctor.doctor_id, prescription_id=prescription_id,
+            uploaded_file=uploaded_file,
+            doctor_id=doctor.doctor_id,
+            prescription_id=prescription_id,
             file_type=file_type,
         )
         try:
@@ -179,7 +181,9 @@ def prescription_replace_file(
     file_type = file_check(uploaded_file)
     old_path = prescription.file_path
     new_path = _store(
-        uploaded_file=uploaded_file, doctor_id=doctor.doctor_id, prescription_id=prescription.prescription_id,
+        uploaded_file=uploaded_file,
+        doctor_id=doctor.doctor_id,
+        prescription_id=prescription.prescription_id,
         file_type=file_type,
     )
     now = timezone.now()

@@ -89,19 +89,24 @@ def _ids(kind: str, party: Party) -> list[str]:
 def _party(n: int) -> Party:
     clinic = ClinicFactory()
     doctor = DoctorFactory(
-        clinic=clinic, clinics=[clinic_entry(clinic)], available_online=True, available_offline=True,
+        clinic=clinic,
+        clinics=[clinic_entry(clinic)],
+        available_online=True,
+        available_offline=True,
     )
     member = UserFactory()
     party = Party(member=member, doctor=doctor)
     for day in DAYS:
-        party.slots.append(DoctorSlotFactory(doctor=doctor, day_of_week=day, start_time="06:00", end_time="23:30",
-                                             max_patients=3))
+        party.slots.append(
+            DoctorSlotFactory(doctor=doctor, day_of_week=day, start_time="06:00", end_time="23:30", max_patients=3)
+        )
     today = timezone.localdate()
     for offset, status in enumerate(AppointmentStatus.values):
         day = (today + timedelta(days=offset + 1)).isoformat()
         party.appointments.append(
-            AppointmentFactory(user=member, doctor=doctor, status=status, appointment_date=day,
-                               slot_id=party.slots[0].pk)
+            AppointmentFactory(
+                user=member, doctor=doctor, status=status, appointment_date=day, slot_id=party.slots[0].pk
+            )
         )
     online = OnlineAppointmentFactory(user=member, doctor=doctor, status=AppointmentStatus.CONFIRMED)
     party.appointments.append(online)

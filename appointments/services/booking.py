@@ -108,11 +108,13 @@ def _offered_time(
         if offered.time_slot == time_slot:
             return offered
     at_clinic = f" at {clinic_id}" if clinic_id else ""
-    raise ValidationError({
-        "timeSlot": MSG_TIME_NOT_OFFERED.format(
-            type=appointment_type, time=time_slot, date=day.isoformat(), at_clinic=at_clinic
-        )
-    })
+    raise ValidationError(
+        {
+            "timeSlot": MSG_TIME_NOT_OFFERED.format(
+                type=appointment_type, time=time_slot, date=day.isoformat(), at_clinic=at_clinic
+            )
+        }
+    )
 
 
 def _holds(*, user: Any, doctor_id: str, appointment_date: str, time_slot: str) -> bool:
@@ -175,8 +177,13 @@ def appointment_book(
     doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
     online = appointment_type == AppointmentType.ONLINE
     _check_request(
-        doctor=doctor, appointment_type=appointment_type, appointment_date=appointment_date,
-        time_slot=time_slot, clinic_id=clinic_id, contact_number=contact_number, call_preference=call_preference,
+        doctor=doctor,
+        appointment_type=appointment_type,
+        appointment_date=appointment_date,
+        time_slot=time_slot,
+        clinic_id=clinic_id,
+        contact_number=contact_number,
+        call_preference=call_preference,
     )
     day = date.fromisoformat(appointment_date)
     offered = _offered_time(
@@ -189,11 +196,19 @@ def appointment_book(
     if not capacity_reserve(**key, capacity=offered.max_patients):
         raise SlotTaken(MSG_SLOT_FULL)
     try:
-        return _insert(**_appointment_fields(
-            user=user, doctor=doctor, offered=offered, appointment_type=appointment_type,
-            appointment_date=appointment_date, time_slot=time_slot, clinic_id=None if online else clinic_id,
-            contact_number=contact_number, call_preference=call_preference if online else None,
-        ))
+        return _insert(
+            **_appointment_fields(
+                user=user,
+                doctor=doctor,
+                offered=offered,
+                appointment_type=appointment_type,
+                appointment_date=appointment_date,
+                time_slot=time_slot,
+                clinic_id=None if online else clinic_id,
+                contact_number=contact_number,
+                call_preference=call_preference if online else None,
+            )
+        )
     except BaseException:
         capacity_release(**key)
         raise

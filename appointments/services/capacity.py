@@ -34,8 +34,11 @@ def capacity_reserve(*, doctor_id: str, appointment_date: str, time_slot: str, c
         try:
             _collection().find_one_and_update(
                 {**key, "booked": {"$lt": capacity}},
-                {"$inc": {"booked": 1}, "$set": {"capacity": capacity, "updatedAt": now},
-                 "$setOnInsert": {"createdAt": now}},
+                {
+                    "$inc": {"booked": 1},
+                    "$set": {"capacity": capacity, "updatedAt": now},
+                    "$setOnInsert": {"createdAt": now},
+                },
                 projection={"_id": 1},
                 upsert=True,
             )

@@ -20,9 +20,7 @@ class TransitionRefused(Exception):
     """The workflow does not allow this status change from the appointment's current status (409)."""
 
 
-def _move(
-    *, appointment: Appointment, allowed_from: tuple[str, ...], message: str, **changes: object
-) -> Appointment:
+def _move(*, appointment: Appointment, allowed_from: tuple[str, ...], message: str, **changes: object) -> Appointment:
     changes["updated_at"] = timezone.now()
     moved = Appointment.objects.filter(pk=appointment.pk, status__in=allowed_from).update(**changes)
     if not moved:
@@ -56,6 +54,7 @@ def appointment_cancel(*, appointment: Appointment) -> Appointment:
     Callers add their own rules (e.g. a member may not cancel once the time has begun).
     """
     from consultations.services import consultations_cancel_for_appointment  # consultations builds on us
+
     appointment = _move(
         appointment=appointment,
         allowed_from=CANCELLABLE,

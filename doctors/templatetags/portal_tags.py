@@ -21,7 +21,7 @@ def as_date(value: str | None) -> date | None:
 
 @register.filter
 def relative_day(value: str | None) -> str:
-    """"Today", "Tomorrow", "Yesterday" or e.g. "Thu 26 Nov" (the year only when not this one)."""
+    """ "Today", "Tomorrow", "Yesterday" or e.g. "Thu 26 Nov" (the year only when not this one)."""
     day = as_date(value)
     if day is None:
         return value or ""

@@ -7,9 +7,7 @@ from prescriptions.files import file_exists, storage, storage_name
 
 def one_page_pdf(lines: list[str]) -> bytes:
     """A minimal valid one-page PDF showing `lines` (ASCII) in Helvetica."""
-    text = "".join(
-        f"({line.replace(chr(92), '').replace('(', '[').replace(')', ']')}) Tj T* " for line in lines
-    )
+    text = "".join(f"({line.replace(chr(92), '').replace('(', '[').replace(')', ']')}) Tj T* " for line in lines)
     stream = f"BT /F1 14 Tf 18 TL 72 760 Td {text}ET".encode("ascii", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -38,9 +36,12 @@ def demo_prescription_files(prescriptions: list[dict]) -> int:
         if name is None or file_exists(doc["filePath"]):
             continue
         lines = [
-            "OPD Wallet demo prescription", f"{doc['prescriptionId']}  {doc['uploadDate']:%Y-%m-%d}",
-            f"Doctor: {doc['doctorName']}", f"Patient: {doc['patientName']}",
-            f"Diagnosis: {doc.get('diagnosis') or '-'}", f"Notes: {doc.get('notes') or '-'}",
+            "OPD Wallet demo prescription",
+            f"{doc['prescriptionId']}  {doc['uploadDate']:%Y-%m-%d}",
+            f"Doctor: {doc['doctorName']}",
+            f"Patient: {doc['patientName']}",
+            f"Diagnosis: {doc.get('diagnosis') or '-'}",
+            f"Notes: {doc.get('notes') or '-'}",
         ]
         storage().save(name, ContentFile(one_page_pdf(lines)))
         written += 1

@@ -31,15 +31,27 @@ SEED_DOCTOR_SCHEDULE = (
     ("DOC001", "CLINIC001", ("Tuesday", "Thursday"), "09:00", "13:00", 30, 1, 1000, "BOTH"),
     ("DOC001", "CLINIC001", ("Wednesday", "Friday"), "17:00", "19:00", 20, 1, 1000, "ONLINE"),
     ("DOC001", "CLINIC001", ("Saturday",), "09:00", "12:00", 30, 2, 1000, "IN_CLINIC"),
-    ("DOC003", "CLINIC003", ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"), "10:00", "13:00", 30, 1,
-     1200, "ONLINE"),
+    (
+        "DOC003",
+        "CLINIC003",
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
+        "10:00",
+        "13:00",
+        30,
+        1,
+        1200,
+        "ONLINE",
+    ),
     ("DOC003", "CLINIC003", ("Monday", "Wednesday", "Friday"), "15:00", "18:00", 30, 1, 1200, "ONLINE"),
     ("DOC003", "CLINIC003", ("Saturday",), "10:00", "12:00", 30, 1, 1200, "ONLINE"),
 )
 
 HOURS_PROFILES = {
-    "standard": {**dict.fromkeys(DAYS_OF_WEEK[:5], ("08:00", "20:00")), "Saturday": ("09:00", "18:00"),
-                 "Sunday": ("09:00", "14:00")},
+    "standard": {
+        **dict.fromkeys(DAYS_OF_WEEK[:5], ("08:00", "20:00")),
+        "Saturday": ("09:00", "18:00"),
+        "Sunday": ("09:00", "14:00"),
+    },
     "closed_sunday": {**dict.fromkeys(DAYS_OF_WEEK[:6], ("09:00", "21:00")), "Sunday": None},
     "hospital": dict.fromkeys(DAYS_OF_WEEK, ("07:00", "22:00")),
     "round_the_clock": dict.fromkeys(DAYS_OF_WEEK, ("00:00", "23:59")),
@@ -93,9 +105,16 @@ def specialty_documents(skip: frozenset[str] = frozenset()) -> list[dict]:
     """The specialty master list, except the `skip` ids (the seed's samples already hold those)."""
     return [
         {
-            "_id": demo_object_id("specialty_master", sid), "specialtyId": sid, "code": code, "name": name,
-            "description": description, "icon": icon, "isActive": True, "displayOrder": order,
-            "createdAt": GENERATED_AT, "updatedAt": GENERATED_AT,
+            "_id": demo_object_id("specialty_master", sid),
+            "specialtyId": sid,
+            "code": code,
+            "name": name,
+            "description": description,
+            "icon": icon,
+            "isActive": True,
+            "displayOrder": order,
+            "createdAt": GENERATED_AT,
+            "updatedAt": GENERATED_AT,
         }
         for order, (sid, code, name, description, icon, _, _) in enumerate(catalog.SPECIALTIES, start=1)
         if sid not in skip
@@ -105,9 +124,15 @@ def specialty_documents(skip: frozenset[str] = frozenset()) -> list[dict]:
 def staff_documents(password_hash: str) -> list[dict]:
     return [
         {
-            "_id": demo_object_id("users", staff["email"]), "name": staff["name"], "email": staff["email"],
-            "phone": staff["phone"], "password": password_hash, "role": staff["role"], "isActive": True,
-            "createdAt": GENERATED_AT, "updatedAt": GENERATED_AT,
+            "_id": demo_object_id("users", staff["email"]),
+            "name": staff["name"],
+            "email": staff["email"],
+            "phone": staff["phone"],
+            "password": password_hash,
+            "role": staff["role"],
+            "isActive": True,
+            "createdAt": GENERATED_AT,
+            "updatedAt": GENERATED_AT,
         }
         for staff in catalog.DEMO_STAFF
     ]
@@ -134,28 +159,28 @@ def clinic_documents(seed: int, count: int) -> list[dict]:
         area = rng.choice(city.areas)
         town = city.name.removesuffix(" (NCR)")
         facilities = rng.sample(catalog.FACILITIES, k=rng.randint(3, 7))
-        clinics.append({
-            "_id": demo_object_id("clinics", clinic_id),
-            "clinicId": clinic_id,
-            "name": f"{rng.choice(catalog.CLINIC_BRANDS)} {area}",
-            "address": f"{rng.randint(1, 250)}, {rng.choice(catalog.STREETS)}, {area}, {town}",
-            "city": city.name,
-            "state": city.state,
-            "pincode": f"{city.pincode_prefix}{rng.randint(1, 99):03d}",
-            "phone": f"+91-{city.phone_code}-{rng.randint(20000000, 69999999)}",
-            "email": f"{slug(area)}.{clinic_id.lower()}@clinics.example.com",
-            "location": {
-                "latitude": round(city.latitude + rng.uniform(-0.12, 0.12), 4),
-                "longitude": round(city.longitude + rng.uniform(-0.12, 0.12), 4),
-            },
-            "operatingHours": _operating_hours(
-                rng.choices(list(HOURS_PROFILES), weights=[50, 25, 20, 5])[0]
-            ),
-            "facilities": [name for name in catalog.FACILITIES if name in facilities],
-            "isActive": True,
-            "createdAt": GENERATED_AT,
-            "updatedAt": GENERATED_AT,
-        })
+        clinics.append(
+            {
+                "_id": demo_object_id("clinics", clinic_id),
+                "clinicId": clinic_id,
+                "name": f"{rng.choice(catalog.CLINIC_BRANDS)} {area}",
+                "address": f"{rng.randint(1, 250)}, {rng.choice(catalog.STREETS)}, {area}, {town}",
+                "city": city.name,
+                "state": city.state,
+                "pincode": f"{city.pincode_prefix}{rng.randint(1, 99):03d}",
+                "phone": f"+91-{city.phone_code}-{rng.randint(20000000, 69999999)}",
+                "email": f"{slug(area)}.{clinic_id.lower()}@clinics.example.com",
+                "location": {
+                    "latitude": round(city.latitude + rng.uniform(-0.12, 0.12), 4),
+                    "longitude": round(city.longitude + rng.uniform(-0.12, 0.12), 4),
+                },
+                "operatingHours": _operating_hours(rng.choices(list(HOURS_PROFILES), weights=[50, 25, 20, 5])[0]),
+                "facilities": [name for name in catalog.FACILITIES if name in facilities],
+                "isActive": True,
+                "createdAt": GENERATED_AT,
+                "updatedAt": GENERATED_AT,
+            }
+        )
     return clinics
 
 
@@ -174,7 +199,7 @@ def doctor_documents(seed: int, count: int, clinics: list[dict], password_hash: 
         rng = entity_rng(seed, "doctor", index)
         number = index + 101
         doctor_id = f"DOC{number:05d}"
-        pool = clinics[:clinic_count(index + 1)]
+        pool = clinics[: clinic_count(index + 1)]
         specialty = rng.choices(catalog.SPECIALTIES, weights=weights)[0]
         sid, _, specialty_name, _, _, specializations, (low, high) = specialty
         first, last = rng.choice(catalog.FIRST_NAMES), rng.choice(catalog.LAST_NAMES)
@@ -188,46 +213,66 @@ def doctor_documents(seed: int, count: int, clinics: list[dict], password_hash: 
         requires_confirmation = rng.random() < 0.3
         languages = ["English", *rng.sample(city.languages, k=rng.randint(1, len(city.languages)))]
         insurers = rng.sample(catalog.INSURERS[1:], k=rng.randint(0, 3))
-        doctors.append({
-            "_id": demo_object_id("doctors", doctor_id),
-            "doctorId": doctor_id,
-            "name": f"Dr. {first} {last}",
-            "profilePhoto": "",
-            "qualifications": rng.choice(catalog.QUALIFICATIONS[sid]),
-            "specializations": rng.sample(specializations, k=rng.randint(1, 3)),
-            "specialtyId": sid,
-            "specialty": specialty_name,
-            "phone": f"+91{rng.randint(7000000000, 9999999999)}",
-            "email": f"dr.{slug(first)}.{slug(last)}.{number}@example.com",
-            "password": password_hash,
-            "role": "DOCTOR",
-            "registrationNumber": f"MCI-{rng.randint(10000, 99999)}",
-            "languages": languages,
-            "experienceYears": rng.randint(2, 35),
-            "rating": round(rng.uniform(3.5, 5.0), 1),
-            "reviewCount": rng.randint(0, 400),
-            "clinics": [_clinic_entry(clinic, fee) for clinic, fee in zip(chosen, fees, strict=True)],
-            "consultationFee": base_fee,
-            "cashlessAvailable": rng.random() < 0.85,
-            "insuranceAccepted": (["MCLTech"] if rng.random() < 0.8 else []) + insurers,
-            "requiresConfirmation": requires_confirmation,
-            "allowDirectBooking": not requires_confirmation,
-            "availableOnline": mode != "offline",
-            "availableOffline": mode != "online",
-            "isActive": rng.random() < 0.97,
-            "createdAt": GENERATED_AT,
-            "updatedAt": GENERATED_AT,
-        })
+        doctors.append(
+            {
+                "_id": demo_object_id("doctors", doctor_id),
+                "doctorId": doctor_id,
+                "name": f"Dr. {first} {last}",
+                "profilePhoto": "",
+                "qualifications": rng.choice(catalog.QUALIFICATIONS[sid]),
+                "specializations": rng.sample(specializations, k=rng.randint(1, 3)),
+                "specialtyId": sid,
+                "specialty": specialty_name,
+                "phone": f"+91{rng.randint(7000000000, 9999999999)}",
+                "email": f"dr.{slug(first)}.{slug(last)}.{number}@example.com",
+                "password": password_hash,
+                "role": "DOCTOR",
+                "registrationNumber": f"MCI-{rng.randint(10000, 99999)}",
+                "languages": languages,
+                "experienceYears": rng.randint(2, 35),
+                "rating": round(rng.uniform(3.5, 5.0), 1),
+                "reviewCount": rng.randint(0, 400),
+                "clinics": [_clinic_entry(clinic, fee) for clinic, fee in zip(chosen, fees, strict=True)],
+                "consultationFee": base_fee,
+                "cashlessAvailable": rng.random() < 0.85,
+                "insuranceAccepted": (["MCLTech"] if rng.random() < 0.8 else []) + insurers,
+                "requiresConfirmation": requires_confirmation,
+                "allowDirectBooking": not requires_confirmation,
+                "availableOnline": mode != "offline",
+                "availableOffline": mode != "online",
+                "isActive": rng.random() < 0.97,
+                "createdAt": GENERATED_AT,
+                "updatedAt": GENERATED_AT,
+            }
+        )
     return doctors
 
 
-def _slot(doctor_id: str, clinic_id: str, day: str, start: str, end: str, duration: int, max_patients: int,
-          fee: int, kind: str) -> dict:
+def _slot(
+    doctor_id: str,
+    clinic_id: str,
+    day: str,
+    start: str,
+    end: str,
+    duration: int,
+    max_patients: int,
+    fee: int,
+    kind: str,
+) -> dict:
     return {
         "_id": demo_object_id("doctor_slots", f"{doctor_id}:{clinic_id}:{day}:{start}"),
-        "doctorId": doctor_id, "clinicId": clinic_id, "dayOfWeek": day, "startTime": start, "endTime": end,
-        "slotDuration": duration, "maxPatients": max_patients, "isActive": True, "consultationFee": fee,
-        "consultationType": kind, "createdAt": GENERATED_AT, "updatedAt": GENERATED_AT,
+        "doctorId": doctor_id,
+        "clinicId": clinic_id,
+        "dayOfWeek": day,
+        "startTime": start,
+        "endTime": end,
+        "slotDuration": duration,
+        "maxPatients": max_patients,
+        "isActive": True,
+        "consultationFee": fee,
+        "consultationType": kind,
+        "createdAt": GENERATED_AT,
+        "updatedAt": GENERATED_AT,
     }
 
 
@@ -273,14 +318,34 @@ def slot_documents(seed: int, doctors: list[dict], clinics: list[dict]) -> list[
                 kind = "ONLINE"
             window = _clip(sessions[entry["clinicId"]], hours_of[entry["clinicId"]][day], duration)
             if window:
-                slots.append(_slot(doctor["doctorId"], entry["clinicId"], day, *window, duration, max_patients,
-                                   entry["consultationFee"], kind))
+                slots.append(
+                    _slot(
+                        doctor["doctorId"],
+                        entry["clinicId"],
+                        day,
+                        *window,
+                        duration,
+                        max_patients,
+                        entry["consultationFee"],
+                        kind,
+                    )
+                )
             if doctor["availableOnline"] and rng.random() < 0.5:
                 home = doctor["clinics"][0]
                 window = _clip(online_session, hours_of[home["clinicId"]][day], duration)
                 if window:
-                    slots.append(_slot(doctor["doctorId"], home["clinicId"], day, *window, duration, 1,
-                                       doctor["consultationFee"], "ONLINE"))
+                    slots.append(
+                        _slot(
+                            doctor["doctorId"],
+                            home["clinicId"],
+                            day,
+                            *window,
+                            duration,
+                            1,
+                            doctor["consultationFee"],
+                            "ONLINE",
+                        )
+                    )
     return slots
 
 
@@ -291,18 +356,20 @@ def member_documents(seed: int, count: int, password_hash: str) -> list[dict]:
         number = index + 101
         member_id = f"USR{number:05d}"
         first, last = rng.choice(catalog.FIRST_NAMES), rng.choice(catalog.LAST_NAMES)
-        members.append({
-            "_id": demo_object_id("users", member_id),
-            "memberId": member_id,
-            "name": f"{first} {last}",
-            "email": f"{slug(first)}.{slug(last)}.{number}@example.com",
-            "phone": f"+91{rng.randint(7000000000, 9999999999)}",
-            "password": password_hash,
-            "role": "MEMBER",
-            "isActive": True,
-            "createdAt": GENERATED_AT,
-            "updatedAt": GENERATED_AT,
-        })
+        members.append(
+            {
+                "_id": demo_object_id("users", member_id),
+                "memberId": member_id,
+                "name": f"{first} {last}",
+                "email": f"{slug(first)}.{slug(last)}.{number}@example.com",
+                "phone": f"+91{rng.randint(7000000000, 9999999999)}",
+                "password": password_hash,
+                "role": "MEMBER",
+                "isActive": True,
+                "createdAt": GENERATED_AT,
+                "updatedAt": GENERATED_AT,
+            }
+        )
     return members
 
 
@@ -380,8 +447,15 @@ def _upcoming_status(doctor: dict) -> str:
 
 
 def appointment_documents(
-    rng: random.Random, *, count: int, today: date, tz: ZoneInfo, doctors: list[dict], slots: list[dict],
-    members: list[dict], demo_members: list[dict],
+    rng: random.Random,
+    *,
+    count: int,
+    today: date,
+    tz: ZoneInfo,
+    doctors: list[dict],
+    slots: list[dict],
+    members: list[dict],
+    demo_members: list[dict],
 ) -> list[dict]:
     """Upcoming bookings of the demo doctors with the seed's members, then `count` random past and upcoming
     bookings. Each sits on a slot step; no two share a doctor, date and time."""
@@ -436,7 +510,14 @@ def appointment_documents(
 
 
 def demo_set(
-    *, doctors: int, members: int, appointments: int, seed: int, today: date, tz: ZoneInfo, password_hash: str,
+    *,
+    doctors: int,
+    members: int,
+    appointments: int,
+    seed: int,
+    today: date,
+    tz: ZoneInfo,
+    password_hash: str,
     seed_docs: dict[str, list[dict]],
 ) -> DemoSet:
     """Every generated document. `seed_docs` are the seed's samples, which the demo bookings build on."""
@@ -447,17 +528,24 @@ def demo_set(
     seed_members = {str(user["_id"]): user for user in seed_docs.get("users", [])}
     all_doctors = [*seed_docs.get("doctors", []), *generated_doctors]
     bookings = appointment_documents(
-        entity_rng(seed, "appointments", 0), count=appointments, today=today, tz=tz, doctors=all_doctors, slots=slots,
+        entity_rng(seed, "appointments", 0),
+        count=appointments,
+        today=today,
+        tz=tz,
+        doctors=all_doctors,
+        slots=slots,
         members=generated_members,
         demo_members=[seed_members[oid] for oid in SEED_MEMBER_IDS if oid in seed_members],
     )
-    return DemoSet(docs={
-        "specialty_master": specialty_documents(
-            frozenset(doc["specialtyId"] for doc in seed_docs.get("specialty_master", []))
-        ),
-        "users": [*staff_documents(password_hash), *generated_members],
-        "clinics": clinics,
-        "doctors": generated_doctors,
-        "doctor_slots": slots,
-        "appointments": bookings,
-    })
+    return DemoSet(
+        docs={
+            "specialty_master": specialty_documents(
+                frozenset(doc["specialtyId"] for doc in seed_docs.get("specialty_master", []))
+            ),
+            "users": [*staff_documents(password_hash), *generated_members],
+            "clinics": clinics,
+            "doctors": generated_doctors,
+            "doctor_slots": slots,
+            "appointments": bookings,
+        }
+    )

@@ -33,7 +33,13 @@ from opd_wallet.passwords import hash_password
 SEED_SAMPLES = Path(__file__).with_name("seed_samples.json")
 SEED_PASSWORD_PLACEHOLDER = "$2b$10$..."  # the seed's stand-in for a hash; not one
 LOAD_ORDER = (
-    "specialty_master", "users", "clinics", "doctors", "doctor_slots", "appointments", "doctor_prescriptions",
+    "specialty_master",
+    "users",
+    "clinics",
+    "doctors",
+    "doctor_slots",
+    "appointments",
+    "doctor_prescriptions",
     "video_consultations",
 )
 BATCH = 1000
@@ -131,7 +137,9 @@ def _bookable_appointments(collection: Collection, docs: list[dict], slots: list
         if doc["status"] != "CANCELLED" and _key(doc) in held:
             continue
         if _is_upcoming_active(doc, today) and not capacity_reserve(
-            doctor_id=doc["doctorId"], appointment_date=doc["appointmentDate"], time_slot=doc["timeSlot"],
+            doctor_id=doc["doctorId"],
+            appointment_date=doc["appointmentDate"],
+            time_slot=doc["timeSlot"],
             capacity=capacity.get(doc.get("slotId"), 1),
         ):
             continue
@@ -143,13 +151,19 @@ def _release_unused(docs: list[dict], inserted: set, today: date) -> None:
     """Give back the places of upcoming bookings that were reserved but not inserted after all."""
     for doc in docs:
         if doc["_id"] not in inserted and _is_upcoming_active(doc, today):
-            capacity_release(doctor_id=doc["doctorId"], appointment_date=doc["appointmentDate"],
-                             time_slot=doc["timeSlot"])
+            capacity_release(
+                doctor_id=doc["doctorId"], appointment_date=doc["appointmentDate"], time_slot=doc["timeSlot"]
+            )
 
 
 def demo_data_load(
-    *, doctors: int, members: int | None = None, appointments: int = 25, seed: int = 2025,
-    today: date | None = None, progress: bool = False,
+    *,
+    doctors: int,
+    members: int | None = None,
+    appointments: int = 25,
+    seed: int = 2025,
+    today: date | None = None,
+    progress: bool = False,
 ) -> dict[str, CollectionResult]:
     """Load the seed samples and `doctors` generated doctors (with clinics, slots, members, bookings).
     Idempotent. Returns inserted/skipped counts per collection."""
@@ -158,13 +172,16 @@ def demo_data_load(
     password_hash = hash_password(catalog.DEMO_PASSWORD)  # once: bcrypt is slow on purpose
     samples = demo_seed_samples(password_hash=password_hash)
     generated: DemoSet = demo_set(
-        doctors=doctors, members=members if members is not None else max(20, doctors // 2),
-        appointments=appointments, seed=seed, today=today, tz=tz, password_hash=password_hash,
+        doctors=doctors,
+        members=members if members is not None else max(20, doctors // 2),
+        appointments=appointments,
+        seed=seed,
+        today=today,
+        tz=tz,
+        password_hash=password_hash,
         seed_docs=samples,
     )
-    per_collection = {
-        name: [*samples.get(name, []), *generated.docs.get(name, [])] for name in LOAD_ORDER
-    }
+    per_collection = {name: [*samples.get(name, []), *generated.docs.get(name, [])] for name in LOAD_ORDER}
     results: dict[str, CollectionResult] = {}
     total = sum(len(docs) for docs in per_collection.values())
     with tqdm(total=total, disable=not progress, unit="doc", desc="demo data") as bar:

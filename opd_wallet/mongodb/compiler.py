@@ -58,12 +58,13 @@ def match_before_joins(pipeline: list[dict], lookups: list[dict], match: dict) -
     if pipeline[:count] != lookups or len(pipeline) <= count or pipeline[count] != {"$match": match}:
         return pipeline
     aliases = {stage["$lookup"]["as"] for stage in lookups if "$lookup" in stage}
-    own = {key: value for key, value in match.items()
-           if not key.startswith("$") and key.split(".", 1)[0] not in aliases}
+    own = {
+        key: value for key, value in match.items() if not key.startswith("$") and key.split(".", 1)[0] not in aliases
+    }
     if not own:
         return pipeline
     rest = {key: value for key, value in match.items() if key not in own}
-    return [{"$match": own}, *lookups, *([{"$match": rest}] if rest else []), *pipeline[count + 1:]]
+    return [{"$match": own}, *lookups, *([{"$match": rest}] if rest else []), *pipeline[count + 1 :]]
 
 
 def without_identity_fields(pipeline: list[dict]) -> list[dict]:
@@ -84,7 +85,7 @@ def with_count(pipeline: list[dict]) -> list[dict] | None:
     """The page `pipeline` as one `$facet` that also counts every matching document, or None when the
     stages after the leading `$match` could change the number of rows (joins, grouping, unwinding)."""
     head = pipeline[:1] if pipeline and list(pipeline[0]) == ["$match"] else []
-    rest = pipeline[len(head):]
+    rest = pipeline[len(head) :]
     if any(len(stage) != 1 or next(iter(stage)) not in ROW_PRESERVING_STAGES for stage in rest):
         return None
     return [*head, {"$facet": {"rows": rest or [{"$skip": 0}], "total": [{"$count": "n"}]}}]

@@ -14,7 +14,7 @@ def page_and_count(queryset: QuerySet, *, offset: int, limit: int) -> tuple[list
     facet cannot count (joins, grouping) or that never reached the database (an empty `__in`) falls back to
     a second command for the count.
     """
-    page = queryset[offset:offset + limit]
+    page = queryset[offset : offset + limit]
     count_into: dict[str, int] = {}
     if 0 < limit <= MAX_ROWS:
         page.query.count_into = count_into

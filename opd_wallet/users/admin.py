@@ -11,7 +11,10 @@ from opd_wallet.users.services import user_set_password
 
 class UserAdminForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="Set password", required=False, strip=False, widget=forms.PasswordInput(render_value=False),
+        label="Set password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text="Leave empty to keep the current password. Stored as bcrypt (cost 10); never shown.",
     )
 

@@ -57,10 +57,16 @@ class MemberTokenApi(APIView):
             user = member_login(**body.validated_data, ip_address=client_ip(request))
         except MemberLoginRefused as refused:
             if refused.retry_after is not None:
-                return Response({"detail": refused.message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
-                                headers={"Retry-After": str(refused.retry_after)})
-            return Response({"detail": refused.message}, status=status.HTTP_401_UNAUTHORIZED,
-                            headers={"WWW-Authenticate": 'Bearer realm="api"'})
+                return Response(
+                    {"detail": refused.message},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                    headers={"Retry-After": str(refused.retry_after)},
+                )
+            return Response(
+                {"detail": refused.message},
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            )
         refresh = RefreshToken.for_user(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 

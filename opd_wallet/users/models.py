@@ -32,7 +32,12 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser):
     member_id = models.CharField(
-        "member ID", max_length=32, unique=True, null=True, blank=True, db_column="memberId",
+        "member ID",
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        db_column="memberId",
         help_text="The patientId that appointments carry, e.g. USR001. Empty for staff.",
     )
     name = models.CharField(max_length=200)

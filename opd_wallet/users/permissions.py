@@ -6,10 +6,12 @@ operations staff manage: prescriptions (deactivate one) and video consultations 
 
 from opd_wallet.users.models import Role
 
-OPERATIONS_CHANGEABLE = frozenset({
-    "prescriptions.change_prescription",
-    "consultations.change_videoconsultation",
-})
+OPERATIONS_CHANGEABLE = frozenset(
+    {
+        "prescriptions.change_prescription",
+        "consultations.change_videoconsultation",
+    }
+)
 
 
 def role_has_perm(role: str, perm: str) -> bool:

@@ -8,8 +8,12 @@ from tests.doctors.factories import DoctorFactory
 from tests.users.factories import UserFactory
 
 # Short names for the statuses, for tables of test cases.
-P, C, D, X = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED,
-              AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED)
+P, C, D, X = (
+    AppointmentStatus.PENDING_CONFIRMATION,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.CANCELLED,
+)
 
 
 def day_from_today(offset: int) -> str:

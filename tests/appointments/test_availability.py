@@ -33,11 +33,20 @@ def test_weekly_slot_is_cut_into_slot_duration_steps(api: APIClient) -> None:
     assert body["doctorId"] == slot.doctor_id
     assert body["date"] == MONDAY
     assert [s["timeSlot"] for s in body["slots"]] == [
-        "09:00 AM", "09:30 AM", "10:00 AM", "10:30 AM", "11:00 AM", "11:30 AM"
+        "09:00 AM",
+        "09:30 AM",
+        "10:00 AM",
+        "10:30 AM",
+        "11:00 AM",
+        "11:30 AM",
     ]
     assert body["slots"][0] == {
-        "timeSlot": "09:00 AM", "clinicId": slot.clinic_id, "consultationType": "BOTH",
-        "consultationFee": 700, "remaining": 1, "slotId": str(slot.pk),
+        "timeSlot": "09:00 AM",
+        "clinicId": slot.clinic_id,
+        "consultationType": "BOTH",
+        "consultationFee": 700,
+        "remaining": 1,
+        "slotId": str(slot.pk),
     }
 
 
@@ -78,7 +87,11 @@ def test_times_of_several_slots_come_out_sorted_in_12_hour_form(api: APIClient) 
 
 def test_12_hour_form_of_midnight_and_noon() -> None:
     assert [time_12h(m) for m in (0, 30, 12 * 60, 13 * 60 + 5, 23 * 60 + 59)] == [
-        "12:00 AM", "12:30 AM", "12:00 PM", "01:05 PM", "11:59 PM"
+        "12:00 AM",
+        "12:30 AM",
+        "12:00 PM",
+        "01:05 PM",
+        "11:59 PM",
     ]
 
 
@@ -95,7 +108,8 @@ def test_clinic_closed_leaves_a_both_slot_online_only(api: APIClient) -> None:
     clinic = ClinicFactory(operating_hours=week_hours(closed=("Monday",)))
     slot = DoctorSlotFactory(doctor=DoctorFactory(clinic=clinic), consultation_type="BOTH", end_time="10:00")
     assert [(s["timeSlot"], s["consultationType"]) for s in availability(api, slot.doctor)] == [
-        ("09:00 AM", "ONLINE"), ("09:30 AM", "ONLINE")
+        ("09:00 AM", "ONLINE"),
+        ("09:30 AM", "ONLINE"),
     ]
     assert times(api, slot.doctor, type="IN_CLINIC") == []
 
@@ -186,7 +200,8 @@ def test_max_patients_above_one_counts_down_and_then_the_time_is_gone(api: APICl
     assert capacity_reserve(**key)
     assert capacity_reserve(**key)
     assert [(s["timeSlot"], s["remaining"]) for s in availability(api, slot.doctor)] == [
-        ("09:00 AM", 1), ("09:30 AM", 3)
+        ("09:00 AM", 1),
+        ("09:30 AM", 3),
     ]
     assert capacity_reserve(**key)
     assert times(api, slot.doctor) == ["09:30 AM"]
@@ -194,9 +209,7 @@ def test_max_patients_above_one_counts_down_and_then_the_time_is_gone(api: APICl
 
 def test_places_taken_on_another_date_do_not_count(api: APIClient) -> None:
     slot = DoctorSlotFactory(end_time="09:30")
-    assert capacity_reserve(
-        doctor_id=slot.doctor_id, appointment_date=NEXT_MONDAY, time_slot="09:00 AM", capacity=1
-    )
+    assert capacity_reserve(doctor_id=slot.doctor_id, appointment_date=NEXT_MONDAY, time_slot="09:00 AM", capacity=1)
     assert times(api, slot.doctor) == ["09:00 AM"]
     assert times(api, slot.doctor, date=NEXT_MONDAY) == []
 
@@ -229,8 +242,14 @@ def test_past_date_is_400(api: APIClient, set_clock: Callable[[str, str], None])
 def test_beyond_the_booking_horizon_is_400(api: APIClient, settings: pytest.FixtureRequest) -> None:
     slot = DoctorSlotFactory()
     settings.BOOKING_HORIZON_DAYS = 7
-    assert times(api, slot.doctor, date=NEXT_MONDAY) == ["09:00 AM", "09:30 AM", "10:00 AM", "10:30 AM",
-                                                         "11:00 AM", "11:30 AM"]
+    assert times(api, slot.doctor, date=NEXT_MONDAY) == [
+        "09:00 AM",
+        "09:30 AM",
+        "10:00 AM",
+        "10:30 AM",
+        "11:00 AM",
+        "11:30 AM",
+    ]
     response = api.get(f"/api/v1/doctors/{slot.doctor_id}/availability", {"date": "2031-01-14"})
     assert response.status_code == 400
     assert response.json() == {"date": [MSG_DATE_TOO_FAR.format(days=7)]}
@@ -238,8 +257,12 @@ def test_beyond_the_booking_horizon_is_400(api: APIClient, settings: pytest.Fixt
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({}, "date"), ({"date": "06-01-2031"}, "date"), ({"date": "2031-02-30"}, "date"),
-     ({"date": MONDAY, "type": "HOME_VISIT"}, "type")],
+    [
+        ({}, "date"),
+        ({"date": "06-01-2031"}, "date"),
+        ({"date": "2031-02-30"}, "date"),
+        ({"date": MONDAY, "type": "HOME_VISIT"}, "type"),
+    ],
 )
 def test_bad_parameters_are_400(api: APIClient, params: dict, field: str) -> None:
     slot = DoctorSlotFactory()

@@ -49,15 +49,24 @@ def slot() -> DoctorSlot:
 
 def in_clinic(slot: DoctorSlot, **overrides: Any) -> dict:
     return {
-        "doctorId": slot.doctor_id, "appointmentType": "IN_CLINIC", "appointmentDate": MONDAY,
-        "timeSlot": "10:00 AM", "clinicId": slot.clinic_id, **overrides,
+        "doctorId": slot.doctor_id,
+        "appointmentType": "IN_CLINIC",
+        "appointmentDate": MONDAY,
+        "timeSlot": "10:00 AM",
+        "clinicId": slot.clinic_id,
+        **overrides,
     }
 
 
 def online(slot: DoctorSlot, **overrides: Any) -> dict:
     return {
-        "doctorId": slot.doctor_id, "appointmentType": "ONLINE", "appointmentDate": MONDAY,
-        "timeSlot": "10:00 AM", "contactNumber": "+919876543210", "callPreference": "VIDEO", **overrides,
+        "doctorId": slot.doctor_id,
+        "appointmentType": "ONLINE",
+        "appointmentDate": MONDAY,
+        "timeSlot": "10:00 AM",
+        "contactNumber": "+919876543210",
+        "callPreference": "VIDEO",
+        **overrides,
     }
 
 
@@ -84,13 +93,28 @@ def test_in_clinic_booking_fills_the_denormalised_fields(api: APIClient, member:
     assert body["appointmentNumber"].startswith("APT20310106")
     assert body["_id"] == str(Appointment.objects.get().pk)
     expected = {
-        "userId": str(member.pk), "patientName": "John Doe", "patientId": "USR001",
-        "doctorId": "DOC001", "doctorName": "Dr. Vikas Mittal", "specialty": slot.doctor.specialty,
-        "slotId": str(slot.pk), "clinicId": slot.clinic_id, "clinicName": clinic.name,
-        "clinicAddress": clinic.address, "appointmentType": "IN_CLINIC", "appointmentDate": MONDAY,
-        "timeSlot": "10:00 AM", "consultationFee": 700, "status": "CONFIRMED", "paymentStatus": "PENDING",
-        "amountPaid": 0, "coveredByInsurance": True, "contactNumber": None, "callPreference": None,
-        "prescriptionId": None, "hasPrescription": False,
+        "userId": str(member.pk),
+        "patientName": "John Doe",
+        "patientId": "USR001",
+        "doctorId": "DOC001",
+        "doctorName": "Dr. Vikas Mittal",
+        "specialty": slot.doctor.specialty,
+        "slotId": str(slot.pk),
+        "clinicId": slot.clinic_id,
+        "clinicName": clinic.name,
+        "clinicAddress": clinic.address,
+        "appointmentType": "IN_CLINIC",
+        "appointmentDate": MONDAY,
+        "timeSlot": "10:00 AM",
+        "consultationFee": 700,
+        "status": "CONFIRMED",
+        "paymentStatus": "PENDING",
+        "amountPaid": 0,
+        "coveredByInsurance": True,
+        "contactNumber": None,
+        "callPreference": None,
+        "prescriptionId": None,
+        "hasPrescription": False,
     }
     assert {key: body[key] for key in expected} == expected
     assert body["requestedAt"] == body["confirmedAt"] == "2031-01-06T07:00:00+05:30"
@@ -112,7 +136,9 @@ def test_online_booking_keeps_contact_and_call_preference_and_no_clinic(api: API
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["appointmentType"], body["contactNumber"], body["callPreference"]) == (
-        "ONLINE", "+919876543210", "VIDEO"
+        "ONLINE",
+        "+919876543210",
+        "VIDEO",
     )
     assert body["clinicId"] is body["clinicName"] is body["clinicAddress"] is None
 
@@ -140,8 +166,9 @@ def test_free_consultation_is_payment_free(api: APIClient) -> None:
 
 def test_appointment_numbers_follow_the_booking_day(set_clock: Callable[[str, str], None], slot: DoctorSlot) -> None:
     set_clock("2031-01-05", "18:00")  # booked the evening before; no other test books on this day
-    numbers = [post(member_client(), in_clinic(slot, timeSlot=t)).json()["appointmentNumber"]
-               for t in ("09:00 AM", "09:30 AM")]
+    numbers = [
+        post(member_client(), in_clinic(slot, timeSlot=t)).json()["appointmentNumber"] for t in ("09:00 AM", "09:30 AM")
+    ]
     assert numbers == ["APT20310105001", "APT20310105002"]
 
 
@@ -326,18 +353,24 @@ def test_a_member_cannot_hold_the_same_time_twice(api: APIClient, slot: DoctorSl
     assert (response.status_code, response.json()) == (409, {"detail": MSG_ALREADY_BOOKED})
 
 
-def test_a_failed_insert_gives_the_place_back(
-    member: User, slot: DoctorSlot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_insert_gives_the_place_back(member: User, slot: DoctorSlot, monkeypatch: pytest.MonkeyPatch) -> None:
     taken = appointment_book(
-        user=member, doctor_id=slot.doctor_id, appointment_type="IN_CLINIC", appointment_date=MONDAY,
-        time_slot="09:00 AM", clinic_id=slot.clinic_id,
+        user=member,
+        doctor_id=slot.doctor_id,
+        appointment_type="IN_CLINIC",
+        appointment_date=MONDAY,
+        time_slot="09:00 AM",
+        clinic_id=slot.clinic_id,
     )
     monkeypatch.setattr(booking, "_new_appointment_id", lambda: taken.appointment_id)  # every id collides
     with pytest.raises(IntegrityError):
         appointment_book(
-            user=UserFactory(), doctor_id=slot.doctor_id, appointment_type="IN_CLINIC", appointment_date=MONDAY,
-            time_slot="10:00 AM", clinic_id=slot.clinic_id,
+            user=UserFactory(),
+            doctor_id=slot.doctor_id,
+            appointment_type="IN_CLINIC",
+            appointment_date=MONDAY,
+            time_slot="10:00 AM",
+            clinic_id=slot.clinic_id,
         )
     assert capacity_booked(doctor_id=slot.doctor_id, appointment_date=MONDAY) == {"09:00 AM": 1, "10:00 AM": 0}
     assert Appointment.objects.count() == 1

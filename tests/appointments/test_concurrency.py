@@ -40,8 +40,11 @@ def test_thirty_members_race_for_one_time(max_patients: int) -> None:
     for run in range(RUNS):
         slot = DoctorSlotFactory(max_patients=max_patients, start_time="10:00", end_time="10:30")
         body = {
-            "doctorId": slot.doctor_id, "appointmentType": "IN_CLINIC", "appointmentDate": MONDAY,
-            "timeSlot": "10:00 AM", "clinicId": slot.clinic_id,
+            "doctorId": slot.doctor_id,
+            "appointmentType": "IN_CLINIC",
+            "appointmentDate": MONDAY,
+            "timeSlot": "10:00 AM",
+            "clinicId": slot.clinic_id,
         }
 
         statuses = _book_all_at_once(clients, body)

@@ -92,8 +92,9 @@ def test_list_without_sign_in_is_401() -> None:
 def test_list_with_a_member_bearer_token_is_403() -> None:
     member = UserFactory()
     client = APIClient()
-    access = client.post("/api/v1/auth/token", {"email": member.email, "password": DEFAULT_PASSWORD},
-                         format="json").json()["access"]
+    access = client.post(
+        "/api/v1/auth/token", {"email": member.email, "password": DEFAULT_PASSWORD}, format="json"
+    ).json()["access"]
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     response = client.get(LIST_URL)
     assert response.status_code == 403
@@ -104,9 +105,14 @@ def test_list_with_a_member_bearer_token_is_403() -> None:
 
 ALLOWED = [("confirm", P, C), ("complete", C, D), ("cancel", P, X), ("cancel", C, X)]
 REFUSED = [
-    ("confirm", C, MSG_CANNOT_CONFIRM), ("confirm", D, MSG_CANNOT_CONFIRM), ("confirm", X, MSG_CANNOT_CONFIRM),
-    ("complete", P, MSG_CANNOT_COMPLETE), ("complete", D, MSG_CANNOT_COMPLETE), ("complete", X, MSG_CANNOT_COMPLETE),
-    ("cancel", D, MSG_CANNOT_CANCEL), ("cancel", X, MSG_CANNOT_CANCEL),
+    ("confirm", C, MSG_CANNOT_CONFIRM),
+    ("confirm", D, MSG_CANNOT_CONFIRM),
+    ("confirm", X, MSG_CANNOT_CONFIRM),
+    ("complete", P, MSG_CANNOT_COMPLETE),
+    ("complete", D, MSG_CANNOT_COMPLETE),
+    ("complete", X, MSG_CANNOT_COMPLETE),
+    ("cancel", D, MSG_CANNOT_CANCEL),
+    ("cancel", X, MSG_CANNOT_CANCEL),
 ]
 
 

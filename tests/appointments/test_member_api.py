@@ -18,10 +18,17 @@ pytestmark = pytest.mark.django_db
 
 
 def book(api: APIClient, slot: object, time_slot: str = "10:00 AM", day: str = MONDAY) -> dict:
-    response = api.post("/api/v1/appointments", {
-        "doctorId": slot.doctor_id, "appointmentType": "IN_CLINIC", "appointmentDate": day,
-        "timeSlot": time_slot, "clinicId": slot.clinic_id,
-    }, format="json")
+    response = api.post(
+        "/api/v1/appointments",
+        {
+            "doctorId": slot.doctor_id,
+            "appointmentType": "IN_CLINIC",
+            "appointmentDate": day,
+            "timeSlot": time_slot,
+            "clinicId": slot.clinic_id,
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     return response.json()
 

@@ -14,21 +14,24 @@ from tests.doctors.clients import doctor_portal_client
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def client(doctor) -> Client:
     return doctor_portal_client(doctor)
 
 
-@pytest.mark.parametrize("url", ["/portal/", "/portal/appointments/", "/portal/slots/", "/portal/profile/",
-                                 "/portal/prescriptions/"])
+@pytest.mark.parametrize(
+    "url", ["/portal/", "/portal/appointments/", "/portal/slots/", "/portal/profile/", "/portal/prescriptions/"]
+)
 def test_portal_pages_redirect_anonymous_visitors_to_sign_in(url: str) -> None:
     response = Client().get(url)
     assert response.status_code == 302
     assert response["Location"] == f"/auth/doctor/login?next={url}"
 
 
-@pytest.mark.parametrize("url", ["/portal/", "/portal/appointments/", "/portal/slots/", "/portal/profile/",
-                                 "/portal/prescriptions/"])
+@pytest.mark.parametrize(
+    "url", ["/portal/", "/portal/appointments/", "/portal/slots/", "/portal/profile/", "/portal/prescriptions/"]
+)
 def test_portal_pages_render_for_the_signed_in_doctor(client, doctor, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200
@@ -50,8 +53,12 @@ def test_dashboard_lists_todays_and_upcoming_appointments(doctor, client) -> Non
 def test_dashboard_shows_the_soonest_upcoming_and_links_to_the_rest(doctor, client) -> None:
     shown = DASHBOARD_UPCOMING_SHOWN
     for n in range(shown + 3):
-        AppointmentFactory(doctor=doctor, patient_name=f"Patient {n:02d}", appointment_date=day_from_today(1 + n // 10),
-                           time_slot=f"{9 + n % 10:02d}:00 AM" if 9 + n % 10 < 12 else f"{n % 10 - 2:02d}:00 PM")
+        AppointmentFactory(
+            doctor=doctor,
+            patient_name=f"Patient {n:02d}",
+            appointment_date=day_from_today(1 + n // 10),
+            time_slot=f"{9 + n % 10:02d}:00 AM" if 9 + n % 10 < 12 else f"{n % 10 - 2:02d}:00 PM",
+        )
 
     html = client.get("/portal/").content.decode()
 
@@ -77,8 +84,8 @@ def test_dashboard_shows_prescription_state_and_status_badges(doctor, client) ->
     html = client.get("/portal/").content.decode()
     assert "✓ Prescription uploaded" in html
     assert "No prescription yet" in html
-    assert 'badge--COMPLETED' in html
-    assert 'badge--PENDING_CONFIRMATION' in html
+    assert "badge--COMPLETED" in html
+    assert "badge--PENDING_CONFIRMATION" in html
 
 
 def test_dashboard_has_an_empty_state(client) -> None:
@@ -134,8 +141,12 @@ def test_list_with_a_bad_date_ignores_it_and_shows_the_error(client) -> None:
 
 
 def test_detail_shows_only_the_buttons_the_workflow_allows(doctor, client) -> None:
-    expected = {P: ("Confirm appointment", "Cancel appointment"), C: ("Mark as completed", "Cancel appointment"),
-                D: (), X: ()}
+    expected = {
+        P: ("Confirm appointment", "Cancel appointment"),
+        C: ("Mark as completed", "Cancel appointment"),
+        D: (),
+        X: (),
+    }
     every = {"Confirm appointment", "Mark as completed", "Cancel appointment"}
     for status, buttons in expected.items():
         appointment = AppointmentFactory(doctor=doctor, status=status)

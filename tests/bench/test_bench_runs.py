@@ -17,15 +17,29 @@ SMALL = ["--doctors", "300", "--requests", "5", "--memory-requests", "200", "--m
 def test_make_bench_takes_every_figure_at_a_small_scale(tmp_path: Path) -> None:
     run = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-m", "bench", *SMALL, "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
         env={name: value for name, value in os.environ.items() if name != "MONGODB_URI"},  # its own fresh server
     )
     assert run.returncode == 0, run.stderr[-3000:]
 
     results = json.loads((tmp_path / "bench.json").read_text())
     rows = {row["key"]: row for row in results["rows"]}
-    assert set(rows) == {"search", "search_distance", "search_round_trips", "availability", "booking",
-                         "booking_contended", "dashboard", "doctor_today", "memory", "plans"}
+    assert set(rows) == {
+        "search",
+        "search_distance",
+        "search_round_trips",
+        "availability",
+        "booking",
+        "booking_contended",
+        "dashboard",
+        "doctor_today",
+        "memory",
+        "plans",
+    }
     assert not [row for row in rows.values() if "missing" in row]
     for key in ("search", "search_distance", "availability", "dashboard", "doctor_today"):
         assert rows[key]["median_ms"] > 0 and isinstance(rows[key]["db_commands"], int), rows[key]

@@ -5,9 +5,9 @@ from clinics.models import Clinic, DayHours, Location, OperatingHours
 
 def week_hours(open_: str = "08:00", close: str = "20:00", closed: tuple[str, ...] = ()) -> OperatingHours:
     days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    return OperatingHours(**{
-        day: DayHours(open=open_, close=close, is_closed=day.capitalize() in closed) for day in days
-    })
+    return OperatingHours(
+        **{day: DayHours(open=open_, close=close, is_closed=day.capitalize() in closed) for day in days}
+    )
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):

@@ -49,7 +49,9 @@ def test_an_open_day_needs_both_times(admin: Client, clinic_url: str) -> None:
 
 def test_a_closed_day_needs_no_times(admin: Client, clinic_url: str) -> None:
     changes = {
-        "operating_hours-sunday-open": "", "operating_hours-sunday-close": "", "operating_hours-sunday-is_closed": "on",
+        "operating_hours-sunday-open": "",
+        "operating_hours-sunday-close": "",
+        "operating_hours-sunday-is_closed": "on",
     }
     assert submit_change(admin, clinic_url, **changes).status_code == 302
     assert Clinic.objects.get().operating_hours.for_day("Sunday").is_closed is True

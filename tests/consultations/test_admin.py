@@ -29,7 +29,10 @@ def operations(client: Client) -> Client:
 
 def test_changelist_shows_quality_metrics(operations: Client) -> None:
     VideoConsultationFactory(
-        video_quality="HD", audio_quality="Good", duration=15, status=ConsultationStatus.COMPLETED,
+        video_quality="HD",
+        audio_quality="Good",
+        duration=15,
+        status=ConsultationStatus.COMPLETED,
         network_issues=[NetworkIssue(timestamp=T0, issue="lag", duration=3)] * 2,
     )
     response = operations.get(CHANGELIST)
@@ -52,11 +55,18 @@ def test_changelist_filters_by_status_and_date(operations: Client) -> None:
 
 def test_operations_set_recording_metadata(operations: Client) -> None:
     consultation = VideoConsultationFactory(status=ConsultationStatus.COMPLETED)
-    response = operations.post(change_url(consultation), {
-        "recording_enabled": "on", "recording_url": "https://recordings.example.com/vc.mp4",
-        "recording_duration": "14", "recording_size": "120.5", "video_quality": "HD", "audio_quality": "Good",
-        "status": ConsultationStatus.SCHEDULED,  # not editable: ignored
-    })
+    response = operations.post(
+        change_url(consultation),
+        {
+            "recording_enabled": "on",
+            "recording_url": "https://recordings.example.com/vc.mp4",
+            "recording_duration": "14",
+            "recording_size": "120.5",
+            "video_quality": "HD",
+            "audio_quality": "Good",
+            "status": ConsultationStatus.SCHEDULED,  # not editable: ignored
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     consultation.refresh_from_db()
     assert consultation.recording_enabled
@@ -78,7 +88,11 @@ def test_negative_recording_size_is_refused(operations: Client) -> None:
 def test_only_recording_and_quality_fields_are_editable(operations: Client) -> None:
     form = operations.get(change_url(VideoConsultationFactory())).context["adminform"].form
     assert set(form.fields) == {
-        "recording_enabled", "recording_url", "recording_duration", "recording_size", "video_quality",
+        "recording_enabled",
+        "recording_url",
+        "recording_duration",
+        "recording_size",
+        "video_quality",
         "audio_quality",
     }
 

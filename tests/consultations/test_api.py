@@ -55,8 +55,9 @@ MEMBER_POSTS = [
 def test_member_with_a_real_token_sees_the_consultation_of_the_appointment() -> None:
     consultation = started()
     client = APIClient()
-    tokens = client.post("/api/v1/auth/token", {"email": consultation.patient.email, "password": DEFAULT_PASSWORD},
-                         format="json").json()
+    tokens = client.post(
+        "/api/v1/auth/token", {"email": consultation.patient.email, "password": DEFAULT_PASSWORD}, format="json"
+    ).json()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     response = client.get(f"/api/v1/appointments/{consultation.appointment.appointment_id}/consultation")
     assert response.status_code == 200
@@ -115,8 +116,9 @@ def test_consultation_id_or_object_id_both_name_the_consultation() -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED,
-                                    ConsultationStatus.NO_SHOW])
+@pytest.mark.parametrize(
+    "status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED, ConsultationStatus.NO_SHOW]
+)
 def test_a_finished_consultation_cannot_be_joined(status: str) -> None:
     consultation = VideoConsultationFactory(status=status, **IN_CALL)
     response = client_for(consultation.patient).post(url(consultation, "join"))
@@ -171,8 +173,9 @@ def test_patient_rates_the_doctor_after_the_call() -> None:
 @pytest.mark.parametrize("rating", [0, 6, -1])
 def test_feedback_outside_1_to_5_is_refused(rating: int) -> None:
     consultation = VideoConsultationFactory(status=ConsultationStatus.COMPLETED, **IN_CALL)
-    response = client_for(consultation.patient).post(url(consultation, "feedback"), {"doctorRating": rating},
-                                                     format="json")
+    response = client_for(consultation.patient).post(
+        url(consultation, "feedback"), {"doctorRating": rating}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"doctorRating": [MSG_RATING_RANGE]}
 
@@ -195,8 +198,7 @@ def test_feedback_twice_is_refused() -> None:
 
 def test_feedback_before_the_call_is_completed_is_refused() -> None:
     consultation = VideoConsultationFactory(status=ConsultationStatus.IN_PROGRESS, **IN_CALL)
-    response = client_for(consultation.patient).post(url(consultation, "feedback"), {"doctorRating": 5},
-                                                     format="json")
+    response = client_for(consultation.patient).post(url(consultation, "feedback"), {"doctorRating": 5}, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": MSG_FEEDBACK_NOT_COMPLETED}
 
@@ -232,8 +234,10 @@ def test_network_issue_after_the_call_is_refused() -> None:
 def test_a_member_who_is_not_the_patient_gets_404_everywhere(status: str) -> None:
     consultation = VideoConsultationFactory(status=status, **IN_CALL)
     stranger = client_for(UserFactory())
-    paths = [f"/api/v1/appointments/{key}/consultation"
-             for key in (consultation.appointment.appointment_id, consultation.appointment_id)]
+    paths = [
+        f"/api/v1/appointments/{key}/consultation"
+        for key in (consultation.appointment.appointment_id, consultation.appointment_id)
+    ]
     assert [stranger.get(path).status_code for path in paths] == [404, 404]
     for action, payload in MEMBER_POSTS:
         for key in (consultation.consultation_id, consultation.pk):

@@ -56,8 +56,9 @@ def test_a_patient_who_joined_is_never_a_no_show() -> None:
     assert status_of(consultation) == ConsultationStatus.SCHEDULED
 
 
-@pytest.mark.parametrize("status", [ConsultationStatus.IN_PROGRESS, ConsultationStatus.COMPLETED,
-                                    ConsultationStatus.CANCELLED])
+@pytest.mark.parametrize(
+    "status", [ConsultationStatus.IN_PROGRESS, ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED]
+)
 def test_only_scheduled_consultations_become_no_shows(status: str) -> None:
     consultation = VideoConsultationFactory(scheduled_start_time=T0, status=status, actual_start_time=T0)
     run(T0 + timedelta(minutes=30))
@@ -67,8 +68,11 @@ def test_only_scheduled_consultations_become_no_shows(status: str) -> None:
 def test_a_call_left_in_progress_past_the_maximum_is_completed_by_system(settings: object) -> None:
     settings.CONSULTATION_MAX_MINUTES = 120
     consultation = VideoConsultationFactory(
-        scheduled_start_time=T0, status=ConsultationStatus.IN_PROGRESS, actual_start_time=T0,
-        doctor_joined_at=T0, patient_joined_at=T0,
+        scheduled_start_time=T0,
+        status=ConsultationStatus.IN_PROGRESS,
+        actual_start_time=T0,
+        doctor_joined_at=T0,
+        patient_joined_at=T0,
     )
     assert "0 overdue call(s) ended" in run(T0 + timedelta(minutes=119))
     assert status_of(consultation) == ConsultationStatus.IN_PROGRESS

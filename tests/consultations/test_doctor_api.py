@@ -137,8 +137,9 @@ def test_doctor_joining_after_the_patient_starts_the_call() -> None:
     assert body["actualStartTime"] == body["doctorJoinedAt"]
 
 
-@pytest.mark.parametrize("status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED,
-                                    ConsultationStatus.NO_SHOW])
+@pytest.mark.parametrize(
+    "status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED, ConsultationStatus.NO_SHOW]
+)
 def test_doctor_cannot_join_a_finished_consultation(status: str) -> None:
     consultation = VideoConsultationFactory(status=status, **IN_CALL)
     response = as_doctor(consultation).post(url(consultation, "join"))
@@ -168,8 +169,9 @@ def test_doctor_can_end_only_a_call_in_progress(status: str) -> None:
 @pytest.mark.parametrize("status", [ConsultationStatus.SCHEDULED, ConsultationStatus.IN_PROGRESS])
 def test_doctor_cancels_an_open_consultation_with_a_reason(status: str) -> None:
     consultation = VideoConsultationFactory(status=status, **IN_CALL)
-    response = as_doctor(consultation).post(url(consultation, "cancel"), {"cancellationReason": "Emergency"},
-                                            format="json")
+    response = as_doctor(consultation).post(
+        url(consultation, "cancel"), {"cancellationReason": "Emergency"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == ConsultationStatus.CANCELLED
     assert response.json()["cancellationReason"] == "Emergency"
@@ -181,8 +183,9 @@ def test_cancel_without_a_reason_records_the_default() -> None:
     assert response.json()["cancellationReason"] == DEFAULT_CANCELLATION_REASON
 
 
-@pytest.mark.parametrize("status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED,
-                                    ConsultationStatus.NO_SHOW])
+@pytest.mark.parametrize(
+    "status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED, ConsultationStatus.NO_SHOW]
+)
 def test_doctor_cannot_cancel_a_finished_consultation(status: str) -> None:
     consultation = VideoConsultationFactory(status=status)
     response = as_doctor(consultation).post(url(consultation, "cancel"))
@@ -216,8 +219,9 @@ def test_no_show_is_refused_when_the_patient_joined() -> None:
 def test_doctor_rates_the_patient_once_after_the_call() -> None:
     consultation = VideoConsultationFactory(status=ConsultationStatus.COMPLETED, **IN_CALL)
     client = as_doctor(consultation)
-    response = client.post(url(consultation, "feedback"), {"patientRating": 4, "doctorComments": "On time"},
-                           format="json")
+    response = client.post(
+        url(consultation, "feedback"), {"patientRating": 4, "doctorComments": "On time"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["feedback"]["patientRating"] == 4
     assert response.json()["feedback"]["doctorComments"] == "On time"
@@ -243,8 +247,9 @@ def test_doctor_feedback_before_completion_is_refused() -> None:
 
 def test_doctor_reports_a_network_issue() -> None:
     consultation = VideoConsultationFactory(status=ConsultationStatus.IN_PROGRESS, **IN_CALL)
-    response = as_doctor(consultation).post(url(consultation, "network-issues"), {"issue": "lag", "duration": 4},
-                                            format="json")
+    response = as_doctor(consultation).post(
+        url(consultation, "network-issues"), {"issue": "lag", "duration": 4}, format="json"
+    )
     assert response.status_code == 201
     closed = VideoConsultationFactory(status=ConsultationStatus.NO_SHOW, doctor=consultation.doctor)
     response = as_doctor(closed).post(url(closed, "network-issues"), {"issue": "lag", "duration": 4}, format="json")

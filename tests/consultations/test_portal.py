@@ -51,8 +51,9 @@ def test_start_button_opens_the_room_joins_the_doctor_and_shows_the_call_page(se
 
 def test_start_refused_for_an_appointment_that_is_not_confirmed() -> None:
     appointment = OnlineAppointmentFactory(status=AppointmentStatus.PENDING_CONFIRMATION)
-    response = portal(appointment).post(f"/portal/appointments/{appointment.appointment_id}/consultation/start/",
-                                        follow=True)
+    response = portal(appointment).post(
+        f"/portal/appointments/{appointment.appointment_id}/consultation/start/", follow=True
+    )
     assert MSG_NOT_CONFIRMED in messages_of(response)
     assert not VideoConsultation.objects.exists()
 
@@ -84,8 +85,11 @@ def test_ending_a_call_nobody_joined_shows_the_workflow_message() -> None:
 
 def test_cancel_button_records_the_reason() -> None:
     consultation = VideoConsultationFactory()
-    response = portal(consultation).post(f"/portal/consultations/{consultation.consultation_id}/cancel/",
-                                         {"cancellation_reason": "Doctor unavailable"}, follow=True)
+    response = portal(consultation).post(
+        f"/portal/consultations/{consultation.consultation_id}/cancel/",
+        {"cancellation_reason": "Doctor unavailable"},
+        follow=True,
+    )
     assert MSG_CANCELLED in messages_of(response)
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.CANCELLED

@@ -91,7 +91,8 @@ def test_doctor_ends_the_call_from_the_call_page(page: Page, sign_in_doctor: obj
     page.route(f"https://{DOMAIN}/**", lambda route: route.abort())
     consultation = start_call_from_the_appointment_page(page, sign_in_doctor)
     VideoConsultation.objects.filter(pk=consultation.pk).update(
-        status=ConsultationStatus.IN_PROGRESS, patient_joined_at=consultation.doctor_joined_at,
+        status=ConsultationStatus.IN_PROGRESS,
+        patient_joined_at=consultation.doctor_joined_at,
         actual_start_time=consultation.doctor_joined_at,
     )
     page.once("dialog", lambda dialog: dialog.accept())

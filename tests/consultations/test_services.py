@@ -226,8 +226,9 @@ def test_doctor_and_patient_joining_at_the_same_moment_both_count() -> None:
         assert consultation.actual_start_time == max(consultation.doctor_joined_at, consultation.patient_joined_at)
 
 
-@pytest.mark.parametrize("status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED,
-                                    ConsultationStatus.NO_SHOW])
+@pytest.mark.parametrize(
+    "status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED, ConsultationStatus.NO_SHOW]
+)
 @pytest.mark.parametrize("participant", [EndedBy.DOCTOR, EndedBy.PATIENT])
 def test_a_finished_consultation_cannot_be_joined(status: str, participant: str) -> None:
     with pytest.raises(TransitionRefused, match=MSG_CANNOT_JOIN):
@@ -256,8 +257,9 @@ def test_completing_the_consultation_completes_the_appointment() -> None:
 
 
 def test_ending_tolerates_an_appointment_already_completed() -> None:
-    consultation = started(ConsultationStatus.IN_PROGRESS,
-                           appointment=OnlineAppointmentFactory(status=AppointmentStatus.COMPLETED))
+    consultation = started(
+        ConsultationStatus.IN_PROGRESS, appointment=OnlineAppointmentFactory(status=AppointmentStatus.COMPLETED)
+    )
     consultation = consultation_end(consultation=consultation, ended_by=EndedBy.PATIENT)
     assert consultation.status == ConsultationStatus.COMPLETED
 
@@ -289,8 +291,9 @@ def test_a_consultation_ends_only_once() -> None:
 
 @pytest.mark.parametrize("status", [ConsultationStatus.SCHEDULED, ConsultationStatus.IN_PROGRESS])
 def test_an_open_consultation_can_be_cancelled_with_a_reason(status: str) -> None:
-    consultation = consultation_cancel(consultation=started(status), cancelled_by=EndedBy.DOCTOR,
-                                       reason="Patient asked to reschedule", now=T0)
+    consultation = consultation_cancel(
+        consultation=started(status), cancelled_by=EndedBy.DOCTOR, reason="Patient asked to reschedule", now=T0
+    )
     assert consultation.status == ConsultationStatus.CANCELLED
     assert consultation.cancellation_reason == "Patient asked to reschedule"
     assert consultation.ended_by == EndedBy.DOCTOR
@@ -302,8 +305,9 @@ def test_cancelling_without_a_reason_records_the_default_one() -> None:
     assert consultation.cancellation_reason == DEFAULT_CANCELLATION_REASON
 
 
-@pytest.mark.parametrize("status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED,
-                                    ConsultationStatus.NO_SHOW])
+@pytest.mark.parametrize(
+    "status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED, ConsultationStatus.NO_SHOW]
+)
 def test_a_finished_consultation_cannot_be_cancelled(status: str) -> None:
     with pytest.raises(TransitionRefused, match=MSG_CANNOT_CANCEL):
         consultation_cancel(consultation=started(status), cancelled_by=EndedBy.DOCTOR)
@@ -336,8 +340,12 @@ def test_no_show_is_refused_before_the_scheduled_start() -> None:
 
 def test_each_side_gives_feedback_once_and_both_are_kept() -> None:
     consultation = started(ConsultationStatus.COMPLETED)
-    consultation_give_feedback(consultation=consultation, participant=EndedBy.PATIENT, rating=5,
-                               comments="Very helpful, $set {not an operator}")
+    consultation_give_feedback(
+        consultation=consultation,
+        participant=EndedBy.PATIENT,
+        rating=5,
+        comments="Very helpful, $set {not an operator}",
+    )
     consultation = consultation_give_feedback(consultation=consultation, participant=EndedBy.DOCTOR, rating=4)
     assert consultation.feedback.doctor_rating == 5
     assert consultation.feedback.patient_comments == "Very helpful, $set {not an operator}"
@@ -358,8 +366,12 @@ def test_feedback_twice_is_refused(participant: str) -> None:
 
 def test_simultaneous_feedback_is_taken_once() -> None:
     consultation = started(ConsultationStatus.COMPLETED)
-    results = in_threads(4, lambda i: consultation_give_feedback(
-        consultation=VideoConsultation.objects.get(pk=consultation.pk), participant=EndedBy.PATIENT, rating=i + 1))
+    results = in_threads(
+        4,
+        lambda i: consultation_give_feedback(
+            consultation=VideoConsultation.objects.get(pk=consultation.pk), participant=EndedBy.PATIENT, rating=i + 1
+        ),
+    )
     assert sum(isinstance(r, VideoConsultation) for r in results) == 1
 
 
@@ -382,14 +394,16 @@ def test_network_issues_are_appended_during_the_call(status: str) -> None:
 
 def test_simultaneous_network_issues_are_all_kept() -> None:
     consultation = started(ConsultationStatus.IN_PROGRESS)
-    in_threads(10, lambda i: consultation_report_network_issue(consultation=consultation, issue=f"drop {i}",
-                                                               duration=i))
+    in_threads(
+        10, lambda i: consultation_report_network_issue(consultation=consultation, issue=f"drop {i}", duration=i)
+    )
     consultation.refresh_from_db()
     assert sorted(issue.issue for issue in consultation.network_issues) == sorted(f"drop {i}" for i in range(10))
 
 
-@pytest.mark.parametrize("status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED,
-                                    ConsultationStatus.NO_SHOW])
+@pytest.mark.parametrize(
+    "status", [ConsultationStatus.COMPLETED, ConsultationStatus.CANCELLED, ConsultationStatus.NO_SHOW]
+)
 def test_network_issues_only_while_the_call_is_open(status: str) -> None:
     with pytest.raises(TransitionRefused, match=MSG_CANNOT_REPORT_ISSUE):
         consultation_report_network_issue(consultation=started(status), issue="lag", duration=1)

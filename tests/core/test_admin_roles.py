@@ -31,13 +31,19 @@ def populated() -> dict[type, object]:
     prescription = PrescriptionFactory(appointment__doctor=slot.doctor)
     consultation = VideoConsultationFactory(appointment__doctor=slot.doctor)
     return {
-        Specialty: Specialty.objects.get(), Doctor: slot.doctor, DoctorSlot: slot, Clinic: slot.clinic,
-        User: prescription.user, Appointment: prescription.appointment, Prescription: prescription,
+        Specialty: Specialty.objects.get(),
+        Doctor: slot.doctor,
+        DoctorSlot: slot,
+        Clinic: slot.clinic,
+        User: prescription.user,
+        Appointment: prescription.appointment,
+        Prescription: prescription,
         VideoConsultation: consultation,
     }
 
 
 # --- roles (opd_wallet/users/permissions.py) -----------------------------------------------------------------
+
 
 @pytest.mark.django_db(False)
 def test_role_rules_admin_all_operations_view_all_and_change_two() -> None:
@@ -97,6 +103,7 @@ def test_members_and_inactive_staff_cannot_use_the_admin(client: Client) -> None
 
 # --- passwords set from the admin -------------------------------------------------------------------------
 
+
 @pytest.mark.real_bcrypt
 def test_a_doctor_portal_password_set_in_the_admin_is_stored_hashed_and_never_shown(client: Client) -> None:
     admin_client = staff_client(client)
@@ -124,8 +131,13 @@ def test_saving_a_doctor_without_a_new_password_keeps_the_old_one(client: Client
 def test_a_user_added_in_the_admin_gets_a_bcrypt_password(client: Client) -> None:
     admin_client = staff_client(client)
     form = {
-        "email": "ops2@example.com", "name": "Second Ops", "role": "OPERATIONS", "is_active": "on",
-        "member_id": "", "phone": "", "new_password": NEW_PASSWORD,
+        "email": "ops2@example.com",
+        "name": "Second Ops",
+        "role": "OPERATIONS",
+        "is_active": "on",
+        "member_id": "",
+        "phone": "",
+        "new_password": NEW_PASSWORD,
     }
     assert admin_client.post(admin_url(User, "add"), form).status_code == 302
     user = User.objects.get(email="ops2@example.com")

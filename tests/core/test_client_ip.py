@@ -43,9 +43,14 @@ def test_a_forwarded_header_shorter_than_the_proxy_chain_falls_back_to_remote_ad
 
 
 @override_settings(TRUSTED_PROXY_HOPS=1)
-@pytest.mark.parametrize(("forwarded", "client"), [
-    ("203.0.113.7:5678", "203.0.113.7"), ("[2001:db8::1]:443", "2001:db8::1"), ("[2001:db8::1]", "2001:db8::1"),
-])
+@pytest.mark.parametrize(
+    ("forwarded", "client"),
+    [
+        ("203.0.113.7:5678", "203.0.113.7"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+    ],
+)
 def test_an_entry_with_a_port_reads_as_its_address(forwarded: str, client: str) -> None:
     assert client_ip(_request(forwarded=forwarded)) == client
 

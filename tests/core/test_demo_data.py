@@ -24,8 +24,15 @@ pytestmark = pytest.mark.django_db
 
 DOCTORS = 12
 COLLECTIONS = (
-    "specialty_master", "users", "clinics", "doctors", "doctor_slots", "appointments", "doctor_prescriptions",
-    "video_consultations", "appointment_capacity",
+    "specialty_master",
+    "users",
+    "clinics",
+    "doctors",
+    "doctor_slots",
+    "appointments",
+    "doctor_prescriptions",
+    "video_consultations",
+    "appointment_capacity",
 )
 
 
@@ -50,7 +57,8 @@ def test_it_loads_the_seed_samples_and_the_generated_data(loaded: str) -> None:
     assert Clinic.objects.count() == 2 + len(catalog.CITIES)  # at least one clinic per city
     assert User.objects.filter(role=Role.MEMBER).count() == 3 + 20
     assert set(User.objects.exclude(role=Role.MEMBER).values_list("email", "role")) == {
-        ("admin@example.com", Role.ADMIN), ("ops@example.com", Role.OPERATIONS),
+        ("admin@example.com", Role.ADMIN),
+        ("ops@example.com", Role.OPERATIONS),
     }
     seed_schedule = sum(len(days) for _, _, days, *_ in SEED_DOCTOR_SCHEDULE)
     assert DoctorSlot.objects.filter(doctor_id__in=["DOC001", "DOC003"]).count() == 1 + seed_schedule
@@ -77,9 +85,10 @@ def test_more_doctors_later_adds_them_without_touching_the_first_ones(loaded: st
     assert len(now) == len(first) + 10
     assert all(now[pk] == doc for pk, doc in first.items())
     slots_of_first = {
-        doc["_id"] for doc in connection.get_collection("doctor_slots").find({"doctorId": {"$in": [
-            doc["doctorId"] for doc in first.values()
-        ]}})
+        doc["_id"]
+        for doc in connection.get_collection("doctor_slots").find(
+            {"doctorId": {"$in": [doc["doctorId"] for doc in first.values()]}}
+        )
     }
     assert slots_of_first == first_slots  # a doctor's weekly slots do not depend on how many are generated
 
@@ -109,9 +118,7 @@ def test_upcoming_demo_bookings_hold_their_places(loaded: str) -> None:
     from django.utils import timezone
 
     today = timezone.localdate().isoformat()
-    upcoming = Appointment.objects.filter(
-        appointment_date__gte=today, status__in=["PENDING_CONFIRMATION", "CONFIRMED"]
-    )
+    upcoming = Appointment.objects.filter(appointment_date__gte=today, status__in=["PENDING_CONFIRMATION", "CONFIRMED"])
     counters = list(connection.get_collection("appointment_capacity").find({}))
     assert upcoming.count() > 0
     assert sum(counter["booked"] for counter in counters) == upcoming.count()

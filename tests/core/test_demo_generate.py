@@ -15,8 +15,14 @@ TODAY = date(2026, 3, 10)
 def _generate(doctors: int = 20, seed: int = 7) -> dict[str, list[dict]]:
     samples = demo_seed_samples(password_hash=HASH)
     generated = demo_set(
-        doctors=doctors, members=25, appointments=30, seed=seed, today=TODAY, tz=ZoneInfo("Asia/Kolkata"),
-        password_hash=HASH, seed_docs=samples,
+        doctors=doctors,
+        members=25,
+        appointments=30,
+        seed=seed,
+        today=TODAY,
+        tz=ZoneInfo("Asia/Kolkata"),
+        password_hash=HASH,
+        seed_docs=samples,
     )
     return {name: [*samples.get(name, []), *generated.docs.get(name, [])] for name in LOAD_ORDER}
 
@@ -83,8 +89,15 @@ def test_every_reference_resolves() -> None:
 
 def test_natural_ids_are_unique() -> None:
     data = _generate(doctors=200)
-    for name, key in (("doctors", "doctorId"), ("doctors", "email"), ("clinics", "clinicId"), ("users", "email"),
-                      ("users", "memberId"), ("appointments", "appointmentId"), ("doctor_slots", "_id")):
+    for name, key in (
+        ("doctors", "doctorId"),
+        ("doctors", "email"),
+        ("clinics", "clinicId"),
+        ("users", "email"),
+        ("users", "memberId"),
+        ("appointments", "appointmentId"),
+        ("doctor_slots", "_id"),
+    ):
         values = [doc[key] for doc in data[name] if key in doc]
         assert len(values) == len(set(values)), (name, key)
 

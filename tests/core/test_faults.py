@@ -83,9 +83,22 @@ class Database:
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - fixed argv
-                [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--storage-path", str(self.storage), "--log-level", "WARNING"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-m",
+                    "secantus",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--storage-path",
+                    str(self.storage),
+                    "--log-level",
+                    "WARNING",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         _wait_for_port(self.port, self.process)
 
@@ -103,8 +116,9 @@ class Stack:
     world: dict
     log: Path
 
-    def request(self, method: str, path: str, *, headers: dict | None = None, body: bytes | None = None,
-                as_doctor: bool = False) -> tuple[int, dict, str]:
+    def request(
+        self, method: str, path: str, *, headers: dict | None = None, body: bytes | None = None, as_doctor: bool = False
+    ) -> tuple[int, dict, str]:
         headers = dict(headers or {})
         if as_doctor:
             doctor = self.world["doctor"]
@@ -154,19 +168,33 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     app = None
     try:
         setup = subprocess.run(  # noqa: S603 - fixed argv
-            [sys.executable, "-c", SETUP_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+            [sys.executable, "-c", SETUP_SCRIPT],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         world = json.loads(setup.stdout.strip().splitlines()[-1])
         port = _free_port()
         with open(run / "gunicorn.log", "ab") as log:
             app = subprocess.Popen(  # noqa: S603 - fixed argv
-                [str(BIN / "gunicorn"), "opd_wallet.wsgi", "-c", "gunicorn.conf.py"], cwd=ROOT,
+                [str(BIN / "gunicorn"), "opd_wallet.wsgi", "-c", "gunicorn.conf.py"],
+                cwd=ROOT,
                 env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4"},
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         _wait_for_port(port, app)
-        yield Stack(database=database, app=app, url=f"http://127.0.0.1:{port}", media=run / "media", world=world,
-                    log=run / "gunicorn.log")
+        yield Stack(
+            database=database,
+            app=app,
+            url=f"http://127.0.0.1:{port}",
+            media=run / "media",
+            world=world,
+            log=run / "gunicorn.log",
+        )
     finally:
         if app is not None:
             stop(app)
@@ -178,8 +206,12 @@ def _outage_answers(stack: Stack) -> dict[str, tuple[int, dict, str]]:
     return {
         "healthz": stack.request("GET", "/healthz"),
         "api": stack.request("GET", f"/api/v1/appointments/{stack.world['appointment']}", headers=member),
-        "login": stack.request("POST", "/api/v1/auth/token", headers={"Content-Type": "application/json"},
-                               body=b'{"email": "a@example.com", "password": "x"}'),
+        "login": stack.request(
+            "POST",
+            "/api/v1/auth/token",
+            headers={"Content-Type": "application/json"},
+            body=b'{"email": "a@example.com", "password": "x"}',
+        ),
         "doctor api": stack.request("GET", "/api/v1/doctor/appointments", as_doctor=True),
         "portal": stack.request("GET", "/portal/", as_doctor=True, headers={"Accept": "text/html"}),
     }
@@ -224,10 +256,14 @@ def test_outage_is_answered_cleanly_and_the_running_server_recovers(stack: Stack
 
 def _multipart(boundary: str, content: bytes) -> bytes:
     return (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"diagnosis\"\r\n\r\nFlu\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"rx.pdf\"\r\n"
-        f"Content-Type: application/pdf\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="diagnosis"\r\n\r\nFlu\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="rx.pdf"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
 
 
 def _upload_headers(stack: Stack, boundary: str, length: int) -> bytes:
@@ -272,8 +308,11 @@ def test_an_upload_while_the_database_is_down_leaves_no_file(stack: Stack) -> No
     stack.database.stop()
     try:
         status, _, text = stack.request(
-            "POST", f"/api/v1/doctor/appointments/{stack.world['upload_to']}/prescription", body=body,
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, as_doctor=True,
+            "POST",
+            f"/api/v1/doctor/appointments/{stack.world['upload_to']}/prescription",
+            body=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+            as_doctor=True,
         )
         assert status == 503
         assert json.loads(text) == {"detail": MSG_DATABASE_UNAVAILABLE}
@@ -289,8 +328,12 @@ def test_the_servers_log_holds_no_credentials_or_file_contents(stack: Stack) -> 
     assert stack.request("GET", f"/api/v1/appointments/{stack.world['appointment']}", headers=member)[0] == 200
     assert stack.request("GET", "/portal/", as_doctor=True)[0] == 200
     password = secrets.token_hex(12)
-    stack.request("POST", "/api/v1/auth/token", headers={"Content-Type": "application/json"},
-                  body=json.dumps({"email": "someone@example.com", "password": password}).encode())
+    stack.request(
+        "POST",
+        "/api/v1/auth/token",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"email": "someone@example.com", "password": password}).encode(),
+    )
     time.sleep(0.5)
     log = stack.log.read_text(errors="replace")
     assert log.count('"logger": "opd_wallet.access"') >= 3  # it did log these requests

@@ -101,8 +101,10 @@ def _write_summary(reporter: Any) -> None:
         total.update(STATS[label])
         codes = ", ".join(f"{code}: {count}" for code, count in sorted(STATS[label].items()))
         reporter.write_line(f"  {label:<70} {codes}")
-    reporter.write_line(f"  {'all':<70} {sum(total.values())} requests; " +
-                        ", ".join(f"{code}: {count}" for code, count in sorted(total.items())))
+    reporter.write_line(
+        f"  {'all':<70} {sum(total.values())} requests; "
+        + ", ".join(f"{code}: {count}" for code, count in sorted(total.items()))
+    )
 
 
 def _id_kind(name: str) -> str | None:
@@ -179,8 +181,12 @@ def _fuzz(world: World, role: str, method: str, path: str, examples: int) -> Non
 
     @given(case=strategy, data=st.data())
     @settings(
-        max_examples=examples, derandomize=True, database=None, deadline=None,
-        suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
     )
     def fuzz(case: Any, data: st.DataObject) -> None:
         _enrich(case, data, world, path, method)

@@ -72,16 +72,36 @@ UNIQUE_CASES: list[tuple[str, str, Callable[[], Model], Callable[[Model], Model]
     ("doctors", "doctorId", DoctorFactory, lambda first: DoctorFactory(doctor_id=first.doctor_id)),
     ("doctors", "email", DoctorFactory, lambda first: DoctorFactory(email=first.email)),
     ("clinics", "clinicId", ClinicFactory, lambda first: ClinicFactory(clinic_id=first.clinic_id)),
-    ("doctor_prescriptions", "prescriptionId", PrescriptionFactory,
-     lambda first: PrescriptionFactory(prescription_id=first.prescription_id)),
-    ("doctor_prescriptions", "appointmentId", PrescriptionFactory,
-     lambda first: PrescriptionFactory(appointment=first.appointment)),
-    ("appointments", "appointmentId", AppointmentFactory,
-     lambda first: AppointmentFactory(appointment_id=first.appointment_id)),
-    ("video_consultations", "consultationId", VideoConsultationFactory,
-     lambda first: VideoConsultationFactory(consultation_id=first.consultation_id)),
-    ("video_consultations", "roomId", VideoConsultationFactory,
-     lambda first: VideoConsultationFactory(room_id=first.room_id)),
+    (
+        "doctor_prescriptions",
+        "prescriptionId",
+        PrescriptionFactory,
+        lambda first: PrescriptionFactory(prescription_id=first.prescription_id),
+    ),
+    (
+        "doctor_prescriptions",
+        "appointmentId",
+        PrescriptionFactory,
+        lambda first: PrescriptionFactory(appointment=first.appointment),
+    ),
+    (
+        "appointments",
+        "appointmentId",
+        AppointmentFactory,
+        lambda first: AppointmentFactory(appointment_id=first.appointment_id),
+    ),
+    (
+        "video_consultations",
+        "consultationId",
+        VideoConsultationFactory,
+        lambda first: VideoConsultationFactory(consultation_id=first.consultation_id),
+    ),
+    (
+        "video_consultations",
+        "roomId",
+        VideoConsultationFactory,
+        lambda first: VideoConsultationFactory(room_id=first.room_id),
+    ),
     ("users", "email", UserFactory, lambda first: UserFactory(email=first.email)),
 ]
 IDS = [f"{collection}.{field}" for collection, field, _, _ in UNIQUE_CASES]
@@ -95,8 +115,16 @@ def test_the_database_refuses_a_duplicate_inserted_with_pymongo(
     documents = connection.get_collection(collection)
     copy = documents.find_one({"_id": first.pk})
     del copy["_id"]
-    for other in ("doctorId", "email", "clinicId", "prescriptionId", "appointmentId", "consultationId", "roomId",
-                  "memberId"):
+    for other in (
+        "doctorId",
+        "email",
+        "clinicId",
+        "prescriptionId",
+        "appointmentId",
+        "consultationId",
+        "roomId",
+        "memberId",
+    ):
         if other != field and other in copy and isinstance(copy[other], str):
             copy[other] = f"{copy[other]}-other"  # only `field` repeats
     if collection == "doctor_prescriptions" and field != "appointmentId":

@@ -32,8 +32,9 @@ def _formatted(records: list[logging.LogRecord]) -> str:
 
 
 def _doctor_session(client: Client, email: str) -> tuple[str, str]:
-    response = client.post("/auth/doctor/login", {"email": email, "password": DOCTOR_PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/auth/doctor/login", {"email": email, "password": DOCTOR_PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 200
     return client.cookies["doctor_session"].value, client.cookies["csrftoken"].value
 
@@ -51,22 +52,31 @@ def test_no_secret_or_file_content_reaches_any_log_record(
 
     caplog.set_level(logging.DEBUG)
     api = APIClient(raise_request_exception=False)
-    tokens = api.post("/api/v1/auth/token", {"email": member.email, "password": DEFAULT_PASSWORD},
-                      format="json").json()
+    tokens = api.post("/api/v1/auth/token", {"email": member.email, "password": DEFAULT_PASSWORD}, format="json").json()
     api.post("/api/v1/auth/token", {"email": member.email, "password": DEFAULT_PASSWORD + "x"}, format="json")
     refreshed = api.post("/api/v1/auth/token/refresh", {"refresh": tokens["refresh"]}, format="json").json()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
-    booked = api.post("/api/v1/appointments", {
-        "doctorId": doctor.doctor_id, "appointmentType": "IN_CLINIC", "appointmentDate": day.isoformat(),
-        "timeSlot": "09:00 AM", "clinicId": doctor.clinics[0].clinic_id,
-    }, format="json")
+    booked = api.post(
+        "/api/v1/appointments",
+        {
+            "doctorId": doctor.doctor_id,
+            "appointmentType": "IN_CLINIC",
+            "appointmentDate": day.isoformat(),
+            "timeSlot": "09:00 AM",
+            "clinicId": doctor.clinics[0].clinic_id,
+        },
+        format="json",
+    )
     assert booked.status_code == 201, booked.content
     api.get("/api/v1/appointments", {"q": "x"})
 
     portal = Client(enforce_csrf_checks=True, raise_request_exception=False)
     session, csrf = _doctor_session(portal, doctor.email)
-    portal.post("/auth/doctor/login", {"email": doctor.email, "password": "wrong " + DOCTOR_PASSWORD},
-                content_type="application/json")
+    portal.post(
+        "/auth/doctor/login",
+        {"email": doctor.email, "password": "wrong " + DOCTOR_PASSWORD},
+        content_type="application/json",
+    )
     uploaded = portal.post(
         f"/api/v1/doctor/appointments/{done.appointment_id}/prescription",
         {"file": SimpleUploadedFile("rx.pdf", pdf, content_type="application/pdf"), "diagnosis": "Flu"},
@@ -89,9 +99,14 @@ def test_no_secret_or_file_content_reaches_any_log_record(
     logged = _formatted(caplog.records)
     assert "Internal Server Error" in logged  # the crash was logged: the search below means something
     for name, secret in {
-        "member password": DEFAULT_PASSWORD, "doctor password": DOCTOR_PASSWORD, "access token": tokens["access"],
-        "refresh token": tokens["refresh"], "refreshed token": refreshed["access"], "doctor cookie": session,
-        "csrf token": csrf, "file content": file_marker.decode(),
+        "member password": DEFAULT_PASSWORD,
+        "doctor password": DOCTOR_PASSWORD,
+        "access token": tokens["access"],
+        "refresh token": tokens["refresh"],
+        "refreshed token": refreshed["access"],
+        "doctor cookie": session,
+        "csrf token": csrf,
+        "file content": file_marker.decode(),
     }.items():
         assert secret not in logged, f"the {name} is in the logs"
     assert "Authorization" not in logged and "Bearer" not in logged
@@ -110,7 +125,10 @@ def test_request_errors_are_logged_without_bodies_or_headers(caplog: pytest.LogC
     caplog.set_level(logging.DEBUG)
     secret = secrets.token_hex(16)
     Client(raise_request_exception=False).post(
-        "/api/v1/auth/token", "{" * 10 + secret, content_type="application/json", HTTP_X_SECRET=secret,
+        "/api/v1/auth/token",
+        "{" * 10 + secret,
+        content_type="application/json",
+        HTTP_X_SECRET=secret,
         HTTP_COOKIE=f"sessionid={secret}",
     )
     assert secret not in _formatted(caplog.records)

@@ -77,7 +77,7 @@ def _urls(route: str, world: World, party: Party, ref: str) -> list[str]:
     urls = [""]
     position = 0
     for match, kind, choices in _parameters(route):
-        literal = route[position:match.start("placeholder")].replace("^", "").replace("$", "")
+        literal = route[position : match.start("placeholder")].replace("^", "").replace("$", "")
         if kind in PRIVATE_KINDS:
             values = [ref]
         elif kind is not None:
@@ -120,7 +120,8 @@ def test_route_parameters_are_filled_by_kind() -> None:
     party = world.theirs
     slot = str(party.slots[0].pk)
     assert _urls("portal/^slots/(?P<slot_id>[0-9a-fA-F]{24})/(?P<action>activate|delete)/$", world, party, slot) == [
-        f"/portal/slots/{slot}/activate/", f"/portal/slots/{slot}/delete/",
+        f"/portal/slots/{slot}/activate/",
+        f"/portal/slots/{slot}/delete/",
     ]
     assert _urls("api/v1/prescriptions/<str:key>/file", world, party, "P1") == ["/api/v1/prescriptions/P1/file"]
     assert _urls("api/v1/doctors/<str:doctor_id>/x/<str:appointment_id>", world, party, "A") == [

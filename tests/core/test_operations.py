@@ -54,7 +54,10 @@ def test_each_request_logs_one_structured_line_without_secrets(
     assert len(records) == 1
     record = records[0]
     assert (record.method, record.path, record.status, record.request_id) == (
-        "POST", "/api/v1/auth/token", 200, "req-12345678"
+        "POST",
+        "/api/v1/auth/token",
+        200,
+        "req-12345678",
     )
     assert record.duration_ms >= 0
     assert response["X-Request-ID"] == "req-12345678"

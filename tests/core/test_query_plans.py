@@ -31,12 +31,23 @@ SEED_INDEXES = {
     "doctors": [{"doctorId": 1}, {"specialtyId": 1, "isActive": 1}, {"clinics.city": 1}, {"email": 1}],
     "clinics": [{"clinicId": 1}, {"city": 1, "isActive": 1}],
     "doctor_slots": [{"doctorId": 1, "clinicId": 1, "dayOfWeek": 1}, {"isActive": 1}],
-    "appointments": [{"userId": 1, "status": 1}, {"appointmentId": 1}, {"appointmentNumber": 1},
-                     {"doctorId": 1, "appointmentDate": 1}],
-    "doctor_prescriptions": [{"prescriptionId": 1}, {"appointmentId": 1}, {"doctorId": 1, "uploadDate": -1},
-                             {"userId": 1, "uploadDate": -1}],
-    "video_consultations": [{"doctorId": 1, "scheduledStartTime": -1}, {"patientId": 1, "scheduledStartTime": -1},
-                            {"status": 1, "scheduledStartTime": -1}],
+    "appointments": [
+        {"userId": 1, "status": 1},
+        {"appointmentId": 1},
+        {"appointmentNumber": 1},
+        {"doctorId": 1, "appointmentDate": 1},
+    ],
+    "doctor_prescriptions": [
+        {"prescriptionId": 1},
+        {"appointmentId": 1},
+        {"doctorId": 1, "uploadDate": -1},
+        {"userId": 1, "uploadDate": -1},
+    ],
+    "video_consultations": [
+        {"doctorId": 1, "scheduledStartTime": -1},
+        {"patientId": 1, "scheduledStartTime": -1},
+        {"status": 1, "scheduledStartTime": -1},
+    ],
 }
 UNIQUE_SEED_INDEXES = {
     "doctors": [{"email": 1}],
@@ -130,9 +141,11 @@ def test_an_appointment_is_looked_up_by_its_key_first() -> None:
     appointment = AppointmentFactory()
     for reference, key in ((str(appointment.pk), "_id"), (appointment.appointment_id, "appointmentId")):
         found: list = []
-        plans = query_plans(lambda ref=reference, into=found: into.append(
-            appointment_get_for_member(user=appointment.user, reference=ref)
-        ))
+        plans = query_plans(
+            lambda ref=reference, into=found: into.append(
+                appointment_get_for_member(user=appointment.user, reference=ref)
+            )
+        )
         assert found == [appointment]
         assert next(iter(plans[0].filter)) == key
         key_alone = query_plan(Appointment.objects.filter(**{"pk" if key == "_id" else "appointment_id": reference}))
@@ -143,8 +156,11 @@ def test_the_portal_dashboard_and_doctor_api_read_only_through_indexes() -> None
     doctor = DoctorFactory()
     today = date.today()  # noqa: DTZ011 - any day: the plan does not depend on it
     for offset in range(3):
-        AppointmentFactory(doctor=doctor, appointment_date=(today + timedelta(days=offset)).isoformat(),
-                           status=AppointmentStatus.CONFIRMED)
+        AppointmentFactory(
+            doctor=doctor,
+            appointment_date=(today + timedelta(days=offset)).isoformat(),
+            status=AppointmentStatus.CONFIRMED,
+        )
     portal, api = doctor_portal_client(doctor), doctor_api_client(doctor)
     assert_index_scans(query_plans(lambda: portal.get("/portal/")))
     assert_index_scans(query_plans(lambda: api.get("/api/v1/doctor/appointments", {"date": today.isoformat()})))

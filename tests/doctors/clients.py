@@ -1,7 +1,7 @@
 """Signed-in test clients for the doctor API and the portal (reuse them in other apps' tests).
 
-    client = doctor_api_client(doctor)      # APIClient: doctor_session cookie + X-CSRFToken, CSRF enforced
-    client = doctor_portal_client(doctor)   # django.test.Client for portal pages, CSRF enforced, token sent
+client = doctor_api_client(doctor)      # APIClient: doctor_session cookie + X-CSRFToken, CSRF enforced
+client = doctor_portal_client(doctor)   # django.test.Client for portal pages, CSRF enforced, token sent
 """
 
 from django.test import Client

@@ -20,8 +20,14 @@ class SpecialtyFactory(factory.django.DjangoModelFactory):
 def clinic_entry(clinic: Clinic, fee: float = 1000) -> DoctorClinic:
     """A doctor's embedded copy of a clinic, as the seed denormalises it."""
     return DoctorClinic(
-        clinic_id=clinic.clinic_id, name=clinic.name, address=clinic.address, city=clinic.city,
-        state=clinic.state, pincode=clinic.pincode, location=clinic.location, consultation_fee=fee,
+        clinic_id=clinic.clinic_id,
+        name=clinic.name,
+        address=clinic.address,
+        city=clinic.city,
+        state=clinic.state,
+        pincode=clinic.pincode,
+        location=clinic.location,
+        consultation_fee=fee,
     )
 
 

@@ -37,9 +37,15 @@ def client(doctor) -> APIClient:
 
 def _payload(doctor, **overrides) -> dict:
     return {
-        "clinicId": doctor.clinics[0].clinic_id, "dayOfWeek": "Tuesday", "startTime": "09:00",
-        "endTime": "12:00", "slotDuration": 30, "maxPatients": 2, "consultationFee": 800,
-        "consultationType": "IN_CLINIC", **overrides,
+        "clinicId": doctor.clinics[0].clinic_id,
+        "dayOfWeek": "Tuesday",
+        "startTime": "09:00",
+        "endTime": "12:00",
+        "slotDuration": 30,
+        "maxPatients": 2,
+        "consultationFee": 800,
+        "consultationType": "IN_CLINIC",
+        **overrides,
     }
 
 

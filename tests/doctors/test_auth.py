@@ -364,9 +364,14 @@ def test_form_login_redirects_to_the_portal_with_the_cookie() -> None:
     doctor = DoctorFactory()
     client = Client(enforce_csrf_checks=True)
     client.get(LOGIN_URL)
-    response = client.post(LOGIN_URL, {
-        "email": doctor.email, "password": DOCTOR_PASSWORD, "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
-    })
+    response = client.post(
+        LOGIN_URL,
+        {
+            "email": doctor.email,
+            "password": DOCTOR_PASSWORD,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == "/portal/"
     assert response.cookies[COOKIE_NAME]["httponly"] is True

@@ -45,7 +45,8 @@ def test_specialties_lists_the_active_master_in_display_order(api: APIClient) ->
     body = api.get("/api/v1/specialties").json()
     assert body["count"] == 2
     assert [(s["specialtyId"], s["name"]) for s in body["results"]] == [
-        ("SPEC001", "General Physician"), ("SPEC002", "Dermatologist")
+        ("SPEC001", "General Physician"),
+        ("SPEC002", "Dermatologist"),
     ]
 
 
@@ -119,7 +120,9 @@ def test_filter_by_consultation_type(api: APIClient, kind: str, expected: list) 
 def test_q_searches_name_and_specializations_case_insensitively(api: APIClient, q: str, expected: list) -> None:
     DoctorFactory(doctor_id="DOC001", name="Dr. Vikas Mittal", specializations=["Pulmonary Medicine"])
     DoctorFactory(
-        doctor_id="DOC003", name="Dr. Priya Sharma", specializations=["Dermatology", "Cosmetology"],
+        doctor_id="DOC003",
+        name="Dr. Priya Sharma",
+        specializations=["Dermatology", "Cosmetology"],
         specialty_master=SpecialtyFactory(specialty_id="SPEC004", name="Dermatologist"),
     )
     assert ids(api.get("/api/v1/doctors", {"q": q})) == expected
@@ -181,12 +184,17 @@ def test_stored_distance_is_never_shown_as_if_it_were_the_member_s(api: APIClien
 def test_ordering_by_distance_uses_the_nearest_clinic_and_puts_unlocated_last(api: APIClient) -> None:
     located_doctor("DOC001", 28.5921, 77.046)  # Dwarka, ~17 km
     located_doctor("DOC002", 28.6280, 77.2200)  # next door
-    far, near = (ClinicFactory(location=Location(latitude=lat, longitude=lng))
-                 for lat, lng in ((19.07, 72.87), (28.5167, 77.1598)))  # Mumbai; Vasant Kunj ~13 km
+    far, near = (
+        ClinicFactory(location=Location(latitude=lat, longitude=lng))
+        for lat, lng in ((19.07, 72.87), (28.5167, 77.1598))
+    )  # Mumbai; Vasant Kunj ~13 km
     DoctorFactory(doctor_id="DOC003", clinics=[clinic_entry(far), clinic_entry(near)])
     DoctorFactory(doctor_id="DOC004", clinic=ClinicFactory(location=None))
     assert ids(api.get("/api/v1/doctors", {"ordering": "distance", **CONNAUGHT_PLACE})) == [
-        "DOC002", "DOC003", "DOC001", "DOC004"
+        "DOC002",
+        "DOC003",
+        "DOC001",
+        "DOC004",
     ]
     page = api.get("/api/v1/doctors", {"ordering": "distance", "page_size": 2, "page": 2, **CONNAUGHT_PLACE})
     assert ids(page) == ["DOC001", "DOC004"]
@@ -196,9 +204,7 @@ def test_ordering_by_distance_uses_the_nearest_clinic_and_puts_unlocated_last(ap
 def test_ordering_by_distance_respects_the_filters(api: APIClient) -> None:
     located_doctor("DOC001", 28.6280, 77.2200, available_online=False)
     located_doctor("DOC002", 28.5921, 77.046)
-    assert ids(api.get("/api/v1/doctors", {"ordering": "distance", "type": "ONLINE", **CONNAUGHT_PLACE})) == [
-        "DOC002"
-    ]
+    assert ids(api.get("/api/v1/doctors", {"ordering": "distance", "type": "ONLINE", **CONNAUGHT_PLACE})) == ["DOC002"]
 
 
 @pytest.mark.parametrize(
@@ -216,8 +222,15 @@ def test_position_errors(api: APIClient, params: dict, errors: dict) -> None:
 
 @pytest.mark.parametrize(
     "params",
-    [{"lat": "91", "lng": "0"}, {"lat": "0", "lng": "-181"}, {"lat": "north", "lng": "0"}, {"lat": "nan", "lng": "0"},
-     {"lat": "0", "lng": "inf"}, {"ordering": "name"}, {"type": "HOME"}],
+    [
+        {"lat": "91", "lng": "0"},
+        {"lat": "0", "lng": "-181"},
+        {"lat": "north", "lng": "0"},
+        {"lat": "nan", "lng": "0"},
+        {"lat": "0", "lng": "inf"},
+        {"ordering": "name"},
+        {"type": "HOME"},
+    ],
 )
 def test_invalid_parameters_are_400_field_errors(api: APIClient, params: dict) -> None:
     response = api.get("/api/v1/doctors", params)

@@ -39,6 +39,7 @@ def _errors(admin: Client, url: str, **changes: str | None) -> list[str]:
 
 # --- doctors ------------------------------------------------------------------------------------------------
 
+
 def test_an_unchanged_doctor_form_saves(admin: Client, doctor_url: str) -> None:
     assert submit_change(admin, doctor_url).status_code == 302
 
@@ -116,6 +117,7 @@ def test_full_clean_checks_embedded_clinics_outside_forms_too() -> None:
 
 # --- weekly slots ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def slot() -> DoctorSlot:
     return DoctorSlotFactory(start_time="09:00", end_time="12:00")
@@ -164,9 +166,16 @@ def test_slot_clinic_must_be_one_of_the_doctors(admin: Client, slot_url: str) ->
 
 def test_a_new_slot_may_not_overlap_the_doctors_active_slots(admin: Client, slot: DoctorSlot) -> None:
     form = {
-        "doctor": slot.doctor.doctor_id, "clinic": slot.clinic.clinic_id, "day_of_week": "Monday",
-        "start_time": "11:00", "end_time": "13:00", "slot_duration": "30", "max_patients": "1",
-        "consultation_fee": "500", "consultation_type": "ONLINE", "is_active": "on",
+        "doctor": slot.doctor.doctor_id,
+        "clinic": slot.clinic.clinic_id,
+        "day_of_week": "Monday",
+        "start_time": "11:00",
+        "end_time": "13:00",
+        "slot_duration": "30",
+        "max_patients": "1",
+        "consultation_fee": "500",
+        "consultation_type": "ONLINE",
+        "is_active": "on",
     }
     response = admin.post(admin_url(DoctorSlot, "add"), form)
     expected = MSG_SLOT_OVERLAP_ADMIN.format(day="Monday", start="09:00", end="12:00", clinic=slot.clinic_id)
@@ -180,9 +189,16 @@ def test_a_doctor_with_two_clinics_can_have_slots_at_each(admin: Client) -> None
     first, second = ClinicFactory(), ClinicFactory()
     doctor = DoctorFactory(clinics=[clinic_entry(first), clinic_entry(second, fee=800)])
     form = {
-        "doctor": doctor.doctor_id, "clinic": second.clinic_id, "day_of_week": "Tuesday", "start_time": "17:00",
-        "end_time": "19:00", "slot_duration": "20", "max_patients": "2", "consultation_fee": "800",
-        "consultation_type": "IN_CLINIC", "is_active": "on",
+        "doctor": doctor.doctor_id,
+        "clinic": second.clinic_id,
+        "day_of_week": "Tuesday",
+        "start_time": "17:00",
+        "end_time": "19:00",
+        "slot_duration": "20",
+        "max_patients": "2",
+        "consultation_fee": "800",
+        "consultation_type": "IN_CLINIC",
+        "is_active": "on",
     }
     assert admin.post(admin_url(DoctorSlot, "add"), form).status_code == 302
     assert DoctorSlot.objects.get().clinic_id == second.clinic_id
@@ -190,8 +206,13 @@ def test_a_doctor_with_two_clinics_can_have_slots_at_each(admin: Client) -> None
 
 def test_slot_time_validators_are_in_the_model_too() -> None:
     slot = DoctorSlot(
-        doctor_id="DOC001", clinic_id="CLINIC001", day_of_week="Monday", start_time="7", end_time="08:00",
-        consultation_fee=0, consultation_type="ONLINE",
+        doctor_id="DOC001",
+        clinic_id="CLINIC001",
+        day_of_week="Monday",
+        start_time="7",
+        end_time="08:00",
+        consultation_fee=0,
+        consultation_type="ONLINE",
     )
     with pytest.raises(ValidationError) as refused:
         slot.full_clean(exclude=["doctor", "clinic"])

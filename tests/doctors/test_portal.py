@@ -29,9 +29,16 @@ def client(doctor) -> Client:
 
 def _form(doctor, **overrides) -> dict:
     return {
-        "clinic_id": doctor.clinics[0].clinic_id, "day_of_week": "Wednesday", "start_time": "10:00",
-        "end_time": "13:00", "slot_duration": 15, "max_patients": 1, "consultation_fee": 700,
-        "consultation_type": "BOTH", "is_active": "on", **overrides,
+        "clinic_id": doctor.clinics[0].clinic_id,
+        "day_of_week": "Wednesday",
+        "start_time": "10:00",
+        "end_time": "13:00",
+        "slot_duration": 15,
+        "max_patients": 1,
+        "consultation_fee": 700,
+        "consultation_type": "BOTH",
+        "is_active": "on",
+        **overrides,
     }
 
 

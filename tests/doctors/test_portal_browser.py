@@ -19,8 +19,12 @@ from tests.users.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-P, C, D, X = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED,
-              AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED)
+P, C, D, X = (
+    AppointmentStatus.PENDING_CONFIRMATION,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.CANCELLED,
+)
 
 
 def _day(offset: int) -> str:
@@ -36,7 +40,9 @@ def _busy_doctor():
     first = ClinicFactory(name="Max Healthcare, Saket", city="Delhi (NCR)")
     second = ClinicFactory(name="Apollo Clinic, Dwarka", city="Delhi (NCR)")
     doctor = DoctorFactory(
-        name="Dr. Vikas Mittal", email="dr.vikas@example.com", specialty="General Physician",
+        name="Dr. Vikas Mittal",
+        email="dr.vikas@example.com",
+        specialty="General Physician",
         clinics=[clinic_entry(first, 1000), clinic_entry(second, 800)],
     )
     day = [
@@ -48,25 +54,55 @@ def _busy_doctor():
     ]
     for time_slot, name, member_id, status, has_rx, kind in day:
         factory = OnlineAppointmentFactory if kind == "online" else AppointmentFactory
-        factory(doctor=doctor, user=_patient(name, member_id), appointment_date=_day(0), time_slot=time_slot,
-                status=status, has_prescription=has_rx)
+        factory(
+            doctor=doctor,
+            user=_patient(name, member_id),
+            appointment_date=_day(0),
+            time_slot=time_slot,
+            status=status,
+            has_prescription=has_rx,
+        )
     for offset, time_slot, name, member_id, status in [
-        (1, "10:30 AM", "Ananya Reddy", "USR006", P), (2, "09:00 AM", "Vihaan Kapoor", "USR007", C),
+        (1, "10:30 AM", "Ananya Reddy", "USR006", P),
+        (2, "09:00 AM", "Vihaan Kapoor", "USR007", C),
         (4, "05:30 PM", "Isha Verma", "USR008", C),
     ]:
-        AppointmentFactory(doctor=doctor, user=_patient(name, member_id), appointment_date=_day(offset),
-                           time_slot=time_slot, status=status)
+        AppointmentFactory(
+            doctor=doctor,
+            user=_patient(name, member_id),
+            appointment_date=_day(offset),
+            time_slot=time_slot,
+            status=status,
+        )
     clinic_a, clinic_b = first, second
     for day_name, start, end, clinic, kind in [
-        ("Monday", "09:00", "13:00", clinic_a, "IN_CLINIC"), ("Monday", "17:00", "19:00", clinic_b, "BOTH"),
-        ("Tuesday", "10:00", "12:00", clinic_a, "ONLINE"), ("Wednesday", "09:00", "13:00", clinic_a, "IN_CLINIC"),
-        ("Thursday", "15:00", "18:00", clinic_b, "BOTH"), ("Friday", "09:00", "12:00", clinic_a, "IN_CLINIC"),
+        ("Monday", "09:00", "13:00", clinic_a, "IN_CLINIC"),
+        ("Monday", "17:00", "19:00", clinic_b, "BOTH"),
+        ("Tuesday", "10:00", "12:00", clinic_a, "ONLINE"),
+        ("Wednesday", "09:00", "13:00", clinic_a, "IN_CLINIC"),
+        ("Thursday", "15:00", "18:00", clinic_b, "BOTH"),
+        ("Friday", "09:00", "12:00", clinic_a, "IN_CLINIC"),
         ("Saturday", "10:00", "13:00", clinic_b, "ONLINE"),
     ]:
-        DoctorSlotFactory(doctor=doctor, clinic=clinic, day_of_week=day_name, start_time=start, end_time=end,
-                          consultation_type=kind, consultation_fee=1000 if clinic is clinic_a else 800)
-    DoctorSlotFactory(doctor=doctor, clinic=clinic_b, day_of_week="Friday", start_time="16:00", end_time="18:00",
-                      consultation_type="IN_CLINIC", consultation_fee=800, is_active=False)
+        DoctorSlotFactory(
+            doctor=doctor,
+            clinic=clinic,
+            day_of_week=day_name,
+            start_time=start,
+            end_time=end,
+            consultation_type=kind,
+            consultation_fee=1000 if clinic is clinic_a else 800,
+        )
+    DoctorSlotFactory(
+        doctor=doctor,
+        clinic=clinic_b,
+        day_of_week="Friday",
+        start_time="16:00",
+        end_time="18:00",
+        consultation_type="IN_CLINIC",
+        consultation_fee=800,
+        is_active=False,
+    )
     return doctor
 
 

@@ -86,4 +86,3 @@ def test_staff_cannot_add_edit_or_delete_prescriptions_in_the_admin(prescription
     client.post(change_url, {"diagnosis": "edited", "is_active": "", "_save": "Save"})
     stored = Prescription.objects.get(pk=prescription.pk)
     assert (stored.diagnosis, stored.is_active, stored.updated_at) == (None, True, before.updated_at)
-

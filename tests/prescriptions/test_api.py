@@ -26,8 +26,11 @@ def bearer(user: User) -> APIClient:
 @pytest.fixture
 def prescription(doctor: Doctor, appointment: Appointment) -> Prescription:
     return prescription_upload(
-        doctor=doctor, appointment=appointment, uploaded_file=upload(pdf_bytes(), "Rx Mehta.pdf"),
-        diagnosis="URTI", notes="Rest.",
+        doctor=doctor,
+        appointment=appointment,
+        uploaded_file=upload(pdf_bytes(), "Rx Mehta.pdf"),
+        diagnosis="URTI",
+        notes="Rest.",
     )
 
 
@@ -79,9 +82,7 @@ def test_member_downloads_own_file_as_an_attachment(prescription: Prescription) 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes()
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (
-        "attachment; filename=\"Rx Mehta.pdf\"; filename*=UTF-8''Rx%20Mehta.pdf"
-    )
+    assert response["Content-Disposition"] == ("attachment; filename=\"Rx Mehta.pdf\"; filename*=UTF-8''Rx%20Mehta.pdf")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Length"] == str(len(pdf_bytes()))

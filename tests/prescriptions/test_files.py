@@ -39,9 +39,7 @@ def _refusal(content: bytes, name: str = "prescription.pdf") -> FileRefused:
     return caught.value
 
 
-@pytest.mark.parametrize(
-    ("content", "file_type"), [(pdf_bytes(), PDF), (png_bytes(), PNG), (jpeg_bytes(), JPEG)]
-)
+@pytest.mark.parametrize(("content", "file_type"), [(pdf_bytes(), PDF), (png_bytes(), PNG), (jpeg_bytes(), JPEG)])
 def test_real_pdf_png_and_jpeg_are_accepted_whatever_their_name(content: bytes, file_type: object) -> None:
     assert file_check(upload(content, "scan.bin", "application/x-msdownload")) is file_type
 
@@ -182,7 +180,7 @@ def test_the_download_name_carries_the_extension_of_the_content() -> None:
 
 def test_content_disposition_is_an_attachment_with_a_safe_ascii_and_an_rfc5987_name() -> None:
     header = content_disposition('Dr "Mehta" — नुस्खा; x.pdf')
-    assert header.startswith('attachment; filename="Dr _Mehta_ _ x.pdf"; filename*=UTF-8\'\'')
+    assert header.startswith("attachment; filename=\"Dr _Mehta_ _ x.pdf\"; filename*=UTF-8''")
     assert "\r" not in header and "\n" not in header
     assert header.endswith(
         "Dr%20%22Mehta%22%20%E2%80%94%20%E0%A4%A8%E0%A5%81%E0%A4%B8%E0%A5%8D%E0%A4%96%E0%A4%BE%3B%20x.pdf"

@@ -49,7 +49,8 @@ def test_uploading_from_the_portal_records_it_and_shows_it_on_the_page(
     portal: Client, appointment: Appointment, stored_files: Files
 ) -> None:
     response = portal.post(
-        _upload_url(appointment), {"file": upload(pdf_bytes(), "rx.pdf"), "diagnosis": "URTI", "notes": ""},
+        _upload_url(appointment),
+        {"file": upload(pdf_bytes(), "rx.pdf"), "diagnosis": "URTI", "notes": ""},
         follow=True,
     )
     prescription = Prescription.objects.get()

@@ -39,8 +39,11 @@ Files = Callable[[], list[str]]
 
 def _upload(doctor: Doctor, appointment: Appointment, content: bytes = b"", name: str = "rx.pdf") -> Prescription:
     return prescription_upload(
-        doctor=doctor, appointment=appointment, uploaded_file=upload(content or pdf_bytes(), name),
-        diagnosis="  Upper Respiratory Tract Infection ", notes="Complete the course.",
+        doctor=doctor,
+        appointment=appointment,
+        uploaded_file=upload(content or pdf_bytes(), name),
+        diagnosis="  Upper Respiratory Tract Infection ",
+        notes="Complete the course.",
     )
 
 
@@ -62,7 +65,9 @@ def test_upload_fills_every_seed_field_and_links_the_appointment(
     assert stored.file_size == len(pdf_bytes())
     assert abs((timezone.now() - stored.upload_date).total_seconds()) < 60
     assert (stored.diagnosis, stored.notes, stored.is_active) == (
-        "Upper Respiratory Tract Infection", "Complete the course.", True,
+        "Upper Respiratory Tract Infection",
+        "Complete the course.",
+        True,
     )
     assert (Path(settings.MEDIA_ROOT) / storage_name(stored.file_path)).read_bytes() == pdf_bytes()
     appointment.refresh_from_db()

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--appointments", type=int, default=25, help="random past and upcoming bookings (25)")
         parser.add_argument("--seed", type=int, default=2025, help="random seed: same seed, same data")
         parser.add_argument(
-            "--progress", action="store_true", default=None,
+            "--progress",
+            action="store_true",
+            default=None,
             help=f"show a progress bar (default: from {PROGRESS_FROM_DOCTORS} doctors)",
         )
         parser.add_argument("--no-progress", dest="progress", action="store_false")
@@ -43,8 +45,11 @@ class Command(BaseCommand):
             progress = options["doctors"] >= PROGRESS_FROM_DOCTORS
         started = time.monotonic()
         results = demo_data_load(
-            doctors=options["doctors"], members=options["members"], appointments=options["appointments"],
-            seed=options["seed"], progress=progress,
+            doctors=options["doctors"],
+            members=options["members"],
+            appointments=options["appointments"],
+            seed=options["seed"],
+            progress=progress,
         )
         for name, result in results.items():
             self.stdout.write(f"{name:<22} {result.inserted:>7} inserted {result.skipped:>7} skipped (already there)")
