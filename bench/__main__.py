@@ -32,8 +32,8 @@ def _log(started: float, message: str) -> None:
 
 def _environment() -> str:
     commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=servers.ROOT,  # noqa: S607
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        cwd=servers.ROOT,
         capture_output=True,
         text=True,
         check=False,
@@ -47,11 +47,11 @@ def _environment() -> str:
 
 def _plans(env: dict[str, str], log_dir: Path) -> list[dict]:
     """The explain plan of each of the seed's query shapes, as the ORM sends them (bench/plans.py)."""
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603
         [servers.PYTHON, "-m", "bench.plans"],
         cwd=servers.ROOT,
         env=env,
-        capture_output=True,  # noqa: S603
+        capture_output=True,
         text=True,
         check=False,
     )
@@ -124,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.profile:
             _log(started, "profiles")
-            subprocess.run(
+            subprocess.run(  # noqa: S603
                 [servers.PYTHON, "-m", "bench.profile", str(out)],
-                cwd=servers.ROOT,  # noqa: S603
+                cwd=servers.ROOT,
                 env={**env, "BENCH_TODAY": data.today.isoformat()},
                 check=True,
             )
