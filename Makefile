@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/ruff format --check . || true
 
 stop-db: install
-	$(BIN)/python -c "from opd_wallet.embedded_db import stop_disk_server as s; print('stopped' if s() else 'not running')"
+	$(BIN)/python -c "from mongo.embedded_server import stop_disk_server as s; print('stopped' if s() else 'not running')"
 
 clean: stop-db
 	rm -rf .data staticfiles

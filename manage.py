@@ -7,7 +7,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opd_wallet.settings")
-    from opd_wallet.embedded_db import configure_environ
+    from mongo.embedded_server import configure_environ
 
     configure_environ()
     from django.core.management import execute_from_command_line

@@ -20,10 +20,11 @@ from appointments.serializers import (
 )
 from appointments.services.booking import SlotTaken, appointment_book, appointment_cancel_by_member
 from appointments.services.workflow import TransitionRefused
+from core.api import Conflict
+from core.api_docs import error_responses
 from doctors.apis import DOCTOR_ID_PARAM, MSG_DOCTOR_NOT_FOUND
 from doctors.selectors import doctor_get
-from opd_wallet.api import Conflict, IsMember
-from opd_wallet.api_docs import error_responses
+from users.permissions import IsMember
 
 MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
 

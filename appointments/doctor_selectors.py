@@ -14,7 +14,7 @@ from django.utils import timezone
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.workflow import CANCELLABLE
 from doctors.models import Doctor
-from opd_wallet.lookups import first_by_key
+from mongo.lookups import first_by_key
 
 # "hh:mm AM" strings do not sort in the day's order ("12:30 PM" is before "01:00 PM"): sort on "PM0030".
 TIME_OF_DAY = Concat(

@@ -6,8 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django_mongodb_backend.fields import ObjectIdField
 
-from opd_wallet.fields import BooleanField, NumberField
-from opd_wallet.validators import FEE_VALIDATORS, validate_date, validate_time_12h
+from core.fields import BooleanField, NumberField
+from core.validators import FEE_VALIDATORS, validate_date, validate_time_12h
 
 MSG_ONLINE_NEEDS_CONTACT = "An ONLINE appointment needs a contact number."
 MSG_ONLINE_NEEDS_CALL_PREFERENCE = "An ONLINE appointment needs a call preference (VOICE, VIDEO or BOTH)."

@@ -30,10 +30,10 @@ from django.utils import timezone
 from appointments.models import Appointment, AppointmentType
 from appointments.services.capacity import capacity_booked
 from clinics.models import Clinic
+from core import clock
+from core.validators import DAYS_OF_WEEK, minutes_of_day
 from doctors.models import ConsultationType, Doctor, DoctorSlot
-from opd_wallet import clock
-from opd_wallet.lookups import first_by_key
-from opd_wallet.validators import DAYS_OF_WEEK, minutes_of_day
+from mongo.lookups import first_by_key
 
 DEFAULT_BOOKING_HORIZON_DAYS = 90
 MSG_DATE_IN_PAST = "Choose today or a later date."

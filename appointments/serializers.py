@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from appointments.models import AppointmentStatus, AppointmentType, CallPreference
 from appointments.selectors import booking_date_error
-from opd_wallet.serializers import NumberField, ObjectIdField
+from core.serializers import NumberField, ObjectIdField
 
 
 class AppointmentSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-# opd_wallet.db_commands.DB_COMMANDS_HEADER (not imported: it would register its listener on the bench's own
+# devtools.db_commands.DB_COMMANDS_HEADER (not imported: it would register its listener on the bench's own
 # pymongo clients and tax the raw queries we compare against)
 DB_COMMANDS_HEADER = "X-DB-Commands"
 

@@ -1,7 +1,7 @@
 """The benchmark's data set, inserted with bulk pymongo writes in the seed's document shape.
 
 The bulk of it (specialties, clinics, 10,000 doctors with embedded clinics, members) comes from the demo
-generator (`opd_wallet/demo/generate.py`, the same code as `load_demo_data`). The generated doctors' weekly
+generator (`demo/generate.py`, the same code as `load_demo_data`). The generated doctors' weekly
 slots are left out: no figure reads them, and 60,000 more inserts would double the set-up time. On top, a
 few doctors the figures need, at a clinic open round the clock:
 - AVAILABILITY: 14 weekly slots (two a day) and 2,000 appointments on the books, over 91 days;
@@ -22,8 +22,8 @@ from bson import ObjectId
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from opd_wallet.demo import generate
-from opd_wallet.validators import DAYS_OF_WEEK
+from core.validators import DAYS_OF_WEEK
+from demo import generate
 
 SEED = 2025
 PASSWORD = "bench-password-1"

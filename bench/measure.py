@@ -140,7 +140,7 @@ def search(ctx: Context) -> list[dict]:
         {"$facet": {"rows": [{"$sort": {"doctorId": 1}}, {"$limit": 20}], "total": [{"$count": "n"}]}},
     ]
 
-    def same_command() -> dict:  # what the app sends for the page and its count (opd_wallet/mongodb/paging.py)
+    def same_command() -> dict:  # what the app sends for the page and its count (mongo/paging.py)
         return next(doctors.aggregate(facet))
 
     count, page = raw_page()

@@ -10,7 +10,7 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opd_wallet.settings")
     django.setup()
-    from opd_wallet.query_plans import query_plan, seed_query_shapes
+    from devtools.query_plans import query_plan, seed_query_shapes
 
     rows = []
     for shape in seed_query_shapes():

@@ -24,7 +24,7 @@ def main(out_dir: Path) -> None:
     from rest_framework_simplejwt.tokens import AccessToken
 
     from bench import dataset
-    from opd_wallet.users.models import User
+    from users.models import User
 
     today = date.fromisoformat(os.environ.get("BENCH_TODAY") or dataset.local_today().isoformat())
     member = User.objects.filter(role="MEMBER").order_by("member_id").first()

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from clinics.models import Clinic
-from opd_wallet.admin_display import EMPTY, hours_summary, table
-from opd_wallet.validators import DAYS_OF_WEEK
+from core.admin_display import EMPTY, hours_summary, table
+from core.validators import DAYS_OF_WEEK
 
 
 @admin.register(Clinic)

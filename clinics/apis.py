@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from clinics.selectors import clinic_get, clinic_list
 from clinics.serializers import ClinicListParamsSerializer, ClinicSerializer
-from opd_wallet.api import IsMember
-from opd_wallet.api_docs import error_responses
+from core.api_docs import error_responses
+from users.permissions import IsMember
 
 MSG_CLINIC_NOT_FOUND = "No active clinic with this clinicId."
 

@@ -6,9 +6,9 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel
 
-from opd_wallet.embedded import embedded_errors
-from opd_wallet.fields import BooleanField
-from opd_wallet.validators import DAYS_OF_WEEK, is_time_24h, minutes_of_day, validate_time_24h
+from core.fields import BooleanField
+from core.validators import DAYS_OF_WEEK, is_time_24h, minutes_of_day, validate_time_24h
+from mongo.embedded import embedded_errors
 
 MSG_CLOSE_AFTER_OPEN = "Closing time must be after opening time."
 MSG_HOURS_REQUIRED = "Give both opening and closing times, or mark the day closed."

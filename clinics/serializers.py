@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from opd_wallet.serializers import ObjectIdField
+from core.serializers import ObjectIdField
 
 
 class LocationSerializer(serializers.Serializer):

@@ -34,8 +34,9 @@ from consultations.services import (
     consultation_report_network_issue,
     consultation_start,
 )
+from core.api import Conflict
 from doctors.auth import DoctorApiMixin
-from opd_wallet.api import Conflict, IsMember
+from users.permissions import IsMember
 
 CONSULTATION_KEY = OpenApiParameter(
     "consultationId",

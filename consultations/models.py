@@ -7,8 +7,8 @@ from django.db import models
 from django_mongodb_backend.fields import EmbeddedModelArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel
 
-from opd_wallet.embedded import embedded_errors
-from opd_wallet.fields import BooleanField
+from core.fields import BooleanField
+from mongo.embedded import embedded_errors
 
 MSG_FEEDBACK_RATING = "Rating must be between 1 and 5."
 MSG_RECORDING_SIZE_NEGATIVE = "Recording size must be 0 or more (MB)."

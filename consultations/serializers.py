@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from opd_wallet.serializers import NumberField, ObjectIdField
+from core.serializers import NumberField, ObjectIdField
 
 RATING_MIN, RATING_MAX = 1, 5
 MSG_RATING_RANGE = "Rating must be between 1 and 5."

@@ -9,7 +9,7 @@
 Every move is one atomic single-document update filtered on the current status (no multi-document
 transactions on one MongoDB server), so a doctor and a patient acting at the same moment cannot lose each
 other's change. Times come from `now` when a caller passes one (tests and the cron command), else from
-`opd_wallet.clock`.
+`core.clock`.
 """
 
 import logging
@@ -28,8 +28,8 @@ from appointments.selectors import appointment_starts_at
 from appointments.services.workflow import TransitionRefused as AppointmentTransitionRefused
 from appointments.services.workflow import appointment_complete
 from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, VideoConsultation
+from core import clock
 from doctors.models import Doctor
-from opd_wallet import clock
 
 logger = logging.getLogger(__name__)
 

@@ -5,6 +5,9 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from core.admin_display import EMPTY, table
+from core.passwords import validate_password_length
+from core.validators import DAYS_OF_WEEK
 from doctors.models import Doctor, DoctorSlot, Specialty
 from doctors.services import (
     MSG_NOT_YOUR_CLINIC,
@@ -14,9 +17,6 @@ from doctors.services import (
     slot_overlapping,
     slot_update,
 )
-from opd_wallet.admin_display import EMPTY, table
-from opd_wallet.passwords import validate_password_length
-from opd_wallet.validators import DAYS_OF_WEEK
 
 # The backend's nested form reports a bad item of `availableSlots[].slots` as a bare "Item 1 in the array did
 # not validate:", dropping the reason; this says it.

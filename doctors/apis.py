@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_docs import error_responses
 from doctors.models import Specialty
 from doctors.selectors import (
     ORDER_BY_DISTANCE,
@@ -21,8 +22,7 @@ from doctors.selectors import (
     specialty_list,
 )
 from doctors.serializers import DoctorListParamsSerializer, DoctorSerializer, SpecialtySerializer
-from opd_wallet.api import IsMember
-from opd_wallet.api_docs import error_responses
+from users.permissions import IsMember
 
 MSG_DOCTOR_NOT_FOUND = "No active doctor with this doctorId."
 

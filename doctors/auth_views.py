@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.client_ip import client_ip
 from doctors.auth import (
     COOKIE_NAME,
     DoctorApiMixin,
@@ -34,7 +35,6 @@ from doctors.auth import (
 from doctors.auth_serializers import DoctorLoginSerializer, DoctorProfileSerializer
 from doctors.forms import DoctorLoginForm
 from doctors.services import LoginRefused, SignedIn, doctor_login, doctor_logout
-from opd_wallet.client_ip import client_ip
 
 MSG_SIGNED_OUT = "You have signed out."
 PORTAL_HOME = "/portal/"

@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from appointments.models import AppointmentStatus
-from opd_wallet.serializers import NumberField, ObjectIdField
-from opd_wallet.validators import DAYS_OF_WEEK, MSG_DATE, validate_date
+from core.serializers import NumberField, ObjectIdField
+from core.validators import DAYS_OF_WEEK, MSG_DATE, validate_date
 
 
 class DoctorAppointmentFilterSerializer(serializers.Serializer):

@@ -24,6 +24,8 @@ from appointments.services.workflow import (
     appointment_complete,
     appointment_confirm,
 )
+from core.api import Conflict
+from core.pagination import StandardPagination
 from doctors.auth import DoctorApiMixin
 from doctors.doctor_api_serializers import (
     DoctorAppointmentFilterSerializer,
@@ -34,8 +36,6 @@ from doctors.doctor_api_serializers import (
 from doctors.models import DoctorSlot
 from doctors.schedule_selectors import slot_get, slot_list
 from doctors.services import SlotConflict, slot_create, slot_delete, slot_update
-from opd_wallet.api import Conflict
-from opd_wallet.pagination import StandardPagination
 
 # Service errors name model attributes; the API speaks the seed's camelCase.
 API_FIELD_NAMES = {

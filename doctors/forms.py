@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
+from core.validators import DAYS_OF_WEEK
 from doctors.models import ConsultationType, Doctor, DoctorSlot
 from doctors.services import SLOT_FIELDS
-from opd_wallet.validators import DAYS_OF_WEEK
 
 
 class DoctorLoginForm(forms.Form):

@@ -7,10 +7,9 @@ from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, E
 from django_mongodb_backend.models import EmbeddedModel
 
 from clinics.models import Location
-from opd_wallet.embedded import embedded_errors
-from opd_wallet.fields import BooleanField, NumberField
-from opd_wallet.passwords import hash_password, verify_password
-from opd_wallet.validators import (
+from core.fields import BooleanField, NumberField
+from core.passwords import hash_password, verify_password
+from core.validators import (
     DAYS_OF_WEEK,
     FEE_VALIDATORS,
     is_time_24h,
@@ -20,6 +19,7 @@ from opd_wallet.validators import (
     validate_time_12h,
     validate_time_24h,
 )
+from mongo.embedded import embedded_errors
 
 MSG_AT_LEAST_ONE_CLINIC = "A doctor needs at least one clinic location."
 MSG_AT_LEAST_ONE_SPECIALIZATION = "Give at least one specialization."
@@ -163,7 +163,7 @@ class Doctor(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # Portal passwords: bcrypt "$2b$10$..." as the seed says (opd_wallet/passwords.py).
+    # Portal passwords: bcrypt "$2b$10$..." as the seed says (core/passwords.py).
     def set_password(self, raw_password: str) -> None:
         self.password = hash_password(raw_password)
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from bson import ObjectId
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from core.validators import DAYS_OF_WEEK
 from doctors.models import Doctor, DoctorSlot
-from opd_wallet.validators import DAYS_OF_WEEK
 
 # Monday=0 .. Sunday=6: day names do not sort in week order.
 DAY_ORDER = Case(

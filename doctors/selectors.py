@@ -12,10 +12,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from core.geo import haversine_km
 from doctors.models import Doctor, Specialty
-from opd_wallet.geo import haversine_km
-from opd_wallet.mongodb.compiler import FIRST_BATCH
-from opd_wallet.mongodb.raw import filter_document
+from mongo.compiler import FIRST_BATCH
+from mongo.raw import filter_document
 
 ORDERINGS = {
     "rating": ("rating",),

@@ -18,17 +18,17 @@ from pymongo.errors import DuplicateKeyError
 from appointments.models import Appointment
 from appointments.services.workflow import CANCELLABLE
 from clinics.models import Clinic
-from doctors.auth import IssuedToken, token_claims, token_issue
-from doctors.models import Doctor, DoctorSession, DoctorSlot
-from opd_wallet.login_throttle import (
+from core.login_throttle import (
     MSG_TOO_MANY_ATTEMPTS,
     login_failure_record,
     login_failures_clear,
     login_retry_after,
     throttle_key,
 )
-from opd_wallet.lookups import first_by_email
-from opd_wallet.passwords import hash_password, validate_password_length, verify_password
+from core.passwords import hash_password, validate_password_length, verify_password
+from doctors.auth import IssuedToken, token_claims, token_issue
+from doctors.models import Doctor, DoctorSession, DoctorSlot
+from mongo.lookups import first_by_email
 
 
 def doctor_set_password(*, doctor: Doctor, password: str) -> Doctor:

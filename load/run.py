@@ -91,7 +91,7 @@ def _manage(env: dict[str, str], log: Path, *args: str) -> None:
 
 def _accounts(mongodb_uri: str, path: Path) -> None:
     """The demo members and doctors locust signs in as (all share the demo password)."""
-    from opd_wallet.demo.catalog import DEMO_PASSWORD
+    from demo.catalog import DEMO_PASSWORD
 
     with MongoClient(mongodb_uri) as client:
         db = client[DB_NAME]

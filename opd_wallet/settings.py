@@ -18,9 +18,9 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
-    "opd_wallet.apps.MongoAdminConfig",
-    "opd_wallet.apps.MongoAuthConfig",
-    "opd_wallet.apps.MongoContentTypesConfig",
+    "core.django_apps.MongoAdminConfig",
+    "core.django_apps.MongoAuthConfig",
+    "core.django_apps.MongoContentTypesConfig",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -29,22 +29,24 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
-    "opd_wallet.users",
+    "core",
+    "users",
     "doctors",
     "clinics",
     "appointments",
     "consultations",
     "prescriptions",
+    "demo",
 ]
 
 MIGRATION_MODULES = {
-    "admin": "opd_wallet.migrations_django.admin",
-    "auth": "opd_wallet.migrations_django.auth",
-    "contenttypes": "opd_wallet.migrations_django.contenttypes",
+    "admin": "core.django_migrations.admin",
+    "auth": "core.django_migrations.auth",
+    "contenttypes": "core.django_migrations.contenttypes",
 }
 
 MIDDLEWARE = [
-    "opd_wallet.middleware.RequestLogMiddleware",
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -54,7 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "opd_wallet.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "opd_wallet.urls"
@@ -76,13 +78,18 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------
-# With MONGODB_URI unset, manage.py and wsgi.py start the embedded server first (opd_wallet/embedded_db.py)
+# With MONGODB_URI unset, manage.py and wsgi.py start the embedded server first (mongo/embedded_server.py)
 # and tests point HOST at an in-memory one (conftest.py). The URI's path names the database.
+if not DEBUG and not env_str("MONGODB_URI"):
+    raise ImproperlyConfigured(
+        "MONGODB_URI must be set when DEBUG is off: production never starts the embedded development database "
+        "(docs/operations.md). Example: MONGODB_URI=mongodb://user:pass@db.example.com:27017/opd_wallet"
+    )
 MONGODB_URI = env_str("MONGODB_URI", "mongodb://127.0.0.1:27017/opd_wallet")
 MONGODB_NAME = parse_uri(MONGODB_URI).get("database") or "opd_wallet"
 DATABASES = {
     "default": {
-        "ENGINE": "opd_wallet.mongodb",  # django_mongodb_backend, sending flat filters
+        "ENGINE": "mongo",  # django_mongodb_backend, sending flat filters
         "HOST": MONGODB_URI,
         "NAME": MONGODB_NAME,
         "OPTIONS": {"serverSelectionTimeoutMS": env_int("MONGODB_TIMEOUT_MS", 5000)},
@@ -133,11 +140,11 @@ REST_FRAMEWORK = {
         "rest_framework_simplejwt.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "opd_wallet.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "opd_wallet.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SIMPLE_JWT = {
@@ -170,7 +177,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Behind a TLS-terminating proxy in production (make serve); HTTPS everywhere, remembered by browsers.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", True) else None
-# How many proxies in front of the app append to X-Forwarded-For; 0 trusts only REMOTE_ADDR (opd_wallet/client_ip.py).
+# How many proxies in front of the app append to X-Forwarded-For; 0 trusts only REMOTE_ADDR (core/client_ip.py).
 TRUSTED_PROXY_HOPS = max(0, env_int("TRUSTED_PROXY_HOPS", 0))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -198,7 +205,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# One JSON line per request (opd_wallet.middleware.RequestLogMiddleware); never bodies, tokens or passwords.
+# One JSON line per request (core.middleware.RequestLogMiddleware); never bodies, tokens or passwords.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -243,15 +250,15 @@ CONSULTATION_NO_SHOW_MINUTES = env_int("CONSULTATION_NO_SHOW_MINUTES", 15)
 CONSULTATION_MAX_MINUTES = env_int("CONSULTATION_MAX_MINUTES", 120)
 
 # --- hardening ---------------------------------------------------------------------------------------------
-# Document the errors every operation can give (401/403/404/400) wherever a view did not (opd_wallet/api_docs.py).
+# Document the errors every operation can give (401/403/404/400) wherever a view did not (core/api_docs.py).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
-    "opd_wallet.api_docs.document_common_errors",
+    "core.api_docs.document_common_errors",
 ]
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.
 LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}})
 # --- bench -----------------------------------------------------------------------------------------------
-# `make bench` only: count MongoDB commands per request into an X-DB-Commands header (opd_wallet/db_commands.py).
+# `make bench` only: count MongoDB commands per request into an X-DB-Commands header (devtools/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
-    MIDDLEWARE = ["opd_wallet.db_commands.CountDbCommandsMiddleware", *MIDDLEWARE]
+    MIDDLEWARE = ["devtools.db_commands.CountDbCommandsMiddleware", *MIDDLEWARE]

@@ -4,7 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from opd_wallet.embedded_db import configure_environ
+from mongo.embedded_server import configure_environ
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opd_wallet.settings")
 configure_environ()

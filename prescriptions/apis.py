@@ -13,14 +13,15 @@ from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from opd_wallet.api import Conflict, IsMember
-from opd_wallet.pagination import StandardPagination
+from core.api import Conflict
+from core.pagination import StandardPagination
 from prescriptions.downloads import prescription_file_response
 from prescriptions.files import FileRefused
 from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_get_for_member, prescription_list_for_member
 from prescriptions.serializers import MemberPrescriptionSerializer
 from prescriptions.services import PrescriptionConflict, StorageFailed
+from users.permissions import IsMember
 
 FILE_RESPONSES = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment"),

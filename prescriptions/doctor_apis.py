@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.pagination import StandardPagination
 from doctors.auth import DoctorApiMixin
-from opd_wallet.pagination import StandardPagination
 from prescriptions.apis import (
     FILE_RESPONSES,
     PRESCRIPTION_KEY,

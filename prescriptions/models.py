@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from opd_wallet.fields import BooleanField
+from core.fields import BooleanField
 
 MSG_FILE_SIZE_POSITIVE = "File size must be greater than 0."
 

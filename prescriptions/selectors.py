@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 
 from appointments.models import Appointment
 from doctors.models import Doctor
-from opd_wallet.lookups import first_by_key
-from opd_wallet.users.models import User
+from mongo.lookups import first_by_key
 from prescriptions.models import Prescription
+from users.models import User
 
 
 def prescription_list_for_member(*, user: User) -> QuerySet[Prescription]:

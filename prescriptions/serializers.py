@@ -4,7 +4,7 @@ hands the file to whoever may have it."""
 from django.urls import reverse
 from rest_framework import serializers
 
-from opd_wallet.serializers import ObjectIdField
+from core.serializers import ObjectIdField
 from prescriptions.models import Prescription
 
 DIAGNOSIS_MAX = 1000

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
+from core.sequences import next_sequence
 from doctors.models import Doctor
-from opd_wallet.sequences import next_sequence
 from prescriptions.files import FileType, clean_file_name, file_check, file_delete, file_store
 from prescriptions.models import Prescription
 

@@ -1,4 +1,4 @@
-"""The tests' command counter lives in `opd_wallet/db_commands.py` (the benchmark's middleware uses it too).
+"""The tests' command counter lives in `devtools/db_commands.py` (the benchmark's middleware uses it too).
 
     with count_db_commands() as commands:
         client.get("/api/v1/doctors")
@@ -7,6 +7,6 @@
 It counts the commands sent from the test's own thread, which is where Django's test client runs views.
 """
 
-from opd_wallet.db_commands import CommandLog, count_db_commands
+from devtools.db_commands import CommandLog, count_db_commands
 
 __all__ = ["CommandLog", "count_db_commands"]

@@ -3,8 +3,8 @@
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from opd_wallet.users.models import User
 from tests.users.factories import UserFactory
+from users.models import User
 
 
 def member_client(user: User | None = None) -> APIClient:

@@ -22,7 +22,6 @@ from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
 from doctors.models import Doctor, DoctorSlot
 from doctors.services import doctor_login
-from opd_wallet.users.models import User
 from prescriptions.models import Prescription
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.clinics.factories import ClinicFactory
@@ -30,6 +29,7 @@ from tests.consultations.factories import VideoConsultationFactory
 from tests.doctors.factories import DOCTOR_PASSWORD, DoctorFactory, DoctorSlotFactory, clinic_entry
 from tests.prescriptions.factories import PrescriptionFactory
 from tests.users.factories import UserFactory
+from users.models import User
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MEMBER, DOCTOR = "member", "doctor"

@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django_mongodb_backend.fields
-import opd_wallet.fields
-import opd_wallet.validators
+import core.fields
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -33,14 +33,14 @@ class Migration(migrations.Migration):
                 ('clinic_name', models.CharField(blank=True, db_column='clinicName', max_length=200, null=True)),
                 ('clinic_address', models.CharField(blank=True, db_column='clinicAddress', max_length=500, null=True)),
                 ('appointment_type', models.CharField(choices=[('IN_CLINIC', 'In clinic'), ('ONLINE', 'Online')], db_column='appointmentType', max_length=10)),
-                ('appointment_date', models.CharField(db_column='appointmentDate', max_length=10, validators=[opd_wallet.validators.validate_date])),
-                ('time_slot', models.CharField(db_column='timeSlot', max_length=8, validators=[opd_wallet.validators.validate_time_12h])),
-                ('consultation_fee', opd_wallet.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
+                ('appointment_date', models.CharField(db_column='appointmentDate', max_length=10, validators=[core.validators.validate_date])),
+                ('time_slot', models.CharField(db_column='timeSlot', max_length=8, validators=[core.validators.validate_time_12h])),
+                ('consultation_fee', core.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
                 ('status', models.CharField(choices=[('PENDING_CONFIRMATION', 'Pending confirmation'), ('CONFIRMED', 'Confirmed'), ('COMPLETED', 'Completed'), ('CANCELLED', 'Cancelled')], default='PENDING_CONFIRMATION', max_length=20)),
                 ('requested_at', models.DateTimeField(blank=True, db_column='requestedAt', null=True)),
                 ('confirmed_at', models.DateTimeField(blank=True, db_column='confirmedAt', null=True)),
                 ('payment_status', models.CharField(choices=[('PENDING', 'Pending'), ('PAID', 'Paid'), ('FREE', 'Free')], db_column='paymentStatus', default='PENDING', max_length=10)),
-                ('amount_paid', opd_wallet.fields.NumberField(db_column='amountPaid', default=0, validators=[django.core.validators.MinValueValidator(0)])),
+                ('amount_paid', core.fields.NumberField(db_column='amountPaid', default=0, validators=[django.core.validators.MinValueValidator(0)])),
                 ('covered_by_insurance', models.BooleanField(db_column='coveredByInsurance', default=True)),
                 ('contact_number', models.CharField(blank=True, db_column='contactNumber', max_length=32, null=True)),
                 ('call_preference', models.CharField(blank=True, choices=[('VOICE', 'Voice'), ('VIDEO', 'Video'), ('BOTH', 'Both')], db_column='callPreference', max_length=5, null=True)),

@@ -32,10 +32,10 @@ from appointments.selectors import (
 from appointments.services.capacity import capacity_release, capacity_reserve
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
 from clinics.models import Clinic
+from core import clock
+from core.sequences import next_sequence
+from core.validators import validate_date, validate_time_12h
 from doctors.models import Doctor
-from opd_wallet import clock
-from opd_wallet.sequences import next_sequence
-from opd_wallet.validators import validate_date, validate_time_12h
 
 MSG_UNKNOWN_DOCTOR = "No active doctor with this doctorId."
 MSG_DOCTOR_NOT_ONLINE = "This doctor does not consult online."

@@ -3,7 +3,7 @@
 import clinics.models
 import django.core.validators
 import django_mongodb_backend.fields
-import opd_wallet.validators
+import core.validators
 from django.db import migrations, models
 
 
@@ -19,8 +19,8 @@ class Migration(migrations.Migration):
             name='DayHours',
             fields=[
                 ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('open', models.CharField(blank=True, default='', max_length=5, validators=[opd_wallet.validators.validate_time_24h])),
-                ('close', models.CharField(blank=True, default='', max_length=5, validators=[opd_wallet.validators.validate_time_24h])),
+                ('open', models.CharField(blank=True, default='', max_length=5, validators=[core.validators.validate_time_24h])),
+                ('close', models.CharField(blank=True, default='', max_length=5, validators=[core.validators.validate_time_24h])),
                 ('is_closed', models.BooleanField(db_column='isClosed', default=False)),
             ],
             options={

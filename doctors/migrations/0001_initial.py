@@ -5,8 +5,8 @@ import django.core.validators
 import django.db.models.deletion
 import django_mongodb_backend.fields
 import doctors.models
-import opd_wallet.fields
-import opd_wallet.validators
+import core.fields
+import core.validators
 from django.db import migrations, models
 
 
@@ -23,8 +23,8 @@ class Migration(migrations.Migration):
             name='AvailableSlotDay',
             fields=[
                 ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.CharField(max_length=10, validators=[opd_wallet.validators.validate_date])),
-                ('slots', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=8, validators=[opd_wallet.validators.validate_time_12h]), default=list)),
+                ('date', models.CharField(max_length=10, validators=[core.validators.validate_date])),
+                ('slots', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=8, validators=[core.validators.validate_time_12h]), default=list)),
             ],
             options={
                 'abstract': False,
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('pincode', models.CharField(blank=True, max_length=12, null=True)),
                 ('location', django_mongodb_backend.fields.EmbeddedModelField(blank=True, embedded_model=clinics.models.Location, null=True)),
                 ('distance_km', models.FloatField(blank=True, db_column='distanceKm', null=True)),
-                ('consultation_fee', opd_wallet.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
+                ('consultation_fee', core.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
             ],
             options={
                 'abstract': False,
@@ -86,10 +86,10 @@ class Migration(migrations.Migration):
                 ('registration_number', models.CharField(blank=True, db_column='registrationNumber', max_length=64, null=True)),
                 ('languages', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, null=True)),
                 ('experience_years', models.IntegerField(db_column='experienceYears', validators=[django.core.validators.MinValueValidator(0)])),
-                ('rating', opd_wallet.fields.NumberField(default=0, validators=[django.core.validators.MinValueValidator(0, message='Rating must be between 0 and 5.'), django.core.validators.MaxValueValidator(5, message='Rating must be between 0 and 5.')])),
+                ('rating', core.fields.NumberField(default=0, validators=[django.core.validators.MinValueValidator(0, message='Rating must be between 0 and 5.'), django.core.validators.MaxValueValidator(5, message='Rating must be between 0 and 5.')])),
                 ('review_count', models.IntegerField(db_column='reviewCount', default=0, validators=[django.core.validators.MinValueValidator(0)])),
                 ('clinics', django_mongodb_backend.fields.EmbeddedModelArrayField(embedded_model=doctors.models.DoctorClinic)),
-                ('consultation_fee', opd_wallet.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
+                ('consultation_fee', core.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
                 ('cashless_available', models.BooleanField(db_column='cashlessAvailable', default=True)),
                 ('insurance_accepted', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=100), blank=True, db_column='insuranceAccepted', null=True)),
                 ('requires_confirmation', models.BooleanField(db_column='requiresConfirmation', default=False)),
@@ -112,13 +112,13 @@ class Migration(migrations.Migration):
             name='DoctorSlot',
             fields=[
                 ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day_of_week', models.CharField(choices=[('Monday', 'Monday'), ('Tuesday', 'Tuesday'), ('Wednesday', 'Wednesday'), ('Thursday', 'Thursday'), ('Friday', 'Friday'), ('Saturday', 'Saturday'), ('Sunday', 'Sunday')], db_column='dayOfWeek', max_length=9, validators=[opd_wallet.validators.validate_day_of_week])),
-                ('start_time', models.CharField(db_column='startTime', max_length=5, validators=[opd_wallet.validators.validate_time_24h])),
-                ('end_time', models.CharField(db_column='endTime', max_length=5, validators=[opd_wallet.validators.validate_time_24h])),
+                ('day_of_week', models.CharField(choices=[('Monday', 'Monday'), ('Tuesday', 'Tuesday'), ('Wednesday', 'Wednesday'), ('Thursday', 'Thursday'), ('Friday', 'Friday'), ('Saturday', 'Saturday'), ('Sunday', 'Sunday')], db_column='dayOfWeek', max_length=9, validators=[core.validators.validate_day_of_week])),
+                ('start_time', models.CharField(db_column='startTime', max_length=5, validators=[core.validators.validate_time_24h])),
+                ('end_time', models.CharField(db_column='endTime', max_length=5, validators=[core.validators.validate_time_24h])),
                 ('slot_duration', models.IntegerField(db_column='slotDuration', default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(480)])),
                 ('max_patients', models.IntegerField(db_column='maxPatients', default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
                 ('is_active', models.BooleanField(db_column='isActive', default=True, verbose_name='active')),
-                ('consultation_fee', opd_wallet.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
+                ('consultation_fee', core.fields.NumberField(db_column='consultationFee', validators=[django.core.validators.MinValueValidator(0, message='Consultation fee must be 0 or more.')])),
                 ('consultation_type', models.CharField(choices=[('IN_CLINIC', 'In clinic'), ('ONLINE', 'Online'), ('BOTH', 'Both')], db_column='consultationType', max_length=10)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_column='createdAt')),
                 ('updated_at', models.DateTimeField(auto_now=True, db_column='updatedAt')),

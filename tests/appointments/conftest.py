@@ -1,4 +1,4 @@
-"""Fixtures for booking tests: a clock we control (opd_wallet/clock.py) and a member's API client."""
+"""Fixtures for booking tests: a clock we control (core/clock.py) and a member's API client."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -8,11 +8,11 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from opd_wallet import clock
-from opd_wallet.users.models import User
+from core import clock
 from tests.doctors.factories import DoctorFactory
 from tests.member_api import member_client
 from tests.users.factories import UserFactory
+from users.models import User
 
 # Monday 6 January 2031, 07:00 clinic-local: before every factory slot of the day.
 MONDAY = "2031-01-06"
@@ -27,7 +27,7 @@ def local(day: str, hhmm: str) -> datetime:
 
 @pytest.fixture
 def set_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], None]:
-    """Freeze opd_wallet.clock at a clinic-local day and "HH:MM"."""
+    """Freeze core.clock at a clinic-local day and "HH:MM"."""
 
     def freeze(day: str, hhmm: str) -> None:
         instant = local(day, hhmm)

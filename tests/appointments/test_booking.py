@@ -28,14 +28,14 @@ from appointments.services.booking import (
     appointment_book,
 )
 from appointments.services.capacity import capacity_booked
+from core.validators import MSG_DATE, MSG_TIME_12H
 from doctors.models import DoctorSlot
-from opd_wallet.users.models import Role, User
-from opd_wallet.validators import MSG_DATE, MSG_TIME_12H
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY
 from tests.clinics.factories import ClinicFactory, week_hours
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory
 from tests.member_api import member_client
 from tests.users.factories import StaffFactory, UserFactory
+from users.models import Role, User
 
 pytestmark = pytest.mark.django_db
 

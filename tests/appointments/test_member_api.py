@@ -8,11 +8,11 @@ from rest_framework.test import APIClient
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.booking import MSG_CANNOT_CANCEL_STARTED
 from appointments.services.workflow import MSG_CANNOT_CANCEL
-from opd_wallet.users.models import User
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY
 from tests.appointments.factories import AppointmentFactory
 from tests.doctors.factories import DoctorSlotFactory
 from tests.member_api import member_client
+from users.models import User
 
 pytestmark = pytest.mark.django_db
 

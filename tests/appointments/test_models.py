@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from appointments.models import MSG_ONLINE_NEEDS_CALL_PREFERENCE, MSG_ONLINE_NEEDS_CONTACT, Appointment
-from opd_wallet.validators import MSG_DATE, MSG_FEE_NEGATIVE, MSG_TIME_12H
+from core.validators import MSG_DATE, MSG_FEE_NEGATIVE, MSG_TIME_12H
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from clinics.models import MSG_CLOSE_AFTER_OPEN, MSG_HOURS_REQUIRED, Clinic, DayHours
-from opd_wallet.validators import MSG_TIME_24H
+from core.validators import MSG_TIME_24H
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.clinics.factories import ClinicFactory
 

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from consultations.models import ConsultationStatus, NetworkIssue, VideoConsultation
-from opd_wallet.users.models import Role
 from tests.consultations.factories import VideoConsultationFactory
 from tests.users.factories import StaffFactory
+from users.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,10 @@ from consultations.services import (
     consultation_join,
     consultation_start,
 )
-from opd_wallet.users.models import Role
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.consultations.factories import VideoConsultationFactory
 from tests.users.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from users.models import Role
 
 pytestmark = pytest.mark.django_db
 

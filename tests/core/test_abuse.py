@@ -9,20 +9,20 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from core.error_views import MSG_BAD_REQUEST, MSG_REQUEST_TOO_LARGE
+from core.login_throttle import MSG_TOO_MANY_ATTEMPTS
 from doctors.models import Doctor
-from opd_wallet.errors import MSG_BAD_REQUEST, MSG_REQUEST_TOO_LARGE
-from opd_wallet.login_throttle import MSG_TOO_MANY_ATTEMPTS
-from opd_wallet.users.models import User
-from opd_wallet.users.services import (
-    MAX_MEMBER_FAILURES_PER_EMAIL,
-    MAX_MEMBER_FAILURES_PER_IP,
-    MSG_INVALID_CREDENTIALS,
-)
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.clients import doctor_api_client
 from tests.doctors.factories import DOCTOR_PASSWORD, DoctorFactory
 from tests.member_api import member_client
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
+from users.models import User
+from users.services import (
+    MAX_MEMBER_FAILURES_PER_EMAIL,
+    MAX_MEMBER_FAILURES_PER_IP,
+    MSG_INVALID_CREDENTIALS,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_member_login_with_a_password_over_bcrypts_limit_is_401_not_500() -> Non
 
 
 def test_login_emails_are_matched_literally_never_as_a_regex() -> None:
-    """`email__iexact` was an unescaped regex (opd_wallet/db_fixes.py): `.*` matched every account."""
+    """`email__iexact` was an unescaped regex (mongo/base.py, prep_for_iexact_query): `.*` matched every account."""
     UserFactory()
     DoctorFactory()
     for typed in [".*", "[", "^.*$", "(a+)+$", "\\"]:

@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from appointments.models import Appointment
 from consultations.models import VideoConsultation
-from opd_wallet.users.models import Role
 from prescriptions.models import Prescription
 from tests.consultations.factories import VideoConsultationFactory
 from tests.doctors.factories import DoctorSlotFactory
 from tests.prescriptions.factories import PrescriptionFactory
 from tests.users.factories import StaffFactory
+from users.models import Role
 
 pytestmark = pytest.mark.django_db
 

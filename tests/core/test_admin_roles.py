@@ -9,14 +9,14 @@ from appointments.models import Appointment
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
 from doctors.models import Doctor, DoctorSlot, Specialty
-from opd_wallet.users.models import Role, User
-from opd_wallet.users.permissions import role_has_perm
 from prescriptions.models import Prescription
 from tests.admin_forms import admin_url, form_data, staff_client, submit_change
 from tests.consultations.factories import VideoConsultationFactory
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory
 from tests.prescriptions.factories import PrescriptionFactory
 from tests.users.factories import UserFactory
+from users.models import Role, User
+from users.roles import role_has_perm
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def populated() -> dict[type, object]:
     }
 
 
-# --- roles (opd_wallet/users/permissions.py) -----------------------------------------------------------------
+# --- roles (users/permissions.py) -----------------------------------------------------------------
 
 
 @pytest.mark.django_db(False)

@@ -5,9 +5,9 @@ import pytest
 from django.test import RequestFactory, override_settings
 from rest_framework.test import APIClient
 
-from opd_wallet.client_ip import client_ip
-from opd_wallet.users.services import MAX_MEMBER_FAILURES_PER_IP
+from core.client_ip import client_ip
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
+from users.services import MAX_MEMBER_FAILURES_PER_IP
 
 
 def _request(remote: str = "10.0.0.9", forwarded: str | None = None):

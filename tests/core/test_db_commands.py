@@ -1,11 +1,11 @@
-"""The command counter (opd_wallet/db_commands.py) and the bench-only X-DB-Commands middleware."""
+"""The command counter (devtools/db_commands.py) and the bench-only X-DB-Commands middleware."""
 
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
+from devtools.db_commands import CountDbCommandsMiddleware, count_db_commands
 from doctors.models import Specialty
-from opd_wallet.db_commands import CountDbCommandsMiddleware, count_db_commands
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from rest_framework.test import APIClient
 from appointments.models import Appointment
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
-from doctors.management.commands.load_demo_data import MSG_NOT_IN_PRODUCTION
+from core.validators import minutes_of_day
+from demo import catalog
+from demo.generate import SEED_DOCTOR_SCHEDULE
+from demo.management.commands.load_demo_data import MSG_NOT_IN_PRODUCTION
 from doctors.models import Doctor, DoctorSlot, Specialty
-from opd_wallet.demo import catalog
-from opd_wallet.demo.generate import SEED_DOCTOR_SCHEDULE
-from opd_wallet.users.models import Role, User
-from opd_wallet.validators import minutes_of_day
 from prescriptions.models import Prescription
+from users.models import Role, User
 
 pytestmark = pytest.mark.django_db
 

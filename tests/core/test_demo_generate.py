@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from opd_wallet.demo.generate import demo_set
-from opd_wallet.demo.services import LOAD_ORDER, SEED_PASSWORD_PLACEHOLDER, demo_seed_samples
+from demo.generate import demo_set
+from demo.services import LOAD_ORDER, SEED_PASSWORD_PLACEHOLDER, demo_seed_samples
 from tests.core.test_document_shape import SEED_FIELDS
 
 HASH = "$2b$04$abcdefghijklmnopqrstuu5GzAWQ2xGOqV9s8mz3pBWEKyIs3wpPC"

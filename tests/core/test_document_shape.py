@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from consultations.models import Feedback, NetworkIssue
-from opd_wallet.validators import DAYS_OF_WEEK
+from core.validators import DAYS_OF_WEEK
 from tests.consultations.factories import VideoConsultationFactory
 from tests.doctors.factories import DoctorSlotFactory
 from tests.prescriptions.factories import PrescriptionFactory

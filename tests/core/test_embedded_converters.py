@@ -1,5 +1,5 @@
 """Embedded documents are read back through their fields' converters, worked out once per embedded model
-(opd_wallet/mongodb/base.py)."""
+(mongo/base.py)."""
 
 from datetime import UTC, datetime
 

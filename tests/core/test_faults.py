@@ -23,7 +23,7 @@ import pytest
 from pymongo import MongoClient
 
 from bench.servers import stop
-from opd_wallet.api import MSG_DATABASE_UNAVAILABLE
+from core.api import MSG_DATABASE_UNAVAILABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

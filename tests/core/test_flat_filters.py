@@ -1,6 +1,6 @@
-"""The backend's flat filters (opd_wallet/mongodb/compiler.py): same documents, a shape planners can index."""
+"""The backend's flat filters (mongo/compiler.py): same documents, a shape planners can index."""
 
-from opd_wallet.mongodb.compiler import flatten_and
+from mongo.compiler import flatten_and
 
 
 def test_an_and_of_distinct_fields_becomes_one_filter_document() -> None:

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.test import Client
 
-from opd_wallet.api import MSG_DATABASE_UNAVAILABLE
+from core.api import MSG_DATABASE_UNAVAILABLE
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

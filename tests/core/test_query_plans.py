@@ -1,7 +1,7 @@
 """Every query the app runs often is served by an index (explain shows IXSCAN, never COLLSCAN).
 
 The queries checked are the ones the app really sends: each test runs a selector or a request and asks the
-server to explain every command it captured (opd_wallet/query_plans.py). README, Performance, says why the
+server to explain every command it captured (devtools/query_plans.py). README, Performance, says why the
 shapes matter on SecantusDB: flat filters, plain (not partial) indexes for lookups, no top-level `$or`.
 """
 
@@ -15,8 +15,8 @@ from django.db import connection
 from appointments.models import Appointment, AppointmentStatus
 from appointments.selectors import appointment_get_for_member, slot_availability
 from appointments.services.capacity import capacity_booked
+from devtools.query_plans import Plan, query_plan, query_plans, seed_query_shapes
 from doctors.selectors import doctor_filter, doctor_get, doctor_order
-from opd_wallet.query_plans import Plan, query_plan, query_plans, seed_query_shapes
 from tests.appointments.factories import AppointmentFactory
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.clients import doctor_api_client, doctor_portal_client

@@ -10,12 +10,12 @@ from django.test import Client
 from appointments.models import Appointment
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
+from demo.services import demo_seed_samples
 from doctors.models import Doctor, DoctorSlot, Specialty
-from opd_wallet.demo.services import demo_seed_samples
-from opd_wallet.users.models import Role, User
 from prescriptions.models import Prescription
 from tests.admin_forms import submit_change
 from tests.users.factories import StaffFactory
+from users.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ MODELS = {
 
 @pytest.fixture
 def seed() -> dict[str, list[dict]]:
-    """opd_wallet/demo/seed_samples.json, as the seed prints them, inserted with pymongo (no ORM)."""
-    from opd_wallet.passwords import hash_password
+    """demo/seed_samples.json, as the seed prints them, inserted with pymongo (no ORM)."""
+    from core.passwords import hash_password
 
     samples = demo_seed_samples(password_hash=hash_password(SEED_PASSWORD))
     for name, docs in samples.items():

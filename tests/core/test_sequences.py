@@ -1,11 +1,11 @@
-"""Named counters (opd_wallet/sequences.py): unique under concurrency."""
+"""Named counters (core/sequences.py): unique under concurrency."""
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from opd_wallet.sequences import next_sequence
+from core.sequences import next_sequence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

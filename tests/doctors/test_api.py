@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from appointments.models import AppointmentStatus
+from core.validators import MSG_TIME_24H
 from doctors.models import MSG_END_AFTER_START, DoctorSlot
 from doctors.services import (
     MSG_NOT_YOUR_CLINIC,
@@ -14,7 +15,6 @@ from doctors.services import (
     MSG_SLOT_OVERLAP,
     MSG_UNKNOWN_CLINIC,
 )
-from opd_wallet.validators import MSG_TIME_24H
 from tests.appointments.factories import AppointmentFactory
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.clients import doctor_api_client

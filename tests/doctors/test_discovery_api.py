@@ -4,15 +4,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from clinics.models import Location
+from core.geo import haversine_km
 from doctors.models import Doctor
 from doctors.serializers import MSG_DISTANCE_NEEDS_POSITION, MSG_LAT_LNG_TOGETHER
-from opd_wallet.geo import haversine_km
-from opd_wallet.users.models import Role
 from tests.clinics.factories import ClinicFactory, week_hours
 from tests.db_commands import count_db_commands
 from tests.doctors.factories import DoctorFactory, SpecialtyFactory, clinic_entry
 from tests.member_api import member_client
 from tests.users.factories import StaffFactory
+from users.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from core.validators import MSG_DATE, MSG_FEE_NEGATIVE, MSG_TIME_12H, MSG_TIME_24H
 from doctors.admin import MSG_SLOT_OVERLAP_ADMIN, MSG_SLOT_TIME_ITEM
 from doctors.models import (
     MSG_AT_LEAST_ONE_CLINIC,
@@ -15,7 +16,6 @@ from doctors.models import (
     DoctorSlot,
 )
 from doctors.services import MSG_NOT_YOUR_CLINIC
-from opd_wallet.validators import MSG_DATE, MSG_FEE_NEGATIVE, MSG_TIME_12H, MSG_TIME_24H
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_entry

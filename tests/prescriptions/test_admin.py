@@ -4,12 +4,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from opd_wallet.users.models import Role
 from prescriptions.models import Prescription
 from prescriptions.services import prescription_upload
 from tests.prescriptions.factories import PrescriptionFactory
 from tests.prescriptions.sample_files import pdf_bytes, upload
 from tests.users.factories import StaffFactory, UserFactory
+from users.models import Role
 
 pytestmark = pytest.mark.django_db
 

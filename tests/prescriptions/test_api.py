@@ -6,13 +6,13 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from appointments.models import Appointment
 from doctors.models import Doctor
-from opd_wallet.users.models import Role, User
 from prescriptions.models import Prescription
 from prescriptions.services import prescription_deactivate, prescription_upload
 from tests.appointments.factories import AppointmentFactory
 from tests.prescriptions.factories import PrescriptionFactory
 from tests.prescriptions.sample_files import jpeg_bytes, pdf_bytes, upload
 from tests.users.factories import StaffFactory, UserFactory
+from users.models import Role, User
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
+from core.sequences import next_sequence
 from doctors.models import Doctor
-from opd_wallet.sequences import next_sequence
 from prescriptions.files import MSG_FILE_TYPE, FileRefused, storage_name
 from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_list_for_member

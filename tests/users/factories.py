@@ -1,6 +1,6 @@
 import factory
 
-from opd_wallet.users.models import Role, User
+from users.models import Role, User
 
 DEFAULT_PASSWORD = "correct horse battery"
 

@@ -1,8 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from opd_wallet.users.models import Role
 from tests.users.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from users.models import Role
 
 pytestmark = pytest.mark.django_db
 

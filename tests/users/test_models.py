@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
-from opd_wallet.users.models import User
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.users.factories import UserFactory
+from users.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
+from core.passwords import MSG_PASSWORD_TOO_LONG, hash_password, verify_password
 from doctors.models import Doctor
-from opd_wallet.passwords import MSG_PASSWORD_TOO_LONG, hash_password, verify_password
-from opd_wallet.users.models import User
-from opd_wallet.users.services import user_create
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.doctors.factories import DoctorFactory
 from tests.users.factories import UserFactory
+from users.models import User
+from users.services import user_create
 
 pytestmark = pytest.mark.django_db
 

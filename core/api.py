@@ -1,0 +1,52 @@
+"""Cross-cutting API pieces: the error shape of docs/api.md, service errors as responses, a JSON 503 when the
+database is down."""
+
+from typing import Any
+
+from django.http import Http404
+from pymongo.errors import ConnectionFailure
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import ErrorKind, ServiceError
+
+MSG_DATABASE_UNAVAILABLE = "The service is temporarily unavailable. Please try again shortly."
+
+
+class Conflict(APIException):
+    """409: the request conflicts with the current state (API.md)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+
+def is_database_outage(exc: BaseException | None) -> bool:
+    """True when `exc` (or what caused it: the backend wraps pymongo errors) means MongoDB is unreachable."""
+    while exc is not None:
+        if isinstance(exc, ConnectionFailure):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def service_error_response(exc: ServiceError) -> Response:
+    """The answer to a service's refusal: field errors for an invalid field, else `{"detail": message}`."""
+    body: dict[str, Any] = dict(exc.errors) if exc.kind is ErrorKind.INVALID and exc.errors else {"detail": exc.message}
+    response = Response(body, status=exc.kind.status)
+    if exc.retry_after is not None:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The API's one error mapping (REST_FRAMEWORK's EXCEPTION_HANDLER)."""
+    if isinstance(exc, ServiceError):
+        return service_error_response(exc)
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    if is_database_outage(exc):
+        return Response({"detail": MSG_DATABASE_UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,23 @@
+"""The one clock the booking rules read, so tests can move time without touching the database.
+
+Tests replace `core.clock.now` (monkeypatch); code calls `clock.now()` / `clock.local_now()` through
+the module so the replacement is seen.
+"""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+
+def now() -> datetime:
+    """The current instant, timezone-aware (UTC)."""
+    return timezone.now()
+
+
+def local_now() -> datetime:
+    """The current instant in clinic-local time (settings.TIME_ZONE)."""
+    return timezone.localtime(now())
+
+
+def local_today() -> date:
+    return local_now().date()

@@ -1,0 +1,67 @@
+"""Sign-in throttling shared by doctors (doctors/services.py) and members (users/services.py).
+
+Failed attempts are counted in MongoDB, not in memory, because gunicorn runs several processes: one counter
+document per key (an email, an IP address, namespaced by who signs in) in `doctor_login_failures`
+(doctors.models.LoginFailure, whose unique index on `key` and TTL index on `expiresAt` this relies on),
+changed only by atomic `$inc` upserts.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+from django.utils import timezone
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+FAILURES_COLLECTION = "doctor_login_failures"
+LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+MSG_TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Please wait a few minutes and try again."
+KEY_MAX_LENGTH = 320
+
+
+def throttle_key(*parts: str) -> str:
+    return ":".join(parts)[:KEY_MAX_LENGTH]
+
+
+def _failures() -> Collection:
+    return connection.get_collection(FAILURES_COLLECTION)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def login_retry_after(*, keys: dict[str, int]) -> int | None:
+    """Seconds until sign-in reopens when any counter in `keys` (key -> limit) reached its limit, else None."""
+    now = timezone.now()
+    waits = [
+        int((_aware(doc["expiresAt"]) - now).total_seconds()) + 1
+        for doc in _failures().find({"key": {"$in": list(keys)}, "expiresAt": {"$gt": now}})
+        if doc["count"] >= keys[doc["key"]]
+    ]
+    return max(waits) if waits else None
+
+
+def login_failure_record(*, keys: dict[str, int]) -> None:
+    """Count one failure on each key: an atomic `$inc` upsert on the key's open window."""
+    for key in keys:
+        for _attempt in range(3):
+            now = timezone.now()
+            try:
+                _failures().update_one(
+                    {"key": key, "expiresAt": {"$gt": now}},
+                    {"$inc": {"count": 1}, "$setOnInsert": {"expiresAt": now + LOGIN_FAILURE_WINDOW, "createdAt": now}},
+                    upsert=True,
+                )
+                break
+            except DuplicateKeyError:
+                # The key's window has closed but the TTL monitor has not removed it yet: open a new one.
+                _failures().update_one(
+                    {"key": key, "expiresAt": {"$lte": now}},
+                    {"$set": {"count": 0, "expiresAt": now + LOGIN_FAILURE_WINDOW, "createdAt": now}},
+                )
+
+
+def login_failures_clear(*, key: str) -> None:
+    """Forget the failures of one key (a successful sign-in clears its email's counter, not its IP's)."""
+    _failures().delete_one({"key": key})

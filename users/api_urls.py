@@ -1,0 +1,9 @@
+from django.urls import path
+
+from users.apis import MeApi, MemberTokenApi, MemberTokenRefreshApi
+
+urlpatterns = [
+    path("auth/token", MemberTokenApi.as_view(), name="member-token"),
+    path("auth/token/refresh", MemberTokenRefreshApi.as_view(), name="member-token-refresh"),
+    path("me", MeApi.as_view(), name="member-me"),
+]

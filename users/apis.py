@@ -1,0 +1,85 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from core.api_docs import DetailSerializer, error_responses
+from core.client_ip import client_ip
+from users.permissions import IsMember
+from users.serializers import MeSerializer
+from users.services import MemberLoginRefused, member_login
+
+
+class MeApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(responses=MeSerializer, tags=["member"])
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class MemberLoginSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=1024, trim_whitespace=False)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class MemberTokenApi(APIView):
+    """simplejwt's token pair, behind the same sign-in throttle as the doctors' (core/login_throttle.py)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=MemberLoginSerializer,
+        responses={
+            200: TokenPairSerializer,
+            **error_responses(400),
+            401: OpenApiResponse(DetailSerializer, description="wrong email or password, or an inactive account"),
+            429: OpenApiResponse(DetailSerializer, description="too many failed attempts (see Retry-After)"),
+        },
+        tags=["member"],
+        summary="Sign in: an access and a refresh token for `Authorization: Bearer`",
+    )
+    def post(self, request: Request) -> Response:
+        body = MemberLoginSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            user = member_login(**body.validated_data, ip_address=client_ip(request))
+        except MemberLoginRefused as refused:
+            if refused.retry_after is not None:
+                return Response(
+                    {"detail": refused.message},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                    headers={"Retry-After": str(refused.retry_after)},
+                )
+            return Response(
+                {"detail": refused.message},
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            )
+        refresh = RefreshToken.for_user(user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class MemberTokenRefreshApi(TokenRefreshView):
+    @extend_schema(
+        responses={
+            200: TokenRefreshSerializer,
+            **error_responses(400),
+            401: OpenApiResponse(DetailSerializer, description="the refresh token is invalid or expired"),
+        },
+        tags=["member"],
+        summary="A new access token for a refresh token",
+    )
+    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().post(request, *args, **kwargs)

@@ -1,0 +1,33 @@
+"""Roles, and what each staff role may do in Django admin, from the seed's access-control notes.
+
+ADMIN may do everything. OPERATIONS may view every collection and change only what the seed lets
+operations staff manage: prescriptions (deactivate one) and video consultations (recording metadata).
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MEMBER = "MEMBER", "Member"
+    DOCTOR = "DOCTOR", "Doctor"
+    ADMIN = "ADMIN", "Admin"
+    OPERATIONS = "OPERATIONS", "Operations"
+
+
+STAFF_ROLES = (Role.ADMIN, Role.OPERATIONS)
+
+OPERATIONS_CHANGEABLE = frozenset(
+    {
+        "prescriptions.change_prescription",
+        "consultations.change_videoconsultation",
+    }
+)
+
+
+def role_has_perm(role: str, perm: str) -> bool:
+    if role == Role.ADMIN:
+        return True
+    if role != Role.OPERATIONS:
+        return False
+    action = perm.split(".", 1)[-1].split("_", 1)[0]
+    return action == "view" or perm in OPERATIONS_CHANGEABLE
