@@ -4,7 +4,7 @@
 
 With MONGODB_URI set, the data set goes into that (empty) database instead of a fresh in-memory SecantusDB.
 Results land in bench/results/ (bench.md, bench.json, bench.png, logs/, profiles); --publish also copies
-them to docs/bench/, where the README's Performance section shows them.
+them to docs/bench/, where docs/performance.md shows them.
 """
 
 from __future__ import annotations

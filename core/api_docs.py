@@ -1,4 +1,4 @@
-"""OpenAPI pieces shared by the API views: the error bodies of API.md, documented once."""
+"""OpenAPI pieces shared by the API views: the error bodies of docs/api.md, documented once."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer

@@ -1,4 +1,4 @@
-"""Django's own apps, given MongoDB's ObjectId primary key (PITFALLS.md: check mongodb.E001)."""
+"""Django's own apps, given MongoDB's ObjectId primary key (check mongodb.E001; docs/decisions/0001-django-mongodb-backend.md)."""
 
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth.apps import AuthConfig

@@ -10,7 +10,7 @@ MAX_OFFSET = 2**62
 
 
 class StandardPagination(PageNumberPagination):
-    """API.md: 20 per page, ?page=, ?page_size= up to 100.
+    """docs/api.md: 20 per page, ?page=, ?page_size= up to 100.
 
     A queryset's page and its `count` come from one database command (mongo/paging.py) instead
     of DRF's two (COUNT, then the page). Same answers, same errors: page numbers that are not a positive

@@ -13,7 +13,7 @@ MSG_INVALID_OBJECT_ID = "Enter a valid id: 24 hexadecimal characters."
 
 
 class ObjectIdField(serializers.Field):
-    """An ObjectId travels as its 24-hex string (API.md)."""
+    """An ObjectId travels as its 24-hex string (docs/api.md, Conventions)."""
 
     default_error_messages = {"invalid": MSG_INVALID_OBJECT_ID}
 

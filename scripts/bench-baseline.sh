@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The "before" column of README, Performance: today's bench/ run against an older commit of the app.
+# The "before" column of docs/performance.md: today's bench/ run against an older commit of the app.
 #   scripts/bench-baseline.sh [COMMIT] [bench args...]    (default: 266fa94, the app before the query work)
 # The old tree gets this checkout's bench/ and the data generator it uses (demo/, core/validators.py); the app code is
 # the old commit's. Results land in that worktree's bench/results/; the worktree is removed afterwards.
