@@ -1,4 +1,7 @@
-"""Django's own apps, given MongoDB's ObjectId primary key (check mongodb.E001; docs/decisions/0001-django-mongodb-backend.md)."""
+"""Django's own apps, given MongoDB's ObjectId primary key (check mongodb.E001).
+
+See docs/decisions/0001-django-mongodb-backend.md.
+"""
 
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth.apps import AuthConfig

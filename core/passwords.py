@@ -1,7 +1,7 @@
 """bcrypt passwords in the existing system's plain "$2b$10$..." form, for members, staff and doctors alike.
 
-Django's hashers cannot verify that form (docs/decisions/0005-bcrypt-cost-10.md), so the user and doctor models call these two
-functions directly. A hash we write is readable by the existing Node system and vice versa.
+Django's hashers cannot verify that form (docs/decisions/0005-bcrypt-cost-10.md), so the user and doctor
+models call these two functions directly. A hash we write is readable by the existing Node system and vice versa.
 """
 
 import bcrypt

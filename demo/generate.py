@@ -403,7 +403,8 @@ def _appointment(number: int, booking: _Booking, today: date, tz: ZoneInfo, call
     doc = {
         "_id": demo_object_id("appointments", f"APT-{number:05d}"),
         "appointmentId": f"APT-{number:05d}",
-        # docs/decisions/0016-seed-silence-6-identifiers.md: "APT" + booking date + daily sequence; 9xx keeps demo numbers apart from real ones.
+        # docs/decisions/0016-seed-silence-6-identifiers.md:
+        # "APT" + booking date + daily sequence; 9xx keeps demo numbers apart from real ones.
         "appointmentNumber": f"APT{booked_day:%Y%m%d}{900 + number % 100:03d}",
         "userId": member["_id"],
         "patientName": member["name"],

@@ -5,7 +5,8 @@
 The two filters select the same documents, but a query planner that only looks at top-level fields cannot
 see an index through `$and`. SecantusDB's is such a planner: for `{$and: [...]}` it scans and decodes every
 document of the collection, for `{city: .., isActive: ..}` it walks the {city, isActive} index
-(docs/decisions/0021-secantusdb-query-planner-workarounds.md). MongoDB itself flattens `$and` before planning, so there this is a no-op.
+(docs/decisions/0021-secantusdb-query-planner-workarounds.md). MongoDB itself flattens `$and` before
+planning, so there this is a no-op.
 
 2. Filters on the queried collection's own fields run before its joins: upstream puts the whole `$match`
 after the `$lookup`s of `select_related`, so the server joined every document before filtering, and no
