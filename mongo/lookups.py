@@ -3,7 +3,8 @@
 `Q(pk=...) | Q(natural_id=...)` says it in one query, but a top-level `$or` keeps SecantusDB's planner from
 using any index, so every such lookup scanned the whole collection
 (docs/decisions/0021-secantusdb-query-planner-workarounds.md). Two point lookups instead, the key first and
-the owner's scope after it: SecantusDB walks the index of the FIRST indexed clause of a filter, so the key must lead (`Q(...)` keeps its place; keyword filters are sorted by name).
+the owner's scope after it: SecantusDB walks the index of the FIRST indexed clause of a filter,
+so the key must lead (`Q(...)` keeps its place; keyword filters are sorted by name).
 """
 
 from typing import Any, TypeVar
