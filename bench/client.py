@@ -48,17 +48,8 @@ class Client:
     def request(self, method: str, path: str, *, params: dict | None = None, body: Any = None) -> Reply:
         if params:
             path = f"{path}?{urlencode(params)}"
-        headers = {"Host": "127.0.0.1", "Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            if "csrftoken" in self.cookies:
-                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        data = json.dumps(body).encode() if body is not None else None
+        headers = self._headers(json_body=data is not None)
         for attempt in range(2):
             conn = self._connection()
             started = time.perf_counter()
@@ -73,13 +64,28 @@ class Client:
                     raise
                 continue
             seconds = time.perf_counter() - started
+            self._remember_cookies(response)
             reply_headers = {k.lower(): v for k, v in response.getheaders()}
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    cookie_name, _, rest = value.partition("=")
-                    self.cookies[cookie_name.strip()] = rest.split(";", 1)[0]
             return Reply(response.status, payload, reply_headers, seconds)
         raise AssertionError("unreachable")
+
+    def _headers(self, *, json_body: bool) -> dict[str, str]:
+        headers = {"Host": "127.0.0.1", "Accept": "application/json"}
+        if json_body:
+            headers["Content-Type"] = "application/json"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if "csrftoken" in self.cookies:
+                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        return headers
+
+    def _remember_cookies(self, response: http.client.HTTPResponse) -> None:
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                cookie_name, _, rest = value.partition("=")
+                self.cookies[cookie_name.strip()] = rest.split(";", 1)[0]
 
     def get(self, path: str, **params: Any) -> Reply:
         return self.request("GET", path, params=params or None)

@@ -275,7 +275,27 @@ def booking(
         reply = warm.post("/api/v1/appointments", _booking(day, minutes))
         assert reply.status == 201, reply.body
         commands.add(reply.db_commands)
-    times = times[3:]
+    statuses, api_rate = _booking_api_rate(ctx, times[3:], clients=clients, per_client=per_client)
+    raw_rate = _raw_insert_rate(ctx, clients=clients, per_client=per_client)
+    return [
+        {
+            "key": "booking",
+            "label": f"Booking, {clients} concurrent clients on distinct times",
+            "bookings_per_s": round(api_rate, 1),
+            "raw_inserts_per_s": round(raw_rate, 1),
+            "ratio": round(raw_rate / api_rate, 2),
+            "statuses": dict(statuses),
+            "bookings": clients * per_client,
+            "db_commands": commands.pop() if len(commands) == 1 else sorted(commands, key=str),
+        },
+        _contended_booking(ctx, contenders=contenders, rounds=rounds),
+    ]
+
+
+def _booking_api_rate(
+    ctx: Context, times: list[tuple[date, int]], *, clients: int, per_client: int
+) -> tuple[Counter[int], float]:
+    """`clients` members book distinct times at once: the statuses and the bookings (201) per second."""
     statuses: Counter[int] = Counter()
     lock = threading.Lock()
 
@@ -293,11 +313,15 @@ def booking(
         return work
 
     wall = _run_together([booker(i) for i in range(clients)])
-    api_rate = statuses[201] / wall
+    return statuses, statuses[201] / wall
 
+
+def _raw_insert_rate(ctx: Context, *, clients: int, per_client: int) -> float:
+    """The same number of appointment documents inserted straight with pymongo, per second (then removed)."""
     db = ctx.db
     template = db["appointments"].find_one({"doctorId": dataset.BOOKING_DOCTOR}, {"_id": 0})
     inserted: list[ObjectId] = []
+    lock = threading.Lock()
 
     def inserter(index: int) -> Callable[[], None]:
         collection = db["appointments"]
@@ -316,23 +340,14 @@ def booking(
         db["appointments"].insert_one(doc)
         inserted.append(doc["_id"])
     raw_wall = _run_together([inserter(i) for i in range(clients)])
-    raw_rate = clients * per_client / raw_wall
     db["appointments"].delete_many({"_id": {"$in": inserted}})
+    return clients * per_client / raw_wall
 
-    rows = [
-        {
-            "key": "booking",
-            "label": f"Booking, {clients} concurrent clients on distinct times",
-            "bookings_per_s": round(api_rate, 1),
-            "raw_inserts_per_s": round(raw_rate, 1),
-            "ratio": round(raw_rate / api_rate, 2),
-            "statuses": dict(statuses),
-            "bookings": clients * per_client,
-            "db_commands": commands.pop() if len(commands) == 1 else sorted(commands, key=str),
-        }
-    ]
 
+def _contended_booking(ctx: Context, *, contenders: int, rounds: int) -> dict:
+    """`contenders` members race for one time of capacity 1, `rounds` times: nobody may overbook."""
     contended: Counter[int] = Counter()
+    lock = threading.Lock()
     day = ctx.data.today + timedelta(days=40)
     for minutes in range(9 * 60, 9 * 60 + 15 * rounds, 15):
 
@@ -348,19 +363,16 @@ def booking(
             return work
 
         _run_together([contender(i) for i in range(contenders)])
-    held = db["appointments"].count_documents(
+    held = ctx.db["appointments"].count_documents(
         {"doctorId": dataset.BOOKING_DOCTOR, "appointmentDate": day.isoformat(), "status": {"$ne": "CANCELLED"}}
     )
-    rows.append(
-        {
-            "key": "booking_contended",
-            "label": f"Booking, {contenders} clients on one time (maxPatients 1), {rounds} rounds",
-            "statuses": dict(contended),
-            "appointments_held": held,
-            "overbooked": held > rounds,
-        }
-    )
-    return rows
+    return {
+        "key": "booking_contended",
+        "label": f"Booking, {contenders} clients on one time (maxPatients 1), {rounds} rounds",
+        "statuses": dict(contended),
+        "appointments_held": held,
+        "overbooked": held > rounds,
+    }
 
 
 # --- 4. portal dashboard ---------------------------------------------------------------------------------------
