@@ -31,3 +31,13 @@ def test_the_reset_empties_model_and_raw_collections_and_keeps_indexes_and_conte
     Specialty.objects.create(specialty_id="SPEC001", name="Cardiology")
     with pytest.raises(IntegrityError):  # the unique index still refuses a duplicate
         Specialty.objects.create(specialty_id="SPEC001", name="Cardiology again")
+
+
+def test_a_test_that_changed_content_types_gets_them_back() -> None:
+    kept = _kept_collections()
+    ContentType.objects.get_for_model(Specialty).delete()
+
+    _empty_database("default", kept)  # falls back to Django's flush, which re-runs post_migrate
+
+    assert _kept_collections() == kept
+    assert ContentType.objects.get_for_model(Specialty).model == "specialty"
