@@ -7,7 +7,7 @@ import itertools
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -64,7 +64,10 @@ def _side_by_side(
 ) -> tuple[list[float], list[float], list[Reply], list[float]]:
     """`n` API requests, each followed by its raw equivalent(s): `raw`, the query as a pymongo program
     would write it, and `same`, the very commands the app sent, through pymongo."""
-    api_s, raw_s, replies, same_s = [], [], [], []
+    api_s: list[float] = []
+    raw_s: list[float] = []
+    replies: list[Reply] = []
+    same_s: list[float] = []
     for _ in range(WARMUP):
         for call in (api, raw, same):
             if call:
@@ -88,7 +91,7 @@ def _row(
     api_s: list[float],
     raw_s: list[float],
     replies: list[Reply],
-    same_s: list[float] = (),
+    same_s: Sequence[float] = (),
     **extra: Any,
 ) -> dict:
     row: dict[str, Any] = {"key": key, "label": label, **summary_ms(api_s)}
@@ -204,6 +207,7 @@ def availability(ctx: Context) -> list[dict]:
 
     def raw() -> None:
         doctor = db["doctors"].find_one({"doctorId": dataset.AVAILABILITY_DOCTOR, "isActive": True})
+        assert doctor is not None
         slots = list(db["doctor_slots"].find({"doctorId": doctor["doctorId"], "dayOfWeek": weekday, "isActive": True}))
         list(db["clinics"].find({"clinicId": {"$in": sorted({s["clinicId"] for s in slots})}}))
         list(
@@ -320,6 +324,7 @@ def _raw_insert_rate(ctx: Context, *, clients: int, per_client: int) -> float:
     """The same number of appointment documents inserted straight with pymongo, per second (then removed)."""
     db = ctx.db
     template = db["appointments"].find_one({"doctorId": dataset.BOOKING_DOCTOR}, {"_id": 0})
+    assert template is not None, "the bench data set has appointments of the booking doctor"
     inserted: list[ObjectId] = []
     lock = threading.Lock()
 
