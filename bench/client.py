@@ -6,6 +6,7 @@ import http.client
 import json
 import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -48,17 +49,8 @@ class Client:
     def request(self, method: str, path: str, *, params: dict | None = None, body: Any = None) -> Reply:
         if params:
             path = f"{path}?{urlencode(params)}"
-        headers = {"Host": "127.0.0.1", "Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            if "csrftoken" in self.cookies:
-                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        data = json.dumps(body).encode() if body is not None else None
+        headers = self._headers(json_body=data is not None)
         for attempt in range(2):
             conn = self._connection()
             started = time.perf_counter()
@@ -73,13 +65,28 @@ class Client:
                     raise
                 continue
             seconds = time.perf_counter() - started
+            self._remember_cookies(response)
             reply_headers = {k.lower(): v for k, v in response.getheaders()}
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    cookie_name, _, rest = value.partition("=")
-                    self.cookies[cookie_name.strip()] = rest.split(";", 1)[0]
             return Reply(response.status, payload, reply_headers, seconds)
         raise AssertionError("unreachable")
+
+    def _headers(self, *, json_body: bool) -> dict[str, str]:
+        headers = {"Host": "127.0.0.1", "Accept": "application/json"}
+        if json_body:
+            headers["Content-Type"] = "application/json"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if "csrftoken" in self.cookies:
+                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        return headers
+
+    def _remember_cookies(self, response: http.client.HTTPResponse) -> None:
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                cookie_name, _, rest = value.partition("=")
+                self.cookies[cookie_name.strip()] = rest.split(";", 1)[0]
 
     def get(self, path: str, **params: Any) -> Reply:
         return self.request("GET", path, params=params or None)
@@ -93,13 +100,13 @@ class Client:
             self._conn = None
 
 
-def percentile(values: list[float], pct: float) -> float:
+def percentile(values: Sequence[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
 
 
-def summary_ms(seconds: list[float]) -> dict[str, float]:
+def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
     ms = [s * 1000 for s in seconds]
     return {"median_ms": round(statistics.median(ms), 2), "p95_ms": round(percentile(ms, 95), 2), "n": len(ms)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import bcrypt
@@ -184,7 +185,7 @@ def _status(rng: random.Random, day: date, today: date) -> str:
 
 def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
     """Insert the whole data set into the (empty, migrated) database `uri` names."""
-    client = MongoClient(uri)
+    client: MongoClient[dict[str, Any]] = MongoClient(uri)
     db = client.get_default_database()
     password_hash = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(10)).decode()
     today = local_today()
@@ -214,7 +215,7 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
     ]
 
     book = _Book(bench_doctors, member_docs, clinic, today)
-    slot_of = {(s["doctorId"], s["dayOfWeek"]): [] for s in bench_slots}
+    slot_of: dict[tuple[Any, Any], list[dict]] = {(s["doctorId"], s["dayOfWeek"]): [] for s in bench_slots}
     for s in bench_slots:
         slot_of[(s["doctorId"], s["dayOfWeek"])].append(s)
     days = [today + timedelta(days=offset) for offset in range(-45, 46)]

@@ -7,7 +7,7 @@ import itertools
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -64,7 +64,10 @@ def _side_by_side(
 ) -> tuple[list[float], list[float], list[Reply], list[float]]:
     """`n` API requests, each followed by its raw equivalent(s): `raw`, the query as a pymongo program
     would write it, and `same`, the very commands the app sent, through pymongo."""
-    api_s, raw_s, replies, same_s = [], [], [], []
+    api_s: list[float] = []
+    raw_s: list[float] = []
+    replies: list[Reply] = []
+    same_s: list[float] = []
     for _ in range(WARMUP):
         for call in (api, raw, same):
             if call:
@@ -88,7 +91,7 @@ def _row(
     api_s: list[float],
     raw_s: list[float],
     replies: list[Reply],
-    same_s: list[float] = (),
+    same_s: Sequence[float] = (),
     **extra: Any,
 ) -> dict:
     row: dict[str, Any] = {"key": key, "label": label, **summary_ms(api_s)}
@@ -204,6 +207,7 @@ def availability(ctx: Context) -> list[dict]:
 
     def raw() -> None:
         doctor = db["doctors"].find_one({"doctorId": dataset.AVAILABILITY_DOCTOR, "isActive": True})
+        assert doctor is not None
         slots = list(db["doctor_slots"].find({"doctorId": doctor["doctorId"], "dayOfWeek": weekday, "isActive": True}))
         list(db["clinics"].find({"clinicId": {"$in": sorted({s["clinicId"] for s in slots})}}))
         list(
@@ -275,7 +279,27 @@ def booking(
         reply = warm.post("/api/v1/appointments", _booking(day, minutes))
         assert reply.status == 201, reply.body
         commands.add(reply.db_commands)
-    times = times[3:]
+    statuses, api_rate = _booking_api_rate(ctx, times[3:], clients=clients, per_client=per_client)
+    raw_rate = _raw_insert_rate(ctx, clients=clients, per_client=per_client)
+    return [
+        {
+            "key": "booking",
+            "label": f"Booking, {clients} concurrent clients on distinct times",
+            "bookings_per_s": round(api_rate, 1),
+            "raw_inserts_per_s": round(raw_rate, 1),
+            "ratio": round(raw_rate / api_rate, 2),
+            "statuses": dict(statuses),
+            "bookings": clients * per_client,
+            "db_commands": commands.pop() if len(commands) == 1 else sorted(commands, key=str),
+        },
+        _contended_booking(ctx, contenders=contenders, rounds=rounds),
+    ]
+
+
+def _booking_api_rate(
+    ctx: Context, times: list[tuple[date, int]], *, clients: int, per_client: int
+) -> tuple[Counter[int], float]:
+    """`clients` members book distinct times at once: the statuses and the bookings (201) per second."""
     statuses: Counter[int] = Counter()
     lock = threading.Lock()
 
@@ -293,11 +317,16 @@ def booking(
         return work
 
     wall = _run_together([booker(i) for i in range(clients)])
-    api_rate = statuses[201] / wall
+    return statuses, statuses[201] / wall
 
+
+def _raw_insert_rate(ctx: Context, *, clients: int, per_client: int) -> float:
+    """The same number of appointment documents inserted straight with pymongo, per second (then removed)."""
     db = ctx.db
     template = db["appointments"].find_one({"doctorId": dataset.BOOKING_DOCTOR}, {"_id": 0})
+    assert template is not None, "the bench data set has appointments of the booking doctor"
     inserted: list[ObjectId] = []
+    lock = threading.Lock()
 
     def inserter(index: int) -> Callable[[], None]:
         collection = db["appointments"]
@@ -316,23 +345,14 @@ def booking(
         db["appointments"].insert_one(doc)
         inserted.append(doc["_id"])
     raw_wall = _run_together([inserter(i) for i in range(clients)])
-    raw_rate = clients * per_client / raw_wall
     db["appointments"].delete_many({"_id": {"$in": inserted}})
+    return clients * per_client / raw_wall
 
-    rows = [
-        {
-            "key": "booking",
-            "label": f"Booking, {clients} concurrent clients on distinct times",
-            "bookings_per_s": round(api_rate, 1),
-            "raw_inserts_per_s": round(raw_rate, 1),
-            "ratio": round(raw_rate / api_rate, 2),
-            "statuses": dict(statuses),
-            "bookings": clients * per_client,
-            "db_commands": commands.pop() if len(commands) == 1 else sorted(commands, key=str),
-        }
-    ]
 
+def _contended_booking(ctx: Context, *, contenders: int, rounds: int) -> dict:
+    """`contenders` members race for one time of capacity 1, `rounds` times: nobody may overbook."""
     contended: Counter[int] = Counter()
+    lock = threading.Lock()
     day = ctx.data.today + timedelta(days=40)
     for minutes in range(9 * 60, 9 * 60 + 15 * rounds, 15):
 
@@ -348,19 +368,16 @@ def booking(
             return work
 
         _run_together([contender(i) for i in range(contenders)])
-    held = db["appointments"].count_documents(
+    held = ctx.db["appointments"].count_documents(
         {"doctorId": dataset.BOOKING_DOCTOR, "appointmentDate": day.isoformat(), "status": {"$ne": "CANCELLED"}}
     )
-    rows.append(
-        {
-            "key": "booking_contended",
-            "label": f"Booking, {contenders} clients on one time (maxPatients 1), {rounds} rounds",
-            "statuses": dict(contended),
-            "appointments_held": held,
-            "overbooked": held > rounds,
-        }
-    )
-    return rows
+    return {
+        "key": "booking_contended",
+        "label": f"Booking, {contenders} clients on one time (maxPatients 1), {rounds} rounds",
+        "statuses": dict(contended),
+        "appointments_held": held,
+        "overbooked": held > rounds,
+    }
 
 
 # --- 4. portal dashboard ---------------------------------------------------------------------------------------

@@ -167,8 +167,8 @@ def chart(results: dict, path: Path) -> None:
         m = rows["memory"]
         readings = m.get("rss_readings_mib") or [m["rss_after_mib"]]
         step = m.get("requests", 10_000) // len(readings)
-        xs = [0, *(step * (n + 1) for n in range(len(readings)))]
-        mem_ax.plot(xs, [m["rss_before_mib"], *readings], marker="o", color="#1d3957", label="after warm-up")
+        steps = [0, *(step * (n + 1) for n in range(len(readings)))]
+        mem_ax.plot(steps, [m["rss_before_mib"], *readings], marker="o", color="#1d3957", label="after warm-up")
         mem_ax.axhline(m["rss_boot_mib"], color="#999999", linestyle="--", label="at boot")
         mem_ax.set_ylim(0, max(readings) * 1.15)
         mem_ax.set_xlabel("requests after warm-up")

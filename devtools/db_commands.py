@@ -16,17 +16,19 @@ whole process, often created before this module is imported, so the first use re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from pymongo import monitoring
 
 DB_COMMANDS_HEADER = "X-DB-Commands"
+Command = Mapping[str, Any]  # as pymongo hands it to listeners (a dict, or RawBSONDocument)
 
-_sink: ContextVar[list[tuple[str, dict]] | None] = ContextVar("db_command_sink", default=None)
+_sink: ContextVar[list[tuple[str, Command]] | None] = ContextVar("db_command_sink", default=None)
 
 
 class _Listener(monitoring.CommandListener):
@@ -49,7 +51,7 @@ monitoring.register(_LISTENER)
 class CommandLog:
     """The commands sent, in order."""
 
-    def __init__(self, sent: list[tuple[str, dict]]) -> None:
+    def __init__(self, sent: list[tuple[str, Command]]) -> None:
         self.sent = sent
 
     @property
@@ -57,7 +59,7 @@ class CommandLog:
         return [name for name, _ in self.sent]
 
     @property
-    def commands(self) -> list[dict]:
+    def commands(self) -> list[Command]:
         return [command for _, command in self.sent]
 
     @property
@@ -69,7 +71,7 @@ def ensure_listening() -> None:
     """Make sure Django's MongoClient reports to the listener (reconnecting it once if it predates it)."""
     connection.ensure_connection()
     if _LISTENER not in connection.connection.options.event_listeners:
-        connection.close_pool()
+        connection.close_pool()  # type: ignore[attr-defined]  # the MongoDB backend's
         connection.ensure_connection()
     if _LISTENER not in connection.connection.options.event_listeners:
         raise RuntimeError("the MongoDB client did not pick up the command listener")
@@ -80,7 +82,7 @@ def count_db_commands() -> Iterator[CommandLog]:
     """Count the commands sent from this thread (and context) inside the block. Blocks may nest."""
     ensure_listening()
     outer = _sink.get()
-    sent: list[tuple[str, dict]] = []
+    sent: list[tuple[str, Command]] = []
     token = _sink.set(sent)
     try:
         yield CommandLog(sent)

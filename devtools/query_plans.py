@@ -7,7 +7,7 @@ Used by tests/core/test_query_plans.py (IXSCAN, kept so) and by `make bench` (th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,7 @@ def _scan_node(node: Any) -> dict | None:
     if isinstance(node, dict):
         if node.get("stage") in SCAN_STAGES:
             return node
-        children = node.values()
+        children = list(node.values())
     elif isinstance(node, list):
         children = node
     else:
@@ -53,7 +53,7 @@ def _scan_node(node: Any) -> dict | None:
     return None
 
 
-def explain(command: dict) -> Plan:
+def explain(command: Mapping[str, Any]) -> Plan:
     """The winning plan of a captured `find` or `aggregate` command."""
     name = next(iter(command))
     if name == "aggregate":
@@ -65,7 +65,8 @@ def explain(command: dict) -> Plan:
         match = command.get("filter", {})
     else:
         raise ValueError(f"cannot explain {name}")
-    answer = connection.database.command({"explain": inner, "verbosity": "queryPlanner"})
+    database = connection.database  # type: ignore[attr-defined]  # the MongoDB backend's pymongo Database
+    answer = database.command({"explain": inner, "verbosity": "queryPlanner"})
     scan = _scan_node(answer.get("queryPlanner") or answer.get("stages") or answer) or {}
     return Plan(
         collection=command[name],

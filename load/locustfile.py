@@ -17,7 +17,7 @@ from typing import Any
 from locust import HttpUser, between, events, task
 
 ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"]).read())  # noqa: SIM115 - read once at import
-EXPECTED = Counter()  # name -> expected 409s
+EXPECTED: Counter[str] = Counter()  # name -> expected 409s
 _members, _doctors = count(), count()
 
 SEARCHES = [

@@ -21,6 +21,7 @@ import time
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 
@@ -93,7 +94,7 @@ def _accounts(mongodb_uri: str, path: Path) -> None:
     """The demo members and doctors locust signs in as (all share the demo password)."""
     from demo.catalog import DEMO_PASSWORD
 
-    with MongoClient(mongodb_uri) as client:
+    with MongoClient[dict[str, Any]](mongodb_uri) as client:
         db = client[DB_NAME]
         members = [u["email"] for u in db.users.find({"role": "MEMBER", "isActive": True}, {"email": 1})]
         doctors = [

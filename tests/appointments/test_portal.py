@@ -92,18 +92,18 @@ def test_dashboard_has_an_empty_state(client) -> None:
     assert "No appointments today" in client.get("/portal/").content.decode()
 
 
-def test_dashboard_reads_the_appointments_in_one_query(doctor, client, django_assert_max_num_queries) -> None:
+def test_dashboard_reads_the_appointments_in_one_query(doctor, client, assert_max_db_commands) -> None:
     for offset in range(6):
         AppointmentFactory(doctor=doctor, appointment_date=day_from_today(offset % 3))
     OnlineAppointmentFactory(doctor=doctor)
-    with django_assert_max_num_queries(2):  # the session (with its doctor) + the appointments
+    with assert_max_db_commands(2):  # the session (with its doctor) + the appointments
         assert client.get("/portal/").status_code == 200
 
 
-def test_appointment_list_reads_in_constant_queries(doctor, client, django_assert_max_num_queries) -> None:
+def test_appointment_list_reads_in_constant_queries(doctor, client, assert_max_db_commands) -> None:
     for _ in range(5):
         AppointmentFactory(doctor=doctor, appointment_date=day_from_today(1))
-    with django_assert_max_num_queries(3):  # session + count + page
+    with assert_max_db_commands(3):  # session + count + page
         assert client.get("/portal/appointments/").status_code == 200
 
 

@@ -28,3 +28,18 @@ def test_nested_counts_add_up_in_the_outer_count() -> None:
         list(Specialty.objects.all())
     assert (inner.count, outer.count) == (1, 2)
     assert outer.names == ["aggregate", "aggregate"]
+
+
+def test_a_raw_pymongo_call_is_counted(assert_db_commands) -> None:
+    """Django's query counter misses these (counters, capacity, GridFS); the command counter does not."""
+    from django.db import connection
+
+    with assert_db_commands(1) as commands:
+        connection.get_collection(Specialty._meta.db_table).find_one({})
+    assert commands.names == ["find"]
+
+
+def test_assert_max_db_commands_fails_above_the_limit(assert_max_db_commands) -> None:
+    with pytest.raises(pytest.fail.Exception, match="at most 1 MongoDB commands, got 2"), assert_max_db_commands(1):
+        list(Specialty.objects.all())
+        list(Specialty.objects.all())
