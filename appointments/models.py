@@ -138,8 +138,8 @@ class BookedTime(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["doctor_id", "appointment_date", "time_slot"], name="capacity_unique_time")
         ]
-        # Reads and guarded updates (capacity.py) ride this one: the unique index above is partial ($type),
-        # which SecantusDB never uses for reads, and `booked` last serves the `booked < capacity` guard.
+        # Reads and guarded updates (capacity.py) ride this one; `booked` last serves the `booked < capacity`
+        # guard (index-friendly shape: mongo/README.md).
         indexes = [
             models.Index(fields=["doctor_id", "appointment_date", "time_slot", "booked"], name="capacity_lookup")
         ]

@@ -27,8 +27,8 @@ def next_sequence(name: str) -> int:
             # Two first callers both tried to insert the counter; the loser retries as a plain increment
             # once the winner's insert is visible.
             doc = None
-        # SecantusDB can answer a racing upsert with no document at all; retrying may skip a number (allowed)
-        # but never repeats one.
+        # A racing upsert can be answered with no document at all (mongo/README.md); retrying may skip a
+        # number (allowed) but never repeats one.
         if doc is not None:
             return int(doc["seq"])
         time.sleep(0.005 * (attempt + 1))

@@ -130,9 +130,8 @@ class Doctor(models.Model):
         ordering = ["doctor_id"]
         indexes = [
             models.Index(fields=["specialty_id", "is_active"], name="doctors_specialty_active"),
-            # Plain (not partial) index for lookups by doctorId: the unique index Django makes is partial
-            # ($type: string), which SecantusDB's planner never uses (README, Performance). Search indexes
-            # on the embedded clinics.city are in migration 0004.
+            # Plain (not partial) index for lookups by doctorId (index-friendly shape: mongo/README.md).
+            # Search indexes on the embedded clinics.city are in migration 0004.
             models.Index(fields=["doctor_id", "is_active"], name="doctors_doctor_id_active"),
         ]
 
@@ -251,8 +250,8 @@ class DoctorSession(models.Model):
 
     class Meta:
         db_table = "doctor_sessions"
-        # Every portal request looks its session up (doctors/auth.py); the unique jti index is partial ($type),
-        # which SecantusDB's planner never uses for reads (README, Performance).
+        # Every portal request looks its session up (doctors/auth/sessions.py): a plain index for it
+        # (index-friendly shape: mongo/README.md).
         indexes = [models.Index(fields=["jti", "doctor", "expires_at"], name="doctor_sessions_lookup")]
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ from appointments.services.capacity import capacity_release, capacity_reserve
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
 from clinics.models import Clinic
 from core import clock
+from core.errors import Conflict, Invalid
 from core.sequences import next_sequence
 from core.validators import validate_date, validate_time_12h
 from doctors.models import Doctor
@@ -52,8 +53,16 @@ APPOINTMENT_ID_PREFIX = "APT-"
 ID_ATTEMPTS = 3
 
 
-class SlotTaken(Exception):
-    """Every place at this time is taken (409)."""
+class SlotTaken(Conflict):
+    """409: every place at this time is taken, or the member already holds it."""
+
+
+class BookingInvalid(Invalid):
+    """400: the booking request breaks a rule; `errors` is keyed by the API's JSON field names."""
+
+    @classmethod
+    def from_errors(cls, errors: dict[str, str]) -> "BookingInvalid":
+        return cls(next(iter(errors.values())), errors={field: [message] for field, message in errors.items()})
 
 
 def _check_request(
@@ -97,7 +106,7 @@ def _check_request(
     if contact_number and not CONTACT_NUMBER.match(contact_number):
         errors["contactNumber"] = MSG_CONTACT_NUMBER
     if errors:
-        raise ValidationError(errors)
+        raise BookingInvalid.from_errors(errors)
 
 
 def _offered_time(
@@ -108,7 +117,7 @@ def _offered_time(
         if offered.time_slot == time_slot:
             return offered
     at_clinic = f" at {clinic_id}" if clinic_id else ""
-    raise ValidationError(
+    raise BookingInvalid.from_errors(
         {
             "timeSlot": MSG_TIME_NOT_OFFERED.format(
                 type=appointment_type, time=time_slot, date=day.isoformat(), at_clinic=at_clinic
@@ -121,7 +130,7 @@ def _holds(*, user: Any, doctor_id: str, appointment_date: str, time_slot: str) 
     """Whether the member already holds a live appointment with this doctor at this time.
 
     Reads the member's live appointments through the seed's {userId, status} index and compares the rest
-    here: with every field in the filter, SecantusDB would have read all of the doctor's appointments.
+    here (index-friendly shape: mongo/README.md).
     """
     held = Appointment.objects.filter(user=user, status__in=CANCELLABLE).values_list(
         "doctor_id", "appointment_date", "time_slot"
@@ -171,7 +180,7 @@ def appointment_book(
 ) -> Appointment:
     """Book one place at a time the doctor's availability offers.
 
-    Raises ValidationError (400, keyed by the API's JSON field names) for anything the request gets wrong
+    Raises BookingInvalid (400, keyed by the API's JSON field names) for anything the request gets wrong
     and SlotTaken (409) when the time is full; never leaves a place taken without an appointment.
     """
     doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
