@@ -95,8 +95,8 @@ class BookableTime:
 
 
 def _types_of(slot: DoctorSlot, doctor: Doctor) -> set[str]:
-    types = (
-        {AppointmentType.IN_CLINIC, AppointmentType.ONLINE}
+    types: set[str] = (
+        {AppointmentType.IN_CLINIC.value, AppointmentType.ONLINE.value}
         if slot.consultation_type == ConsultationType.BOTH
         else {slot.consultation_type}
     )
@@ -160,10 +160,10 @@ def slot_schedule(
     `remaining` here is the full `maxPatients`. Two queries: the weekday's slots and their clinics.
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
-    slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
+    day_slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
     # The clinic is picked here, not in the filter, so the query stays on its index (slots_doctor_day_active).
     slots = sorted(
-        (slot for slot in slots if not clinic_id or slot.clinic_id == clinic_id),
+        (slot for slot in day_slots if not clinic_id or slot.clinic_id == clinic_id),
         key=lambda s: (s.start_time, s.clinic_id, str(s.pk)),
     )
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}

@@ -8,16 +8,17 @@ write that then fails is not reused, so a sequence can skip but never repeat. Us
 
 import time
 
-from django.db import connection
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
+
+from mongo.raw import collection
 
 COLLECTION = "counters"
 
 
 def next_sequence(name: str) -> int:
     """The next number of counter `name`, starting at 1."""
-    counters = connection.get_collection(COLLECTION)
+    counters = collection(COLLECTION)
     for attempt in range(8):
         try:
             doc = counters.find_one_and_update(

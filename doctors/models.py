@@ -1,5 +1,6 @@
 """Doctors (seed `doctors`), their weekly slots (seed `doctor_slots`) and the specialty master list."""
 
+from bson import ObjectId
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -243,6 +244,7 @@ class DoctorSession(models.Model):
 
     jti = models.CharField(max_length=64, unique=True)
     doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, db_column="doctor", related_name="sessions")
+    doctor_id: ObjectId  # the column attribute Django adds; declared for the type checker
     expires_at = models.DateTimeField(db_column="expiresAt")
     ip_address = models.CharField(max_length=45, blank=True, default="", db_column="ipAddress")
     user_agent = models.CharField(max_length=300, blank=True, default="", db_column="userAgent")

@@ -140,7 +140,7 @@ def _check_image(uploaded_file: IO[bytes], file_type: FileType) -> None:
     """Open, verify, then reopen and decode every pixel, refusing more pixels than the cap."""
     max_pixels = settings.PRESCRIPTION_MAX_IMAGE_PIXELS
     too_many = MSG_IMAGE_TOO_MANY_PIXELS.format(megapixels=f"{max_pixels / 1_000_000:g}")
-    formats = [file_type.pillow_format]
+    formats = [file_type.pillow_format] if file_type.pillow_format else None
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

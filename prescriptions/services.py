@@ -22,7 +22,15 @@ from core import clock
 from core.errors import Conflict, NotFound, Unavailable
 from core.sequences import next_sequence
 from doctors.models import Doctor
-from prescriptions.files import FileType, clean_file_name, file_check, file_delete, file_store
+from prescriptions.files import (
+    MSG_FILE_MISSING,
+    FileRefused,
+    FileType,
+    clean_file_name,
+    file_check,
+    file_delete,
+    file_store,
+)
 from prescriptions.models import Prescription
 
 logger = logging.getLogger(__name__)
@@ -139,6 +147,8 @@ def prescription_upload(
         raise PrescriptionConflict(MSG_NOT_PRESCRIBABLE)
     if appointment.has_prescription or appointment.prescription_id:
         raise PrescriptionConflict(MSG_ALREADY_UPLOADED)
+    if uploaded_file is None:
+        raise FileRefused(MSG_FILE_MISSING)
     file_type = file_check(uploaded_file)
 
     prescription = _insert(
@@ -174,6 +184,8 @@ def prescription_replace_file(
     """
     if prescription.doctor_id != doctor.doctor_id:
         raise NotFound()
+    if uploaded_file is None:
+        raise FileRefused(MSG_FILE_MISSING)
     file_type = file_check(uploaded_file)
     old_path = prescription.file_path
     new_path = _store(

@@ -65,17 +65,8 @@ class BookingInvalid(Invalid):
         return cls(next(iter(errors.values())), errors={field: [message] for field, message in errors.items()})
 
 
-def _check_request(
-    *,
-    doctor: Doctor | None,
-    appointment_type: str,
-    appointment_date: str,
-    time_slot: str,
-    clinic_id: str | None,
-    contact_number: str | None,
-    call_preference: str | None,
-) -> None:
-    """Every 400 rule that needs no schedule; all failures reported at once."""
+def _when_errors(*, appointment_date: str, time_slot: str) -> dict[str, str]:
+    """The date's and the time's formats, and the date inside the booking window."""
     errors: dict[str, str] = {}
     for field, value, validator in (
         ("appointmentDate", appointment_date, validate_date),
@@ -87,26 +78,54 @@ def _check_request(
             errors[field] = exc.messages[0]
     if "appointmentDate" not in errors and (problem := booking_date_error(date.fromisoformat(appointment_date))):
         errors["appointmentDate"] = problem
+    return errors
+
+
+def _online_errors(*, doctor: Doctor | None, contact_number: str | None, call_preference: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if doctor is not None and not doctor.available_online:
+        errors["appointmentType"] = MSG_DOCTOR_NOT_ONLINE
+    if not contact_number:
+        errors["contactNumber"] = MSG_ONLINE_NEEDS_CONTACT
+    if not call_preference:
+        errors["callPreference"] = MSG_ONLINE_NEEDS_CALL_PREFERENCE
+    return errors
+
+
+def _in_clinic_errors(*, doctor: Doctor | None, clinic_id: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if doctor is not None and not doctor.available_offline:
+        errors["appointmentType"] = MSG_DOCTOR_NOT_IN_CLINIC
+    if not clinic_id:
+        errors["clinicId"] = MSG_IN_CLINIC_NEEDS_CLINIC
+    elif doctor is not None and doctor.clinic(clinic_id) is None:
+        errors["clinicId"] = MSG_NOT_DOCTORS_CLINIC
+    return errors
+
+
+def _check_request(
+    *,
+    doctor: Doctor | None,
+    appointment_type: str,
+    appointment_date: str,
+    time_slot: str,
+    clinic_id: str | None,
+    contact_number: str | None,
+    call_preference: str | None,
+) -> Doctor:
+    """Every 400 rule that needs no schedule; all failures reported at once. Returns the (known) doctor."""
+    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot)
     if doctor is None:
         errors["doctorId"] = MSG_UNKNOWN_DOCTOR
     if appointment_type == AppointmentType.ONLINE:
-        if doctor is not None and not doctor.available_online:
-            errors["appointmentType"] = MSG_DOCTOR_NOT_ONLINE
-        if not contact_number:
-            errors["contactNumber"] = MSG_ONLINE_NEEDS_CONTACT
-        if not call_preference:
-            errors["callPreference"] = MSG_ONLINE_NEEDS_CALL_PREFERENCE
+        errors.update(_online_errors(doctor=doctor, contact_number=contact_number, call_preference=call_preference))
     else:
-        if doctor is not None and not doctor.available_offline:
-            errors["appointmentType"] = MSG_DOCTOR_NOT_IN_CLINIC
-        if not clinic_id:
-            errors["clinicId"] = MSG_IN_CLINIC_NEEDS_CLINIC
-        elif doctor is not None and doctor.clinic(clinic_id) is None:
-            errors["clinicId"] = MSG_NOT_DOCTORS_CLINIC
+        errors.update(_in_clinic_errors(doctor=doctor, clinic_id=clinic_id))
     if contact_number and not CONTACT_NUMBER.match(contact_number):
         errors["contactNumber"] = MSG_CONTACT_NUMBER
-    if errors:
+    if errors or doctor is None:  # an unknown doctor is always among the errors
         raise BookingInvalid.from_errors(errors)
+    return doctor
 
 
 def _offered_time(
@@ -183,10 +202,9 @@ def appointment_book(
     Raises BookingInvalid (400, keyed by the API's JSON field names) for anything the request gets wrong
     and SlotTaken (409) when the time is full; never leaves a place taken without an appointment.
     """
-    doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
     online = appointment_type == AppointmentType.ONLINE
-    _check_request(
-        doctor=doctor,
+    doctor = _check_request(
+        doctor=Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first(),
         appointment_type=appointment_type,
         appointment_date=appointment_date,
         time_slot=time_slot,

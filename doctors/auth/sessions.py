@@ -130,12 +130,12 @@ def session_cookie_delete(response: HttpResponse) -> None:
 def enforce_csrf(request: HttpRequest) -> None:
     """Django's CSRF check, as DRF's SessionAuthentication runs it (DRF views are otherwise exempt)."""
 
-    def dummy_get_response(_request: HttpRequest) -> None:  # pragma: no cover - never called
-        return None
+    def dummy_get_response(_request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+        return HttpResponse()
 
     check = CSRFCheck(dummy_get_response)
     check.process_request(request)
-    reason = check.process_view(request, None, (), {})
+    reason = check.process_view(request, dummy_get_response, (), {})
     if reason:
         raise PermissionDenied(MSG_CSRF_FAILED.format(reason=reason))
 

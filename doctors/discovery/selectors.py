@@ -110,6 +110,8 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin) -> list
 def _stored_km(clinic: Any, origin: Origin) -> float | None:
     """Kilometres from `origin` to a stored clinic entry's location; None when it has no usable one."""
     location = clinic.get("location") if isinstance(clinic, dict) else None
+    if location is None:
+        return None
     try:
         return haversine_km(origin.lat, origin.lng, float(location["latitude"]), float(location["longitude"]))
     except (KeyError, TypeError, ValueError):
