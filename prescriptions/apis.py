@@ -1,4 +1,4 @@
-"""Prescription routes of the member API (API.md), and the pieces the doctor API shares."""
+"""Prescription routes of the member API, and the pieces the doctor API shares (file responses, the key)."""
 
 from django.db.models import QuerySet
 from django.http import FileResponse
