@@ -16,13 +16,14 @@ from appointments.doctor_selectors import doctor_appointments
 from appointments.selectors import appointment_get_for_doctor
 from appointments.serializers import AppointmentSerializer, DoctorAppointmentFilterSerializer
 from appointments.services.workflow import TRANSITION_SERVICES
-from core.pagination import StandardPagination
+from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
-from doctors.schedule.apis import CONFLICT_RESPONSE, paginated
+
+CONFLICT_RESPONSE = OpenApiResponse(description="the current state does not allow it: {detail}")
 
 
 class DoctorAppointmentListApi(DoctorApiMixin, APIView):
-    pagination_class = StandardPagination  # read by the schema: the list is paginated (see paginated)
+    pagination_class = StandardPagination  # read by the schema: the list is paginated (see paginated_response)
 
     @extend_schema(
         parameters=[DoctorAppointmentFilterSerializer],
@@ -38,7 +39,7 @@ class DoctorAppointmentListApi(DoctorApiMixin, APIView):
             on_date=filters.validated_data.get("date"),
             status=filters.validated_data.get("status"),
         )
-        return paginated(request, self, rows, AppointmentSerializer)
+        return paginated_response(request, self, rows, AppointmentSerializer)
 
 
 class _AppointmentTransitionApi(DoctorApiMixin, APIView):

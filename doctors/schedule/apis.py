@@ -3,15 +3,13 @@
 Another doctor's slot is 404, never 403. Refusals of the slot services are answered by core/api.py.
 """
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.pagination import StandardPagination
+from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
 from doctors.schedule.selectors import slot_get, slot_list
 from doctors.schedule.serializers import SlotFilterSerializer, SlotInputSerializer, SlotSerializer
@@ -34,14 +32,8 @@ API_FIELD_NAMES = {
 CONFLICT_RESPONSE = OpenApiResponse(description="the current state does not allow it: {detail}")
 
 
-def paginated(request: Request, view: APIView, rows: Any, serializer_class: type) -> Response:
-    paginator = StandardPagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 class DoctorSlotListApi(DoctorApiMixin, APIView):
-    pagination_class = StandardPagination  # read by the schema: the list is paginated (see paginated)
+    pagination_class = StandardPagination  # read by the schema: the list is paginated (see paginated_response)
     service_error_fields = API_FIELD_NAMES
 
     @extend_schema(
@@ -60,7 +52,7 @@ class DoctorSlotListApi(DoctorApiMixin, APIView):
             clinic_id=filters.validated_data.get("clinicId"),
             is_active=None if is_active is None else is_active == "true",
         )
-        return paginated(request, self, rows, SlotSerializer)
+        return paginated_response(request, self, rows, SlotSerializer)
 
     @extend_schema(
         request=SlotInputSerializer,
