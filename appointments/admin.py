@@ -3,15 +3,15 @@ from collections.abc import Callable
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from appointments.models import Appointment
 from appointments.services.workflow import (
-    TransitionRefused,
     appointment_cancel,
     appointment_complete,
     appointment_confirm,
 )
+from core import clock
+from core.errors import ServiceError
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -24,7 +24,7 @@ class WhenFilter(admin.SimpleListFilter):
         return [("today", "Today"), ("upcoming", "Upcoming"), ("past", "Past")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
-        today = timezone.localdate().isoformat()
+        today = clock.local_today().isoformat()
         match self.value():
             case "today":
                 return queryset.filter(appointment_date=today)
@@ -46,8 +46,8 @@ def _workflow_action(
             try:
                 step(appointment=appointment)
                 moved += 1
-            except TransitionRefused as exc:
-                refused.append(f"{appointment.appointment_id}: {exc}")
+            except ServiceError as exc:  # one refusal per appointment, reported with the others
+                refused.append(f"{appointment.appointment_id}: {exc.message}")
         if moved:
             model_admin.message_user(request, f"{description}: {moved} appointment(s).", messages.SUCCESS)
         for line in refused:

@@ -1,4 +1,7 @@
-"""JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py)."""
+"""JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py).
+
+`<appointment_id>` is the appointment's `appointmentId` or its `_id` (24 hex).
+"""
 
 from django.urls import path
 
@@ -8,6 +11,12 @@ from appointments.apis import (
     AppointmentListApi,
     DoctorAvailabilityApi,
 )
+from appointments.doctor_apis import (
+    DoctorAppointmentCancelApi,
+    DoctorAppointmentCompleteApi,
+    DoctorAppointmentConfirmApi,
+    DoctorAppointmentListApi,
+)
 
 urlpatterns: list = [
     # --- member booking ---
@@ -15,4 +24,21 @@ urlpatterns: list = [
     path("appointments", AppointmentListApi.as_view(), name="appointment-list"),
     path("appointments/<str:appointment_id>", AppointmentDetailApi.as_view(), name="appointment-detail"),
     path("appointments/<str:appointment_id>/cancel", AppointmentCancelApi.as_view(), name="appointment-cancel"),
+    # --- the doctor API (cookie doctor_session) ---
+    path("doctor/appointments", DoctorAppointmentListApi.as_view(), name="doctor-appointments"),
+    path(
+        "doctor/appointments/<str:appointment_id>/confirm",
+        DoctorAppointmentConfirmApi.as_view(),
+        name="doctor-appointment-confirm",
+    ),
+    path(
+        "doctor/appointments/<str:appointment_id>/complete",
+        DoctorAppointmentCompleteApi.as_view(),
+        name="doctor-appointment-complete",
+    ),
+    path(
+        "doctor/appointments/<str:appointment_id>/cancel",
+        DoctorAppointmentCancelApi.as_view(),
+        name="doctor-appointment-cancel",
+    ),
 ]

@@ -1,15 +1,12 @@
 """Member API: availability, booking, and the member's own appointments."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from appointments.models import Appointment
 from appointments.selectors import appointment_get_for_member, appointment_list_for_member, slot_availability
 from appointments.serializers import (
     AppointmentBookSerializer,
@@ -18,15 +15,11 @@ from appointments.serializers import (
     AvailabilityParamsSerializer,
     AvailabilitySerializer,
 )
-from appointments.services.booking import SlotTaken, appointment_book, appointment_cancel_by_member
-from appointments.services.workflow import TransitionRefused
-from core.api import Conflict
+from appointments.services.booking import appointment_book, appointment_cancel_by_member
 from core.api_docs import error_responses
-from doctors.apis import DOCTOR_ID_PARAM, MSG_DOCTOR_NOT_FOUND
-from doctors.selectors import doctor_get
+from doctors.discovery.apis import DOCTOR_ID_PARAM
+from doctors.discovery.selectors import doctor_get
 from users.permissions import IsMember
-
-MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
 
 APPOINTMENT_ID_PARAM = OpenApiParameter(
     "appointment_id",
@@ -53,8 +46,6 @@ class DoctorAvailabilityApi(APIView):
     )
     def get(self, request: Request, doctor_id: str) -> Response:
         doctor = doctor_get(doctor_id=doctor_id)
-        if doctor is None:
-            raise NotFound(MSG_DOCTOR_NOT_FOUND)
         params = AvailabilityParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         day = params.validated_data["date"]
@@ -99,29 +90,17 @@ class AppointmentListApi(ListAPIView):
         body = AppointmentBookSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            appointment = appointment_book(
-                user=request.user,
-                doctor_id=data["doctorId"],
-                appointment_type=data["appointmentType"],
-                appointment_date=data["appointmentDate"],
-                time_slot=data["timeSlot"],
-                clinic_id=data.get("clinicId") or None,
-                contact_number=data.get("contactNumber") or None,
-                call_preference=data.get("callPreference") or None,
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
-        except SlotTaken as exc:
-            raise Conflict(str(exc)) from exc
+        appointment = appointment_book(
+            user=request.user,
+            doctor_id=data["doctorId"],
+            appointment_type=data["appointmentType"],
+            appointment_date=data["appointmentDate"],
+            time_slot=data["timeSlot"],
+            clinic_id=data.get("clinicId") or None,
+            contact_number=data.get("contactNumber") or None,
+            call_preference=data.get("callPreference") or None,
+        )
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
-
-
-def _own_appointment(request: Request, appointment_id: str) -> Appointment:
-    appointment = appointment_get_for_member(user=request.user, reference=appointment_id)
-    if appointment is None:
-        raise NotFound(MSG_APPOINTMENT_NOT_FOUND)
-    return appointment
 
 
 class AppointmentDetailApi(APIView):
@@ -134,7 +113,8 @@ class AppointmentDetailApi(APIView):
         responses={200: AppointmentSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request: Request, appointment_id: str) -> Response:
-        return Response(AppointmentSerializer(_own_appointment(request, appointment_id)).data)
+        appointment = appointment_get_for_member(user=request.user, appointment_id=appointment_id)
+        return Response(AppointmentSerializer(appointment).data)
 
 
 class AppointmentCancelApi(APIView):
@@ -149,9 +129,6 @@ class AppointmentCancelApi(APIView):
         responses={200: AppointmentSerializer, **error_responses(401, 403, 404, 409)},
     )
     def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = _own_appointment(request, appointment_id)
-        try:
-            appointment = appointment_cancel_by_member(appointment=appointment)
-        except TransitionRefused as exc:
-            raise Conflict(str(exc)) from exc
+        appointment = appointment_get_for_member(user=request.user, appointment_id=appointment_id)
+        appointment = appointment_cancel_by_member(appointment=appointment)
         return Response(AppointmentSerializer(appointment).data)

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AppointmentsConfig(AppConfig):
     default_auto_field = "django_mongodb_backend.fields.ObjectIdAutoField"
     name = "appointments"
+
+    def ready(self) -> None:
+        from appointments.selectors import slot_has_upcoming_appointments
+        from doctors.schedule.services import slot_in_use_check_register
+
+        # A slot holding upcoming appointments cannot be deleted (doctors sits below us and cannot ask).
+        slot_in_use_check_register(slot_has_upcoming_appointments)

@@ -1,7 +1,7 @@
 """Reads of a doctor's own appointments: the doctor API, the portal dashboard and lists.
 
 Every query filters on `doctorId` (index `appointments_doctor_date`), so a doctor never sees another
-doctor's appointment: an unknown or foreign id reads as None (404).
+doctor's appointment. One appointment of the doctor's: `appointments.selectors.appointment_get_for_doctor`.
 """
 
 from dataclasses import dataclass
@@ -9,12 +9,11 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.workflow import CANCELLABLE
+from core import clock
 from doctors.models import Doctor
-from mongo.lookups import first_by_key
 
 # "hh:mm AM" strings do not sort in the day's order ("12:30 PM" is before "01:00 PM"): sort on "PM0030".
 TIME_OF_DAY = Concat(
@@ -30,17 +29,10 @@ DASHBOARD_UPCOMING_SHOWN = 20  # the rest are one click away, in the appointment
 
 
 def time_of_day(time_slot: str | None) -> str:
-    """TIME_OF_DAY computed here, for lists read whole: SecantusDB evaluates the expression row by row in
-    Python, which cost the dashboard more than reading its rows (README, Performance)."""
+    """TIME_OF_DAY computed here, for lists read whole (a cheaper shape for the embedded server:
+    mongo/README.md)."""
     slot = time_slot or ""
     return slot[6:8] + ("00" if slot.startswith("12") else slot[0:2]) + slot[3:5]
-
-
-# Which workflow step each status allows (appointments/services/workflow.py refuses the rest with 409).
-ACTIONS_BY_STATUS: dict[str, tuple[str, ...]] = {
-    AppointmentStatus.PENDING_CONFIRMATION: ("confirm", "cancel"),
-    AppointmentStatus.CONFIRMED: ("complete", "cancel"),
-}
 
 
 class Scope:
@@ -65,21 +57,12 @@ def doctor_appointments(
         appointments = appointments.filter(status=status)
     if on_date:
         return appointments.filter(appointment_date=on_date).order_by("time_of_day", "created_at")
-    today_iso = (today or timezone.localdate()).isoformat()
+    today_iso = (today or clock.local_today()).isoformat()
     if scope == Scope.UPCOMING:
         return appointments.filter(appointment_date__gte=today_iso).order_by("appointment_date", "time_of_day")
     if scope == Scope.PAST:
         appointments = appointments.filter(appointment_date__lt=today_iso)
     return appointments.order_by("-appointment_date", "time_of_day")
-
-
-def doctor_appointment_get(*, doctor: Doctor, ref: str) -> Appointment | None:
-    """One of the doctor's appointments by `_id` (24-hex) or by its `appointmentId` string."""
-    return first_by_key(Appointment, key=ref, field="appointment_id", doctor_id=doctor.doctor_id)
-
-
-def appointment_actions(appointment: Appointment) -> tuple[str, ...]:
-    return ACTIONS_BY_STATUS.get(appointment.status, ())
 
 
 @dataclass
@@ -102,8 +85,7 @@ class Dashboard:
 def doctor_dashboard(*, doctor: Doctor, today: date) -> Dashboard:
     """Today's appointments (every status) and the next two weeks' open ones, from ONE query.
 
-    The days are listed (`$in`) rather than bounded (`$gte`/`$lte`): the backend guards `lte` with a null
-    check that keeps SecantusDB from walking the {doctorId, appointmentDate} index (README, Performance).
+    The days are listed (`$in`) rather than bounded (index-friendly shape: mongo/README.md).
     """
     days = [(today + timedelta(days=offset)).isoformat() for offset in range(UPCOMING_DAYS + 1)]
     rows = sorted(

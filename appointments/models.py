@@ -1,5 +1,6 @@
 """Appointment bookings (`appointments`), with the doctor, clinic and patient names denormalised as the seed does."""
 
+from bson import ObjectId
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -44,6 +45,7 @@ class Appointment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, db_column="userId", on_delete=models.PROTECT, related_name="appointments"
     )
+    user_id: ObjectId  # the column attribute Django adds; declared for the type checker
     patient_name = models.CharField(max_length=200, db_column="patientName")
     patient_id = models.CharField(max_length=32, db_column="patientId")
     doctor = models.ForeignKey(
@@ -138,8 +140,8 @@ class BookedTime(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["doctor_id", "appointment_date", "time_slot"], name="capacity_unique_time")
         ]
-        # Reads and guarded updates (capacity.py) ride this one: the unique index above is partial ($type),
-        # which SecantusDB never uses for reads, and `booked` last serves the `booked < capacity` guard.
+        # Reads and guarded updates (capacity.py) ride this one; `booked` last serves the `booked < capacity`
+        # guard (index-friendly shape: mongo/README.md).
         indexes = [
             models.Index(fields=["doctor_id", "appointment_date", "time_slot", "booked"], name="capacity_lookup")
         ]

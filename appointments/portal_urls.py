@@ -1,6 +1,6 @@
 """Doctor-portal pages of this app, mounted under /portal/ (see opd_wallet/urls.py).
 
-`<appointment_ref>` is the appointment's `_id` (24 hex) or its `appointmentId`.
+`<appointment_id>` is the appointment's `_id` (24 hex) or its `appointmentId`.
 """
 
 from django.urls import path, re_path
@@ -15,10 +15,10 @@ from appointments.portal_views import (
 urlpatterns = [
     path("", DashboardView.as_view(), name="portal-dashboard"),
     path("appointments/", AppointmentListView.as_view(), name="portal-appointments"),
-    path("appointments/<str:appointment_ref>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
-    # Only these three actions: other apps add /portal/appointments/<ref>/<their page>/ routes of their own.
+    path("appointments/<str:appointment_id>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
+    # Only these three actions: other apps add /portal/appointments/<id>/<their page>/ routes of their own.
     re_path(
-        r"^appointments/(?P<appointment_ref>[^/]+)/(?P<action>confirm|complete|cancel)/$",
+        r"^appointments/(?P<appointment_id>[^/]+)/(?P<action>confirm|complete|cancel)/$",
         AppointmentActionView.as_view(),
         name="portal-appointment-action",
     ),

@@ -3,41 +3,25 @@
 Thin views: reads from appointments/doctor_selectors.py, changes through appointments/services/workflow.py.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from appointments.doctor_selectors import (
-    Scope,
-    appointment_actions,
-    doctor_appointment_get,
-    doctor_appointments,
-    doctor_dashboard,
-)
+from appointments.doctor_selectors import Scope, doctor_appointments, doctor_dashboard
 from appointments.models import Appointment
 from appointments.portal_forms import AppointmentFilterForm
-from appointments.services.workflow import (
-    TransitionRefused,
-    appointment_cancel,
-    appointment_complete,
-    appointment_confirm,
-)
-from doctors.portal import DoctorRequiredMixin
+from appointments.selectors import appointment_get_for_doctor
+from appointments.services.workflow import TRANSITION_SERVICES, appointment_actions
+from core import clock
+from doctors.auth.portal import DoctorRequiredMixin
 
 PAGE_SIZE = 20
-TRANSITIONS: dict[str, Callable[..., Appointment]] = {
-    "confirm": appointment_confirm,
-    "complete": appointment_complete,
-    "cancel": appointment_cancel,
-}
 MSG_DONE = {
     "confirm": "Appointment with {patient} confirmed.",
     "complete": "Appointment with {patient} marked as completed.",
@@ -51,7 +35,7 @@ class DashboardView(DoctorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.local_today()
         context["today"] = today
         context["dashboard"] = doctor_dashboard(doctor=self.doctor, today=today)
         return context
@@ -71,7 +55,6 @@ class AppointmentListView(DoctorRequiredMixin, TemplateView):
             on_date=on_date.isoformat() if on_date else None,
             status=filters.get("status") or None,
             scope=filters.get("scope") or Scope.UPCOMING,
-            today=timezone.localdate(),
         )
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
@@ -88,10 +71,7 @@ class AppointmentListView(DoctorRequiredMixin, TemplateView):
 
 class _OwnAppointmentMixin(DoctorRequiredMixin):
     def get_appointment(self) -> Appointment:
-        appointment = doctor_appointment_get(doctor=self.doctor, ref=self.kwargs["appointment_ref"])
-        if appointment is None:
-            raise Http404
-        return appointment
+        return appointment_get_for_doctor(doctor=self.doctor, appointment_id=self.kwargs["appointment_id"])
 
 
 class AppointmentDetailView(_OwnAppointmentMixin, TemplateView):
@@ -108,19 +88,21 @@ class AppointmentDetailView(_OwnAppointmentMixin, TemplateView):
 
 
 class AppointmentActionView(_OwnAppointmentMixin, View):
-    """POST /portal/appointments/<ref>/<confirm|complete|cancel>/: one workflow step, then back."""
+    """POST /portal/appointments/<id>/<confirm|complete|cancel>/: one workflow step, then back (a refusal:
+    an error message, core/portal_errors.py)."""
 
-    def post(self, request: HttpRequest, appointment_ref: str, action: str) -> HttpResponse:
-        transition = TRANSITIONS.get(action)
+    appointment: Appointment
+
+    def refused_url(self) -> str:
+        return self._back(self.request, self.appointment)
+
+    def post(self, request: HttpRequest, appointment_id: str, action: str) -> HttpResponse:
+        transition = TRANSITION_SERVICES.get(action)
         if transition is None:
             raise Http404
-        appointment = self.get_appointment()
-        try:
-            transition(appointment=appointment)
-        except TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, MSG_DONE[action].format(patient=appointment.patient_name))
+        self.appointment = appointment = self.get_appointment()
+        transition(appointment=appointment)
+        messages.success(request, MSG_DONE[action].format(patient=appointment.patient_name))
         return HttpResponseRedirect(self._back(request, appointment))
 
     def _back(self, request: HttpRequest, appointment: Appointment) -> str:

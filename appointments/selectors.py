@@ -29,8 +29,10 @@ from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentType
 from appointments.services.capacity import capacity_booked
+from appointments.services.workflow import CANCELLABLE
 from clinics.models import Clinic
 from core import clock
+from core.errors import NotFound
 from core.validators import DAYS_OF_WEEK, minutes_of_day
 from doctors.models import ConsultationType, Doctor, DoctorSlot
 from mongo.lookups import first_by_key
@@ -38,6 +40,7 @@ from mongo.lookups import first_by_key
 DEFAULT_BOOKING_HORIZON_DAYS = 90
 MSG_DATE_IN_PAST = "Choose today or a later date."
 MSG_DATE_TOO_FAR = "Bookings open at most {days} days ahead."
+MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
 
 
 def booking_horizon_days() -> int:
@@ -92,8 +95,8 @@ class BookableTime:
 
 
 def _types_of(slot: DoctorSlot, doctor: Doctor) -> set[str]:
-    types = (
-        {AppointmentType.IN_CLINIC, AppointmentType.ONLINE}
+    types: set[str] = (
+        {AppointmentType.IN_CLINIC.value, AppointmentType.ONLINE.value}
         if slot.consultation_type == ConsultationType.BOTH
         else {slot.consultation_type}
     )
@@ -157,10 +160,10 @@ def slot_schedule(
     `remaining` here is the full `maxPatients`. Two queries: the weekday's slots and their clinics.
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
-    slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
+    day_slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
     # The clinic is picked here, not in the filter, so the query stays on its index (slots_doctor_day_active).
     slots = sorted(
-        (slot for slot in slots if not clinic_id or slot.clinic_id == clinic_id),
+        (slot for slot in day_slots if not clinic_id or slot.clinic_id == clinic_id),
         key=lambda s: (s.start_time, s.clinic_id, str(s.pk)),
     )
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
@@ -213,6 +216,29 @@ def appointment_list_for_member(*, user: Any, status: str | None = None) -> Quer
     return appointments.order_by("-appointment_date", "-created_at")
 
 
-def appointment_get_for_member(*, user: Any, reference: str) -> Appointment | None:
-    """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex)."""
-    return first_by_key(Appointment, key=reference, field="appointment_id", user=user)
+def appointment_get_for_member(*, user: Any, appointment_id: str) -> Appointment:
+    """One of the member's own appointments by `appointmentId` or by its `_id` (24-hex). Raises NotFound."""
+    appointment = first_by_key(Appointment, key=appointment_id, field="appointment_id", user=user)
+    if appointment is None:
+        raise NotFound(MSG_APPOINTMENT_NOT_FOUND)
+    return appointment
+
+
+def appointment_get_for_doctor(*, doctor: Doctor, appointment_id: str) -> Appointment:
+    """One of the doctor's own appointments by `appointmentId` or by its `_id` (24-hex).
+
+    The one reader of "this doctor's appointment" (doctor API, portal, consultations, prescriptions).
+    Raises NotFound for an unknown id and for another doctor's appointment alike (404, never 403).
+    """
+    appointment = first_by_key(Appointment, key=appointment_id, field="appointment_id", doctor_id=doctor.doctor_id)
+    if appointment is None:
+        raise NotFound()
+    return appointment
+
+
+def slot_has_upcoming_appointments(slot: DoctorSlot) -> bool:
+    """Whether a weekly slot holds pending or confirmed appointments from today on (doctors' `slot_delete`
+    asks through the check appointments registers in its AppConfig.ready)."""
+    return Appointment.objects.filter(
+        slot_id=slot.pk, status__in=CANCELLABLE, appointment_date__gte=clock.local_today().isoformat()
+    ).exists()

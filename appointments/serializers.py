@@ -10,6 +10,7 @@ from rest_framework import serializers
 from appointments.models import AppointmentStatus, AppointmentType, CallPreference
 from appointments.selectors import booking_date_error
 from core.serializers import NumberField, ObjectIdField
+from core.validators import MSG_DATE, validate_date
 
 
 class AppointmentSerializer(serializers.Serializer):
@@ -92,3 +93,17 @@ class AvailabilitySerializer(serializers.Serializer):
     doctorId = serializers.CharField()
     date = serializers.DateField()
     slots = AvailableTimeSerializer(many=True)
+
+
+class DoctorAppointmentFilterSerializer(serializers.Serializer):
+    """?date=YYYY-MM-DD&status=... of GET /api/v1/doctor/appointments."""
+
+    date = serializers.CharField(required=False, error_messages={"blank": MSG_DATE})
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
+
+    def validate_date(self, value: str) -> str:
+        try:
+            validate_date(value)
+        except Exception as exc:  # django ValidationError -> DRF field error
+            raise serializers.ValidationError(MSG_DATE) from exc
+        return value

@@ -6,7 +6,7 @@ from consultations import apis
 
 urlpatterns = [
     path(
-        "appointments/<str:appointment_key>/consultation",
+        "appointments/<str:appointment_id>/consultation",
         apis.MemberAppointmentConsultationApi.as_view(),
         name="member-appointment-consultation",
     ),
@@ -43,7 +43,7 @@ DOCTOR_ACTIONS = {
 }
 urlpatterns += [
     path(
-        "doctor/appointments/<str:appointment_key>/consultation",
+        "doctor/appointments/<str:appointment_id>/consultation",
         apis.DoctorConsultationStartApi.as_view(),
         name="doctor-appointment-consultation",
     ),

@@ -8,9 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from appointments.selectors import appointment_get_for_doctor
 from consultations.models import EndedBy
 from consultations.selectors import (
-    appointment_get_for_doctor,
     consultation_get_for_doctor,
     consultation_get_for_member_appointment,
     consultation_get_for_patient,
@@ -25,7 +25,6 @@ from consultations.serializers import (
     ParticipantConsultationSerializer,
 )
 from consultations.services import (
-    TransitionRefused,
     consultation_cancel,
     consultation_end,
     consultation_give_feedback,
@@ -34,8 +33,7 @@ from consultations.services import (
     consultation_report_network_issue,
     consultation_start,
 )
-from core.api import Conflict
-from doctors.auth import DoctorApiMixin
+from doctors.auth.sessions import DoctorApiMixin
 from users.permissions import IsMember
 
 CONSULTATION_KEY = OpenApiParameter(
@@ -45,7 +43,7 @@ CONSULTATION_KEY = OpenApiParameter(
     description='The consultation\'s `consultationId` ("VC-" + ten digits) or its 24-hex `_id`.',
 )
 APPOINTMENT_KEY = OpenApiParameter(
-    "appointmentId",
+    "appointment_id",
     str,
     OpenApiParameter.PATH,
     description="The appointment's `appointmentId` or its 24-hex `_id`.",
@@ -54,14 +52,6 @@ ERRORS = {
     404: OpenApiResponse(description="No such consultation, or not yours."),
     409: OpenApiResponse(description="The workflow does not allow this step now (`detail` says why)."),
 }
-
-
-def refused_as_conflict(call: Any, **kwargs: Any) -> Any:
-    """Run a service step; a workflow refusal becomes 409 {"detail": message}."""
-    try:
-        return call(**kwargs)
-    except TransitionRefused as exc:
-        raise Conflict(str(exc)) from exc
 
 
 class MemberAppointmentConsultationApi(APIView):
@@ -73,8 +63,8 @@ class MemberAppointmentConsultationApi(APIView):
         tags=["member"],
         summary="The video consultation of my ONLINE appointment, once the doctor has started it",
     )
-    def get(self, request: Request, appointment_key: str) -> Response:
-        consultation = consultation_get_for_member_appointment(user=request.user, appointment_key=appointment_key)
+    def get(self, request: Request, appointment_id: str) -> Response:
+        consultation = consultation_get_for_member_appointment(user=request.user, appointment_id=appointment_id)
         return Response(ConsultationSerializer(consultation).data)
 
 
@@ -90,7 +80,7 @@ class MemberConsultationJoinApi(APIView):
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
-        consultation = refused_as_conflict(consultation_join, consultation=consultation, participant=EndedBy.PATIENT)
+        consultation = consultation_join(consultation=consultation, participant=EndedBy.PATIENT)
         return Response(ParticipantConsultationSerializer(consultation).data)
 
 
@@ -106,7 +96,7 @@ class MemberConsultationEndApi(APIView):
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
-        consultation = refused_as_conflict(consultation_end, consultation=consultation, ended_by=EndedBy.PATIENT)
+        consultation = consultation_end(consultation=consultation, ended_by=EndedBy.PATIENT)
         return Response(ConsultationSerializer(consultation).data)
 
 
@@ -124,8 +114,7 @@ class MemberConsultationFeedbackApi(APIView):
         consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
         data = MemberFeedbackInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consultation = refused_as_conflict(
-            consultation_give_feedback,
+        consultation = consultation_give_feedback(
             consultation=consultation,
             participant=EndedBy.PATIENT,
             rating=data.validated_data["doctorRating"],
@@ -152,8 +141,7 @@ class MemberConsultationNetworkIssueApi(APIView):
 def network_issue_response(request: Request, consultation: Any) -> Response:
     data = NetworkIssueInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    entry = refused_as_conflict(
-        consultation_report_network_issue,
+    entry = consultation_report_network_issue(
         consultation=consultation,
         issue=data.validated_data["issue"],
         duration=data.validated_data["duration"],
@@ -173,9 +161,9 @@ class DoctorConsultationStartApi(DoctorApiMixin, APIView):
         summary="Start the video consultation of my CONFIRMED ONLINE appointment "
         "(201 new; 200 with the one already open)",
     )
-    def post(self, request: Request, appointment_key: str) -> Response:
-        appointment = appointment_get_for_doctor(doctor=request.user, key=appointment_key)
-        consultation, created = refused_as_conflict(consultation_start, doctor=request.user, appointment=appointment)
+    def post(self, request: Request, appointment_id: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
+        consultation, created = consultation_start(doctor=request.user, appointment=appointment)
         return Response(
             ParticipantConsultationSerializer(consultation).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -192,7 +180,7 @@ class DoctorConsultationJoinApi(DoctorApiMixin, APIView):
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
-        consultation = refused_as_conflict(consultation_join, consultation=consultation, participant=EndedBy.DOCTOR)
+        consultation = consultation_join(consultation=consultation, participant=EndedBy.DOCTOR)
         return Response(ParticipantConsultationSerializer(consultation).data)
 
 
@@ -206,7 +194,7 @@ class DoctorConsultationEndApi(DoctorApiMixin, APIView):
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
-        consultation = refused_as_conflict(consultation_end, consultation=consultation, ended_by=EndedBy.DOCTOR)
+        consultation = consultation_end(consultation=consultation, ended_by=EndedBy.DOCTOR)
         return Response(ConsultationSerializer(consultation).data)
 
 
@@ -222,8 +210,7 @@ class DoctorConsultationCancelApi(DoctorApiMixin, APIView):
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
         data = CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consultation = refused_as_conflict(
-            consultation_cancel,
+        consultation = consultation_cancel(
             consultation=consultation,
             cancelled_by=EndedBy.DOCTOR,
             reason=data.validated_data["cancellationReason"],
@@ -241,7 +228,7 @@ class DoctorConsultationNoShowApi(DoctorApiMixin, APIView):
     )
     def post(self, request: Request, consultation_key: str) -> Response:
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
-        consultation = refused_as_conflict(consultation_mark_no_show, consultation=consultation)
+        consultation = consultation_mark_no_show(consultation=consultation)
         return Response(ConsultationSerializer(consultation).data)
 
 
@@ -257,8 +244,7 @@ class DoctorConsultationFeedbackApi(DoctorApiMixin, APIView):
         consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
         data = DoctorFeedbackInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consultation = refused_as_conflict(
-            consultation_give_feedback,
+        consultation = consultation_give_feedback(
             consultation=consultation,
             participant=EndedBy.DOCTOR,
             rating=data.validated_data["patientRating"],

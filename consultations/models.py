@@ -1,5 +1,6 @@
 """Video consultations of online appointments over Jitsi Meet (`video_consultations`)."""
 
+from bson import ObjectId
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -63,6 +64,7 @@ class VideoConsultation(models.Model):
         on_delete=models.PROTECT,
         related_name="consultations",
     )
+    appointment_id: ObjectId  # the column attribute Django adds; declared for the type checker
     # DECISIONS.md §2: the doctor document's _id (doctors log in from `doctors`).
     doctor = models.ForeignKey(
         "doctors.Doctor", db_column="doctorId", on_delete=models.PROTECT, related_name="consultations"

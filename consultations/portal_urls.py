@@ -9,7 +9,7 @@ urlpatterns = [
         "consultations/<str:consultation_key>/", views.ConsultationCallView.as_view(), name="portal-consultation-call"
     ),
     path(
-        "appointments/<str:appointment_key>/consultation/start/",
+        "appointments/<str:appointment_id>/consultation/start/",
         views.ConsultationStartView.as_view(),
         name="portal-consultation-start",
     ),

@@ -1,30 +1,30 @@
 """Doctor-portal pages of video consultations: the call page and the workflow buttons (POST, then redirect).
 
-Each button calls the same service as the doctor API; a workflow refusal becomes an error message.
+Each button calls the same service as the doctor API; a workflow refusal becomes an error message
+(core/portal_errors.py).
 """
 
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import TemplateView
 
 from appointments.models import Appointment
+from appointments.selectors import appointment_get_for_doctor
 from consultations.models import OPEN_STATUSES, EndedBy, VideoConsultation
-from consultations.selectors import appointment_get_for_doctor, consultation_get_for_doctor
+from consultations.selectors import consultation_get_for_doctor
 from consultations.services import (
-    TransitionRefused,
     consultation_cancel,
     consultation_end,
     consultation_join,
     consultation_mark_no_show,
     consultation_start,
 )
-from doctors.portal import DoctorRequiredMixin
+from doctors.auth.portal import DoctorRequiredMixin
 
 MSG_ENDED = "Consultation completed. You can upload the prescription now."
 MSG_CANCELLED = "The video consultation was cancelled."
@@ -81,23 +81,27 @@ class ConsultationStartView(DoctorRequiredMixin, View):
     """Start (or reopen) the appointment's call and join it as the doctor, then show the call page."""
 
     http_method_names = ["post"]
+    appointment: Appointment
 
-    def post(self, request: HttpRequest, appointment_key: str) -> HttpResponse:
-        appointment = appointment_get_for_doctor(doctor=self.doctor, key=appointment_key)
-        try:
-            consultation, _created = consultation_start(doctor=self.doctor, appointment=appointment)
-            consultation_join(consultation=consultation, participant=EndedBy.DOCTOR)
-        except TransitionRefused as exc:
-            messages.error(request, str(exc))
-            return redirect(appointment_url(appointment))
-        return redirect(call_url(consultation))
+    def refused_url(self) -> str:
+        return appointment_url(self.appointment)
+
+    def post(self, request: HttpRequest, appointment_id: str) -> HttpResponse:
+        self.appointment = appointment_get_for_doctor(doctor=self.doctor, appointment_id=appointment_id)
+        consultation, _created = consultation_start(doctor=self.doctor, appointment=self.appointment)
+        consultation_join(consultation=consultation, participant=EndedBy.DOCTOR)
+        return HttpResponseRedirect(call_url(consultation))
 
 
 class _ConsultationStepView(DoctorRequiredMixin, View):
-    """POST one workflow step on the doctor's own consultation, then redirect."""
+    """POST one workflow step on the doctor's own consultation, then redirect (a refusal: back to the call)."""
 
     http_method_names = ["post"]
     success_message = ""
+    consultation: VideoConsultation
+
+    def refused_url(self) -> str:
+        return call_url(self.consultation)
 
     def step(self, request: HttpRequest, consultation: VideoConsultation) -> VideoConsultation:
         raise NotImplementedError
@@ -106,12 +110,8 @@ class _ConsultationStepView(DoctorRequiredMixin, View):
         return appointment_url(Appointment.objects.get(pk=consultation.appointment_id))
 
     def post(self, request: HttpRequest, consultation_key: str) -> HttpResponse:
-        consultation = consultation_get_for_doctor(doctor=self.doctor, key=consultation_key)
-        try:
-            consultation = self.step(request, consultation)
-        except TransitionRefused as exc:
-            messages.error(request, str(exc))
-            return HttpResponseRedirect(call_url(consultation))
+        self.consultation = consultation_get_for_doctor(doctor=self.doctor, key=consultation_key)
+        consultation = self.step(request, self.consultation)
         if self.success_message:
             messages.success(request, self.success_message)
         return HttpResponseRedirect(self.success_url(consultation))

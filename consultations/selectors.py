@@ -1,17 +1,16 @@
 """Reads of video consultations. Someone else's consultation or appointment is "not found" (404), never 403.
 
 URL keys: a consultation is named by its `consultationId` ("VC-" + ten digits) or its 24-hex `_id`; an
-appointment by its `appointmentId` string or its 24-hex `_id`.
+appointment by its `appointmentId` string or its 24-hex `_id` (appointments/selectors.py reads it).
 """
 
 from bson import ObjectId
 from django.db.models import Q
-from django.http import Http404
 
-from appointments.doctor_selectors import doctor_appointment_get
 from appointments.models import Appointment, AppointmentType
 from appointments.selectors import appointment_get_for_member
 from consultations.models import OPEN_STATUSES, VideoConsultation
+from core.errors import NotFound
 from doctors.models import Doctor
 
 
@@ -22,24 +21,19 @@ def _key_filter(key: str) -> Q:
 
 
 def consultation_get_for_patient(*, user: object, key: str) -> VideoConsultation:
+    """The member's own consultation. Raises NotFound."""
     consultation = VideoConsultation.objects.filter(_key_filter(key), patient=user).first()
     if consultation is None:
-        raise Http404
+        raise NotFound()
     return consultation
 
 
 def consultation_get_for_doctor(*, doctor: Doctor, key: str) -> VideoConsultation:
+    """The doctor's own consultation. Raises NotFound."""
     consultation = VideoConsultation.objects.filter(_key_filter(key), doctor=doctor).first()
     if consultation is None:
-        raise Http404
+        raise NotFound()
     return consultation
-
-
-def appointment_get_for_doctor(*, doctor: Doctor, key: str) -> Appointment:
-    appointment = doctor_appointment_get(doctor=doctor, ref=key)
-    if appointment is None:
-        raise Http404
-    return appointment
 
 
 def consultation_of_appointment(*, appointment: Appointment) -> VideoConsultation | None:
@@ -48,11 +42,15 @@ def consultation_of_appointment(*, appointment: Appointment) -> VideoConsultatio
     return consultations.filter(status__in=OPEN_STATUSES).first() or consultations.order_by("-created_at").first()
 
 
-def consultation_get_for_member_appointment(*, user: object, appointment_key: str) -> VideoConsultation:
-    """The consultation of the member's own ONLINE appointment, if one was started."""
-    appointment = appointment_get_for_member(user=user, reference=appointment_key)
-    online = appointment is not None and appointment.appointment_type == AppointmentType.ONLINE
+def consultation_get_for_member_appointment(*, user: object, appointment_id: str) -> VideoConsultation:
+    """The consultation of the member's own ONLINE appointment, if one was started. Raises NotFound (the
+    same plain 404 whether the appointment or its consultation is missing)."""
+    try:
+        appointment = appointment_get_for_member(user=user, appointment_id=appointment_id)
+    except NotFound:
+        raise NotFound() from None
+    online = appointment.appointment_type == AppointmentType.ONLINE
     consultation = consultation_of_appointment(appointment=appointment) if online else None
     if consultation is None:
-        raise Http404
+        raise NotFound()
     return consultation

@@ -8,8 +8,7 @@
 
 Every move is one atomic single-document update filtered on the current status (no multi-document
 transactions on one MongoDB server), so a doctor and a patient acting at the same moment cannot lose each
-other's change. Times come from `now` when a caller passes one (tests and the cron command), else from
-`core.clock`.
+other's change. Times come from `core.clock` (tests move it there).
 """
 
 import logging
@@ -19,9 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection
-from django.http import Http404
+from django.db import IntegrityError
 from pymongo import ReturnDocument
+from pymongo.collection import Collection
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from appointments.selectors import appointment_starts_at
@@ -29,7 +28,9 @@ from appointments.services.workflow import TransitionRefused as AppointmentTrans
 from appointments.services.workflow import appointment_complete
 from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, VideoConsultation
 from core import clock
+from core.errors import Conflict, NotFound
 from doctors.models import Doctor
+from mongo.raw import collection
 
 logger = logging.getLogger(__name__)
 
@@ -54,16 +55,12 @@ _OPEN_INDEX = "consultations_one_open_per_appointment"
 _CREATE_ATTEMPTS = 5
 
 
-class TransitionRefused(Exception):
-    """The workflow does not allow this step from the consultation's current state (409)."""
+class TransitionRefused(Conflict):
+    """409: the workflow does not allow this step from the consultation's current state."""
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or clock.now()
-
-
-def _collection() -> Any:
-    return connection.get_collection(VideoConsultation._meta.db_table)
+def _collection() -> Collection[dict[str, Any]]:
+    return collection(VideoConsultation._meta.db_table)
 
 
 # --- start ----------------------------------------------------------------------------------------------
@@ -86,6 +83,23 @@ def _is_open_duplicate(exc: IntegrityError) -> bool:
     return _OPEN_INDEX in str(exc.__cause__ or exc)
 
 
+def consultation_start_check(*, appointment: Appointment) -> None:
+    """Whether the appointment can have a video consultation: ONLINE and CONFIRMED, else TransitionRefused."""
+    if appointment.appointment_type != AppointmentType.ONLINE:
+        raise TransitionRefused(MSG_NOT_ONLINE)
+    if appointment.status != AppointmentStatus.CONFIRMED:
+        raise TransitionRefused(MSG_NOT_CONFIRMED)
+
+
+def consultation_can_start(*, appointment: Appointment) -> bool:
+    """`consultation_start_check` as a yes/no (the portal shows the Start button from it)."""
+    try:
+        consultation_start_check(appointment=appointment)
+    except TransitionRefused:
+        return False
+    return True
+
+
 def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[VideoConsultation, bool]:
     """Open the room of the doctor's own CONFIRMED ONLINE appointment. Returns (consultation, created).
 
@@ -93,11 +107,8 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
     partial unique index on open consultations per appointment refuses the second insert.
     """
     if appointment.doctor_id != doctor.doctor_id:
-        raise Http404
-    if appointment.appointment_type != AppointmentType.ONLINE:
-        raise TransitionRefused(MSG_NOT_ONLINE)
-    if appointment.status != AppointmentStatus.CONFIRMED:
-        raise TransitionRefused(MSG_NOT_CONFIRMED)
+        raise NotFound()
+    consultation_start_check(appointment=appointment)
     existing = _open_consultation(appointment)
     if existing:
         return existing, False
@@ -146,9 +157,7 @@ def _both_joined() -> dict:
     }
 
 
-def consultation_join(
-    *, consultation: VideoConsultation, participant: str, now: datetime | None = None
-) -> VideoConsultation:
+def consultation_join(*, consultation: VideoConsultation, participant: str) -> VideoConsultation:
     """Record a participant's (first) join; when both have joined, SCHEDULED becomes IN_PROGRESS.
 
     One atomic pipeline update: the join time and the status move are decided on the document's current
@@ -156,7 +165,7 @@ def consultation_join(
     `actualStartTime` is the later of the two join times. Rejoining an open call keeps the first join time.
     """
     field = "doctorJoinedAt" if participant == EndedBy.DOCTOR else "patientJoinedAt"
-    now = _now(now)
+    now = clock.now()
     starts = {"$and": [{"$eq": ["$status", ConsultationStatus.SCHEDULED.value]}, _both_joined()]}
     document = _collection().find_one_and_update(
         {"_id": consultation.pk, "status": {"$in": [s.value for s in OPEN_STATUSES]}},
@@ -193,12 +202,10 @@ def _minutes_between(start: datetime | None, end: datetime) -> int:
     return max(0, math.ceil((end - start).total_seconds() / 60))
 
 
-def consultation_end(
-    *, consultation: VideoConsultation, ended_by: str, now: datetime | None = None
-) -> VideoConsultation:
+def consultation_end(*, consultation: VideoConsultation, ended_by: str) -> VideoConsultation:
     """IN_PROGRESS -> COMPLETED (`endTime`, `duration` in minutes rounded up, `endedBy`); completes the
     appointment too."""
-    now = _now(now)
+    now = clock.now()
     current = VideoConsultation.objects.filter(pk=consultation.pk).values("status", "actual_start_time").first()
     if current is None or current["status"] != ConsultationStatus.IN_PROGRESS:
         raise TransitionRefused(MSG_CANNOT_END)
@@ -231,11 +238,9 @@ def _complete_appointment(consultation: VideoConsultation) -> None:
         )
 
 
-def consultation_cancel(
-    *, consultation: VideoConsultation, cancelled_by: str, reason: str = "", now: datetime | None = None
-) -> VideoConsultation:
+def consultation_cancel(*, consultation: VideoConsultation, cancelled_by: str, reason: str = "") -> VideoConsultation:
     """SCHEDULED or IN_PROGRESS -> CANCELLED, with `cancellationReason` (a default one when none is given)."""
-    now = _now(now)
+    now = clock.now()
     moved = VideoConsultation.objects.filter(pk=consultation.pk, status__in=OPEN_STATUSES).update(
         status=ConsultationStatus.CANCELLED,
         cancellation_reason=reason.strip() or DEFAULT_CANCELLATION_REASON,
@@ -252,9 +257,9 @@ def consultation_cancel(
 MSG_APPOINTMENT_CANCELLED = "The appointment was cancelled."
 
 
-def consultations_cancel_for_appointment(*, appointment: Appointment, now: datetime | None = None) -> int:
+def consultations_cancel_for_appointment(*, appointment: Appointment) -> int:
     """Close the open room of a cancelled appointment, so nobody joins a call that will not happen."""
-    now = _now(now)
+    now = clock.now()
     return VideoConsultation.objects.filter(appointment=appointment, status__in=OPEN_STATUSES).update(
         status=ConsultationStatus.CANCELLED,
         cancellation_reason=MSG_APPOINTMENT_CANCELLED,
@@ -264,11 +269,9 @@ def consultations_cancel_for_appointment(*, appointment: Appointment, now: datet
     )
 
 
-def consultation_mark_no_show(
-    *, consultation: VideoConsultation, marked_by: str = EndedBy.DOCTOR, now: datetime | None = None
-) -> VideoConsultation:
+def consultation_mark_no_show(*, consultation: VideoConsultation, marked_by: str = EndedBy.DOCTOR) -> VideoConsultation:
     """SCHEDULED -> NO_SHOW when the patient has not joined and the scheduled start has passed."""
-    now = _now(now)
+    now = clock.now()
     moved = VideoConsultation.objects.filter(
         pk=consultation.pk,
         status=ConsultationStatus.SCHEDULED,
@@ -289,10 +292,10 @@ def consultation_mark_no_show(
 # --- cron -----------------------------------------------------------------------------------------------
 
 
-def consultations_mark_no_shows(*, now: datetime | None = None, minutes: int | None = None) -> int:
+def consultations_mark_no_shows(*, minutes: int | None = None) -> int:
     """Mark NO_SHOW (endedBy SYSTEM) every SCHEDULED consultation whose patient has not joined `minutes`
     (settings.CONSULTATION_NO_SHOW_MINUTES) after its scheduled start. Returns how many."""
-    now = _now(now)
+    now = clock.now()
     minutes = settings.CONSULTATION_NO_SHOW_MINUTES if minutes is None else minutes
     # One updateMany; each document's change is atomic and guarded by its status, like every other move.
     return VideoConsultation.objects.filter(
@@ -302,10 +305,10 @@ def consultations_mark_no_shows(*, now: datetime | None = None, minutes: int | N
     ).update(status=ConsultationStatus.NO_SHOW, ended_by=EndedBy.SYSTEM, end_time=now, updated_at=now)
 
 
-def consultations_end_overdue(*, now: datetime | None = None, minutes: int | None = None) -> int:
+def consultations_end_overdue(*, minutes: int | None = None) -> int:
     """Complete (endedBy SYSTEM) every call IN_PROGRESS for longer than `minutes`
     (settings.CONSULTATION_MAX_MINUTES). Returns how many."""
-    now = _now(now)
+    now = clock.now()
     minutes = settings.CONSULTATION_MAX_MINUTES if minutes is None else minutes
     overdue = VideoConsultation.objects.filter(
         status=ConsultationStatus.IN_PROGRESS, actual_start_time__lte=now - timedelta(minutes=minutes)
@@ -313,7 +316,7 @@ def consultations_end_overdue(*, now: datetime | None = None, minutes: int | Non
     ended = 0
     for consultation in overdue:
         try:
-            consultation_end(consultation=consultation, ended_by=EndedBy.SYSTEM, now=now)
+            consultation_end(consultation=consultation, ended_by=EndedBy.SYSTEM)
         except TransitionRefused:
             continue  # ended by a participant meanwhile
         ended += 1
@@ -329,7 +332,6 @@ def consultation_give_feedback(
     participant: str,
     rating: int,
     comments: str = "",
-    now: datetime | None = None,
 ) -> VideoConsultation:
     """Once per side, after COMPLETED. The patient rates the doctor (`doctorRating`, `patientComments`);
     the doctor rates the patient (`patientRating`, `doctorComments`). Ratings are validated 1-5 by the caller's
@@ -338,7 +340,7 @@ def consultation_give_feedback(
         rating_key, comments_key = "doctorRating", "patientComments"
     else:
         rating_key, comments_key = "patientRating", "doctorComments"
-    now = _now(now)
+    now = clock.now()
     given = {rating_key: rating, comments_key: comments.strip() or None}
     # `feedback.<rating>: null` matches a missing or null `feedback` too; $mergeObjects keeps the other side's.
     document = _collection().find_one_and_update(
@@ -361,12 +363,10 @@ def consultation_give_feedback(
     return consultation
 
 
-def consultation_report_network_issue(
-    *, consultation: VideoConsultation, issue: str, duration: int, now: datetime | None = None
-) -> dict:
+def consultation_report_network_issue(*, consultation: VideoConsultation, issue: str, duration: int) -> dict:
     """Append one `networkIssues` entry while the call is open, atomically ($push), at most
     MAX_NETWORK_ISSUES per consultation. Returns the stored entry."""
-    now = _now(now)
+    now = clock.now()
     entry = {"timestamp": now, "issue": issue, "duration": duration}
     result = _collection().update_one(
         {
@@ -394,15 +394,13 @@ STAFF_EDITABLE = (
 )
 
 
-def consultation_update_metadata(
-    *, consultation: VideoConsultation, changes: dict[str, Any], now: datetime | None = None
-) -> VideoConsultation:
+def consultation_update_metadata(*, consultation: VideoConsultation, changes: dict[str, Any]) -> VideoConsultation:
     """Staff set recording metadata and quality indicators. Only those fields, written alone, so a save
     from a stale admin form never overwrites the status or join times that moved meanwhile."""
     unknown = set(changes) - set(STAFF_EDITABLE)
     if unknown:
         raise ValueError(f"Not staff-editable: {sorted(unknown)}")
     if changes:
-        VideoConsultation.objects.filter(pk=consultation.pk).update(**changes, updated_at=_now(now))
+        VideoConsultation.objects.filter(pk=consultation.pk).update(**changes, updated_at=clock.now())
     consultation.refresh_from_db()
     return consultation

@@ -6,21 +6,12 @@ from typing import Any
 from django.http import Http404
 from pymongo.errors import ConnectionFailure
 from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ErrorKind, ServiceError
 
 MSG_DATABASE_UNAVAILABLE = "The service is temporarily unavailable. Please try again shortly."
-
-
-class Conflict(APIException):
-    """409: the request conflicts with the current state (API.md)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state."
-    default_code = "conflict"
 
 
 def is_database_outage(exc: BaseException | None) -> bool:
@@ -32,19 +23,30 @@ def is_database_outage(exc: BaseException | None) -> bool:
     return False
 
 
-def service_error_response(exc: ServiceError) -> Response:
-    """The answer to a service's refusal: field errors for an invalid field, else `{"detail": message}`."""
-    body: dict[str, Any] = dict(exc.errors) if exc.kind is ErrorKind.INVALID and exc.errors else {"detail": exc.message}
+def service_error_response(exc: ServiceError, *, field_names: dict[str, str] | None = None) -> Response:
+    """The answer to a service's refusal: field errors for an invalid field, else `{"detail": message}`.
+
+    `field_names` renames the service's field names (model attributes) to the API's JSON names; a view
+    declares them as `service_error_fields`.
+    """
+    if exc.kind is ErrorKind.INVALID and exc.errors:
+        names = field_names or {}
+        body: dict[str, Any] = {names.get(name, name): messages for name, messages in exc.errors.items()}
+    else:
+        body = {"detail": exc.message}
     response = Response(body, status=exc.kind.status)
     if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
+    if exc.www_authenticate is not None:
+        response["WWW-Authenticate"] = exc.www_authenticate
     return response
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """The API's one error mapping (REST_FRAMEWORK's EXCEPTION_HANDLER)."""
     if isinstance(exc, ServiceError):
-        return service_error_response(exc)
+        field_names = getattr(context.get("view"), "service_error_fields", None)
+        return service_error_response(exc, field_names=field_names)
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if is_database_outage(exc):

@@ -20,4 +20,5 @@ def local_now() -> datetime:
 
 
 def local_today() -> date:
+    """Today's date in clinic-local time."""
     return local_now().date()

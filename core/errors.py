@@ -31,6 +31,8 @@ class ServiceError(Exception):
 
     kind: ErrorKind = ErrorKind.INVALID
     default_message = "The request was refused."
+    # For a 401: the `WWW-Authenticate` challenge of the scheme that refused (e.g. 'Bearer realm="api"').
+    www_authenticate: str | None = None
 
     def __init__(
         self,

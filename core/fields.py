@@ -1,11 +1,17 @@
 """Model fields shared by every app, so our documents keep the seed's BSON types."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+if TYPE_CHECKING:  # the mixin is only ever mixed into model fields
+    _FieldBase = models.Field
+else:
+    _FieldBase = object
 
-class MissingAsDefaultMixin:
+
+class MissingAsDefaultMixin(_FieldBase):
     """Read a field the stored document lacks as the field's default, as the existing Node app's schema does.
 
     Documents written before a field existed (the seed's own appointment samples have no `hasPrescription`)
@@ -34,6 +40,6 @@ class NumberField(MissingAsDefaultMixin, models.FloatField):
 class BooleanField(MissingAsDefaultMixin, models.BooleanField):
     """A BooleanField whose default also fills a missing value. Stored exactly like Django's BooleanField."""
 
-    def deconstruct(self) -> tuple[str, str, list, dict]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _, args, kwargs = super().deconstruct()
         return name, "django.db.models.BooleanField", args, kwargs  # same storage: no migration

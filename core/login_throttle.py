@@ -7,11 +7,13 @@ changed only by atomic `$inc` upserts.
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from django.db import connection
-from django.utils import timezone
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
+
+from core import clock
+from mongo.raw import collection
 
 FAILURES_COLLECTION = "doctor_login_failures"
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
@@ -23,8 +25,8 @@ def throttle_key(*parts: str) -> str:
     return ":".join(parts)[:KEY_MAX_LENGTH]
 
 
-def _failures() -> Collection:
-    return connection.get_collection(FAILURES_COLLECTION)
+def _failures() -> Collection[dict[str, Any]]:
+    return collection(FAILURES_COLLECTION)
 
 
 def _aware(value: datetime) -> datetime:
@@ -33,7 +35,7 @@ def _aware(value: datetime) -> datetime:
 
 def login_retry_after(*, keys: dict[str, int]) -> int | None:
     """Seconds until sign-in reopens when any counter in `keys` (key -> limit) reached its limit, else None."""
-    now = timezone.now()
+    now = clock.now()
     waits = [
         int((_aware(doc["expiresAt"]) - now).total_seconds()) + 1
         for doc in _failures().find({"key": {"$in": list(keys)}, "expiresAt": {"$gt": now}})
@@ -46,7 +48,7 @@ def login_failure_record(*, keys: dict[str, int]) -> None:
     """Count one failure on each key: an atomic `$inc` upsert on the key's open window."""
     for key in keys:
         for _attempt in range(3):
-            now = timezone.now()
+            now = clock.now()
             try:
                 _failures().update_one(
                     {"key": key, "expiresAt": {"$gt": now}},

@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
 
 from mongo.paging import page_and_count
 
@@ -42,3 +47,10 @@ class StandardPagination(PageNumberPagination):
         if paginator.num_pages > 1 and self.template is not None:
             self.display_page_controls = True
         return rows
+
+
+def paginated_response(request: Request, view: APIView, rows: Any, serializer_class: type[Serializer]) -> Response:
+    """One StandardPagination page of `rows`, shaped by `serializer_class`, for an APIView's list."""
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

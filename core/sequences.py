@@ -8,16 +8,17 @@ write that then fails is not reused, so a sequence can skip but never repeat. Us
 
 import time
 
-from django.db import connection
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
+
+from mongo.raw import collection
 
 COLLECTION = "counters"
 
 
 def next_sequence(name: str) -> int:
     """The next number of counter `name`, starting at 1."""
-    counters = connection.get_collection(COLLECTION)
+    counters = collection(COLLECTION)
     for attempt in range(8):
         try:
             doc = counters.find_one_and_update(
@@ -27,8 +28,8 @@ def next_sequence(name: str) -> int:
             # Two first callers both tried to insert the counter; the loser retries as a plain increment
             # once the winner's insert is visible.
             doc = None
-        # SecantusDB can answer a racing upsert with no document at all; retrying may skip a number (allowed)
-        # but never repeats one.
+        # A racing upsert can be answered with no document at all (mongo/README.md); retrying may skip a
+        # number (allowed) but never repeats one.
         if doc is not None:
             return int(doc["seq"])
         time.sleep(0.005 * (attempt + 1))

@@ -46,7 +46,7 @@ SEED_DOCTOR_SCHEDULE = (
     ("DOC003", "CLINIC003", ("Saturday",), "10:00", "12:00", 30, 1, 1200, "ONLINE"),
 )
 
-HOURS_PROFILES = {
+HOURS_PROFILES: dict[str, dict[str, tuple[str, str] | None]] = {
     "standard": {
         **dict.fromkeys(DAYS_OF_WEEK[:5], ("08:00", "20:00")),
         "Saturday": ("09:00", "18:00"),

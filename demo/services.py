@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from bson import json_util
 from bson.json_util import JSONOptions
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
@@ -29,6 +28,7 @@ from core.passwords import hash_password
 from demo import catalog
 from demo.files import demo_prescription_files
 from demo.generate import DEMO_ID_RANGE, DemoSet, demo_set
+from mongo.raw import collection as raw_collection
 
 SEED_SAMPLES = Path(__file__).with_name("seed_samples.json")
 SEED_PASSWORD_PLACEHOLDER = "$2b$10$..."  # the seed's stand-in for a hash; not one
@@ -187,7 +187,7 @@ def demo_data_load(
     with tqdm(total=total, disable=not progress, unit="doc", desc="demo data") as bar:
         for name, docs in per_collection.items():
             bar.set_postfix_str(name)
-            collection = connection.get_collection(name)
+            collection = raw_collection(name)
             if name == "appointments":
                 candidates = _bookable_appointments(collection, docs, per_collection["doctor_slots"], today)
                 bar.update(len(docs) - len(candidates))

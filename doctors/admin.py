@@ -6,22 +6,17 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from core.admin_display import EMPTY, table
+from core.errors import ServiceError
 from core.passwords import validate_password_length
+from core.portal_errors import form_add_service_error
 from core.validators import DAYS_OF_WEEK
+from doctors.auth.services import doctor_set_password
 from doctors.models import Doctor, DoctorSlot, Specialty
-from doctors.services import (
-    MSG_NOT_YOUR_CLINIC,
-    SLOT_FIELDS,
-    doctor_set_password,
-    slot_create,
-    slot_overlapping,
-    slot_update,
-)
+from doctors.schedule.services import SLOT_FIELDS, slot_check, slot_create, slot_update
 
 # The backend's nested form reports a bad item of `availableSlots[].slots` as a bare "Item 1 in the array did
 # not validate:", dropping the reason; this says it.
 MSG_SLOT_TIME_ITEM = "Time %(nth)s is not a 12-hour time such as 09:00 AM."
-MSG_SLOT_OVERLAP_ADMIN = "Overlaps this doctor's active {day} slot {start}-{end} at {clinic}."
 MAX_NAMED_DOCTORS = 200  # a name search wider than this is not a search
 
 
@@ -248,40 +243,22 @@ class DoctorAdmin(admin.ModelAdmin):
 
 
 class DoctorSlotAdminForm(forms.ModelForm):
-    """The rules of doctors/services.py (a clinic of the doctor's, no overlap) as form errors."""
+    """The slot service's own check (doctors/schedule/services.py: formats, a clinic of the doctor's, no
+    overlap) with its messages, as form errors."""
 
     class Meta:
         model = DoctorSlot
         fields = ["doctor", "clinic", *(name for name in SLOT_FIELDS if name != "clinic_id")]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        doctor = cleaned.get("doctor") or getattr(self.instance, "doctor", None)
-        clinic = cleaned.get("clinic")
-        if doctor is None or clinic is None or self.errors:
-            return cleaned
-        if doctor.clinic(clinic.clinic_id) is None:
-            self.add_error("clinic", MSG_NOT_YOUR_CLINIC)
-            return cleaned
-        if cleaned.get("is_active"):
-            candidate = DoctorSlot(
-                pk=self.instance.pk,
-                doctor=doctor,
-                day_of_week=cleaned.get("day_of_week"),
-                start_time=cleaned.get("start_time"),
-                end_time=cleaned.get("end_time"),
-            )
-            other = slot_overlapping(slot=candidate)
-            if other is not None:
-                raise forms.ValidationError(
-                    MSG_SLOT_OVERLAP_ADMIN.format(
-                        day=other.day_of_week,
-                        start=other.start_time,
-                        end=other.end_time,
-                        clinic=other.clinic_id,
-                    )
-                )
-        return cleaned
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the model's own validation first, on the instance the form built
+        if self.errors:
+            return
+        slot = self.instance
+        try:
+            slot_check(slot=slot, doctor=slot.doctor)
+        except ServiceError as exc:
+            form_add_service_error(self, exc, field_names={"clinic_id": "clinic"})
 
 
 @admin.register(DoctorSlot)

@@ -1,5 +1,6 @@
 """Doctors (seed `doctors`), their weekly slots (seed `doctor_slots`) and the specialty master list."""
 
+from bson import ObjectId
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -130,9 +131,8 @@ class Doctor(models.Model):
         ordering = ["doctor_id"]
         indexes = [
             models.Index(fields=["specialty_id", "is_active"], name="doctors_specialty_active"),
-            # Plain (not partial) index for lookups by doctorId: the unique index Django makes is partial
-            # ($type: string), which SecantusDB's planner never uses (README, Performance). Search indexes
-            # on the embedded clinics.city are in migration 0004.
+            # Plain (not partial) index for lookups by doctorId (index-friendly shape: mongo/README.md).
+            # Search indexes on the embedded clinics.city are in migration 0004.
             models.Index(fields=["doctor_id", "is_active"], name="doctors_doctor_id_active"),
         ]
 
@@ -244,6 +244,7 @@ class DoctorSession(models.Model):
 
     jti = models.CharField(max_length=64, unique=True)
     doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, db_column="doctor", related_name="sessions")
+    doctor_id: ObjectId  # the column attribute Django adds; declared for the type checker
     expires_at = models.DateTimeField(db_column="expiresAt")
     ip_address = models.CharField(max_length=45, blank=True, default="", db_column="ipAddress")
     user_agent = models.CharField(max_length=300, blank=True, default="", db_column="userAgent")
@@ -251,8 +252,8 @@ class DoctorSession(models.Model):
 
     class Meta:
         db_table = "doctor_sessions"
-        # Every portal request looks its session up (doctors/auth.py); the unique jti index is partial ($type),
-        # which SecantusDB's planner never uses for reads (README, Performance).
+        # Every portal request looks its session up (doctors/auth/sessions.py): a plain index for it
+        # (index-friendly shape: mongo/README.md).
         indexes = [models.Index(fields=["jti", "doctor", "expires_at"], name="doctor_sessions_lookup")]
 
     def __str__(self) -> str:

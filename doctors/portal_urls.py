@@ -2,7 +2,8 @@
 
 from django.urls import path, re_path
 
-from doctors.portal_views import ProfileView, ScheduleView, SlotActionView, SlotEditView
+from doctors.auth.views import ProfileView
+from doctors.schedule.portal_views import ScheduleView, SlotActionView, SlotEditView
 
 urlpatterns = [
     path("slots/", ScheduleView.as_view(), name="portal-slots"),

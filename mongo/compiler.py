@@ -24,7 +24,7 @@ pagination): `{$match}` then `{$facet: {rows: [...], total: [{$count}]}}`, so th
 the matching documents once rather than once for COUNT and again for the page.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django_mongodb_backend import compiler as upstream
 from django_mongodb_backend.query import MongoQuery, wrap_database_errors
@@ -124,10 +124,18 @@ class Query(MongoQuery):
         return self.compiler.collection.aggregate(pipeline, session=session, batchSize=FIRST_BATCH)
 
 
-class FlatFilterMixin:
+if TYPE_CHECKING:  # the mixin is only ever mixed into the backend's compilers
+
+    class _CompilerBase(upstream.SQLCompiler): ...
+
+else:
+    _CompilerBase = object
+
+
+class FlatFilterMixin(_CompilerBase):
     query_class = Query
 
-    def build_query(self, columns=None):
+    def build_query(self, columns: Any = None) -> Any:
         query = super().build_query(columns)
         query.match_mql = flatten_and(query.match_mql)
         return query

@@ -12,8 +12,8 @@ from django.db import models
 from django_mongodb_backend.fields import EmbeddedModelArrayField, EmbeddedModelField
 
 
-def _name(field: models.Field) -> str:
-    return field.db_column or field.name
+def _name(field: models.Field | models.ForeignObjectRel) -> str:
+    return getattr(field, "db_column", None) or field.name
 
 
 def _embedded(instance: models.Model, path: str) -> list[tuple[models.Field, models.Model, str]]:

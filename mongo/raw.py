@@ -1,6 +1,16 @@
-"""The filter document the ORM would send for a queryset, for reads the ORM cannot shape (nested projections)."""
+"""Raw pymongo access, for what the ORM cannot say: a typed collection handle, and the filter document the ORM
+would send for a queryset (for reads the ORM cannot shape, such as nested projections)."""
 
+from typing import Any
+
+from django.db import connection
 from django.db.models import QuerySet
+from pymongo.collection import Collection
+
+
+def collection(name: str) -> Collection[dict[str, Any]]:
+    """The pymongo collection `name` of the default database (the backend's own connection)."""
+    return connection.get_collection(name)  # type: ignore[attr-defined]  # the backend adds it; not in the stubs
 
 
 def filter_document(queryset: QuerySet) -> dict:

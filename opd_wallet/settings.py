@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from pymongo.uri_parser import parse_uri
@@ -206,7 +207,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # One JSON line per request (core.middleware.RequestLogMiddleware); never bodies, tokens or passwords.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.health import healthz
 
-# Each app owns its routes: `api_urls` (JSON API under /api/v1/) and `portal_urls` (doctor portal under /portal/).
+# Each app owns its routes: `api_urls` (JSON API under /api/v1/, the doctor API under /api/v1/doctor/ too) and
+# `portal_urls` (doctor portal under /portal/).
 APPS = ["doctors", "clinics", "appointments", "consultations", "prescriptions"]
+PORTAL_APPS = ["doctors", "appointments", "consultations", "prescriptions"]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,13 +16,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("users.api_urls")),
     *[path("api/v1/", include(f"{app}.api_urls")) for app in APPS],
-    *[path("portal/", include(f"{app}.portal_urls")) for app in APPS],
-]
-
-# --- doctor portal: sign-in (/auth/doctor/) and the doctor API (/api/v1/doctor/) ---
-urlpatterns += [
-    path("auth/doctor/", include("doctors.auth_urls")),
-    path("api/v1/doctor/", include("doctors.doctor_api_urls")),
+    *[path("portal/", include(f"{app}.portal_urls")) for app in PORTAL_APPS],
+    # doctor sign-in (JSON and the portal's sign-in page)
+    path("auth/doctor/", include("doctors.auth.urls")),
 ]
 
 handler500 = "core.error_views.server_error"

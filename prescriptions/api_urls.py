@@ -1,6 +1,7 @@
 """JSON API routes of this app, mounted under /api/v1/ (see opd_wallet/urls.py).
 
-`{key}` is a prescription's `prescriptionId` or its `_id`; an appointment's `appointmentId` or its `_id`.
+`<prescription_id>` is a prescription's `prescriptionId` or its `_id`; `<appointment_id>` an appointment's
+`appointmentId` or its `_id`.
 """
 
 from django.urls import path
@@ -11,12 +12,16 @@ from prescriptions.doctor_apis import DoctorPrescriptionFileApi, DoctorPrescript
 urlpatterns = [
     # member (Bearer)
     path("prescriptions", MemberPrescriptionListApi.as_view(), name="prescription-list"),
-    path("prescriptions/<str:key>/file", MemberPrescriptionFileApi.as_view(), name="prescription-file"),
+    path("prescriptions/<str:prescription_id>/file", MemberPrescriptionFileApi.as_view(), name="prescription-file"),
     # doctor (cookie doctor_session)
     path("doctor/prescriptions", DoctorPrescriptionListApi.as_view(), name="doctor-prescription-list"),
-    path("doctor/prescriptions/<str:key>/file", DoctorPrescriptionFileApi.as_view(), name="doctor-prescription-file"),
     path(
-        "doctor/appointments/<str:key>/prescription",
+        "doctor/prescriptions/<str:prescription_id>/file",
+        DoctorPrescriptionFileApi.as_view(),
+        name="doctor-prescription-file",
+    ),
+    path(
+        "doctor/appointments/<str:appointment_id>/prescription",
         DoctorPrescriptionUploadApi.as_view(),
         name="doctor-appointment-prescription",
     ),

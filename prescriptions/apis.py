@@ -1,26 +1,18 @@
-"""Prescription routes of the member API (API.md), and the error mapping the doctor API shares."""
-
-from collections.abc import Iterator
-from contextlib import contextmanager
+"""Prescription routes of the member API, and the pieces the doctor API shares (file responses, the key)."""
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core.api import Conflict
 from core.pagination import StandardPagination
 from prescriptions.downloads import prescription_file_response
-from prescriptions.files import FileRefused
 from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_get_for_member, prescription_list_for_member
 from prescriptions.serializers import MemberPrescriptionSerializer
-from prescriptions.services import PrescriptionConflict, StorageFailed
 from users.permissions import IsMember
 
 FILE_RESPONSES = {
@@ -30,34 +22,8 @@ FILE_RESPONSES = {
     404: OpenApiResponse(description="no such prescription of the caller's"),
 }
 PRESCRIPTION_KEY = OpenApiParameter(
-    "key", str, OpenApiParameter.PATH, description="the prescriptionId (PRESC...) or the _id (24 hex)"
+    "prescription_id", str, OpenApiParameter.PATH, description="the prescriptionId (PRESC...) or the _id (24 hex)"
 )
-
-
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The upload is too large."
-    default_code = "too_large"
-
-
-class StorageUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "storage_unavailable"
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """Turn the prescription services' refusals into API.md's answers."""
-    try:
-        yield
-    except FileRefused as exc:
-        if exc.status == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE:
-            raise PayloadTooLarge(exc.message) from exc
-        raise ValidationError({"file": [exc.message]}) from exc
-    except PrescriptionConflict as exc:
-        raise Conflict(exc.message) from exc
-    except StorageFailed as exc:
-        raise StorageUnavailable(exc.message) from exc
 
 
 class FileDownloadMixin:
@@ -86,8 +52,6 @@ class MemberPrescriptionFileApi(FileDownloadMixin, APIView):
     permission_classes = [IsMember]
 
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["member"])
-    def get(self, request: Request, key: str) -> FileResponse:
-        prescription = prescription_get_for_member(user=request.user, key=key)
-        if prescription is None:
-            raise Http404
+    def get(self, request: Request, prescription_id: str) -> FileResponse:
+        prescription = prescription_get_for_member(user=request.user, prescription_id=prescription_id)
         return prescription_file_response(prescription)

@@ -1,7 +1,7 @@
 """Prescription routes of the doctor API (cookie `doctor_session`): upload, own list, download and replace."""
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -10,23 +10,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from appointments.selectors import appointment_get_for_doctor
 from core.pagination import StandardPagination
-from doctors.auth import DoctorApiMixin
-from prescriptions.apis import (
-    FILE_RESPONSES,
-    PRESCRIPTION_KEY,
-    FileDownloadMixin,
-    PayloadTooLarge,
-    service_errors,
-)
+from doctors.auth.sessions import DoctorApiMixin
+from prescriptions.apis import FILE_RESPONSES, PRESCRIPTION_KEY, FileDownloadMixin
 from prescriptions.downloads import prescription_file_response
-from prescriptions.files import too_large_message
+from prescriptions.files import FileTooLarge, too_large_message
 from prescriptions.models import Prescription
-from prescriptions.selectors import (
-    appointment_get_for_doctor,
-    prescription_get_for_doctor,
-    prescription_list_for_doctor,
-)
+from prescriptions.selectors import prescription_get_for_doctor, prescription_list_for_doctor
 from prescriptions.serializers import (
     DoctorPrescriptionSerializer,
     PrescriptionFileInputSerializer,
@@ -36,14 +27,14 @@ from prescriptions.services import prescription_replace_file, prescription_uploa
 from prescriptions.uploads import upload_too_large
 
 APPOINTMENT_KEY = OpenApiParameter(
-    "key", str, OpenApiParameter.PATH, description="the appointmentId (e.g. APT-001) or the _id (24 hex)"
+    "appointment_id", str, OpenApiParameter.PATH, description="the appointmentId (e.g. APT-001) or the _id (24 hex)"
 )
 
 
 def _upload_size_guard(request: Request) -> None:
     """The upload handler dropped a file over the limit (prescriptions/uploads.py): answer 413."""
     if upload_too_large(request):
-        raise PayloadTooLarge(too_large_message())
+        raise FileTooLarge(too_large_message())
 
 
 @extend_schema(tags=["doctor"])
@@ -74,21 +65,18 @@ class DoctorPrescriptionUploadApi(DoctorApiMixin, APIView):
         },
         tags=["doctor"],
     )
-    def post(self, request: Request, key: str) -> Response:
-        appointment = appointment_get_for_doctor(doctor=request.user, key=key)
-        if appointment is None:
-            raise Http404
+    def post(self, request: Request, appointment_id: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
         _upload_size_guard(request)
         data = PrescriptionUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with service_errors():
-            prescription = prescription_upload(
-                doctor=request.user,
-                appointment=appointment,
-                uploaded_file=data.validated_data.get("file"),
-                diagnosis=data.validated_data.get("diagnosis"),
-                notes=data.validated_data.get("notes"),
-            )
+        prescription = prescription_upload(
+            doctor=request.user,
+            appointment=appointment,
+            uploaded_file=data.validated_data.get("file"),
+            diagnosis=data.validated_data.get("diagnosis"),
+            notes=data.validated_data.get("notes"),
+        )
         body = DoctorPrescriptionSerializer(prescription, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -98,15 +86,12 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    def _own(self, request: Request, key: str) -> Prescription:
-        prescription = prescription_get_for_doctor(doctor=request.user, key=key)
-        if prescription is None:
-            raise Http404
-        return prescription
+    def _own(self, request: Request, prescription_id: str) -> Prescription:
+        return prescription_get_for_doctor(doctor=request.user, prescription_id=prescription_id)
 
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["doctor"])
-    def get(self, request: Request, key: str) -> FileResponse:
-        return prescription_file_response(self._own(request, key))
+    def get(self, request: Request, prescription_id: str) -> FileResponse:
+        return prescription_file_response(self._own(request, prescription_id))
 
     @extend_schema(
         parameters=[PRESCRIPTION_KEY],
@@ -120,13 +105,12 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
         },
         tags=["doctor"],
     )
-    def put(self, request: Request, key: str) -> Response:
-        prescription = self._own(request, key)
+    def put(self, request: Request, prescription_id: str) -> Response:
+        prescription = self._own(request, prescription_id)
         _upload_size_guard(request)
         data = PrescriptionFileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with service_errors():
-            prescription = prescription_replace_file(
-                doctor=request.user, prescription=prescription, uploaded_file=data.validated_data.get("file")
-            )
+        prescription = prescription_replace_file(
+            doctor=request.user, prescription=prescription, uploaded_file=data.validated_data.get("file")
+        )
         return Response(DoctorPrescriptionSerializer(prescription, context={"request": request}).data)

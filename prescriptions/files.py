@@ -27,6 +27,8 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from PIL import Image
 
+from core.errors import ErrorKind, ServiceError
+
 MSG_FILE_MISSING = "Choose a file to upload."
 MSG_FILE_EMPTY = "The file is empty."
 MSG_FILE_TOO_LARGE = "The file is larger than the {limit} limit."
@@ -40,13 +42,26 @@ PDF_TAIL_BYTES = 2048
 NAME_MAX = 255
 
 
-class FileRefused(Exception):
-    """The upload is not acceptable. `status` is 400, or 413 for a file over the size limit."""
+class FileRefused(ServiceError):
+    """400: the upload is not acceptable (the message is the `file` field's error)."""
 
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+    kind = ErrorKind.INVALID
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, errors={"file": [message]})
+
+    @property
+    def status(self) -> int:
+        return self.kind.status
+
+
+class FileTooLarge(FileRefused):
+    """413: the upload is over the size limit."""
+
+    kind = ErrorKind.TOO_LARGE
+
+    def __init__(self, message: str) -> None:
+        ServiceError.__init__(self, message)
 
 
 @dataclass(frozen=True)
@@ -99,7 +114,7 @@ def file_check(uploaded_file: File | None) -> FileType:
     if not size:
         raise FileRefused(MSG_FILE_EMPTY)
     if size > max_upload_bytes():
-        raise FileRefused(too_large_message(), status=413)
+        raise FileTooLarge(too_large_message())
     uploaded_file.seek(0)
     file_type = sniff(uploaded_file.read(16))
     if file_type is None:
@@ -125,7 +140,7 @@ def _check_image(uploaded_file: IO[bytes], file_type: FileType) -> None:
     """Open, verify, then reopen and decode every pixel, refusing more pixels than the cap."""
     max_pixels = settings.PRESCRIPTION_MAX_IMAGE_PIXELS
     too_many = MSG_IMAGE_TOO_MANY_PIXELS.format(megapixels=f"{max_pixels / 1_000_000:g}")
-    formats = [file_type.pillow_format]
+    formats = [file_type.pillow_format] if file_type.pillow_format else None
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

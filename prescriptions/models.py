@@ -48,8 +48,7 @@ class Prescription(models.Model):
         indexes = [
             models.Index(fields=["doctor", "-upload_date"], name="prescriptions_doctor_date"),
             models.Index(fields=["user", "-upload_date"], name="prescriptions_user_date"),
-            # Plain indexes for lookups by these keys: the unique ones Django makes are partial ($type), which
-            # SecantusDB's planner never uses for reads (README, Performance).
+            # Plain indexes for lookups by these keys (index-friendly shape: mongo/README.md).
             models.Index(fields=["prescription_id"], name="prescriptions_prescription_id"),
             models.Index(fields=["appointment"], name="prescriptions_appointment"),
         ]

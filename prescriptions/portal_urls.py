@@ -1,6 +1,7 @@
 """Doctor-portal pages of this app, mounted under /portal/ (see opd_wallet/urls.py).
 
-`<key>` is a prescription's `prescriptionId` or `_id`; an appointment's `appointmentId` or `_id`.
+`<prescription_id>` is a prescription's `prescriptionId` or `_id`; `<appointment_id>` an appointment's
+`appointmentId` or `_id`.
 """
 
 from django.urls import path
@@ -14,7 +15,15 @@ from prescriptions.portal_views import (
 
 urlpatterns = [
     path("prescriptions/", PrescriptionListView.as_view(), name="portal-prescriptions"),
-    path("prescriptions/<str:key>/file", PrescriptionFileView.as_view(), name="portal-prescription-file"),
-    path("prescriptions/<str:key>/replace/", PrescriptionReplaceView.as_view(), name="portal-prescription-replace"),
-    path("appointments/<str:key>/prescription/", PrescriptionUploadView.as_view(), name="portal-prescription-upload"),
+    path("prescriptions/<str:prescription_id>/file", PrescriptionFileView.as_view(), name="portal-prescription-file"),
+    path(
+        "prescriptions/<str:prescription_id>/replace/",
+        PrescriptionReplaceView.as_view(),
+        name="portal-prescription-replace",
+    ),
+    path(
+        "appointments/<str:appointment_id>/prescription/",
+        PrescriptionUploadView.as_view(),
+        name="portal-prescription-upload",
+    ),
 ]

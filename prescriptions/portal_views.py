@@ -8,28 +8,20 @@ appointment or prescription is 404.
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView
 
-from doctors.portal import DoctorRequiredMixin
+from appointments.selectors import appointment_get_for_doctor
+from doctors.auth.portal import DoctorRequiredMixin
 from prescriptions.downloads import prescription_file_response
-from prescriptions.files import FileRefused, too_large_message
+from prescriptions.files import too_large_message
 from prescriptions.forms import PrescriptionFileForm, PrescriptionUploadForm
 from prescriptions.models import Prescription
-from prescriptions.selectors import (
-    appointment_get_for_doctor,
-    prescription_get_for_doctor,
-    prescription_list_for_doctor,
-)
-from prescriptions.services import (
-    PrescriptionConflict,
-    StorageFailed,
-    prescription_replace_file,
-    prescription_upload,
-)
+from prescriptions.selectors import prescription_get_for_doctor, prescription_list_for_doctor
+from prescriptions.services import prescription_replace_file, prescription_upload
 from prescriptions.uploads import upload_too_large
 
 MSG_UPLOADED = "Prescription {prescription_id} uploaded for {patient}."
@@ -38,12 +30,6 @@ MSG_REPLACED = "The file of prescription {prescription_id} was replaced."
 
 def _form_error(form: Any) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
-def _refusal(exc: Exception) -> str | None:
-    if isinstance(exc, FileRefused | PrescriptionConflict | StorageFailed):
-        return exc.message
-    return None
 
 
 class PrescriptionListView(DoctorRequiredMixin, ListView):
@@ -61,21 +47,22 @@ class PrescriptionListView(DoctorRequiredMixin, ListView):
 class PrescriptionFileView(DoctorRequiredMixin, View):
     """/portal/prescriptions/{prescriptionId}/file: the doctor's own prescription file."""
 
-    def get(self, request: HttpRequest, key: str) -> FileResponse:
-        prescription = prescription_get_for_doctor(doctor=self.doctor, key=key)
-        if prescription is None:
-            raise Http404
-        return prescription_file_response(prescription)
+    def get(self, request: HttpRequest, prescription_id: str) -> FileResponse:
+        return prescription_file_response(
+            prescription_get_for_doctor(doctor=self.doctor, prescription_id=prescription_id)
+        )
 
 
 class PrescriptionUploadView(DoctorRequiredMixin, View):
-    """POST /portal/appointments/{appointmentId}/prescription: the upload form of the appointment page."""
+    """POST /portal/appointments/{appointmentId}/prescription: the upload form of the appointment page; every
+    outcome goes back to it with a message."""
 
-    def post(self, request: HttpRequest, key: str) -> HttpResponse:
-        appointment = appointment_get_for_doctor(doctor=self.doctor, key=key)
-        if appointment is None:
-            raise Http404
-        back = HttpResponseRedirect(reverse("portal-appointment-detail", args=[appointment.pk]) + "#prescription")
+    def refused_url(self) -> str:
+        return reverse("portal-appointment-detail", args=[self.appointment.pk]) + "#prescription"
+
+    def post(self, request: HttpRequest, appointment_id: str) -> HttpResponse:
+        self.appointment = appointment = appointment_get_for_doctor(doctor=self.doctor, appointment_id=appointment_id)
+        back = HttpResponseRedirect(self.refused_url())
         if upload_too_large(request):
             messages.error(request, too_large_message())
             return back
@@ -83,30 +70,30 @@ class PrescriptionUploadView(DoctorRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _form_error(form))
             return back
-        try:
-            prescription = prescription_upload(
-                doctor=self.doctor,
-                appointment=appointment,
-                uploaded_file=form.cleaned_data["file"],
-                diagnosis=form.cleaned_data["diagnosis"],
-                notes=form.cleaned_data["notes"],
-            )
-        except (FileRefused, PrescriptionConflict, StorageFailed) as exc:
-            messages.error(request, _refusal(exc))
-            return back
+        prescription = prescription_upload(
+            doctor=self.doctor,
+            appointment=appointment,
+            uploaded_file=form.cleaned_data["file"],
+            diagnosis=form.cleaned_data["diagnosis"],
+            notes=form.cleaned_data["notes"],
+        )
         done = MSG_UPLOADED.format(prescription_id=prescription.prescription_id, patient=prescription.patient_name)
         messages.success(request, done)
         return back
 
 
 class PrescriptionReplaceView(DoctorRequiredMixin, View):
-    """POST /portal/prescriptions/{prescriptionId}/replace: a new file for the doctor's own prescription."""
+    """POST /portal/prescriptions/{prescriptionId}/replace: a new file for the doctor's own prescription; every
+    outcome goes back with a message."""
 
-    def post(self, request: HttpRequest, key: str) -> HttpResponse:
-        prescription = prescription_get_for_doctor(doctor=self.doctor, key=key)
-        if prescription is None:
-            raise Http404
-        back = HttpResponseRedirect(self._next(request, prescription))
+    def refused_url(self) -> str:
+        return self._next(self.request, self.prescription)
+
+    def post(self, request: HttpRequest, prescription_id: str) -> HttpResponse:
+        self.prescription = prescription = prescription_get_for_doctor(
+            doctor=self.doctor, prescription_id=prescription_id
+        )
+        back = HttpResponseRedirect(self.refused_url())
         if upload_too_large(request):
             messages.error(request, too_large_message())
             return back
@@ -114,13 +101,9 @@ class PrescriptionReplaceView(DoctorRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _form_error(form))
             return back
-        try:
-            prescription_replace_file(
-                doctor=self.doctor, prescription=prescription, uploaded_file=form.cleaned_data["file"]
-            )
-        except (FileRefused, PrescriptionConflict, StorageFailed) as exc:
-            messages.error(request, _refusal(exc))
-            return back
+        prescription_replace_file(
+            doctor=self.doctor, prescription=prescription, uploaded_file=form.cleaned_data["file"]
+        )
         messages.success(request, MSG_REPLACED.format(prescription_id=prescription.prescription_id))
         return back
 

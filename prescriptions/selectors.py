@@ -6,6 +6,7 @@ A prescription is addressed by its `prescriptionId` (PRESC...) or by its `_id` a
 from django.db.models import QuerySet
 
 from appointments.models import Appointment
+from core.errors import NotFound
 from doctors.models import Doctor
 from mongo.lookups import first_by_key
 from prescriptions.models import Prescription
@@ -17,8 +18,14 @@ def prescription_list_for_member(*, user: User) -> QuerySet[Prescription]:
     return Prescription.objects.filter(user_id=user.pk, is_active=True).order_by("-upload_date")
 
 
-def prescription_get_for_member(*, user: User, key: str) -> Prescription | None:
-    return first_by_key(Prescription, key=key, field="prescription_id", user_id=user.pk, is_active=True)
+def prescription_get_for_member(*, user: User, prescription_id: str) -> Prescription:
+    """The member's own active prescription. Raises NotFound."""
+    prescription = first_by_key(
+        Prescription, key=prescription_id, field="prescription_id", user_id=user.pk, is_active=True
+    )
+    if prescription is None:
+        raise NotFound()
+    return prescription
 
 
 def prescription_list_for_doctor(*, doctor: Doctor) -> QuerySet[Prescription]:
@@ -26,18 +33,12 @@ def prescription_list_for_doctor(*, doctor: Doctor) -> QuerySet[Prescription]:
     return Prescription.objects.filter(doctor_id=doctor.doctor_id).order_by("-upload_date")
 
 
-def prescription_get_for_doctor(*, doctor: Doctor, key: str) -> Prescription | None:
-    return first_by_key(Prescription, key=key, field="prescription_id", doctor_id=doctor.doctor_id)
-
-
-def prescription_get_for_staff(*, key: str) -> Prescription | None:
-    """Staff see every prescription (the admin checks the view permission first)."""
-    return first_by_key(Prescription, key=key, field="prescription_id")
-
-
-def appointment_get_for_doctor(*, doctor: Doctor, key: str) -> Appointment | None:
-    """The doctor's own appointment by its `appointmentId` or `_id`; None for anyone else's."""
-    return first_by_key(Appointment, key=key, field="appointment_id", doctor_id=doctor.doctor_id)
+def prescription_get_for_doctor(*, doctor: Doctor, prescription_id: str) -> Prescription:
+    """A prescription the doctor uploaded (deactivated ones too). Raises NotFound."""
+    prescription = first_by_key(Prescription, key=prescription_id, field="prescription_id", doctor_id=doctor.doctor_id)
+    if prescription is None:
+        raise NotFound()
+    return prescription
 
 
 def prescription_for_appointment(*, appointment: Appointment) -> Prescription | None:

@@ -15,14 +15,22 @@ from typing import Any
 
 from django.core.files import File
 from django.db import IntegrityError
-from django.http import Http404
-from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
+from core import clock
+from core.errors import Conflict, NotFound, Unavailable
 from core.sequences import next_sequence
 from doctors.models import Doctor
-from prescriptions.files import FileType, clean_file_name, file_check, file_delete, file_store
+from prescriptions.files import (
+    MSG_FILE_MISSING,
+    FileRefused,
+    FileType,
+    clean_file_name,
+    file_check,
+    file_delete,
+    file_store,
+)
 from prescriptions.models import Prescription
 
 logger = logging.getLogger(__name__)
@@ -37,18 +45,14 @@ PRESCRIBABLE_STATUSES = (AppointmentStatus.CONFIRMED, AppointmentStatus.COMPLETE
 ID_ATTEMPTS = 3
 
 
-class PrescriptionConflict(Exception):
+class PrescriptionConflict(Conflict):
     """409: the request conflicts with the current state."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class StorageFailed(Exception):
+class StorageFailed(Unavailable):
     """503: the file could not be written; nothing was recorded."""
 
-    message = MSG_STORAGE_FAILED
+    default_message = MSG_STORAGE_FAILED
 
 
 def prescription_id_counter(stamp: str) -> str:
@@ -57,7 +61,7 @@ def prescription_id_counter(stamp: str) -> str:
 
 def prescription_id_new() -> str:
     """`PRESC` + clinic-local date + a daily sequence (atomic counter): PRESC202610060001."""
-    stamp = f"{timezone.localdate():%Y%m%d}"
+    stamp = f"{clock.local_today():%Y%m%d}"
     return f"PRESC{stamp}{next_sequence(prescription_id_counter(stamp)):04d}"
 
 
@@ -108,7 +112,7 @@ def _insert(*, doctor: Doctor, uploaded_file: File, file_type: FileType, **field
 
 
 def _link(*, appointment: Appointment, prescription: Prescription) -> None:
-    now = timezone.now()
+    now = clock.now()
     Appointment.objects.filter(pk=appointment.pk).update(
         prescription_id=prescription.pk, has_prescription=True, updated_at=now
     )
@@ -134,15 +138,17 @@ def prescription_upload(
 ) -> Prescription:
     """Record the doctor's prescription for their own appointment and link it to the appointment.
 
-    Raises Http404 (not the doctor's appointment), PrescriptionConflict (409), FileRefused (400/413),
+    Raises NotFound (not the doctor's appointment), PrescriptionConflict (409), FileRefused (400) or FileTooLarge (413),
     StorageFailed (503).
     """
     if appointment.doctor_id != doctor.doctor_id:
-        raise Http404
+        raise NotFound()
     if appointment.status not in PRESCRIBABLE_STATUSES:
         raise PrescriptionConflict(MSG_NOT_PRESCRIBABLE)
     if appointment.has_prescription or appointment.prescription_id:
         raise PrescriptionConflict(MSG_ALREADY_UPLOADED)
+    if uploaded_file is None:
+        raise FileRefused(MSG_FILE_MISSING)
     file_type = file_check(uploaded_file)
 
     prescription = _insert(
@@ -156,7 +162,7 @@ def prescription_upload(
         patient_name=appointment.patient_name,
         file_name=clean_file_name(uploaded_file.name) or f"prescription.{file_type.extension}",
         file_size=uploaded_file.size,
-        upload_date=timezone.now(),
+        upload_date=clock.now(),
         diagnosis=_text_or_none(diagnosis),
         notes=_text_or_none(notes),
         is_active=True,
@@ -174,10 +180,12 @@ def prescription_replace_file(
 ) -> Prescription:
     """Swap the file of the doctor's own prescription; the old file goes once the new one is recorded.
 
-    Raises Http404 (not the doctor's), PrescriptionConflict (409, replaced meanwhile), FileRefused, StorageFailed.
+    Raises NotFound (not the doctor's), PrescriptionConflict (409, replaced meanwhile), FileRefused, StorageFailed.
     """
     if prescription.doctor_id != doctor.doctor_id:
-        raise Http404
+        raise NotFound()
+    if uploaded_file is None:
+        raise FileRefused(MSG_FILE_MISSING)
     file_type = file_check(uploaded_file)
     old_path = prescription.file_path
     new_path = _store(
@@ -186,7 +194,7 @@ def prescription_replace_file(
         prescription_id=prescription.prescription_id,
         file_type=file_type,
     )
-    now = timezone.now()
+    now = clock.now()
     try:
         # Filtered on the old path: of two replacements racing, one wins and the other's file is removed.
         updated = Prescription.objects.filter(
@@ -211,7 +219,7 @@ def prescription_replace_file(
 
 def _set_active(prescription: Prescription, active: bool) -> bool:
     changed = Prescription.objects.filter(pk=prescription.pk, is_active=not active).update(
-        is_active=active, updated_at=timezone.now()
+        is_active=active, updated_at=clock.now()
     )
     prescription.is_active = active
     return bool(changed)

@@ -20,8 +20,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
+from doctors.auth.services import doctor_login
 from doctors.models import Doctor, DoctorSlot
-from doctors.services import doctor_login
 from prescriptions.models import Prescription
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.clinics.factories import ClinicFactory

@@ -1,5 +1,5 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from core.api_docs import DetailSerializer, error_responses
 from core.client_ip import client_ip
 from users.permissions import IsMember
 from users.serializers import MeSerializer
-from users.services import MemberLoginRefused, member_login
+from users.services import member_login
 
 
 class MeApi(APIView):
@@ -53,20 +53,7 @@ class MemberTokenApi(APIView):
     def post(self, request: Request) -> Response:
         body = MemberLoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            user = member_login(**body.validated_data, ip_address=client_ip(request))
-        except MemberLoginRefused as refused:
-            if refused.retry_after is not None:
-                return Response(
-                    {"detail": refused.message},
-                    status=status.HTTP_429_TOO_MANY_REQUESTS,
-                    headers={"Retry-After": str(refused.retry_after)},
-                )
-            return Response(
-                {"detail": refused.message},
-                status=status.HTTP_401_UNAUTHORIZED,
-                headers={"WWW-Authenticate": 'Bearer realm="api"'},
-            )
+        user = member_login(**body.validated_data, ip_address=client_ip(request))  # refusals: core/api.py
         refresh = RefreshToken.for_user(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 

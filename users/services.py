@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError
 
+from core.errors import Conflict, Throttled, Unauthorized
 from core.login_throttle import (
     MSG_TOO_MANY_ATTEMPTS,
     login_failure_record,
@@ -20,16 +21,16 @@ from users.models import User
 MSG_EMAIL_TAKEN = "A user with this email already exists."
 
 
-class UserError(ValueError):
-    pass
+class EmailTaken(Conflict):
+    """409: another user has this email."""
 
 
 def user_create(*, email: str, password: str | None, **fields: Any) -> User:
-    """Create a user with a bcrypt password. Precondition: none; raises UserError on bad input."""
+    """Create a user with a bcrypt password. Raises EmailTaken when the email is in use."""
     try:
         return User.objects.create_user(email=email, password=password, **fields)
     except IntegrityError as exc:
-        raise UserError(MSG_EMAIL_TAKEN) from exc
+        raise EmailTaken(MSG_EMAIL_TAKEN) from exc
 
 
 def user_set_password(*, user: User, password: str) -> User:
@@ -47,13 +48,14 @@ MAX_MEMBER_FAILURES_PER_EMAIL = 5
 MAX_MEMBER_FAILURES_PER_IP = 20
 
 
-class MemberLoginRefused(Exception):
-    """Sign-in refused: 401, or 429 when `retry_after` (seconds) is set."""
+class MemberLoginRefused(Unauthorized):
+    """401: wrong email or password, or an inactive account."""
 
-    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
+    www_authenticate = 'Bearer realm="api"'
+
+
+class MemberLoginThrottled(Throttled):
+    """429: too many failed sign-ins; `retry_after` says when to try again."""
 
 
 def _member_failure_keys(email: str, ip_address: str) -> dict[str, int]:
@@ -69,7 +71,7 @@ def _dummy_hash(rounds: int) -> str:
 
 
 def member_login(*, email: str, password: str, ip_address: str) -> User:
-    """The active user these credentials belong to. Raises MemberLoginRefused (401, or 429 when throttled).
+    """The active user these credentials belong to. Raises MemberLoginRefused (401) or MemberLoginThrottled (429).
 
     Five failures for one email, or twenty from one IP address, in 15 minutes close sign-in for the rest of
     the window (core/login_throttle.py, the same counters as the doctors'). An unknown email costs the
@@ -79,7 +81,7 @@ def member_login(*, email: str, password: str, ip_address: str) -> User:
     keys = _member_failure_keys(email, ip_address)
     retry_after = login_retry_after(keys=keys)
     if retry_after is not None:
-        raise MemberLoginRefused(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
+        raise MemberLoginThrottled(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
     user = first_by_email(User, email=email)
     if user is None:
         verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))

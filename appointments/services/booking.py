@@ -33,6 +33,7 @@ from appointments.services.capacity import capacity_release, capacity_reserve
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
 from clinics.models import Clinic
 from core import clock
+from core.errors import Conflict, Invalid
 from core.sequences import next_sequence
 from core.validators import validate_date, validate_time_12h
 from doctors.models import Doctor
@@ -52,21 +53,20 @@ APPOINTMENT_ID_PREFIX = "APT-"
 ID_ATTEMPTS = 3
 
 
-class SlotTaken(Exception):
-    """Every place at this time is taken (409)."""
+class SlotTaken(Conflict):
+    """409: every place at this time is taken, or the member already holds it."""
 
 
-def _check_request(
-    *,
-    doctor: Doctor | None,
-    appointment_type: str,
-    appointment_date: str,
-    time_slot: str,
-    clinic_id: str | None,
-    contact_number: str | None,
-    call_preference: str | None,
-) -> None:
-    """Every 400 rule that needs no schedule; all failures reported at once."""
+class BookingInvalid(Invalid):
+    """400: the booking request breaks a rule; `errors` is keyed by the API's JSON field names."""
+
+    @classmethod
+    def from_errors(cls, errors: dict[str, str]) -> "BookingInvalid":
+        return cls(next(iter(errors.values())), errors={field: [message] for field, message in errors.items()})
+
+
+def _when_errors(*, appointment_date: str, time_slot: str) -> dict[str, str]:
+    """The date's and the time's formats, and the date inside the booking window."""
     errors: dict[str, str] = {}
     for field, value, validator in (
         ("appointmentDate", appointment_date, validate_date),
@@ -78,26 +78,54 @@ def _check_request(
             errors[field] = exc.messages[0]
     if "appointmentDate" not in errors and (problem := booking_date_error(date.fromisoformat(appointment_date))):
         errors["appointmentDate"] = problem
+    return errors
+
+
+def _online_errors(*, doctor: Doctor | None, contact_number: str | None, call_preference: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if doctor is not None and not doctor.available_online:
+        errors["appointmentType"] = MSG_DOCTOR_NOT_ONLINE
+    if not contact_number:
+        errors["contactNumber"] = MSG_ONLINE_NEEDS_CONTACT
+    if not call_preference:
+        errors["callPreference"] = MSG_ONLINE_NEEDS_CALL_PREFERENCE
+    return errors
+
+
+def _in_clinic_errors(*, doctor: Doctor | None, clinic_id: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if doctor is not None and not doctor.available_offline:
+        errors["appointmentType"] = MSG_DOCTOR_NOT_IN_CLINIC
+    if not clinic_id:
+        errors["clinicId"] = MSG_IN_CLINIC_NEEDS_CLINIC
+    elif doctor is not None and doctor.clinic(clinic_id) is None:
+        errors["clinicId"] = MSG_NOT_DOCTORS_CLINIC
+    return errors
+
+
+def _check_request(
+    *,
+    doctor: Doctor | None,
+    appointment_type: str,
+    appointment_date: str,
+    time_slot: str,
+    clinic_id: str | None,
+    contact_number: str | None,
+    call_preference: str | None,
+) -> Doctor:
+    """Every 400 rule that needs no schedule; all failures reported at once. Returns the (known) doctor."""
+    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot)
     if doctor is None:
         errors["doctorId"] = MSG_UNKNOWN_DOCTOR
     if appointment_type == AppointmentType.ONLINE:
-        if doctor is not None and not doctor.available_online:
-            errors["appointmentType"] = MSG_DOCTOR_NOT_ONLINE
-        if not contact_number:
-            errors["contactNumber"] = MSG_ONLINE_NEEDS_CONTACT
-        if not call_preference:
-            errors["callPreference"] = MSG_ONLINE_NEEDS_CALL_PREFERENCE
+        errors.update(_online_errors(doctor=doctor, contact_number=contact_number, call_preference=call_preference))
     else:
-        if doctor is not None and not doctor.available_offline:
-            errors["appointmentType"] = MSG_DOCTOR_NOT_IN_CLINIC
-        if not clinic_id:
-            errors["clinicId"] = MSG_IN_CLINIC_NEEDS_CLINIC
-        elif doctor is not None and doctor.clinic(clinic_id) is None:
-            errors["clinicId"] = MSG_NOT_DOCTORS_CLINIC
+        errors.update(_in_clinic_errors(doctor=doctor, clinic_id=clinic_id))
     if contact_number and not CONTACT_NUMBER.match(contact_number):
         errors["contactNumber"] = MSG_CONTACT_NUMBER
-    if errors:
-        raise ValidationError(errors)
+    if errors or doctor is None:  # an unknown doctor is always among the errors
+        raise BookingInvalid.from_errors(errors)
+    return doctor
 
 
 def _offered_time(
@@ -108,7 +136,7 @@ def _offered_time(
         if offered.time_slot == time_slot:
             return offered
     at_clinic = f" at {clinic_id}" if clinic_id else ""
-    raise ValidationError(
+    raise BookingInvalid.from_errors(
         {
             "timeSlot": MSG_TIME_NOT_OFFERED.format(
                 type=appointment_type, time=time_slot, date=day.isoformat(), at_clinic=at_clinic
@@ -121,7 +149,7 @@ def _holds(*, user: Any, doctor_id: str, appointment_date: str, time_slot: str) 
     """Whether the member already holds a live appointment with this doctor at this time.
 
     Reads the member's live appointments through the seed's {userId, status} index and compares the rest
-    here: with every field in the filter, SecantusDB would have read all of the doctor's appointments.
+    here (index-friendly shape: mongo/README.md).
     """
     held = Appointment.objects.filter(user=user, status__in=CANCELLABLE).values_list(
         "doctor_id", "appointment_date", "time_slot"
@@ -171,13 +199,12 @@ def appointment_book(
 ) -> Appointment:
     """Book one place at a time the doctor's availability offers.
 
-    Raises ValidationError (400, keyed by the API's JSON field names) for anything the request gets wrong
+    Raises BookingInvalid (400, keyed by the API's JSON field names) for anything the request gets wrong
     and SlotTaken (409) when the time is full; never leaves a place taken without an appointment.
     """
-    doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
     online = appointment_type == AppointmentType.ONLINE
-    _check_request(
-        doctor=doctor,
+    doctor = _check_request(
+        doctor=Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first(),
         appointment_type=appointment_type,
         appointment_date=appointment_date,
         time_slot=time_slot,

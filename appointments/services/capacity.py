@@ -1,21 +1,23 @@
 """No overbooking: reserve and release places at one time of a doctor, atomically (DECISIONS.md §7)."""
 
 import time
+from typing import Any
 
-from django.db import connection
-from django.utils import timezone
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from appointments.models import BookedTime
+from core import clock
+from mongo.raw import collection
 
 RESERVE_ATTEMPTS = 10
 
 
-def _collection():
-    return connection.get_collection(BookedTime._meta.db_table)
+def _collection() -> Collection[dict[str, Any]]:
+    return collection(BookedTime._meta.db_table)
 
 
-def _key(doctor_id: str, appointment_date: str, time_slot: str) -> dict:
+def _key(doctor_id: str, appointment_date: str, time_slot: str) -> dict[str, str]:
     return {"doctorId": doctor_id, "appointmentDate": appointment_date, "timeSlot": time_slot}
 
 
@@ -30,7 +32,7 @@ def capacity_reserve(*, doctor_id: str, appointment_date: str, time_slot: str, c
     """
     key = _key(doctor_id, appointment_date, time_slot)
     for attempt in range(RESERVE_ATTEMPTS):
-        now = timezone.now()
+        now = clock.now()
         try:
             _collection().find_one_and_update(
                 {**key, "booked": {"$lt": capacity}},
@@ -56,7 +58,7 @@ def capacity_release(*, doctor_id: str, appointment_date: str, time_slot: str) -
     """Give one place back (a cancelled appointment, or a booking whose insert failed)."""
     _collection().update_one(
         {**_key(doctor_id, appointment_date, time_slot), "booked": {"$gt": 0}},
-        {"$inc": {"booked": -1}, "$set": {"updatedAt": timezone.now()}},
+        {"$inc": {"booked": -1}, "$set": {"updatedAt": clock.now()}},
     )
 
 

@@ -4,9 +4,10 @@ from typing import Any
 
 from django import template
 
-from appointments.models import Appointment, AppointmentStatus, AppointmentType
+from appointments.models import Appointment, AppointmentType
 from consultations.models import OPEN_STATUSES
 from consultations.selectors import consultation_of_appointment
+from consultations.services import consultation_can_start
 
 register = template.Library()
 
@@ -21,6 +22,6 @@ def consultation_panel(context: template.Context, appointment: Appointment) -> d
         "online": online,
         "consultation": consultation,
         "is_open": is_open,
-        "can_start": online and not is_open and appointment.status == AppointmentStatus.CONFIRMED,
+        "can_start": not is_open and consultation_can_start(appointment=appointment),
         "csrf_token": context.get("csrf_token"),
     }

@@ -3,7 +3,8 @@
 from datetime import date
 
 from django import template
-from django.utils import timezone
+
+from core import clock
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def relative_day(value: str | None) -> str:
     day = as_date(value)
     if day is None:
         return value or ""
-    today = timezone.localdate()
+    today = clock.local_today()
     delta = (day - today).days
     named = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
     if delta in named:

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType, PaymentStatus
+from core import clock
 from tests.doctors.factories import DoctorFactory
 from tests.users.factories import UserFactory
 
@@ -17,8 +18,8 @@ P, C, D, X = (
 
 
 def day_from_today(offset: int) -> str:
-    """The clinic-local date `offset` days from today, as the seed's "YYYY-MM-DD"."""
-    return (timezone.localdate() + timedelta(days=offset)).isoformat()
+    """The clinic-local date `offset` days from today (core.clock's today), as the seed's "YYYY-MM-DD"."""
+    return (clock.local_today() + timedelta(days=offset)).isoformat()
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
@@ -39,7 +40,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     clinic_name = factory.LazyAttribute(lambda o: o.doctor.clinics[0].name)
     clinic_address = factory.LazyAttribute(lambda o: o.doctor.clinics[0].address)
     appointment_type = AppointmentType.IN_CLINIC
-    appointment_date = factory.LazyFunction(lambda: timezone.localdate().isoformat())
+    appointment_date = factory.LazyFunction(lambda: clock.local_today().isoformat())
     time_slot = "10:00 AM"
     consultation_fee = 1000
     status = AppointmentStatus.CONFIRMED

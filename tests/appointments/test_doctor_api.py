@@ -3,12 +3,16 @@
 import pytest
 from rest_framework.test import APIClient
 
-from appointments.doctor_selectors import appointment_actions
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.capacity import capacity_booked, capacity_reserve
-from appointments.services.workflow import MSG_CANNOT_CANCEL, MSG_CANNOT_COMPLETE, MSG_CANNOT_CONFIRM
+from appointments.services.workflow import (
+    MSG_CANNOT_CANCEL,
+    MSG_CANNOT_COMPLETE,
+    MSG_CANNOT_CONFIRM,
+    appointment_actions,
+)
 from core.validators import MSG_DATE
-from doctors.auth import MSG_DOCTORS_ONLY
+from doctors.auth.sessions import MSG_DOCTORS_ONLY
 from tests.appointments.factories import AppointmentFactory, C, D, P, X, day_from_today
 from tests.doctors.clients import doctor_api_client
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from appointments.doctor_selectors import DASHBOARD_UPCOMING_SHOWN
 from appointments.portal_views import MSG_DONE
 from appointments.services.workflow import MSG_CANNOT_CONFIRM
+from core import clock
 from tests.appointments.factories import AppointmentFactory, C, D, OnlineAppointmentFactory, P, X, day_from_today
 from tests.doctors.clients import doctor_portal_client
 
@@ -73,8 +73,8 @@ def test_dashboard_day_labels(doctor, client) -> None:
     AppointmentFactory(doctor=doctor, appointment_date=day_from_today(5))
     html = client.get("/portal/").content.decode()
     assert '<span class="day-label">Tomorrow</span>' in html
-    in_five = timezone.localdate() + timedelta(days=5)
-    label = in_five.strftime("%a %-d %b" if in_five.year == timezone.localdate().year else "%a %-d %b %Y")
+    in_five = clock.local_today() + timedelta(days=5)
+    label = in_five.strftime("%a %-d %b" if in_five.year == clock.local_today().year else "%a %-d %b %Y")
     assert f'<span class="day-label">{label}</span>' in html
 
 

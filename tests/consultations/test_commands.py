@@ -1,4 +1,4 @@
-"""`manage.py mark_no_shows` under a controlled clock (the command's `now` option)."""
+"""`manage.py mark_no_shows` under a controlled clock (core.clock, moved as tests/appointments/conftest.py does)."""
 
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from appointments.models import AppointmentStatus
 from consultations.models import ConsultationStatus, EndedBy, VideoConsultation
+from core import clock
 from tests.consultations.factories import VideoConsultationFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,9 @@ T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 def run(now: datetime, *args: str) -> str:
     out = StringIO()
-    call_command("mark_no_shows", *args, now=now, stdout=out)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "now", lambda: now)
+        call_command("mark_no_shows", *args, stdout=out)
     return out.getvalue()
 
 

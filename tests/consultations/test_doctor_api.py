@@ -43,8 +43,8 @@ DOCTOR_POSTS = [
 ]
 
 
-def start_url(appointment_key: object) -> str:
-    return f"/api/v1/doctor/appointments/{appointment_key}/consultation"
+def start_url(appointment_id: object) -> str:
+    return f"/api/v1/doctor/appointments/{appointment_id}/consultation"
 
 
 def url(consultation: VideoConsultation, action: str) -> str:

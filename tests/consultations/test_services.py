@@ -2,10 +2,10 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
 from django.db import connection, connections
-from django.http import Http404
 
 from appointments.models import AppointmentStatus, AppointmentType
 from consultations.models import ConsultationStatus, EndedBy, VideoConsultation
@@ -34,6 +34,8 @@ from consultations.services import (
     consultation_start,
     consultation_update_metadata,
 )
+from core import clock
+from core.errors import NotFound
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.consultations.factories import VideoConsultationFactory
 from tests.doctors.factories import DoctorFactory
@@ -43,6 +45,14 @@ pytestmark = pytest.mark.django_db
 ALL = list(ConsultationStatus)
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 SIDES = (EndedBy.DOCTOR, EndedBy.PATIENT)
+T = TypeVar("T")
+
+
+def at(now: datetime, step: Callable[..., T], **kwargs: Any) -> T:
+    """Run a service step with core.clock reading `now` (how tests move time: tests/appointments/conftest.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "now", lambda: now)
+        return step(**kwargs)
 
 
 def in_threads(count: int, target: Callable[[int], object]) -> list[object]:
@@ -137,7 +147,7 @@ def test_a_cancelled_consultation_can_be_started_again() -> None:
 
 def test_another_doctors_appointment_is_not_found() -> None:
     appointment = OnlineAppointmentFactory()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         consultation_start(doctor=DoctorFactory(), appointment=appointment)
     assert not VideoConsultation.objects.exists()
 
@@ -189,7 +199,7 @@ def test_room_ids_are_not_predictable_from_the_consultation_id_or_time() -> None
 
 
 def test_one_participant_joining_keeps_the_consultation_scheduled() -> None:
-    consultation = consultation_join(consultation=started(), participant=EndedBy.DOCTOR, now=T0)
+    consultation = at(T0, consultation_join, consultation=started(), participant=EndedBy.DOCTOR)
     assert consultation.status == ConsultationStatus.SCHEDULED
     assert consultation.doctor_joined_at == T0
     assert consultation.patient_joined_at is None
@@ -198,9 +208,9 @@ def test_one_participant_joining_keeps_the_consultation_scheduled() -> None:
 
 def test_both_joined_moves_scheduled_to_in_progress_at_the_second_join() -> None:
     consultation = started()
-    consultation_join(consultation=consultation, participant=EndedBy.PATIENT, now=T0)
+    at(T0, consultation_join, consultation=consultation, participant=EndedBy.PATIENT)
     later = T0 + timedelta(minutes=2)
-    consultation = consultation_join(consultation=consultation, participant=EndedBy.DOCTOR, now=later)
+    consultation = at(later, consultation_join, consultation=consultation, participant=EndedBy.DOCTOR)
     assert consultation.status == ConsultationStatus.IN_PROGRESS
     assert consultation.patient_joined_at == T0
     assert consultation.doctor_joined_at == T0 + timedelta(minutes=2)
@@ -209,7 +219,7 @@ def test_both_joined_moves_scheduled_to_in_progress_at_the_second_join() -> None
 
 def test_rejoining_keeps_the_first_join_time_and_the_start() -> None:
     consultation = started(ConsultationStatus.IN_PROGRESS)
-    consultation = consultation_join(consultation=consultation, participant=EndedBy.PATIENT, now=T0 + timedelta(5))
+    consultation = at(T0 + timedelta(5), consultation_join, consultation=consultation, participant=EndedBy.PATIENT)
     assert consultation.status == ConsultationStatus.IN_PROGRESS
     assert consultation.patient_joined_at == T0
     assert consultation.actual_start_time == T0
@@ -242,7 +252,7 @@ def test_a_finished_consultation_cannot_be_joined(status: str, participant: str)
 def test_in_progress_ends_as_completed_with_duration_rounded_up(ended_by: str) -> None:
     consultation = started(ConsultationStatus.IN_PROGRESS)
     end = T0 + timedelta(minutes=14, seconds=1)
-    consultation = consultation_end(consultation=consultation, ended_by=ended_by, now=end)
+    consultation = at(end, consultation_end, consultation=consultation, ended_by=ended_by)
     assert consultation.status == ConsultationStatus.COMPLETED
     assert consultation.end_time == end
     assert consultation.duration == 15
@@ -267,9 +277,9 @@ def test_ending_tolerates_an_appointment_already_completed() -> None:
 def test_ending_with_a_stale_copy_uses_the_stored_start() -> None:
     consultation = started()
     stale = VideoConsultation.objects.get(pk=consultation.pk)
-    consultation_join(consultation=consultation, participant=EndedBy.DOCTOR, now=T0)
-    consultation_join(consultation=consultation, participant=EndedBy.PATIENT, now=T0 + timedelta(minutes=1))
-    stale = consultation_end(consultation=stale, ended_by=EndedBy.DOCTOR, now=T0 + timedelta(minutes=11))
+    at(T0, consultation_join, consultation=consultation, participant=EndedBy.DOCTOR)
+    at(T0 + timedelta(minutes=1), consultation_join, consultation=consultation, participant=EndedBy.PATIENT)
+    stale = at(T0 + timedelta(minutes=11), consultation_end, consultation=stale, ended_by=EndedBy.DOCTOR)
     assert stale.duration == 10
 
 
@@ -291,8 +301,12 @@ def test_a_consultation_ends_only_once() -> None:
 
 @pytest.mark.parametrize("status", [ConsultationStatus.SCHEDULED, ConsultationStatus.IN_PROGRESS])
 def test_an_open_consultation_can_be_cancelled_with_a_reason(status: str) -> None:
-    consultation = consultation_cancel(
-        consultation=started(status), cancelled_by=EndedBy.DOCTOR, reason="Patient asked to reschedule", now=T0
+    consultation = at(
+        T0,
+        consultation_cancel,
+        consultation=started(status),
+        cancelled_by=EndedBy.DOCTOR,
+        reason="Patient asked to reschedule",
     )
     assert consultation.status == ConsultationStatus.CANCELLED
     assert consultation.cancellation_reason == "Patient asked to reschedule"
@@ -314,7 +328,7 @@ def test_a_finished_consultation_cannot_be_cancelled(status: str) -> None:
 
 
 def test_scheduled_becomes_no_show_after_the_start_when_the_patient_never_joined() -> None:
-    consultation = consultation_mark_no_show(consultation=started(doctor_joined_at=T0), now=T0 + timedelta(1))
+    consultation = at(T0 + timedelta(1), consultation_mark_no_show, consultation=started(doctor_joined_at=T0))
     assert consultation.status == ConsultationStatus.NO_SHOW
     assert consultation.ended_by == EndedBy.DOCTOR
 
@@ -322,17 +336,17 @@ def test_scheduled_becomes_no_show_after_the_start_when_the_patient_never_joined
 @pytest.mark.parametrize("status", [s for s in ALL if s != ConsultationStatus.SCHEDULED])
 def test_only_a_scheduled_consultation_can_be_a_no_show(status: str) -> None:
     with pytest.raises(TransitionRefused, match=MSG_CANNOT_MARK_NO_SHOW):
-        consultation_mark_no_show(consultation=started(status), now=T0 + timedelta(hours=1))
+        at(T0 + timedelta(hours=1), consultation_mark_no_show, consultation=started(status))
 
 
 def test_no_show_is_refused_once_the_patient_has_joined() -> None:
     with pytest.raises(TransitionRefused, match=MSG_PATIENT_HAS_JOINED):
-        consultation_mark_no_show(consultation=started(patient_joined_at=T0), now=T0 + timedelta(hours=1))
+        at(T0 + timedelta(hours=1), consultation_mark_no_show, consultation=started(patient_joined_at=T0))
 
 
 def test_no_show_is_refused_before_the_scheduled_start() -> None:
     with pytest.raises(TransitionRefused, match=MSG_NO_SHOW_TOO_EARLY):
-        consultation_mark_no_show(consultation=started(), now=T0 - timedelta(minutes=1))
+        at(T0 - timedelta(minutes=1), consultation_mark_no_show, consultation=started())
 
 
 # --- feedback -------------------------------------------------------------------------------------------
@@ -387,7 +401,7 @@ def test_feedback_only_after_completion(status: str) -> None:
 @pytest.mark.parametrize("status", [ConsultationStatus.SCHEDULED, ConsultationStatus.IN_PROGRESS])
 def test_network_issues_are_appended_during_the_call(status: str) -> None:
     consultation = started(status)
-    consultation_report_network_issue(consultation=consultation, issue="Video froze", duration=12, now=T0)
+    at(T0, consultation_report_network_issue, consultation=consultation, issue="Video froze", duration=12)
     consultation.refresh_from_db()
     assert [(i.timestamp, i.issue, i.duration) for i in consultation.network_issues] == [(T0, "Video froze", 12)]
 

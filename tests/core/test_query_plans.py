@@ -16,7 +16,7 @@ from appointments.models import Appointment, AppointmentStatus
 from appointments.selectors import appointment_get_for_member, slot_availability
 from appointments.services.capacity import capacity_booked
 from devtools.query_plans import Plan, query_plan, query_plans, seed_query_shapes
-from doctors.selectors import doctor_filter, doctor_get, doctor_order
+from doctors.discovery.selectors import doctor_filter, doctor_get, doctor_order
 from tests.appointments.factories import AppointmentFactory
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.clients import doctor_api_client, doctor_portal_client
@@ -143,7 +143,7 @@ def test_an_appointment_is_looked_up_by_its_key_first() -> None:
         found: list = []
         plans = query_plans(
             lambda ref=reference, into=found: into.append(
-                appointment_get_for_member(user=appointment.user, reference=ref)
+                appointment_get_for_member(user=appointment.user, appointment_id=ref)
             )
         )
         assert found == [appointment]

@@ -7,7 +7,7 @@ client = doctor_portal_client(doctor)   # django.test.Client for portal pages, C
 from django.test import Client
 from rest_framework.test import APIClient
 
-from doctors.auth import COOKIE_NAME
+from doctors.auth.sessions import COOKIE_NAME
 from doctors.models import Doctor
 from tests.doctors.factories import DOCTOR_PASSWORD
 

@@ -10,7 +10,14 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from doctors.auth import (
+from doctors.auth.services import (
+    MAX_FAILURES_PER_EMAIL,
+    MAX_FAILURES_PER_IP,
+    MSG_ACCOUNT_INACTIVE,
+    MSG_INVALID_CREDENTIALS,
+    MSG_TOO_MANY_ATTEMPTS,
+)
+from doctors.auth.sessions import (
     COOKIE_NAME,
     JWT_AUDIENCE,
     MSG_DOCTORS_ONLY,
@@ -19,13 +26,6 @@ from doctors.auth import (
     token_issue,
 )
 from doctors.models import Doctor, DoctorSession, LoginFailure
-from doctors.services import (
-    MAX_FAILURES_PER_EMAIL,
-    MAX_FAILURES_PER_IP,
-    MSG_ACCOUNT_INACTIVE,
-    MSG_INVALID_CREDENTIALS,
-    MSG_TOO_MANY_ATTEMPTS,
-)
 from tests.doctors.clients import LOGIN_URL, doctor_api_client
 from tests.doctors.factories import DOCTOR_PASSWORD, DoctorFactory
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
@@ -414,7 +414,7 @@ def test_form_logout_redirects_to_the_sign_in_page_and_revokes() -> None:
 
 
 def test_setting_a_new_password_ends_every_session() -> None:
-    from doctors.services import doctor_set_password
+    from doctors.auth.services import doctor_set_password
 
     doctor = DoctorFactory()
     client = doctor_api_client(doctor)

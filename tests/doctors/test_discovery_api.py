@@ -5,8 +5,8 @@ from rest_framework.test import APIClient
 
 from clinics.models import Location
 from core.geo import haversine_km
+from doctors.discovery.serializers import MSG_DISTANCE_NEEDS_POSITION, MSG_LAT_LNG_TOGETHER
 from doctors.models import Doctor
-from doctors.serializers import MSG_DISTANCE_NEEDS_POSITION, MSG_LAT_LNG_TOGETHER
 from tests.clinics.factories import ClinicFactory, week_hours
 from tests.db_commands import count_db_commands
 from tests.doctors.factories import DoctorFactory, SpecialtyFactory, clinic_entry

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from core.validators import MSG_DATE, MSG_FEE_NEGATIVE, MSG_TIME_12H, MSG_TIME_24H
-from doctors.admin import MSG_SLOT_OVERLAP_ADMIN, MSG_SLOT_TIME_ITEM
+from doctors.admin import MSG_SLOT_TIME_ITEM
 from doctors.models import (
     MSG_AT_LEAST_ONE_CLINIC,
     MSG_END_AFTER_START,
@@ -15,7 +15,7 @@ from doctors.models import (
     Doctor,
     DoctorSlot,
 )
-from doctors.services import MSG_NOT_YOUR_CLINIC
+from doctors.schedule.services import MSG_NOT_YOUR_CLINIC, MSG_SLOT_OVERLAP
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_entry
@@ -178,7 +178,9 @@ def test_a_new_slot_may_not_overlap_the_doctors_active_slots(admin: Client, slot
         "is_active": "on",
     }
     response = admin.post(admin_url(DoctorSlot, "add"), form)
-    expected = MSG_SLOT_OVERLAP_ADMIN.format(day="Monday", start="09:00", end="12:00", clinic=slot.clinic_id)
+    # The slot service's own message (doctors/schedule/services.py), which names the clinic.
+    clinic_name = slot.doctor.clinic(slot.clinic_id).name
+    expected = MSG_SLOT_OVERLAP.format(day="Monday", start="09:00", end="12:00", clinic=clinic_name)
     assert form_errors(response) == [expected]
     response = admin.post(admin_url(DoctorSlot, "add"), {**form, "start_time": "12:00"})
     assert response.status_code == 302

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from appointments.models import AppointmentStatus
 from doctors.models import MSG_END_AFTER_START, DoctorSlot
-from doctors.portal_views import MSG_SLOT_ADDED, MSG_SLOT_DEACTIVATED, MSG_SLOT_REMOVED
-from doctors.services import MSG_SLOT_HAS_APPOINTMENTS, MSG_SLOT_OVERLAP
+from doctors.schedule.portal_views import MSG_SLOT_ADDED, MSG_SLOT_DEACTIVATED, MSG_SLOT_REMOVED
+from doctors.schedule.services import MSG_SLOT_HAS_APPOINTMENTS, MSG_SLOT_OVERLAP
 from tests.appointments.factories import AppointmentFactory
 from tests.doctors.clients import doctor_portal_client
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory

@@ -8,9 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from appointments.models import AppointmentStatus
-from doctors.auth import COOKIE_NAME
+from doctors.auth.services import MSG_INVALID_CREDENTIALS
+from doctors.auth.sessions import COOKIE_NAME
 from doctors.models import DoctorSlot
-from doctors.services import MSG_INVALID_CREDENTIALS
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.browser_fixtures import DESKTOP, TABLET, save_screenshot
 from tests.clinics.factories import ClinicFactory

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from core.login_throttle import login_failure_record
 from doctors.models import DoctorSlot, LoginFailure
-from doctors.services import (
+from doctors.schedule.services import (
     MSG_SCHEDULE_BUSY,
     SlotConflict,
-    login_failure_record,
     slot_create,
 )
 from tests.doctors.factories import DoctorFactory

@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
+from core.errors import NotFound
 from core.sequences import next_sequence
 from doctors.models import Doctor
 from prescriptions.files import MSG_FILE_TYPE, FileRefused, storage_name
@@ -91,7 +91,7 @@ def test_upload_links_the_video_consultation_of_the_appointment() -> None:
 
 
 def test_a_doctor_cannot_upload_for_another_doctors_appointment(appointment: Appointment, stored_files: Files) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _upload(DoctorFactory(), appointment)
     assert stored_files() == []
     assert not Prescription.objects.exists()
@@ -202,7 +202,7 @@ def test_replacing_a_legacy_seed_file_removes_it_under_the_media_root(
 
 def test_another_doctor_cannot_replace_the_file(doctor: Doctor, appointment: Appointment, stored_files: Files) -> None:
     prescription = _upload(doctor, appointment)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         prescription_replace_file(doctor=DoctorFactory(), prescription=prescription, uploaded_file=upload(png_bytes()))
     assert Prescription.objects.get(pk=prescription.pk).file_path == prescription.file_path
     assert stored_files() == [storage_name(prescription.file_path)]

@@ -13,7 +13,6 @@ from consultations.services import consultations_end_overdue, consultations_mark
 
 
 class Command(BaseCommand):
-    stealth_options = ("now",)  # call_command(..., now=...) for the tests' controlled clock; not a CLI flag
     help = "Mark video consultations whose patient never joined as NO_SHOW and end calls left running too long."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,7 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--max-minutes", type=int, help="override CONSULTATION_MAX_MINUTES")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = options.get("now")
-        no_shows = consultations_mark_no_shows(now=now, minutes=options["no_show_minutes"])
-        ended = consultations_end_overdue(now=now, minutes=options["max_minutes"])
+        no_shows = consultations_mark_no_shows(minutes=options["no_show_minutes"])
+        ended = consultations_end_overdue(minutes=options["max_minutes"])
         self.stdout.write(f"{no_shows} consultation(s) marked NO_SHOW, {ended} overdue call(s) ended.")

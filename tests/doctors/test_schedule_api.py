@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from appointments.models import AppointmentStatus
 from core.validators import MSG_TIME_24H
 from doctors.models import MSG_END_AFTER_START, DoctorSlot
-from doctors.services import (
+from doctors.schedule.services import (
     MSG_NOT_YOUR_CLINIC,
     MSG_SLOT_HAS_APPOINTMENTS,
     MSG_SLOT_OVERLAP,

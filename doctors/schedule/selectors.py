@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from bson import ObjectId
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from core.errors import NotFound
 from core.validators import DAYS_OF_WEEK
 from doctors.models import Doctor, DoctorSlot
 
@@ -30,13 +31,14 @@ def slot_list(
     return slots.annotate(day_order=DAY_ORDER).order_by("day_order", "start_time", "clinic_id")
 
 
-def slot_get(*, doctor: Doctor, slot_id: str) -> DoctorSlot | None:
-    """One of the doctor's own slots by its `_id`; None when unknown or someone else's (404, not 403)."""
-    if not ObjectId.is_valid(slot_id):
-        return None
-    slot = DoctorSlot.objects.filter(pk=ObjectId(slot_id), doctor_id=doctor.doctor_id).first()
-    if slot is not None:
-        slot.doctor = doctor  # already at hand: no second query for the rules that need it
+def slot_get(*, doctor: Doctor, slot_id: str) -> DoctorSlot:
+    """One of the doctor's own slots by its `_id`. Raises NotFound when unknown or someone else's (not 403)."""
+    slot = None
+    if ObjectId.is_valid(slot_id):
+        slot = DoctorSlot.objects.filter(pk=ObjectId(slot_id), doctor_id=doctor.doctor_id).first()
+    if slot is None:
+        raise NotFound()
+    slot.doctor = doctor  # already at hand: no second query for the rules that need it
     return slot
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Q, QuerySet
 
+from core.errors import NotFound
 from core.geo import haversine_km
 from doctors.models import Doctor, Specialty
 from mongo.compiler import FIRST_BATCH
-from mongo.raw import filter_document
+from mongo.raw import collection, filter_document
 
 ORDERINGS = {
     "rating": ("rating",),
@@ -27,6 +27,7 @@ ORDERINGS = {
 }
 ORDER_BY_DISTANCE = "distance"
 TYPE_ONLINE, TYPE_IN_CLINIC = "ONLINE", "IN_CLINIC"
+MSG_DOCTOR_NOT_FOUND = "No active doctor with this doctorId."
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,12 @@ def specialty_list() -> QuerySet[Specialty]:
     return Specialty.objects.filter(is_active=True).order_by("display_order", "name")
 
 
-def doctor_get(*, doctor_id: str) -> Doctor | None:
-    """An active doctor by the `doctorId` string (DOC001)."""
-    return Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
+def doctor_get(*, doctor_id: str) -> Doctor:
+    """An active doctor by the `doctorId` string (DOC001). Raises NotFound."""
+    doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).first()
+    if doctor is None:
+        raise NotFound(MSG_DOCTOR_NOT_FOUND)
+    return doctor
 
 
 def doctor_filter(
@@ -91,7 +95,7 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin) -> list
         match = filter_document(doctors)
     except EmptyResultSet:
         return []
-    found = connection.get_collection(Doctor._meta.db_table).find(
+    found = collection(Doctor._meta.db_table).find(
         match, {"doctorId": 1, "clinics.location": 1}, batch_size=FIRST_BATCH
     )
     keyed = []
@@ -106,6 +110,8 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin) -> list
 def _stored_km(clinic: Any, origin: Origin) -> float | None:
     """Kilometres from `origin` to a stored clinic entry's location; None when it has no usable one."""
     location = clinic.get("location") if isinstance(clinic, dict) else None
+    if location is None:
+        return None
     try:
         return haversine_km(origin.lat, origin.lng, float(location["latitude"]), float(location["longitude"]))
     except (KeyError, TypeError, ValueError):

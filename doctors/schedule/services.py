@@ -1,125 +1,25 @@
-"""Writes on doctors: portal sign-in and sign-out, and their weekly slots."""
+"""Writes on a doctor's weekly slots (`doctor_slots`): add, change, open, close, remove.
+
+Check, then do: every rule (formats, a clinic of the doctor's, no overlap with another active slot of the
+day) is checked before the write, under a per-day lock so two requests cannot both pass the overlap check.
+"""
 
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils import timezone
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from appointments.models import Appointment
-from appointments.services.workflow import CANCELLABLE
 from clinics.models import Clinic
-from core.login_throttle import (
-    MSG_TOO_MANY_ATTEMPTS,
-    login_failure_record,
-    login_failures_clear,
-    login_retry_after,
-    throttle_key,
-)
-from core.passwords import hash_password, validate_password_length, verify_password
-from doctors.auth import IssuedToken, token_claims, token_issue
-from doctors.models import Doctor, DoctorSession, DoctorSlot
-from mongo.lookups import first_by_email
-
-
-def doctor_set_password(*, doctor: Doctor, password: str) -> Doctor:
-    """Hash and store the doctor's portal password (bcrypt, cost 10) and end the doctor's sessions.
-
-    Raises ValidationError if the password is too long.
-    """
-    validate_password_length(password)
-    doctor.set_password(password)
-    doctor.save(update_fields=["password", "updated_at"])
-    DoctorSession.objects.filter(doctor=doctor).delete()  # a new password signs out every open session
-    return doctor
-
-
-# --- Sign-in ----------------------------------------------------------------------------------------------
-
-# One message for an unknown email, a wrong password and a doctor with no password: no account enumeration.
-MSG_INVALID_CREDENTIALS = "Invalid email or password."
-MSG_ACCOUNT_INACTIVE = "This doctor account is deactivated. Please contact OPD Wallet support."
-
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 20
-
-
-class LoginRefused(Exception):
-    """Sign-in refused: 401, or 429 when `retry_after` (seconds) is set."""
-
-    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    doctor: Doctor
-    token: IssuedToken
-
-
-def _failure_keys(email: str, ip_address: str) -> dict[str, int]:
-    """Counter key -> the number of failures in one window that closes it."""
-    return {throttle_key("email", email): MAX_FAILURES_PER_EMAIL, throttle_key("ip", ip_address): MAX_FAILURES_PER_IP}
-
-
-@cache
-def _dummy_hash(rounds: int) -> str:
-    return hash_password("not-a-password-of-anyone")
-
-
-def _normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str = "") -> SignedIn:
-    """Check the credentials and open an 8-hour session. Raises LoginRefused (401 or 429)."""
-    email = _normalise_email(email)
-    keys = _failure_keys(email, ip_address)
-    retry_after = login_retry_after(keys=keys)
-    if retry_after is not None:
-        raise LoginRefused(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
-    doctor = first_by_email(Doctor, email=email)
-    if doctor is None or not doctor.password:
-        verify_password(password, _dummy_hash(settings.BCRYPT_ROUNDS))  # as slow as a real check
-    if doctor is None or not doctor.check_password(password):
-        login_failure_record(keys=keys)
-        raise LoginRefused(MSG_INVALID_CREDENTIALS)
-    if not doctor.is_active:
-        raise LoginRefused(MSG_ACCOUNT_INACTIVE)
-    login_failures_clear(key=throttle_key("email", email))
-    now = timezone.now()
-    Doctor.objects.filter(pk=doctor.pk).update(last_login=now)
-    doctor.last_login = now
-    issued = token_issue(doctor=doctor, now=now)
-    DoctorSession.objects.create(
-        jti=issued.jti,
-        doctor=doctor,
-        expires_at=issued.expires_at,
-        ip_address=ip_address[:45],
-        user_agent=user_agent[:300],
-    )
-    return SignedIn(doctor=doctor, token=issued)
-
-
-def doctor_logout(*, token: str | None) -> None:
-    """Revoke the session of this token (expired ones too); a no-op for a token that is not ours."""
-    claims = token_claims(token, allow_expired=True)
-    if claims is not None:
-        DoctorSession.objects.filter(jti=claims["jti"]).delete()
-
-
-# --- Weekly slots ---------------------------------------------------------------------------------------------
+from core import clock
+from core.errors import Conflict, Invalid
+from doctors.models import Doctor, DoctorSlot
+from mongo.raw import collection
 
 MSG_NOT_YOUR_CLINIC = "Choose one of the clinics on your profile."
 MSG_UNKNOWN_CLINIC = "No clinic with this clinicId exists."
@@ -146,8 +46,24 @@ SCHEDULE_LOCK_ATTEMPTS = 20
 SCHEDULE_LOCK_WAIT_S = 0.05
 
 
-class SlotConflict(Exception):
-    """The slot change conflicts with the doctor's other slots or appointments (409)."""
+class SlotConflict(Conflict):
+    """409: the slot change conflicts with the doctor's other slots or appointments."""
+
+
+class SlotInvalid(Invalid):
+    """400: the slot breaks a rule; `errors` is keyed by model attribute (`clinic_id`, `start_time`...)."""
+
+
+# Checks other apps add (in their AppConfig.ready) that say whether a slot still holds upcoming bookings.
+# doctors sits below appointments and never imports it: appointments registers its own check here.
+SlotInUseCheck = Callable[[DoctorSlot], bool]
+_slot_in_use_checks: list[SlotInUseCheck] = []
+
+
+def slot_in_use_check_register(check: SlotInUseCheck) -> None:
+    """Refuse `slot_delete` (409) while `check(slot)` is true. Registering the same check twice is a no-op."""
+    if check not in _slot_in_use_checks:
+        _slot_in_use_checks.append(check)
 
 
 def _slot_errors(*, slot: DoctorSlot, doctor: Doctor) -> dict[str, list[str]]:
@@ -195,8 +111,24 @@ def _raise_if_overlapping(*, slot: DoctorSlot, doctor: Doctor) -> None:
         )
 
 
-def _schedule_lock_take(*, locks: Any, key: str, owner: str) -> bool:
-    now = timezone.now()
+def slot_check(*, slot: DoctorSlot, doctor: Doctor) -> None:
+    """Every rule of a slot, without writing: SlotInvalid (400) or SlotConflict (409, an overlap).
+
+    The same check `slot_create` and `slot_update` run; the admin's slot form calls it to show the refusal.
+    """
+    _raise_if_invalid(slot=slot, doctor=doctor)
+    if slot.is_active:
+        _raise_if_overlapping(slot=slot, doctor=doctor)
+
+
+def _raise_if_invalid(*, slot: DoctorSlot, doctor: Doctor) -> None:
+    errors = _slot_errors(slot=slot, doctor=doctor)
+    if errors:
+        raise SlotInvalid(next(iter(errors.values()))[0], errors=errors)
+
+
+def _schedule_lock_take(*, locks: Collection[dict[str, Any]], key: str, owner: str) -> bool:
+    now = clock.now()
     try:
         locks.insert_one({"_id": key, "owner": owner, "expiresAt": now + SCHEDULE_LOCK_TTL})
     except DuplicateKeyError:
@@ -214,7 +146,7 @@ def _schedule_lock(*, doctor_id: str, day: str) -> Iterator[None]:
     A lock document with a unique `_id` (collection `doctor_schedule_locks`), waited for briefly; one left
     by a crashed process is taken over once its `expiresAt` has passed.
     """
-    locks = connection.get_collection("doctor_schedule_locks")
+    locks = collection("doctor_schedule_locks")
     key, owner = f"{doctor_id}:{day}", secrets.token_hex(8)
     for attempt in range(SCHEDULE_LOCK_ATTEMPTS):
         if _schedule_lock_take(locks=locks, key=key, owner=owner):
@@ -230,9 +162,7 @@ def _schedule_lock(*, doctor_id: str, day: str) -> Iterator[None]:
 
 
 def _slot_save(*, slot: DoctorSlot, doctor: Doctor, update_fields: list[str] | None = None) -> DoctorSlot:
-    errors = _slot_errors(slot=slot, doctor=doctor)
-    if errors:
-        raise ValidationError(errors)
+    _raise_if_invalid(slot=slot, doctor=doctor)
     with _schedule_lock(doctor_id=doctor.doctor_id, day=slot.day_of_week):
         if slot.is_active:
             _raise_if_overlapping(slot=slot, doctor=doctor)
@@ -253,7 +183,7 @@ def slot_create(
     max_patients: int = 1,
     is_active: bool = True,
 ) -> DoctorSlot:
-    """Add a weekly slot. Raises ValidationError (400) or SlotConflict (409: overlap) before any write."""
+    """Add a weekly slot. Raises SlotInvalid (400) or SlotConflict (409: overlap) before any write."""
     slot = DoctorSlot(
         doctor=doctor,
         clinic_id=clinic_id,
@@ -290,10 +220,7 @@ def slot_activate(*, slot: DoctorSlot, doctor: Doctor) -> DoctorSlot:
 
 
 def slot_delete(*, slot: DoctorSlot) -> None:
-    """Remove a slot. Refused (409) while it holds upcoming pending or confirmed appointments."""
-    upcoming = Appointment.objects.filter(
-        slot_id=slot.pk, status__in=CANCELLABLE, appointment_date__gte=timezone.localdate().isoformat()
-    )
-    if upcoming.exists():
+    """Remove a slot. Refused (409) while it holds upcoming appointments (the registered in-use checks)."""
+    if any(check(slot) for check in _slot_in_use_checks):
         raise SlotConflict(MSG_SLOT_HAS_APPOINTMENTS)
     slot.delete()

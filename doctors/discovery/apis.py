@@ -2,15 +2,13 @@
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_docs import error_responses
-from doctors.models import Specialty
-from doctors.selectors import (
+from doctors.discovery.selectors import (
     ORDER_BY_DISTANCE,
     Origin,
     doctor_fill_distances,
@@ -21,10 +19,9 @@ from doctors.selectors import (
     doctors_in_order,
     specialty_list,
 )
-from doctors.serializers import DoctorListParamsSerializer, DoctorSerializer, SpecialtySerializer
+from doctors.discovery.serializers import DoctorListParamsSerializer, DoctorSerializer, SpecialtySerializer
+from doctors.models import Specialty
 from users.permissions import IsMember
-
-MSG_DOCTOR_NOT_FOUND = "No active doctor with this doctorId."
 
 DOCTOR_ID_PARAM = OpenApiParameter(
     "doctor_id", str, OpenApiParameter.PATH, description="The doctor's `doctorId` string, e.g. DOC001."
@@ -93,7 +90,5 @@ class DoctorDetailApi(APIView):
     )
     def get(self, request: Request, doctor_id: str) -> Response:
         doctor = doctor_get(doctor_id=doctor_id)
-        if doctor is None:
-            raise NotFound(MSG_DOCTOR_NOT_FOUND)
         doctor_fill_distances([doctor], origin=None)
         return Response(DoctorSerializer(doctor).data)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from doctors.auth_views import DoctorProfileApi, doctor_login_view, doctor_logout_view
+from doctors.auth.views import DoctorProfileApi, doctor_login_view, doctor_logout_view
 
 urlpatterns = [
     path("login", doctor_login_view(), name="doctor-login"),

@@ -1,4 +1,5 @@
-"""/auth/doctor/login, /logout and /profile: JSON for API clients, HTML forms for the portal.
+"""/auth/doctor/login, /logout and /profile: JSON for API clients, HTML forms for the portal; and the portal's
+profile page.
 
 One URL serves both: a POST whose body is a form is the portal's sign-in page (Django's CSRF check, a
 redirect on success); any other POST is the JSON API (200 with the profile). A JSON login needs no CSRF
@@ -15,8 +16,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
+from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -24,7 +25,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.client_ip import client_ip
-from doctors.auth import (
+from core.errors import ServiceError
+from core.portal_errors import PortalErrorsMixin, form_add_service_error
+from doctors.auth.forms import DoctorLoginForm
+from doctors.auth.portal import DoctorRequiredMixin
+from doctors.auth.serializers import DoctorLoginSerializer, DoctorProfileSerializer
+from doctors.auth.services import SignedIn, doctor_login, doctor_logout
+from doctors.auth.sessions import (
     COOKIE_NAME,
     DoctorApiMixin,
     doctor_from_request,
@@ -32,9 +39,6 @@ from doctors.auth import (
     session_cookie_delete,
     session_cookie_set,
 )
-from doctors.auth_serializers import DoctorLoginSerializer, DoctorProfileSerializer
-from doctors.forms import DoctorLoginForm
-from doctors.services import LoginRefused, SignedIn, doctor_login, doctor_logout
 
 MSG_SIGNED_OUT = "You have signed out."
 PORTAL_HOME = "/portal/"
@@ -77,27 +81,10 @@ class DoctorLoginApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = DoctorLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            signed_in = _sign_in(request._request, **serializer.validated_data)
-        except LoginRefused as refused:
-            return _refusal_response(refused)
+        signed_in = _sign_in(request._request, **serializer.validated_data)  # refusals: core/api.py
         response = Response(DoctorProfileSerializer(signed_in.doctor).data)
         session_cookie_set(response, signed_in.token)
         return response
-
-
-def _refusal_response(refused: LoginRefused) -> Response:
-    if refused.retry_after is not None:
-        return Response(
-            {"detail": refused.message},
-            status=status.HTTP_429_TOO_MANY_REQUESTS,
-            headers={"Retry-After": str(refused.retry_after)},
-        )
-    return Response(
-        {"detail": refused.message},
-        status=status.HTTP_401_UNAUTHORIZED,
-        headers={"WWW-Authenticate": f'Cookie realm="{COOKIE_NAME}"'},
-    )
 
 
 class DoctorLogoutApi(APIView):
@@ -137,8 +124,12 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return PORTAL_HOME
 
 
-class DoctorLoginPage(View):
+class DoctorLoginPage(PortalErrorsMixin, View):
+    """The sign-in page; a refused sign-in is shown on the form (401, or 429 when throttled)."""
+
     template_name = "portal/login.html"
+    form: DoctorLoginForm
+    next_url: str
 
     def get(self, request: HttpRequest) -> HttpResponse:
         next_url = _safe_next(request, request.GET.get("next"))
@@ -147,18 +138,18 @@ class DoctorLoginPage(View):
         return self._render(request, DoctorLoginForm(), next_url)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        next_url = _safe_next(request, request.POST.get("next"))
-        form = DoctorLoginForm(request.POST)
+        self.next_url = next_url = _safe_next(request, request.POST.get("next"))
+        self.form = form = DoctorLoginForm(request.POST)
         if not form.is_valid():
             return self._render(request, form, next_url, status=400)
-        try:
-            signed_in = _sign_in(request, form.cleaned_data["email"], form.cleaned_data["password"])
-        except LoginRefused as refused:
-            form.add_error(None, refused.message)
-            return self._render(request, form, next_url, status=429 if refused.retry_after else 401)
+        signed_in = _sign_in(request, form.cleaned_data["email"], form.cleaned_data["password"])
         response = HttpResponseRedirect(next_url)
         session_cookie_set(response, signed_in.token)
         return response
+
+    def service_error_response(self, exc: ServiceError) -> HttpResponse:
+        form_add_service_error(self.form, exc)
+        return self._render(self.request, self.form, self.next_url, status=exc.kind.status)
 
     def _render(self, request: HttpRequest, form: DoctorLoginForm, next_url: str, status: int = 200) -> HttpResponse:
         context = {"form": form, "next": next_url}
@@ -211,3 +202,11 @@ def doctor_logout_view() -> Any:
     )
     view.cls, view.initkwargs = DoctorLogoutApi, {}  # type: ignore[attr-defined]
     return view
+
+
+# --- The portal's profile page --------------------------------------------------------------------------------
+
+
+class ProfileView(DoctorRequiredMixin, TemplateView):
+    template_name = "portal/profile.html"
+    nav_section = "profile"

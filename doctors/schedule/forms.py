@@ -1,4 +1,4 @@
-"""Portal forms of the doctors app. They only shape input: the rules live in doctors/services.py."""
+"""Portal form of a weekly slot. It only shapes input: the rules live in doctors/schedule/services.py."""
 
 from typing import Any
 
@@ -6,21 +6,7 @@ from django import forms
 
 from core.validators import DAYS_OF_WEEK
 from doctors.models import ConsultationType, Doctor, DoctorSlot
-from doctors.services import SLOT_FIELDS
-
-
-class DoctorLoginForm(forms.Form):
-    email = forms.EmailField(
-        label="Email",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True, "inputmode": "email"}),
-    )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+from doctors.schedule.services import SLOT_FIELDS
 
 
 class SlotForm(forms.Form):
@@ -64,10 +50,6 @@ class SlotForm(forms.Form):
         ]
         if clinics and "consultation_fee" not in self.initial:
             self.fields["consultation_fee"].initial = _plain_number(clinics[0].consultation_fee)
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 def _plain_number(value: float | int) -> float | int:

@@ -1,24 +1,9 @@
-"""Input and output of the doctor API (/api/v1/doctor/...): the seed's JSON names."""
+"""Input and output of the doctor API for weekly slots (/api/v1/doctor/slots): the seed's JSON names."""
 
 from rest_framework import serializers
 
-from appointments.models import AppointmentStatus
 from core.serializers import NumberField, ObjectIdField
-from core.validators import DAYS_OF_WEEK, MSG_DATE, validate_date
-
-
-class DoctorAppointmentFilterSerializer(serializers.Serializer):
-    """?date=YYYY-MM-DD&status=... of GET /api/v1/doctor/appointments."""
-
-    date = serializers.CharField(required=False, error_messages={"blank": MSG_DATE})
-    status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
-
-    def validate_date(self, value: str) -> str:
-        try:
-            validate_date(value)
-        except Exception as exc:  # django ValidationError -> DRF field error
-            raise serializers.ValidationError(MSG_DATE) from exc
-        return value
+from core.validators import DAYS_OF_WEEK
 
 
 class SlotSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""Doctor sign-in, shared by the doctor API and the portal.
+"""Doctor sessions, shared by the doctor API and the portal.
 
 A doctor's session is a JWT (HS256, SECRET_KEY, 8 hours, `sub` = the doctor's `_id`, role DOCTOR, a unique
 `jti`) in the HTTP-only cookie `doctor_session`. A token is accepted only while its `doctor_sessions` row
@@ -6,7 +6,7 @@ exists, so logout (which deletes the row) kills every copy of the cookie.
 
 Reuse in other apps:
 - doctor API views: `class MyApi(DoctorApiMixin, APIView)`; `request.user` is the `Doctor`.
-- portal pages: `doctors.portal.DoctorRequiredMixin` (sets `self.doctor`).
+- portal pages: `doctors.auth.portal.DoctorRequiredMixin` (sets `self.doctor`).
 """
 
 import secrets
@@ -36,6 +36,8 @@ JWT_ALGORITHM = "HS256"
 # Member tokens (simplejwt) are signed with the same SECRET_KEY: the audience keeps them out of the cookie.
 JWT_AUDIENCE = "opd-wallet:doctor-portal"
 JWT_ISSUER = "opd-wallet"
+# Session times read the real clock (timezone.now), not core.clock: PyJWT checks `iat` and `exp` against
+# the real time, so a session dated by a moved test clock would be refused as not yet valid or expired.
 
 MSG_SESSION_ENDED = "Your session has ended. Please sign in again."
 MSG_DOCTORS_ONLY = "This endpoint is for doctors only."
@@ -128,12 +130,12 @@ def session_cookie_delete(response: HttpResponse) -> None:
 def enforce_csrf(request: HttpRequest) -> None:
     """Django's CSRF check, as DRF's SessionAuthentication runs it (DRF views are otherwise exempt)."""
 
-    def dummy_get_response(_request: HttpRequest) -> None:  # pragma: no cover - never called
-        return None
+    def dummy_get_response(_request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+        return HttpResponse()
 
     check = CSRFCheck(dummy_get_response)
     check.process_request(request)
-    reason = check.process_view(request, None, (), {})
+    reason = check.process_view(request, dummy_get_response, (), {})
     if reason:
         raise PermissionDenied(MSG_CSRF_FAILED.format(reason=reason))
 

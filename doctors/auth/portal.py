@@ -7,6 +7,8 @@
 `self.doctor` (and `request.doctor`) is the signed-in Doctor; the template gets `doctor` and `nav_section`.
 Anonymous visitors (or an ended session) are redirected to /auth/doctor/login?next=<this page>.
 Unsafe methods are CSRF-checked by Django's middleware as usual (use {% csrf_token %} in forms).
+A service's refusal becomes the portal's answer through core.portal_errors.PortalErrorsMixin (404 page, or
+an error message and a redirect to `refused_url()`).
 """
 
 from typing import Any
@@ -15,16 +17,16 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.views.generic import TemplateView
 
-from doctors.auth import COOKIE_NAME, doctor_from_request, session_cookie_delete
+from core.portal_errors import PortalErrorsMixin
+from doctors.auth.sessions import COOKIE_NAME, doctor_from_request, session_cookie_delete
 from doctors.models import Doctor
 
 MSG_PLEASE_SIGN_IN = "Please sign in to continue."
 MSG_SESSION_EXPIRED = "Your session has ended. Please sign in again."
 
 
-class DoctorRequiredMixin:
+class DoctorRequiredMixin(PortalErrorsMixin):
     nav_section: str = ""
     doctor: Doctor
 
@@ -52,17 +54,4 @@ class DoctorRequiredMixin:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["doctor"] = self.doctor
         context["nav_section"] = self.nav_section
-        return context
-
-
-class PortalPlaceholderView(DoctorRequiredMixin, TemplateView):
-    """A signed-in page that says a section is coming (until its app provides the real one)."""
-
-    template_name = "portal/placeholder.html"
-    title = "Coming soon"
-    text = ""
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(title=self.title, text=self.text)
         return context

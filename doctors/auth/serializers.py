@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from doctors.serializers import DoctorSerializer
+from doctors.discovery.serializers import DoctorSerializer
 
 
 class DoctorLoginSerializer(serializers.Serializer):

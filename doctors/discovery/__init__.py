@@ -1,0 +1,1 @@
+"""Member discovery: specialties, doctor search and one doctor (the member API)."""

@@ -1,0 +1,140 @@
+"""Doctor portal pages of the weekly schedule (slots).
+
+Thin views: reads from doctors/schedule/selectors.py, changes through doctors/schedule/services.py; a
+refusal becomes form errors (core/portal_errors.py).
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.errors import ServiceError
+from core.portal_errors import form_add_service_error
+from doctors.auth.portal import DoctorRequiredMixin
+from doctors.models import DoctorSlot
+from doctors.schedule.forms import SlotForm, slot_initial
+from doctors.schedule.selectors import slot_get, slot_week
+from doctors.schedule.services import (
+    slot_activate,
+    slot_create,
+    slot_deactivate,
+    slot_delete,
+    slot_update,
+)
+
+MSG_SLOT_ADDED = "Added {day} {start}-{end}."
+MSG_SLOT_SAVED = "Saved {day} {start}-{end}."
+MSG_SLOT_DEACTIVATED = "{day} {start}-{end} is closed for new bookings."
+MSG_SLOT_ACTIVATED = "{day} {start}-{end} is open for booking again."
+MSG_SLOT_REMOVED = "Removed {day} {start}-{end}."
+MSG_FIX_ERRORS = "Please correct the errors below."
+
+
+def _describe(slot: DoctorSlot) -> dict[str, str]:
+    return {"day": slot.day_of_week, "start": slot.start_time, "end": slot.end_time}
+
+
+def _schedule_url(day: str) -> str:
+    return f"{reverse('portal-slots')}#day-{day}"
+
+
+class _SlotFormMixin(DoctorRequiredMixin):
+    """A slot form page: a refusal of the slot service is shown on the form (400, or 409 for a conflict)."""
+
+    form: SlotForm
+
+    def form_context(self) -> dict[str, Any]:
+        return {}
+
+    def invalid_form_response(self, status: int) -> HttpResponse:
+        if status == 400:
+            messages.error(self.request, MSG_FIX_ERRORS)
+        context = self.get_context_data(form=self.form, **self.form_context())  # type: ignore[attr-defined]
+        return self.render_to_response(context, status=status)  # type: ignore[attr-defined]
+
+    def service_error_response(self, exc: ServiceError) -> HttpResponse:
+        form_add_service_error(self.form, exc)
+        return self.invalid_form_response(exc.kind.status)
+
+
+class ScheduleView(_SlotFormMixin, TemplateView):
+    """GET: the week, Monday to Sunday, with an add form. POST: add a slot."""
+
+    template_name = "portal/slots/schedule.html"
+    nav_section = "schedule"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        clinic_filter = self.request.GET.get("clinic") or ""
+        week = slot_week(doctor=self.doctor)
+        if clinic_filter:
+            for day in week:
+                day.slots = [slot for slot in day.slots if slot.clinic_id == clinic_filter]
+        clinic_names = {entry.clinic_id: entry.name for entry in self.doctor.clinics or []}
+        context.setdefault("form", SlotForm(doctor=self.doctor))
+        context.update(
+            week=week,
+            clinic_filter=clinic_filter,
+            clinic_names=clinic_names,
+            slot_count=sum(len(day.slots) for day in week),
+        )
+        return context
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self.form = SlotForm(request.POST, doctor=self.doctor)
+        if not self.form.is_valid():
+            return self.invalid_form_response(400)
+        slot = slot_create(doctor=self.doctor, **self.form.cleaned_data)
+        messages.success(request, MSG_SLOT_ADDED.format(**_describe(slot)))
+        return HttpResponseRedirect(_schedule_url(slot.day_of_week))
+
+
+class SlotEditView(_SlotFormMixin, TemplateView):
+    template_name = "portal/slots/edit.html"
+    nav_section = "schedule"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"slot": slot_get(doctor=self.doctor, slot_id=self.kwargs["slot_id"])}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        slot = kwargs.get("slot") or slot_get(doctor=self.doctor, slot_id=self.kwargs["slot_id"])
+        context.setdefault("form", SlotForm(doctor=self.doctor, initial=slot_initial(slot)))
+        context["slot"] = slot
+        return context
+
+    def post(self, request: HttpRequest, slot_id: str) -> HttpResponse:
+        slot = slot_get(doctor=self.doctor, slot_id=slot_id)
+        self.form = SlotForm(request.POST, doctor=self.doctor, initial=slot_initial(slot))
+        if not self.form.is_valid():
+            return self.invalid_form_response(400)
+        saved = slot_update(slot=slot, doctor=self.doctor, data=self.form.cleaned_data)
+        messages.success(request, MSG_SLOT_SAVED.format(**_describe(saved)))
+        return HttpResponseRedirect(_schedule_url(saved.day_of_week))
+
+
+class SlotActionView(DoctorRequiredMixin, View):
+    """POST /portal/slots/<id>/<deactivate|activate|delete>/; a refusal is an error message on the schedule."""
+
+    def refused_url(self) -> str:
+        return _schedule_url(self.slot.day_of_week)
+
+    def post(self, request: HttpRequest, slot_id: str, action: str) -> HttpResponse:
+        self.slot = slot = slot_get(doctor=self.doctor, slot_id=slot_id)
+        described = _describe(slot)
+        if action == "deactivate":
+            slot_deactivate(slot=slot, doctor=self.doctor)
+            messages.success(request, MSG_SLOT_DEACTIVATED.format(**described))
+        elif action == "activate":
+            slot_activate(slot=slot, doctor=self.doctor)
+            messages.success(request, MSG_SLOT_ACTIVATED.format(**described))
+        elif action == "delete":
+            slot_delete(slot=slot)
+            messages.success(request, MSG_SLOT_REMOVED.format(**described))
+        else:
+            raise Http404
+        return HttpResponseRedirect(_schedule_url(slot.day_of_week))
