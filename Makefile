@@ -74,7 +74,7 @@ LOAD_ARGS ?=
 load: install
 	$(BIN)/python -m load $(LOAD_ARGS)
 # --- bench ---------------------------------------------------------------------------------------------------
-# Fresh in-memory database (or MONGODB_URI), 10,000 doctors, gunicorn; results in bench/results/ (README, Performance).
+# Fresh in-memory database (or MONGODB_URI), 10,000 doctors, gunicorn; results in bench/results/ (docs/performance.md).
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 """Reads on appointments: the bookable times of a doctor's day, and a member's own appointments.
 
-How a day's times are made (README, "Member API"):
+How a day's times are made (docs/booking.md, Availability):
 - the doctor's active weekly `doctor_slots` for that weekday, each cut into `slotDuration` steps from
   `startTime`; a step must end by `endTime`;
 - a step can be booked as the slot's `consultationType` (BOTH serves either), narrowed by the doctor's
@@ -121,7 +121,10 @@ def _hours_window(clinic: Clinic, day_name: str) -> tuple[int, int] | None:
 
 
 def _fee(slot: DoctorSlot, doctor: Doctor) -> float:
-    """DECISIONS.md §4: the slot's fee, else the clinic's, else the doctor's base fee."""
+    """The slot's fee, else the clinic's, else the doctor's base fee.
+
+    See docs/decisions/0014-seed-silence-4-appointment-fee.md.
+    """
     if slot.consultation_fee is not None:
         return slot.consultation_fee
     entry = doctor.clinic(slot.clinic_id)

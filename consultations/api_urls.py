@@ -32,7 +32,7 @@ urlpatterns = [
     ),
 ]
 
-# The doctor side, under /api/v1/doctor/ like the rest of the doctor API (API.md).
+# The doctor side, under /api/v1/doctor/ like the rest of the doctor API (docs/api.md).
 DOCTOR_ACTIONS = {
     "join": apis.DoctorConsultationJoinApi,
     "end": apis.DoctorConsultationEndApi,

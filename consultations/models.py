@@ -65,7 +65,8 @@ class VideoConsultation(models.Model):
         related_name="consultations",
     )
     appointment_id: ObjectId  # the column attribute Django adds; declared for the type checker
-    # DECISIONS.md §2: the doctor document's _id (doctors log in from `doctors`).
+    # The doctor document's _id: doctors log in from `doctors`
+    # (docs/decisions/0012-seed-silence-2-doctors-log-in-from-doctors.md).
     doctor = models.ForeignKey(
         "doctors.Doctor", db_column="doctorId", on_delete=models.PROTECT, related_name="consultations"
     )

@@ -1,4 +1,4 @@
-"""Named counters whose numbers stay unique under concurrency (DECISIONS.md §6).
+"""Named counters whose numbers stay unique under concurrency (docs/decisions/0016-seed-silence-6-identifiers.md).
 
 One document per name in the `counters` collection, `{_id: name, seq: n}`, moved by a single atomic
 `find_one_and_update` with upsert: two racing callers always get different numbers. A number taken by a

@@ -1,4 +1,4 @@
-"""Members and staff, in the `users` collection (DECISIONS.md §1)."""
+"""Members and staff, in the `users` collection (docs/decisions/0011-seed-silence-1-members-in-users.md)."""
 
 from typing import Any
 

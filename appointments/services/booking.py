@@ -1,8 +1,8 @@
 """A member books a time, and cancels their own appointment.
 
-No overbooking (DECISIONS.md §7): every rule is checked first (400/409), then one place is taken with the
-atomic counter of `capacity.py`, then the appointment is inserted; if the insert fails the place is given
-back, so nothing is ever half-written.
+No overbooking (docs/decisions/0019-capacity-counters.md): every rule is checked first (400/409), then one
+place is taken with the atomic counter of `capacity.py`, then the appointment is inserted; if the insert
+fails the place is given back, so nothing is ever half-written.
 """
 
 import re
@@ -166,7 +166,10 @@ def _clinic_name_and_address(doctor: Doctor, clinic_id: str) -> tuple[str, str]:
 
 
 def appointment_number_for(day: date) -> str:
-    """`APT` + booking date + that day's sequence (DECISIONS.md §6), e.g. APT20250928001."""
+    """`APT` + booking date + that day's sequence, e.g. APT20250928001.
+
+    See docs/decisions/0016-seed-silence-6-identifiers.md.
+    """
     stamp = day.strftime("%Y%m%d")
     return f"APT{stamp}{next_sequence(f'appointmentNumber:{stamp}'):03d}"
 

@@ -1,4 +1,7 @@
-"""No overbooking: reserve and release places at one time of a doctor, atomically (DECISIONS.md §7)."""
+"""No overbooking: reserve and release places at one time of a doctor, atomically.
+
+See docs/decisions/0019-capacity-counters.md.
+"""
 
 import time
 from typing import Any
@@ -28,7 +31,7 @@ def capacity_reserve(*, doctor_id: str, appointment_date: str, time_slot: str, c
     counter while there is room and creates it on the first booking; when the counter exists but is full,
     the upsert's insert collides with the unique index (DuplicateKeyError). So does the loser of two racing
     first bookings, which therefore reads the counter and tries again unless it is really full. One command
-    in the usual case (README, Performance).
+    in the usual case (docs/performance.md).
     """
     key = _key(doctor_id, appointment_date, time_slot)
     for attempt in range(RESERVE_ATTEMPTS):

@@ -87,9 +87,9 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin) -> list
 
     One query that reads only `_id`, `doctorId` and the clinics' locations of every match, then the sort in
     Python; the caller fetches only the page it shows. The documents are read as they are stored: turning
-    every match's clinics into model instances cost more than the query (README, Performance). Fine for
+    every match's clinics into model instances cost more than the query (docs/performance.md). Fine for
     thousands of doctors; beyond that, store GeoJSON points with a 2dsphere index and let `$geoNear` sort
-    (see README, Member API).
+    (see docs/booking.md, Discovery).
     """
     try:
         match = filter_document(doctors)

@@ -1,4 +1,4 @@
-"""Indexes the member API and portal need on SecantusDB as on MongoDB (README, Performance).
+"""Indexes the member API and portal need on SecantusDB as on MongoDB (docs/decisions/0021-secantusdb-query-planner-workarounds.md).
 
 - Plain lookups by doctorId and of a session: the unique indexes Django makes are partial
   (`$type: string`), and a planner that cannot prove a query implies that filter never uses them.

@@ -1,4 +1,4 @@
-"""The doctor API for appointments: own list with filters, and every workflow step (API.md "Doctor API")."""
+"""The doctor API for appointments: own list with filters, and every workflow step (docs/api.md, Doctor API)."""
 
 import pytest
 from rest_framework.test import APIClient

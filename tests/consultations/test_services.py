@@ -100,7 +100,7 @@ def test_start_creates_the_room_of_a_confirmed_online_appointment(settings: obje
     assert consultation.room_url == f"https://meet.example.test/{consultation.room_id}"
     assert len(consultation.room_password) >= 16
     assert consultation.status == ConsultationStatus.SCHEDULED
-    assert consultation.doctor_id == appointment.doctor.pk  # the doctor document's _id (DECISIONS §2)
+    assert consultation.doctor_id == appointment.doctor.pk  # the doctor document's _id (docs/decisions/0012)
     assert consultation.patient_id == appointment.user_id
     assert consultation.doctor_name == appointment.doctor.name
     assert consultation.patient_name == appointment.patient_name

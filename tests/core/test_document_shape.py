@@ -15,7 +15,7 @@ from tests.prescriptions.factories import PrescriptionFactory
 
 pytestmark = pytest.mark.django_db
 
-# Field names of each collection, from OPD_WALLET_HEALTHCARE_SCHEMAS.md (users: DECISIONS.md 1). The ORM
+# Field names of each collection, from OPD_WALLET_HEALTHCARE_SCHEMAS.md (users: docs/decisions/0011). The ORM
 # writes every field (None when unset), so a document has exactly these keys.
 SEED_FIELDS = {
     "doctors": {
@@ -246,7 +246,7 @@ def test_ids_are_object_ids_and_references_have_the_seed_types(written: dict[str
     assert isinstance(prescription["doctorId"], str)
     assert isinstance(written["doctor_slots"]["doctorId"], str)
     assert isinstance(written["doctor_slots"]["clinicId"], str)
-    for name in ("appointmentId", "doctorId", "patientId"):  # doctorId: the doctor document's _id (DECISIONS 2)
+    for name in ("appointmentId", "doctorId", "patientId"):  # doctorId: the doctor document's _id (docs/decisions/0012)
         assert isinstance(consultation[name], ObjectId), name
 
 

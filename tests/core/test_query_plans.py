@@ -1,7 +1,7 @@
 """Every query the app runs often is served by an index (explain shows IXSCAN, never COLLSCAN).
 
 The queries checked are the ones the app really sends: each test runs a selector or a request and asks the
-server to explain every command it captured (devtools/query_plans.py). README, Performance, says why the
+server to explain every command it captured (devtools/query_plans.py). docs/decisions/0021 says why the
 shapes matter on SecantusDB: flat filters, plain (not partial) indexes for lookups, no top-level `$or`.
 """
 

@@ -25,5 +25,5 @@ def test_thirty_racing_callers_get_thirty_different_numbers() -> None:
     name = f"test:{uuid.uuid4()}"
     with ThreadPoolExecutor(max_workers=30) as pool:
         numbers = list(pool.map(lambda _: next_sequence(name), range(30)))
-    assert len(set(numbers)) == 30  # unique: what DECISIONS.md §6 asks; a number may be skipped, never repeated
+    assert len(set(numbers)) == 30  # unique: what docs/decisions/0016 asks; a number may be skipped, never repeated
     assert min(numbers) >= 1

@@ -1,4 +1,4 @@
-"""Doctor sign-in: /auth/doctor/login, /logout, /profile (API.md "Authentication")."""
+"""Doctor sign-in: /auth/doctor/login, /logout, /profile (docs/api.md, Authentication)."""
 
 from datetime import timedelta
 
