@@ -441,7 +441,8 @@ def test_staff_metadata_update_never_overwrites_the_status() -> None:
     stale = VideoConsultation.objects.get(pk=consultation.pk)
     consultation_cancel(consultation=consultation, cancelled_by=EndedBy.DOCTOR)
     changes = {"recording_enabled": True, "recording_size": 12.5}
-    stale = consultation_update_metadata(consultation=stale, changes=changes)
+    read = {"recording_enabled": stale.recording_enabled, "recording_size": stale.recording_size}
+    stale = consultation_update_metadata(consultation=stale, changes=changes, read=read)
     assert stale.status == ConsultationStatus.CANCELLED
     assert stale.recording_enabled
     assert stale.recording_size == 12.5
@@ -449,4 +450,6 @@ def test_staff_metadata_update_never_overwrites_the_status() -> None:
 
 def test_staff_cannot_change_workflow_fields_through_metadata() -> None:
     with pytest.raises(ValueError, match="status"):
-        consultation_update_metadata(consultation=started(), changes={"status": ConsultationStatus.COMPLETED})
+        consultation_update_metadata(
+            consultation=started(), changes={"status": ConsultationStatus.COMPLETED}, read={"status": "SCHEDULED"}
+        )
