@@ -292,3 +292,19 @@ def test_an_admin_save_writes_only_the_changed_fields(operations: Client) -> Non
     assert consultation.audio_quality == "Good"
     assert consultation.video_quality == "HD"  # not put back to the page's "SD"
     assert consultation.patient_joined_at is not None  # the join is kept
+
+
+def test_the_appointment_page_says_from_when_the_call_can_start(set_clock) -> None:
+    from consultations.portal_views import appointment_url
+    from tests.doctors.clients import doctor_portal_client
+
+    set_clock(MONDAY, "19:00")
+    appointment = OnlineAppointmentFactory(appointment_date=TUESDAY, time_slot="09:00 AM")
+    client = doctor_portal_client(appointment.doctor)
+    html = client.get(appointment_url(appointment)).content.decode()
+    assert "Start video consultation" not in html
+    assert "The video consultation can be started from 08:45 AM on 2031-01-07." in html
+    set_clock(TUESDAY, "08:45")
+    html = client.get(appointment_url(appointment)).content.decode()
+    assert "Start video consultation" in html
+    assert "can be started from" not in html
