@@ -28,6 +28,7 @@ from typing import Any
 from bson import ObjectId
 from django.core.files import File
 from django.db import IntegrityError
+from pymongo.collection import Collection
 
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
@@ -101,7 +102,7 @@ def _store(*, uploaded_file: File, doctor_id: str, prescription_id: str, file_ty
         raise StorageFailed() from exc
 
 
-def _appointments() -> Any:
+def _appointments() -> Collection[dict[str, Any]]:
     return collection(Appointment._meta.db_table)
 
 
