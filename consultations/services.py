@@ -125,7 +125,7 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
     Starting again returns the consultation already open. Two racing starts cannot make two rooms: the
     partial unique index on open consultations per appointment refuses the second insert.
 
-    A cancel racing the start never leaves an open room (docs/video.md#cancel-and-start-racing): the room is
+    A cancel racing the start never leaves an open room (docs/video.md#a-cancel-racing-a-start): the room is
     inserted first and the appointment read again after; a cancel writes the appointment first and closes
     the open rooms after (`consultations_cancel_for_appointment`). Whichever order the four writes take,
     either this re-read sees the cancel and closes the room, or the cancel's follow-up sees the room.

@@ -16,6 +16,7 @@ from django.urls import reverse
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.workflow import appointment_cancel
 from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, VideoConsultation
+from consultations.portal_views import appointment_url
 from consultations.services import (
     MSG_APPOINTMENT_CANCELLED,
     MSG_CANNOT_END,
@@ -34,6 +35,7 @@ from consultations.services import (
 from core import clock
 from tests.appointments.factories import OnlineAppointmentFactory
 from tests.consultations.factories import VideoConsultationFactory
+from tests.doctors.clients import doctor_portal_client
 from tests.users.factories import StaffFactory
 from users.models import Role
 
@@ -295,9 +297,6 @@ def test_an_admin_save_writes_only_the_changed_fields(operations: Client) -> Non
 
 
 def test_the_appointment_page_says_from_when_the_call_can_start(set_clock) -> None:
-    from consultations.portal_views import appointment_url
-    from tests.doctors.clients import doctor_portal_client
-
     set_clock(MONDAY, "19:00")
     appointment = OnlineAppointmentFactory(appointment_date=TUESDAY, time_slot="09:00 AM")
     client = doctor_portal_client(appointment.doctor)

@@ -19,7 +19,9 @@ from django.conf import settings as django_settings
 from django.db import connection, connections
 from django.db.models import QuerySet
 from django.utils import timezone
+from pymongo.collection import Collection
 from pymongo.errors import AutoReconnect
+from pymongo.uri_parser import parse_uri
 
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.workflow import appointment_cancel
@@ -175,8 +177,6 @@ def test_a_failed_consultation_link_undoes_the_appointments_link_too(
 
 
 def test_a_lost_reply_to_the_appointments_link_is_undone(monkeypatch: pytest.MonkeyPatch, stored_files: Files) -> None:
-    from pymongo.collection import Collection
-
     appointment = AppointmentFactory(status=AppointmentStatus.CONFIRMED)
     real_update_one = Collection.update_one
 
@@ -252,8 +252,6 @@ def _kill_between_writes(point: str, appointment: Appointment, tmp_path: Path) -
 
 
 def _uri_with_database(host: str, name: str) -> str:
-    from pymongo.uri_parser import parse_uri
-
     nodes = ",".join(f"{h}:{p}" for h, p in parse_uri(host)["nodelist"])
     return f"mongodb://{nodes}/{name}"
 
