@@ -463,6 +463,12 @@ class MetadataChanged(Conflict):
     default_message = MSG_METADATA_CHANGED
 
 
+def _column(name: str) -> str:
+    """The document field a staff-editable model field is stored in."""
+    field = VideoConsultation._meta.get_field(name)
+    return str(getattr(field, "column", None) or name)
+
+
 def consultation_update_metadata(
     *, consultation: VideoConsultation, changes: dict[str, Any], read: dict[str, Any]
 ) -> VideoConsultation:
@@ -473,7 +479,7 @@ def consultation_update_metadata(
     if unknown:
         raise ValueError(f"Not staff-editable: {sorted(unknown)}")
     if changes:
-        column = {name: VideoConsultation._meta.get_field(name).column for name in changes}  # type: ignore[union-attr]
+        column: dict[str, str] = {name: _column(name) for name in changes}
         guard = {column[name]: _as_read(read[name]) for name in changes}
         values = {column[name]: value for name, value in changes.items()}
         result = _collection().update_one(
