@@ -1,9 +1,29 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from consultations.models import VideoConsultation
 from consultations.services import STAFF_EDITABLE, consultation_update_metadata
+from core.errors import ServiceError
+
+_REFUSED = "_consultation_save_refused"
+
+
+def _values_read(form: ModelForm, names: list[str]) -> dict[str, Any]:
+    """The values the staff member's page showed for `names`: the hidden initial inputs the form carries
+    (`show_hidden_initial`), so a change made by someone else between the page's load and its save is seen."""
+    read = {}
+    for name in names:
+        field = form.fields[name]
+        raw = form._widget_data_value(field.hidden_widget(), form[name].html_initial_name)  # type: ignore[attr-defined]
+        try:
+            read[name] = field.to_python(raw)
+        except ValidationError:
+            read[name] = form.initial.get(name)
+    return read
 
 
 @admin.register(VideoConsultation)
@@ -73,9 +93,33 @@ class VideoConsultationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: VideoConsultation | None = None) -> bool:
         return False  # consultations are medical records
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        for name in STAFF_EDITABLE:
+            if name in form.base_fields:
+                form.base_fields[name].show_hidden_initial = True  # the values read, for the save's guard
+        return form
+
     def save_model(self, request: HttpRequest, obj: VideoConsultation, form: ModelForm, change: bool) -> None:
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in STAFF_EDITABLE}
-        consultation_update_metadata(consultation=obj, changes=changes)
+        """Only the changed fields, in one update guarded by the values the page showed (the service); a
+        refusal writes nothing and shows an error instead of "changed successfully"."""
+        names = [name for name in form.changed_data if name in STAFF_EDITABLE]
+        changes = {name: form.cleaned_data[name] for name in names}
+        try:
+            consultation_update_metadata(consultation=obj, changes=changes, read=_values_read(form, names))
+        except ServiceError as exc:
+            setattr(request, _REFUSED, True)
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, _REFUSED, False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: VideoConsultation) -> HttpResponse:
+        if getattr(request, _REFUSED, False):
+            return HttpResponseRedirect(request.path)  # back to the form, reloaded with the current values
+        return super().response_change(request, obj)
 
     @admin.display(description="Network issues")
     def network_issue_count(self, obj: VideoConsultation) -> int:

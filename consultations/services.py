@@ -25,7 +25,7 @@ from pymongo.collection import Collection
 from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from appointments.selectors import appointment_starts_at
 from appointments.services.workflow import TransitionRefused as AppointmentTransitionRefused
-from appointments.services.workflow import appointment_complete
+from appointments.services.workflow import appointment_complete, visit_window_open, visit_window_text
 from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, VideoConsultation
 from core import clock
 from core.errors import Conflict, NotFound
@@ -36,6 +36,12 @@ logger = logging.getLogger(__name__)
 
 MSG_NOT_ONLINE = "Only an ONLINE appointment can have a video consultation."
 MSG_NOT_CONFIRMED = "Only a confirmed appointment can start a video consultation."
+MSG_START_TOO_EARLY = "This video call can be started from {opens}."
+MSG_APPOINTMENT_CANCELLED = "The appointment was cancelled."
+MSG_APPOINTMENT_MOVED = "The appointment changed while the call was starting. Start it again."
+MSG_METADATA_CHANGED = (
+    "This consultation was changed by someone else meanwhile; nothing was saved. Reload and try again."
+)
 MSG_CANNOT_JOIN = "Only a scheduled or in-progress consultation can be joined."
 MSG_CANNOT_END = "Only a consultation in progress can be ended."
 MSG_CANNOT_CANCEL = "Only a scheduled or in-progress consultation can be cancelled."
@@ -84,11 +90,14 @@ def _is_open_duplicate(exc: IntegrityError) -> bool:
 
 
 def consultation_start_check(*, appointment: Appointment) -> None:
-    """Whether the appointment can have a video consultation: ONLINE and CONFIRMED, else TransitionRefused."""
+    """Whether the appointment's call can start now: ONLINE, CONFIRMED, and the visit's window open (the
+    appointment workflow's window, appointments/services/workflow.py). Else TransitionRefused."""
     if appointment.appointment_type != AppointmentType.ONLINE:
         raise TransitionRefused(MSG_NOT_ONLINE)
     if appointment.status != AppointmentStatus.CONFIRMED:
         raise TransitionRefused(MSG_NOT_CONFIRMED)
+    if not visit_window_open(appointment):
+        raise TransitionRefused(MSG_START_TOO_EARLY.format(opens=visit_window_text(appointment)))
 
 
 def consultation_can_start(*, appointment: Appointment) -> bool:
@@ -100,11 +109,26 @@ def consultation_can_start(*, appointment: Appointment) -> bool:
     return True
 
 
+def _still_startable(appointment: Appointment) -> bool:
+    """Re-read after the room's insert: is the appointment still CONFIRMED at the date and time checked?"""
+    return Appointment.objects.filter(
+        pk=appointment.pk,
+        status=AppointmentStatus.CONFIRMED,
+        appointment_date=appointment.appointment_date,
+        time_slot=appointment.time_slot,
+    ).exists()
+
+
 def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[VideoConsultation, bool]:
     """Open the room of the doctor's own CONFIRMED ONLINE appointment. Returns (consultation, created).
 
     Starting again returns the consultation already open. Two racing starts cannot make two rooms: the
     partial unique index on open consultations per appointment refuses the second insert.
+
+    A cancel racing the start never leaves an open room (docs/video.md#a-cancel-racing-a-start): the room is
+    inserted first and the appointment read again after; a cancel writes the appointment first and closes
+    the open rooms after (`consultations_cancel_for_appointment`). Whichever order the four writes take,
+    either this re-read sees the cancel and closes the room, or the cancel's follow-up sees the room.
     """
     if appointment.doctor_id != doctor.doctor_id:
         raise NotFound()
@@ -112,6 +136,18 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
     existing = _open_consultation(appointment)
     if existing:
         return existing, False
+    consultation, created = _room_insert(doctor=doctor, appointment=appointment)
+    if not _still_startable(appointment):
+        appointment.refresh_from_db()
+        moved = appointment.status == AppointmentStatus.CONFIRMED
+        reason = MSG_APPOINTMENT_MOVED if moved else MSG_APPOINTMENT_CANCELLED
+        consultations_cancel_for_appointment(appointment=appointment, reason=reason)
+        consultation_start_check(appointment=appointment)  # the reason, from the state that refused it
+        raise TransitionRefused(MSG_APPOINTMENT_MOVED)
+    return consultation, created
+
+
+def _room_insert(*, doctor: Doctor, appointment: Appointment) -> tuple[VideoConsultation, bool]:
     domain = settings.JITSI_DOMAIN
     for _attempt in range(_CREATE_ATTEMPTS):
         room_id = _new_room_id()
@@ -148,6 +184,21 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
 # --- join -----------------------------------------------------------------------------------------------
 
 
+def _refuse_if_appointment_cancelled(consultation: VideoConsultation, message: str) -> None:
+    """A cancelled appointment's room is closed (here too, should a cancel's follow-up not have run yet) and
+    refused. Read before the join's or end's own write: a join that starts after a cancel returned sees it."""
+    cancelled = Appointment.objects.filter(pk=consultation.appointment_id, status=AppointmentStatus.CANCELLED)
+    if cancelled.exists():
+        VideoConsultation.objects.filter(pk=consultation.pk, status__in=OPEN_STATUSES).update(
+            status=ConsultationStatus.CANCELLED,
+            cancellation_reason=MSG_APPOINTMENT_CANCELLED,
+            ended_by=EndedBy.SYSTEM,
+            end_time=clock.now(),
+            updated_at=clock.now(),
+        )
+        raise TransitionRefused(message)
+
+
 def _both_joined() -> dict:
     return {
         "$and": [
@@ -164,6 +215,7 @@ def consultation_join(*, consultation: VideoConsultation, participant: str) -> V
     values, so whichever of two simultaneous joiners is applied second flips the status, and
     `actualStartTime` is the later of the two join times. Rejoining an open call keeps the first join time.
     """
+    _refuse_if_appointment_cancelled(consultation, MSG_CANNOT_JOIN)
     field = "doctorJoinedAt" if participant == EndedBy.DOCTOR else "patientJoinedAt"
     now = clock.now()
     starts = {"$and": [{"$eq": ["$status", ConsultationStatus.SCHEDULED.value]}, _both_joined()]}
@@ -204,7 +256,9 @@ def _minutes_between(start: datetime | None, end: datetime) -> int:
 
 def consultation_end(*, consultation: VideoConsultation, ended_by: str) -> VideoConsultation:
     """IN_PROGRESS -> COMPLETED (`endTime`, `duration` in minutes rounded up, `endedBy`); completes the
-    appointment too."""
+    appointment too (only from the visit's window on: a call ended before it leaves the appointment
+    CONFIRMED). A cancelled appointment's call cannot be ended, only cancelled."""
+    _refuse_if_appointment_cancelled(consultation, MSG_CANNOT_END)
     now = clock.now()
     current = VideoConsultation.objects.filter(pk=consultation.pk).values("status", "actual_start_time").first()
     if current is None or current["status"] != ConsultationStatus.IN_PROGRESS:
@@ -229,7 +283,8 @@ def _complete_appointment(consultation: VideoConsultation) -> None:
     try:
         appointment_complete(appointment=appointment)
     except AppointmentTransitionRefused:
-        # Already completed (e.g. by the doctor's own button) or cancelled meanwhile: nothing to do.
+        # Already completed (e.g. by the doctor's own button), cancelled meanwhile, or the visit's window not
+        # open yet (a call ended long before the visit's time does not complete it): nothing to do.
         logger.info(
             "Appointment %s not completed with consultation %s: status %s",
             appointment.appointment_id,
@@ -254,15 +309,13 @@ def consultation_cancel(*, consultation: VideoConsultation, cancelled_by: str, r
     return consultation
 
 
-MSG_APPOINTMENT_CANCELLED = "The appointment was cancelled."
-
-
-def consultations_cancel_for_appointment(*, appointment: Appointment) -> int:
-    """Close the open room of a cancelled appointment, so nobody joins a call that will not happen."""
+def consultations_cancel_for_appointment(*, appointment: Appointment, reason: str = MSG_APPOINTMENT_CANCELLED) -> int:
+    """Close every open room of a cancelled appointment, so nobody joins a call that will not happen
+    (registered with `appointment_on_cancel_register`; also the start's own undo)."""
     now = clock.now()
     return VideoConsultation.objects.filter(appointment=appointment, status__in=OPEN_STATUSES).update(
         status=ConsultationStatus.CANCELLED,
-        cancellation_reason=MSG_APPOINTMENT_CANCELLED,
+        cancellation_reason=reason,
         ended_by=EndedBy.SYSTEM,
         end_time=now,
         updated_at=now,
@@ -394,13 +447,45 @@ STAFF_EDITABLE = (
 )
 
 
-def consultation_update_metadata(*, consultation: VideoConsultation, changes: dict[str, Any]) -> VideoConsultation:
-    """Staff set recording metadata and quality indicators. Only those fields, written alone, so a save
-    from a stale admin form never overwrites the status or join times that moved meanwhile."""
+def _as_read(value: Any) -> Any:
+    """The filter matching a value as the form read it: an empty form value is also a missing field or "",
+    and False also a missing flag (documents written by the existing system may leave them out)."""
+    if value is None:
+        return {"$in": [None, ""]}
+    if value is False:
+        return {"$in": [False, None]}
+    return value
+
+
+class MetadataChanged(Conflict):
+    """409: a staff edit's fields changed since the form was read; nothing was written."""
+
+    default_message = MSG_METADATA_CHANGED
+
+
+def _column(name: str) -> str:
+    """The document field a staff-editable model field is stored in."""
+    field = VideoConsultation._meta.get_field(name)
+    return str(getattr(field, "column", None) or name)
+
+
+def consultation_update_metadata(
+    *, consultation: VideoConsultation, changes: dict[str, Any], read: dict[str, Any]
+) -> VideoConsultation:
+    """Staff set recording metadata and quality indicators: only the changed fields, in one update_one
+    guarded by the values the staff member read (`read`, one per changed field), so a save never overwrites
+    the status or join times that moved meanwhile, nor another edit of the same fields (MetadataChanged)."""
     unknown = set(changes) - set(STAFF_EDITABLE)
     if unknown:
         raise ValueError(f"Not staff-editable: {sorted(unknown)}")
     if changes:
-        VideoConsultation.objects.filter(pk=consultation.pk).update(**changes, updated_at=clock.now())
+        column: dict[str, str] = {name: _column(name) for name in changes}
+        guard = {column[name]: _as_read(read[name]) for name in changes}
+        values = {column[name]: value for name, value in changes.items()}
+        result = _collection().update_one(
+            {"_id": consultation.pk, **guard}, {"$set": {**values, "updatedAt": clock.now()}}
+        )
+        if not result.matched_count:
+            raise MetadataChanged()
     consultation.refresh_from_db()
     return consultation

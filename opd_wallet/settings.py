@@ -250,6 +250,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 CONSULTATION_NO_SHOW_MINUTES = env_int("CONSULTATION_NO_SHOW_MINUTES", 15)
 CONSULTATION_MAX_MINUTES = env_int("CONSULTATION_MAX_MINUTES", 120)
 
+# --- visit time window (docs/booking.md#time-windows) -------------------------------------------------------
+# A visit can be completed, and its video call started, from this many minutes before its start.
+VISIT_EARLY_MINUTES = env_int("VISIT_EARLY_MINUTES", 15)
+
 # --- hardening ---------------------------------------------------------------------------------------------
 # Document the errors every operation can give (401/403/404/400) wherever a view did not (core/api_docs.py).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [

@@ -3,18 +3,32 @@
 Which appointments take a prescription: CONFIRMED or COMPLETED ones (the visit is agreed or has happened).
 Not PENDING_CONFIRMATION (the doctor has not accepted it yet) and not CANCELLED.
 
-Never half a record, without multi-document transactions: the file is written first and the document
-second; if the document cannot be written the file is removed, and if the file cannot be written no
-document is made. The unique index on `appointmentId` is the final guard for "one per appointment"; the
-appointment (and its video consultation) are linked afterwards by single-document updates, and if that
-fails the prescription and its file are taken back.
+An upload is four writes, in this order (docs/prescriptions.md#one-upload-whole-or-nothing), without
+multi-document transactions:
+
+1. the file, under a server-made name;
+2. the appointment's link (`hasPrescription: true`, `prescriptionId`: the `_id` the document will have), ONE
+   update_one guarded by `status in (CONFIRMED, COMPLETED)` and no prescription yet: a cancel racing the
+   upload either lands first (the guard fails: the file is removed, 409) or after (the upload was made
+   while the appointment was confirmed);
+3. the prescription document (the unique index on `appointmentId` is the last guard for one per appointment);
+4. the video consultation's `prescriptionId` (a copy, for the consultation's own answer).
+
+A write that fails undoes the ones before it, in reverse order: the consultation's copy, the document, the
+appointment's link (guarded on its own `prescriptionId`, so it never undoes another upload's) and the file.
+A process killed between two writes leaves one of these, each repaired by `manage.py audit_integrity
+--repair` once it is an hour old (never a fresh one, which may be an upload in flight):
+after 1, a file without a document; after 2, also an appointment whose `prescriptionId` names no document;
+after 3, a whole upload whose consultation lacks its `prescriptionId` copy.
 """
 
 import logging
 from typing import Any
 
+from bson import ObjectId
 from django.core.files import File
 from django.db import IntegrityError
+from pymongo.collection import Collection
 
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
@@ -22,6 +36,7 @@ from core import clock
 from core.errors import Conflict, NotFound, Unavailable
 from core.sequences import next_sequence
 from doctors.models import Doctor
+from mongo.raw import collection
 from prescriptions.files import (
     MSG_FILE_MISSING,
     FileRefused,
@@ -87,43 +102,88 @@ def _store(*, uploaded_file: File, doctor_id: str, prescription_id: str, file_ty
         raise StorageFailed() from exc
 
 
-def _insert(*, doctor: Doctor, uploaded_file: File, file_type: FileType, **fields: Any) -> Prescription:
-    """Write the file, then the document; on a taken prescriptionId try the next number."""
-    for _ in range(ID_ATTEMPTS):
-        prescription_id = prescription_id_new()
-        file_path = _store(
-            uploaded_file=uploaded_file,
-            doctor_id=doctor.doctor_id,
-            prescription_id=prescription_id,
-            file_type=file_type,
-        )
-        try:
-            return Prescription.objects.create(prescription_id=prescription_id, file_path=file_path, **fields)
-        except IntegrityError as exc:
-            file_delete(file_path)
-            if _duplicate_keys(exc) == {"prescriptionId"}:
-                logger.warning("prescriptionId %s already taken; drawing the next one", prescription_id)
-                continue
-            raise PrescriptionConflict(MSG_ALREADY_UPLOADED) from exc
-        except BaseException:
-            file_delete(file_path)
-            raise
-    raise PrescriptionConflict(MSG_NO_FREE_ID)
+def _appointments() -> Collection[dict[str, Any]]:
+    return collection(Appointment._meta.db_table)
 
 
-def _link(*, appointment: Appointment, prescription: Prescription) -> None:
-    now = clock.now()
-    Appointment.objects.filter(pk=appointment.pk).update(
-        prescription_id=prescription.pk, has_prescription=True, updated_at=now
+def _link_appointment(*, appointment: Appointment, pk: ObjectId) -> None:
+    """Write 2: one update_one guarded by the statuses that take a prescription and "none yet". Refused
+    (PrescriptionConflict, with the reason the appointment's current state gives) when the guard fails."""
+    linked = _appointments().update_one(
+        {
+            "_id": appointment.pk,
+            "status": {"$in": [status.value for status in PRESCRIBABLE_STATUSES]},
+            "hasPrescription": {"$ne": True},
+            "prescriptionId": None,
+        },
+        {"$set": {"hasPrescription": True, "prescriptionId": pk, "updatedAt": clock.now()}},
     )
-    VideoConsultation.objects.filter(appointment_id=appointment.pk).update(prescription=prescription, updated_at=now)
-    appointment.prescription_id = prescription.pk
+    if not linked.matched_count:
+        appointment.refresh_from_db()
+        if appointment.status not in PRESCRIBABLE_STATUSES:
+            raise PrescriptionConflict(MSG_NOT_PRESCRIBABLE)
+        raise PrescriptionConflict(MSG_ALREADY_UPLOADED)
+    appointment.prescription_id = pk
     appointment.has_prescription = True
 
 
-def _take_back(prescription: Prescription) -> None:
+def _unlink_appointment(*, appointment: Appointment, pk: ObjectId) -> None:
+    """Undo write 2, only if the link is still this upload's."""
+    undone = _appointments().update_one(
+        {"_id": appointment.pk, "prescriptionId": pk},
+        {"$set": {"hasPrescription": False, "prescriptionId": None, "updatedAt": clock.now()}},
+    )
+    if undone.matched_count or appointment.prescription_id == pk:
+        appointment.prescription_id = None
+        appointment.has_prescription = False
+
+
+def _insert_document(
+    *, pk: ObjectId, doctor: Doctor, uploaded_file: File, file_type: FileType, **fields: Any
+) -> Prescription:
+    """Write 3, with the file of write 1 (already stored under `fields["file_path"]`); on a taken
+    prescriptionId, the next number (and a file named after it). On any failure the file is removed."""
+    for _ in range(ID_ATTEMPTS):
+        try:
+            return Prescription.objects.create(pk=pk, **fields)
+        except IntegrityError as exc:
+            if _duplicate_keys(exc) != {"prescriptionId"}:
+                file_delete(fields["file_path"])
+                raise PrescriptionConflict(MSG_ALREADY_UPLOADED) from exc
+            logger.warning("prescriptionId %s already taken; drawing the next one", fields["prescription_id"])
+            old_path = fields["file_path"]
+            fields["prescription_id"] = prescription_id_new()
+            try:
+                fields["file_path"] = _store(
+                    uploaded_file=uploaded_file,
+                    doctor_id=doctor.doctor_id,
+                    prescription_id=fields["prescription_id"],
+                    file_type=file_type,
+                )
+            finally:
+                file_delete(old_path)
+        except BaseException:
+            file_delete(fields["file_path"])
+            raise
+    file_delete(fields["file_path"])
+    raise PrescriptionConflict(MSG_NO_FREE_ID)
+
+
+def _link_consultations(*, appointment: Appointment, prescription: Prescription) -> None:
+    """Write 4: the consultation's copy of the link."""
+    VideoConsultation.objects.filter(appointment_id=appointment.pk).update(
+        prescription=prescription, updated_at=clock.now()
+    )
+
+
+def _take_back(*, appointment: Appointment, prescription: Prescription) -> None:
+    """Undo writes 4, 3, 2 and 1, in that order (each step left undone is repairable, see above)."""
     try:
+        VideoConsultation.objects.filter(appointment_id=appointment.pk, prescription_id=prescription.pk).update(
+            prescription=None
+        )
         Prescription.objects.filter(pk=prescription.pk).delete()
+        _unlink_appointment(appointment=appointment, pk=prescription.pk)
     finally:
         file_delete(prescription.file_path)
 
@@ -151,26 +211,49 @@ def prescription_upload(
         raise FileRefused(MSG_FILE_MISSING)
     file_type = file_check(uploaded_file)
 
-    prescription = _insert(
-        doctor=doctor,
-        uploaded_file=uploaded_file,
-        file_type=file_type,
-        appointment_id=appointment.pk,
-        doctor_id=doctor.doctor_id,
-        doctor_name=doctor.name,
-        user_id=appointment.user_id,
-        patient_name=appointment.patient_name,
-        file_name=clean_file_name(uploaded_file.name) or f"prescription.{file_type.extension}",
-        file_size=uploaded_file.size,
-        upload_date=clock.now(),
-        diagnosis=_text_or_none(diagnosis),
-        notes=_text_or_none(notes),
-        is_active=True,
+    pk = ObjectId()
+    prescription_id = prescription_id_new()
+    file_path = _store(  # write 1
+        uploaded_file=uploaded_file, doctor_id=doctor.doctor_id, prescription_id=prescription_id, file_type=file_type
     )
     try:
-        _link(appointment=appointment, prescription=prescription)
+        _link_appointment(appointment=appointment, pk=pk)  # write 2
+    except PrescriptionConflict:
+        file_delete(file_path)  # refused: nothing else was written
+        raise
     except BaseException:
-        _take_back(prescription)
+        try:  # failed with an unknown outcome (e.g. a lost reply): undo the link if it landed
+            _unlink_appointment(appointment=appointment, pk=pk)
+        finally:
+            file_delete(file_path)
+        raise
+    try:
+        prescription = _insert_document(  # write 3
+            pk=pk,
+            doctor=doctor,
+            uploaded_file=uploaded_file,
+            file_type=file_type,
+            prescription_id=prescription_id,
+            file_path=file_path,
+            appointment_id=appointment.pk,
+            doctor_id=doctor.doctor_id,
+            doctor_name=doctor.name,
+            user_id=appointment.user_id,
+            patient_name=appointment.patient_name,
+            file_name=clean_file_name(uploaded_file.name) or f"prescription.{file_type.extension}",
+            file_size=uploaded_file.size,
+            upload_date=clock.now(),
+            diagnosis=_text_or_none(diagnosis),
+            notes=_text_or_none(notes),
+            is_active=True,
+        )
+    except BaseException:
+        _unlink_appointment(appointment=appointment, pk=pk)  # the file is already removed
+        raise
+    try:
+        _link_consultations(appointment=appointment, prescription=prescription)  # write 4
+    except BaseException:
+        _take_back(appointment=appointment, prescription=prescription)
         raise
     return prescription
 

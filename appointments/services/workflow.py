@@ -8,6 +8,10 @@ its buttons from it (`appointment_actions`).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.capacity import capacity_release
@@ -17,6 +21,7 @@ from core.errors import Conflict
 MSG_CANNOT_CONFIRM = "Only an appointment pending confirmation can be confirmed."
 MSG_CANNOT_COMPLETE = "Only a confirmed appointment can be completed."
 MSG_CANNOT_CANCEL = "Only a pending or confirmed appointment can be cancelled."
+MSG_COMPLETE_TOO_EARLY = "This visit can be completed from {opens}."
 
 CANCELLABLE = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED)
 
@@ -43,8 +48,38 @@ class TransitionRefused(Conflict):
 
 
 def appointment_actions(appointment: Appointment) -> tuple[str, ...]:
-    """The moves the workflow allows from the appointment's status, in TRANSITIONS order."""
-    return tuple(name for name, move in TRANSITIONS.items() if appointment.status in move.allowed_from)
+    """The moves the workflow allows now, in TRANSITIONS order: by status, and "complete" only once the
+    visit's window has opened (`appointment_complete_check`)."""
+    allowed = (name for name, move in TRANSITIONS.items() if appointment.status in move.allowed_from)
+    return tuple(name for name in allowed if name != "complete" or visit_window_open(appointment))
+
+
+# --- the visit's time window (docs/booking.md#time-windows) ---------------------------------------------
+
+
+def visit_window_opens_at(appointment: Appointment) -> datetime:
+    """When the visit can be completed and its video call started: VISIT_EARLY_MINUTES before its start."""
+    from appointments.selectors import appointment_starts_at  # selectors imports this module (CANCELLABLE)
+
+    starts = appointment_starts_at(appointment_date=appointment.appointment_date, time_slot=appointment.time_slot)
+    return starts - timedelta(minutes=settings.VISIT_EARLY_MINUTES)
+
+
+def visit_window_open(appointment: Appointment) -> bool:
+    return clock.now() >= visit_window_opens_at(appointment)
+
+
+def visit_window_text(appointment: Appointment) -> str:
+    """The window's opening for a message, clinic-local: "09:45 AM on 2026-11-26"."""
+    return f"{timezone.localtime(visit_window_opens_at(appointment)):%I:%M %p on %Y-%m-%d}"
+
+
+def appointment_complete_check(*, appointment: Appointment) -> None:
+    """Can the appointment be completed now: CONFIRMED, and its window open. Else TransitionRefused."""
+    if appointment.status not in TRANSITIONS["complete"].allowed_from:
+        raise TransitionRefused(MSG_CANNOT_COMPLETE)
+    if not visit_window_open(appointment):
+        raise TransitionRefused(MSG_COMPLETE_TOO_EARLY.format(opens=visit_window_text(appointment)))
 
 
 # What other apps do when an appointment is cancelled (consultations closes its open video room). They
@@ -77,7 +112,20 @@ def appointment_confirm(*, appointment: Appointment) -> Appointment:
 
 
 def appointment_complete(*, appointment: Appointment) -> Appointment:
-    return _move(appointment=appointment, action="complete")
+    """CONFIRMED -> COMPLETED, only from the visit's window on. The update is guarded by the date and time
+    the window was checked on, so a visit moved later meanwhile is checked again (and refused)."""
+    appointment_complete_check(appointment=appointment)
+    moved = Appointment.objects.filter(
+        pk=appointment.pk,
+        status__in=TRANSITIONS["complete"].allowed_from,
+        appointment_date=appointment.appointment_date,
+        time_slot=appointment.time_slot,
+    ).update(status=AppointmentStatus.COMPLETED, updated_at=clock.now())
+    appointment.refresh_from_db()
+    if not moved:
+        appointment_complete_check(appointment=appointment)  # the reason, from the state that refused it
+        raise TransitionRefused(MSG_CANNOT_COMPLETE)  # moved within its window meanwhile: the doctor retries
+    return appointment
 
 
 def appointment_cancel(*, appointment: Appointment) -> Appointment:

@@ -13,6 +13,7 @@ from appointments.services.workflow import (
 )
 from core.validators import MSG_DATE
 from doctors.auth.sessions import MSG_DOCTORS_ONLY
+from tests.appointments.conftest import MONDAY, TUESDAY
 from tests.appointments.factories import AppointmentFactory, C, D, P, X, day_from_today
 from tests.doctors.clients import doctor_api_client
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
@@ -121,7 +122,8 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("action", "before", "after"), ALLOWED)
-def test_allowed_transition_answers_200_with_the_new_status(doctor, client, action, before, after) -> None:
+def test_allowed_transition_answers_200_with_the_new_status(doctor, client, set_clock, action, before, after) -> None:
+    set_clock(MONDAY, "10:00")  # the visit's time: complete needs its window open (docs/booking.md#time-windows)
     appointment = AppointmentFactory(doctor=doctor, status=before)
     response = client.post(f"{LIST_URL}/{appointment.pk}/{action}")
     assert response.status_code == 200
@@ -141,9 +143,20 @@ def test_refused_transition_is_409_with_the_workflow_message(doctor, client, act
 
 
 @pytest.mark.parametrize("status", list(AppointmentStatus))
-def test_portal_buttons_match_what_the_workflow_allows(status: str) -> None:
+def test_portal_buttons_match_what_the_workflow_allows(set_clock, status: str) -> None:
+    set_clock(MONDAY, "10:00")
     allowed = {action for action, before, _after in ALLOWED if before == status}
-    assert set(appointment_actions(Appointment(status=status))) == allowed
+    appointment = Appointment(status=status, appointment_date=MONDAY, time_slot="10:00 AM")
+    assert set(appointment_actions(appointment)) == allowed
+
+
+def test_complete_before_the_visits_window_is_409_naming_the_earliest_time(doctor, client) -> None:
+    appointment = AppointmentFactory(doctor=doctor, status=C, appointment_date=TUESDAY, time_slot="10:00 AM")
+    response = client.post(f"{LIST_URL}/{appointment.pk}/complete")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This visit can be completed from 09:45 AM on 2031-01-07."}
+    appointment.refresh_from_db()
+    assert appointment.status == C
 
 
 def test_confirm_sets_confirmed_at(doctor, client) -> None:

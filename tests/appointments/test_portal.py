@@ -9,6 +9,7 @@ from appointments.doctor_selectors import DASHBOARD_UPCOMING_SHOWN
 from appointments.portal_views import MSG_DONE
 from appointments.services.workflow import MSG_CANNOT_CONFIRM
 from core import clock
+from tests.appointments.conftest import MONDAY, TUESDAY
 from tests.appointments.factories import AppointmentFactory, C, D, OnlineAppointmentFactory, P, X, day_from_today
 from tests.doctors.clients import doctor_portal_client
 
@@ -140,7 +141,8 @@ def test_list_with_a_bad_date_ignores_it_and_shows_the_error(client) -> None:
     assert "Enter a valid date." in response.content.decode()
 
 
-def test_detail_shows_only_the_buttons_the_workflow_allows(doctor, client) -> None:
+def test_detail_shows_only_the_buttons_the_workflow_allows(doctor, client, set_clock) -> None:
+    set_clock(MONDAY, "10:00")  # the visit's time: "Mark as completed" shows from its window
     expected = {
         P: ("Confirm appointment", "Cancel appointment"),
         C: ("Mark as completed", "Cancel appointment"),
@@ -217,3 +219,10 @@ def test_signed_out_post_to_an_action_goes_to_sign_in_without_replaying_it() -> 
     assert response["Location"] == "/auth/doctor/login"
     appointment.refresh_from_db()
     assert appointment.status == P
+
+
+def test_detail_offers_mark_as_completed_only_from_the_visits_window(doctor, client, set_clock) -> None:
+    appointment = AppointmentFactory(doctor=doctor, status=C, appointment_date=TUESDAY, time_slot="10:00 AM")
+    assert "Mark as completed" not in client.get(f"/portal/appointments/{appointment.pk}/").content.decode()
+    set_clock(TUESDAY, "09:45")
+    assert "Mark as completed" in client.get(f"/portal/appointments/{appointment.pk}/").content.decode()

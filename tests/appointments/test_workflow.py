@@ -1,16 +1,20 @@
 import pytest
 
-from appointments.models import AppointmentStatus
+from appointments.models import Appointment, AppointmentStatus
 from appointments.services.capacity import capacity_booked, capacity_reserve
 from appointments.services.workflow import (
     MSG_CANNOT_CANCEL,
     MSG_CANNOT_COMPLETE,
     MSG_CANNOT_CONFIRM,
+    MSG_COMPLETE_TOO_EARLY,
     TransitionRefused,
+    appointment_actions,
     appointment_cancel,
     appointment_complete,
     appointment_confirm,
+    visit_window_opens_at,
 )
+from tests.appointments.conftest import NEXT_MONDAY, TUESDAY, local
 from tests.appointments.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +65,55 @@ def test_cancel_closes_the_open_video_room() -> None:
     assert consultation.status == ConsultationStatus.CANCELLED
     assert consultation.ended_by == EndedBy.SYSTEM
     assert consultation.cancellation_reason == MSG_APPOINTMENT_CANCELLED
+
+
+# --- the visit's time window (docs/booking.md#time-windows) ----------------------------------------------
+
+
+def test_a_visit_cannot_be_completed_before_its_window(set_clock) -> None:
+    appointment = AppointmentFactory(appointment_date=TUESDAY, time_slot="10:00 AM")  # the clock: Monday 07:00
+    with pytest.raises(TransitionRefused) as caught:
+        appointment_complete(appointment=appointment)
+    assert caught.value.message == "This visit can be completed from 09:45 AM on 2031-01-07."
+    assert caught.value.message == MSG_COMPLETE_TOO_EARLY.format(opens="09:45 AM on 2031-01-07")
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    set_clock(TUESDAY, "09:44")
+    with pytest.raises(TransitionRefused, match="from 09:45 AM on 2031-01-07"):
+        appointment_complete(appointment=appointment)
+
+
+def test_a_visit_can_be_completed_from_visit_early_minutes_before_its_start(set_clock) -> None:
+    appointment = AppointmentFactory(appointment_date=TUESDAY, time_slot="10:00 AM")
+    set_clock(TUESDAY, "09:45")
+    assert appointment_complete(appointment=appointment).status == AppointmentStatus.COMPLETED
+
+
+def test_the_window_follows_the_visit_early_minutes_setting(set_clock, settings) -> None:
+    settings.VISIT_EARLY_MINUTES = 60
+    appointment = AppointmentFactory(appointment_date=TUESDAY, time_slot="10:00 AM")
+    assert visit_window_opens_at(appointment) == local(TUESDAY, "09:00")
+    set_clock(TUESDAY, "08:59")
+    with pytest.raises(TransitionRefused, match="from 09:00 AM on 2031-01-07"):
+        appointment_complete(appointment=appointment)
+    set_clock(TUESDAY, "09:00")
+    assert appointment_complete(appointment=appointment).status == AppointmentStatus.COMPLETED
+
+
+def test_a_visit_moved_later_meanwhile_is_checked_again_and_refused(set_clock) -> None:
+    appointment = AppointmentFactory(appointment_date=TUESDAY, time_slot="10:00 AM")
+    set_clock(TUESDAY, "09:50")
+    stale = Appointment.objects.get(pk=appointment.pk)
+    Appointment.objects.filter(pk=appointment.pk).update(appointment_date=NEXT_MONDAY)  # moved by someone else
+    with pytest.raises(TransitionRefused) as caught:
+        appointment_complete(appointment=stale)
+    assert caught.value.message == "This visit can be completed from 09:45 AM on 2031-01-13."
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+
+
+def test_the_portal_offers_complete_only_from_the_window(set_clock) -> None:
+    appointment = AppointmentFactory(appointment_date=TUESDAY, time_slot="10:00 AM")
+    assert appointment_actions(appointment) == ("cancel",)
+    set_clock(TUESDAY, "09:45")
+    assert appointment_actions(appointment) == ("complete", "cancel")

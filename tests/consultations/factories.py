@@ -5,12 +5,19 @@ from consultations.models import VideoConsultation
 from tests.appointments.factories import OnlineAppointmentFactory
 
 
+class BegunOnlineAppointmentFactory(OnlineAppointmentFactory):
+    """An ONLINE appointment today at midnight: its window (docs/booking.md#time-windows) is open whatever
+    the wall clock says, so its call can be started and the visit completed."""
+
+    time_slot = "12:00 AM"
+
+
 class VideoConsultationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = VideoConsultation
 
     consultation_id = factory.Sequence(lambda n: f"VC-{n + 1000000000:010d}")
-    appointment = factory.SubFactory(OnlineAppointmentFactory)
+    appointment = factory.SubFactory(BegunOnlineAppointmentFactory)
     doctor = factory.LazyAttribute(lambda o: o.appointment.doctor)
     doctor_name = factory.LazyAttribute(lambda o: o.appointment.doctor_name)
     patient = factory.LazyAttribute(lambda o: o.appointment.user)

@@ -17,8 +17,8 @@ from consultations.services import (
     consultation_join,
     consultation_start,
 )
-from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
-from tests.consultations.factories import VideoConsultationFactory
+from tests.appointments.factories import AppointmentFactory
+from tests.consultations.factories import BegunOnlineAppointmentFactory, VideoConsultationFactory
 from tests.users.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from users.models import Role
 
@@ -35,7 +35,7 @@ def client_for(user: object) -> APIClient:
 
 
 def started() -> VideoConsultation:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     consultation, _ = consultation_start(doctor=appointment.doctor, appointment=appointment)
     return consultation
 
@@ -80,7 +80,7 @@ def test_appointment_consultation_accepts_the_appointment_object_id() -> None:
 
 
 def test_appointment_consultation_is_404_before_the_doctor_starts_it() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     response = client_for(appointment.user).get(f"/api/v1/appointments/{appointment.appointment_id}/consultation")
     assert response.status_code == 404
 

@@ -71,6 +71,8 @@ def test_only_scheduled_consultations_become_no_shows(status: str) -> None:
 def test_a_call_left_in_progress_past_the_maximum_is_completed_by_system(settings: object) -> None:
     settings.CONSULTATION_MAX_MINUTES = 120
     consultation = VideoConsultationFactory(
+        appointment__appointment_date="2026-03-10",  # the visit is at T0 (14:30 clinic time): its window is open
+        appointment__time_slot="02:30 PM",
         scheduled_start_time=T0,
         status=ConsultationStatus.IN_PROGRESS,
         actual_start_time=T0,

@@ -22,8 +22,8 @@ from consultations.services import (
     MSG_NOT_ONLINE,
     MSG_PATIENT_HAS_JOINED,
 )
-from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
-from tests.consultations.factories import VideoConsultationFactory
+from tests.appointments.factories import AppointmentFactory
+from tests.consultations.factories import BegunOnlineAppointmentFactory, VideoConsultationFactory
 from tests.doctors.clients import doctor_api_client
 from tests.doctors.factories import DoctorFactory
 
@@ -60,7 +60,7 @@ def as_doctor(consultation_or_appointment: object) -> APIClient:
 
 def test_doctor_starts_the_consultation_201_then_200_with_the_same_room(settings: object) -> None:
     settings.JITSI_DOMAIN = "meet.example.test"
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     client = as_doctor(appointment)
     first = client.post(start_url(appointment.appointment_id))
     assert first.status_code == 201
@@ -84,14 +84,14 @@ def test_starting_an_in_clinic_appointment_is_refused() -> None:
 
 @pytest.mark.parametrize("status", [s for s in AppointmentStatus if s != AppointmentStatus.CONFIRMED])
 def test_starting_an_appointment_that_is_not_confirmed_is_refused(status: str) -> None:
-    appointment = OnlineAppointmentFactory(status=status)
+    appointment = BegunOnlineAppointmentFactory(status=status)
     response = as_doctor(appointment).post(start_url(appointment.appointment_id))
     assert response.status_code == 409
     assert response.json() == {"detail": MSG_NOT_CONFIRMED}
 
 
 def test_another_doctors_appointment_cannot_be_started() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     client = doctor_api_client(DoctorFactory())
     assert client.post(start_url(appointment.appointment_id)).status_code == 404
     assert client.post(start_url(appointment.pk)).status_code == 404
@@ -99,14 +99,14 @@ def test_another_doctors_appointment_cannot_be_started() -> None:
 
 
 def test_start_without_the_csrf_token_is_refused() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     client = as_doctor(appointment)
     client.credentials()  # drop X-CSRFToken
     assert client.post(start_url(appointment.appointment_id)).status_code == 403
 
 
 def test_a_member_token_is_refused_on_doctor_routes() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     client = APIClient()
     client.force_authenticate(appointment.user)
     assert client.post(start_url(appointment.appointment_id)).status_code == 403

@@ -9,8 +9,8 @@ from appointments.models import AppointmentStatus, AppointmentType
 from consultations.models import ConsultationStatus, EndedBy, VideoConsultation
 from consultations.portal_views import MSG_CANCELLED, MSG_ENDED, MSG_NO_SHOW, appointment_url, call_url
 from consultations.services import MSG_CANNOT_END, MSG_NOT_CONFIRMED
-from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
-from tests.consultations.factories import VideoConsultationFactory
+from tests.appointments.factories import AppointmentFactory
+from tests.consultations.factories import BegunOnlineAppointmentFactory, VideoConsultationFactory
 from tests.doctors.clients import doctor_portal_client
 from tests.doctors.factories import DoctorFactory
 
@@ -30,7 +30,7 @@ def messages_of(response: object) -> list[str]:
 
 def test_start_button_opens_the_room_joins_the_doctor_and_shows_the_call_page(settings: object) -> None:
     settings.JITSI_DOMAIN = "meet.example.test"
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     client = portal(appointment)
     response = client.post(f"/portal/appointments/{appointment.appointment_id}/consultation/start/")
     consultation = VideoConsultation.objects.get(appointment=appointment)
@@ -50,7 +50,7 @@ def test_start_button_opens_the_room_joins_the_doctor_and_shows_the_call_page(se
 
 
 def test_start_refused_for_an_appointment_that_is_not_confirmed() -> None:
-    appointment = OnlineAppointmentFactory(status=AppointmentStatus.PENDING_CONFIRMATION)
+    appointment = BegunOnlineAppointmentFactory(status=AppointmentStatus.PENDING_CONFIRMATION)
     response = portal(appointment).post(
         f"/portal/appointments/{appointment.appointment_id}/consultation/start/", follow=True
     )
@@ -151,7 +151,7 @@ def test_buttons_need_the_csrf_token() -> None:
 
 
 def test_appointment_page_offers_to_start_a_confirmed_online_appointment() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     html = portal(appointment).get(appointment_url(appointment)).content.decode()
     assert "Start video consultation" in html
     assert f"/portal/appointments/{appointment.pk}/consultation/start/" in html
@@ -172,6 +172,6 @@ def test_appointment_page_has_no_call_for_an_in_clinic_appointment() -> None:
 
 
 def test_appointment_page_does_not_offer_to_start_before_confirmation() -> None:
-    appointment = OnlineAppointmentFactory(status=AppointmentStatus.PENDING_CONFIRMATION)
+    appointment = BegunOnlineAppointmentFactory(status=AppointmentStatus.PENDING_CONFIRMATION)
     html = portal(appointment).get(appointment_url(appointment)).content.decode()
     assert "Start video consultation" not in html

@@ -7,8 +7,8 @@ from playwright.sync_api import Page, Route, expect
 
 from consultations.models import ConsultationStatus, VideoConsultation
 from consultations.portal_views import appointment_url
-from tests.appointments.factories import OnlineAppointmentFactory
 from tests.browser_fixtures import save_screenshot
+from tests.consultations.factories import BegunOnlineAppointmentFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -31,7 +31,7 @@ window.JitsiMeetExternalAPI = function (domain, options) {
 def start_call_from_the_appointment_page(
     page: Page, sign_in_doctor: object, screenshot: str | None = None
 ) -> VideoConsultation:
-    appointment = OnlineAppointmentFactory(patient_name="Asha Verma")
+    appointment = BegunOnlineAppointmentFactory(patient_name="Asha Verma")
     sign_in_doctor(page, appointment.doctor)
     page.goto(appointment_url(appointment))
     if screenshot:

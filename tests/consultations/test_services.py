@@ -37,7 +37,7 @@ from consultations.services import (
 from core import clock
 from core.errors import NotFound
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
-from tests.consultations.factories import VideoConsultationFactory
+from tests.consultations.factories import BegunOnlineAppointmentFactory, VideoConsultationFactory
 from tests.doctors.factories import DoctorFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_scheduled_start_is_the_appointment_time_in_clinic_time_stored_as_utc() 
 
 
 def test_starting_twice_returns_the_open_consultation() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     first, _ = consultation_start(doctor=appointment.doctor, appointment=appointment)
     consultation_join(consultation=first, participant=EndedBy.DOCTOR)
     consultation_join(consultation=first, participant=EndedBy.PATIENT)
@@ -128,7 +128,7 @@ def test_starting_twice_returns_the_open_consultation() -> None:
 
 def test_two_quick_starts_never_make_two_rooms() -> None:
     for _round in range(5):
-        appointment = OnlineAppointmentFactory()
+        appointment = BegunOnlineAppointmentFactory()
         results = in_threads(8, lambda _i, a=appointment: consultation_start(doctor=a.doctor, appointment=a))
         assert all(isinstance(result, tuple) for result in results), results
         assert {result[0].pk for result in results} == {VideoConsultation.objects.get(appointment=appointment).pk}
@@ -136,7 +136,7 @@ def test_two_quick_starts_never_make_two_rooms() -> None:
 
 
 def test_a_cancelled_consultation_can_be_started_again() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     first, _ = consultation_start(doctor=appointment.doctor, appointment=appointment)
     consultation_cancel(consultation=first, cancelled_by=EndedBy.DOCTOR)
     second, created = consultation_start(doctor=appointment.doctor, appointment=appointment)
@@ -146,7 +146,7 @@ def test_a_cancelled_consultation_can_be_started_again() -> None:
 
 
 def test_another_doctors_appointment_is_not_found() -> None:
-    appointment = OnlineAppointmentFactory()
+    appointment = BegunOnlineAppointmentFactory()
     with pytest.raises(NotFound):
         consultation_start(doctor=DoctorFactory(), appointment=appointment)
     assert not VideoConsultation.objects.exists()
@@ -160,7 +160,7 @@ def test_only_an_online_appointment_can_be_started() -> None:
 
 @pytest.mark.parametrize("status", [s for s in AppointmentStatus if s != AppointmentStatus.CONFIRMED])
 def test_only_a_confirmed_appointment_can_be_started(status: str) -> None:
-    appointment = OnlineAppointmentFactory(status=status)
+    appointment = BegunOnlineAppointmentFactory(status=status)
     with pytest.raises(TransitionRefused, match=MSG_NOT_CONFIRMED):
         consultation_start(doctor=appointment.doctor, appointment=appointment)
 
@@ -179,7 +179,7 @@ def _longest_common_substring(a: str, b: str) -> int:
 def test_room_ids_are_not_predictable_from_the_consultation_id_or_time() -> None:
     rooms = []
     for _ in range(2):
-        appointment = OnlineAppointmentFactory()
+        appointment = BegunOnlineAppointmentFactory()
         consultation, _ = consultation_start(doctor=appointment.doctor, appointment=appointment)
         rooms.append(consultation)
     for consultation in rooms:
@@ -268,7 +268,7 @@ def test_completing_the_consultation_completes_the_appointment() -> None:
 
 def test_ending_tolerates_an_appointment_already_completed() -> None:
     consultation = started(
-        ConsultationStatus.IN_PROGRESS, appointment=OnlineAppointmentFactory(status=AppointmentStatus.COMPLETED)
+        ConsultationStatus.IN_PROGRESS, appointment=BegunOnlineAppointmentFactory(status=AppointmentStatus.COMPLETED)
     )
     consultation = consultation_end(consultation=consultation, ended_by=EndedBy.PATIENT)
     assert consultation.status == ConsultationStatus.COMPLETED
@@ -441,7 +441,8 @@ def test_staff_metadata_update_never_overwrites_the_status() -> None:
     stale = VideoConsultation.objects.get(pk=consultation.pk)
     consultation_cancel(consultation=consultation, cancelled_by=EndedBy.DOCTOR)
     changes = {"recording_enabled": True, "recording_size": 12.5}
-    stale = consultation_update_metadata(consultation=stale, changes=changes)
+    read = {"recording_enabled": stale.recording_enabled, "recording_size": stale.recording_size}
+    stale = consultation_update_metadata(consultation=stale, changes=changes, read=read)
     assert stale.status == ConsultationStatus.CANCELLED
     assert stale.recording_enabled
     assert stale.recording_size == 12.5
@@ -449,4 +450,6 @@ def test_staff_metadata_update_never_overwrites_the_status() -> None:
 
 def test_staff_cannot_change_workflow_fields_through_metadata() -> None:
     with pytest.raises(ValueError, match="status"):
-        consultation_update_metadata(consultation=started(), changes={"status": ConsultationStatus.COMPLETED})
+        consultation_update_metadata(
+            consultation=started(), changes={"status": ConsultationStatus.COMPLETED}, read={"status": "SCHEDULED"}
+        )
