@@ -126,8 +126,6 @@ def integrity_audit(*, repair: bool = False, since: str | None = None, only: Ite
     options = AuditOptions(repair=repair, since=since)
     wanted = set(only)
     results = {
-        check.name: (check, check.run(options))
-        for check in integrity_checks()
-        if not wanted or check.name in wanted
+        check.name: (check, check.run(options)) for check in integrity_checks() if not wanted or check.name in wanted
     }
     return AuditReport(results=results)
