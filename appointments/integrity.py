@@ -155,10 +155,9 @@ def check_capacity(options: AuditOptions) -> CheckResult:
     return result
 
 
-def _number(time: Time, document: dict[str, Any], taken: set[int]) -> int | None:
+def _number(document: dict[str, Any], capacity: int, taken: set[int]) -> int | None:
     """Give an un-numbered holder the lowest free place, one guarded update per try; the number, or None."""
-    assert time.capacity is not None
-    for number in range(1, time.capacity + 1):
+    for number in range(1, capacity + 1):
         if number in taken:
             continue
         try:
@@ -173,50 +172,63 @@ def _number(time: Time, document: dict[str, Any], taken: set[int]) -> int | None
     return None
 
 
+def _cancelled_numbered(time: Time, repair: bool) -> Iterator[Finding]:
+    for document in time.cancelled:
+        if "placeNumber" not in document:
+            continue
+        finding = Finding(
+            PROBLEM_CANCELLED_NUMBERED,
+            time.ids(**_appointment_ids(document), placeNumber=document["placeNumber"]),
+            repairable=True,
+        )
+        if repair:
+            finding.repaired = bool(
+                _appointments()
+                .update_one(
+                    {"_id": document["_id"], "status": CANCELLED, "placeNumber": document["placeNumber"]},
+                    {"$unset": {"placeNumber": ""}},
+                )
+                .modified_count
+            )
+        yield finding
+
+
+def _wrong_numbers(time: Time, numbers: Counter[Any]) -> Iterator[Finding]:
+    for number, holders in sorted(numbers.items(), key=lambda item: str(item[0])):
+        if holders > 1:
+            yield Finding(PROBLEM_PLACE_TWICE, time.ids(placeNumber=number, holders=holders))
+        if time.capacity is not None and not (isinstance(number, int) and 1 <= number <= time.capacity):
+            yield Finding(PROBLEM_NUMBER_OUT_OF_RANGE, time.ids(placeNumber=number, maxPatients=time.capacity))
+
+
+def _unnumbered(time: Time, capacity: int, numbers: Counter[Any], repair: bool) -> Iterator[Finding]:
+    taken = set(numbers)
+    for document in time.holders:
+        if "placeNumber" in document:
+            continue
+        finding = Finding(PROBLEM_UNNUMBERED, time.ids(**_appointment_ids(document)), repairable=True)
+        if repair:
+            number = _number(document, capacity, taken)
+            if number is not None:
+                taken.add(number)
+                finding.repaired = True
+        yield finding
+
+
 @integrity_check("appointments.places", "places held equal live appointments (numbered, in range, once each)")
 def check_places(options: AuditOptions) -> CheckResult:
     result = CheckResult()
-    appointments = _appointments()
     for time in audit_times(options):
         result.examined += len(time.holders) + len(time.cancelled)
-        for document in time.cancelled:
-            if "placeNumber" not in document:
-                continue
-            finding = Finding(
-                PROBLEM_CANCELLED_NUMBERED,
-                time.ids(**_appointment_ids(document), placeNumber=document["placeNumber"]),
-                repairable=True,
-            )
-            if options.repair:
-                finding.repaired = bool(
-                    appointments.update_one(
-                        {"_id": document["_id"], "status": CANCELLED, "placeNumber": document["placeNumber"]},
-                        {"$unset": {"placeNumber": ""}},
-                    ).modified_count
-                )
-            result.findings.append(finding)
+        result.findings.extend(_cancelled_numbered(time, options.repair))
         numbers = Counter(d["placeNumber"] for d in time.holders if "placeNumber" in d)
-        for number, holders in sorted(numbers.items(), key=lambda item: str(item[0])):
-            if holders > 1:
-                result.findings.append(Finding(PROBLEM_PLACE_TWICE, time.ids(placeNumber=number, holders=holders)))
-            if time.capacity is not None and not (isinstance(number, int) and 1 <= number <= time.capacity):
-                result.findings.append(
-                    Finding(PROBLEM_NUMBER_OUT_OF_RANGE, time.ids(placeNumber=number, maxPatients=time.capacity))
-                )
-        unnumbered = [d for d in time.holders if "placeNumber" not in d]
-        if time.capacity is None:
-            if unnumbered:  # nothing is bookable there, so nothing to number against: the capacity check notes it
-                result.notes.append(Finding(PROBLEM_UNNUMBERED, time.ids(unnumbered=len(unnumbered))))
-            continue
-        taken = set(numbers)
-        for document in unnumbered:
-            finding = Finding(PROBLEM_UNNUMBERED, time.ids(**_appointment_ids(document)), repairable=True)
-            if options.repair:
-                number = _number(time, document, taken)
-                if number is not None:
-                    taken.add(number)
-                    finding.repaired = True
-            result.findings.append(finding)
+        result.findings.extend(_wrong_numbers(time, numbers))
+        if time.capacity is not None:
+            result.findings.extend(_unnumbered(time, time.capacity, numbers, options.repair))
+        elif sum(numbers.values()) < len(time.holders):
+            # Nothing is bookable there, so there is nothing to number against: a note, as the capacity check says.
+            unnumbered = len(time.holders) - sum(numbers.values())
+            result.notes.append(Finding(PROBLEM_UNNUMBERED, time.ids(unnumbered=unnumbered)))
     return result
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from consultations.models import ConsultationStatus, EndedBy, OPEN_STATUSES
+from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy
 from consultations.services import MSG_APPOINTMENT_CANCELLED
 from core import clock
 from core.integrity import AuditOptions, CheckResult, Finding, integrity_check
