@@ -150,10 +150,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # finds a problem in it afterwards (core/integrity.py; docs/operations.md). Fault tests that run their own server
 # (tests/core/test_faults.py, tests/core/test_chaos.py) run the command against that server themselves.
 AUDITED_KINDS = ("concurrency", "faults")
-AUDIT_SINCE = "0000-01-01"  # every date: a test may have moved the clock
-# Appointments without a placeNumber are the existing system's, and count as they are (docs/booking.md): the
-# factories write them, so the audit after a test does not ask for them to be numbered.
-AUDIT_TOLERATED = {"live appointment without a placeNumber"}
 
 
 @pytest.fixture(autouse=True)
@@ -164,14 +160,18 @@ def _audit_integrity_after(request: pytest.FixtureRequest) -> Iterator[None]:
     if not audited:
         yield
         return
-    request.getfixturevalue("_django_db_helper")  # set up first, so it empties the database after the audit
+    # Set up before this fixture, so they are torn down after the audit: the database is emptied after it, and
+    # MEDIA_ROOT is still the test's own.
+    request.getfixturevalue("_django_db_helper")
+    request.getfixturevalue("_media_root")
     blocker = request.getfixturevalue("django_db_blocker")
     yield
     from core.integrity import integrity_audit
+    from tests.audit import EVERY_DATE, UNNUMBERED
 
     with blocker.unblock():
-        report = integrity_audit(since=AUDIT_SINCE)
-    problems = [(name, finding) for name, finding in report.problems if finding.problem not in AUDIT_TOLERATED]
+        report = integrity_audit(since=EVERY_DATE)
+    problems = [(name, finding) for name, finding in report.problems if finding.problem != UNNUMBERED]
     if problems:
         lines = "\n".join(f"{name}: {finding.problem} {finding.as_dict()['ids']}" for name, finding in problems)
         pytest.fail(f"audit_integrity after the test found {len(problems)} problem(s):\n{lines}", pytrace=False)
