@@ -74,7 +74,10 @@ from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_ent
 from tests.users.factories import StaffFactory, UserFactory
 from tests.world import DAYS, doctor_credentials, member_credentials
 clinic = ClinicFactory()
-doctor = DoctorFactory(clinic=clinic, clinics=[clinic_entry(clinic)], available_online=True, available_offline=True)
+doctor = DoctorFactory(
+    clinic=clinic, clinics=[clinic_entry(clinic)], available_online=True, available_offline=True,
+    requires_confirmation=True,  # bookings wait for the doctor, so confirm has work to do
+)
 for day in DAYS:
     DoctorSlotFactory(doctor=doctor, day_of_week=day, start_time="09:00", end_time="12:00", max_patients=2)
 members = [member_credentials(UserFactory()).headers for _ in range(8)]
