@@ -105,7 +105,7 @@ def audit_times(options: AuditOptions) -> Iterator[Time]:
     for doctor_id in sorted(_appointments().distinct("doctorId", {"appointmentDate": {"$gte": since}}), key=str):
         by_day: dict[str, list[dict[str, Any]]] = {}
         for slot in slots.find({"doctorId": doctor_id, "isActive": True}, {**SLOT_FIELDS, "clinicId": 1}):
-            by_day.setdefault(slot.get("dayOfWeek"), []).append(slot)
+            by_day.setdefault(str(slot.get("dayOfWeek")), []).append(slot)
         offered_by_day = {day: _offered(day_slots) for day, day_slots in by_day.items()}
         cursor = _appointments().find(
             {"doctorId": doctor_id, "appointmentDate": {"$gte": since}},
@@ -113,11 +113,11 @@ def audit_times(options: AuditOptions) -> Iterator[Time]:
             sort=[("appointmentDate", 1)],
             batch_size=500,
         )
-        for day, documents in itertools.groupby(cursor, key=lambda d: d.get("appointmentDate")):
-            offered = offered_by_day.get(_weekday(day), {})
+        for day, documents in itertools.groupby(cursor, key=lambda d: str(d.get("appointmentDate"))):
+            offered = offered_by_day.get(_weekday(day) or "", {})
             times: dict[str, Time] = {}
             for document in documents:
-                time_slot = document.get("timeSlot")
+                time_slot = str(document.get("timeSlot"))
                 entry = times.get(time_slot)
                 if entry is None:
                     minute = _minutes_12h(time_slot)
@@ -127,7 +127,7 @@ def audit_times(options: AuditOptions) -> Iterator[Time]:
             yield from times.values()
 
 
-def _weekday(day: Any) -> str | None:
+def _weekday(day: str) -> str | None:
     try:
         return DAYS_OF_WEEK[date.fromisoformat(str(day)).weekday()]
     except ValueError:
