@@ -145,6 +145,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker("slow")
 
 
+# --- the integrity audit after every concurrency and fault test ----------------------------------------------
+# A test of the `concurrency` or `faults` kind that uses the test database fails if `manage.py audit_integrity`
+# finds a problem in it afterwards (core/integrity.py; docs/operations.md). Fault tests that run their own server
+# (tests/core/test_faults.py, tests/core/test_chaos.py) run the command against that server themselves.
+AUDITED_KINDS = ("concurrency", "faults")
+
+
+@pytest.fixture(autouse=True)
+def _audit_integrity_after(request: pytest.FixtureRequest) -> Iterator[None]:
+    audited = request.node.get_closest_marker("django_db") and any(
+        request.node.get_closest_marker(kind) for kind in AUDITED_KINDS
+    )
+    if not audited:
+        yield
+        return
+    # Set up before this fixture, so they are torn down after the audit: the database is emptied after it, and
+    # MEDIA_ROOT is still the test's own.
+    request.getfixturevalue("_django_db_helper")
+    request.getfixturevalue("_media_root")
+    blocker = request.getfixturevalue("django_db_blocker")
+    yield
+    from core.integrity import integrity_audit
+    from tests.audit import EVERY_DATE, UNNUMBERED
+
+    with blocker.unblock():
+        report = integrity_audit(since=EVERY_DATE)
+    problems = [(name, finding) for name, finding in report.problems if finding.problem != UNNUMBERED]
+    if problems:
+        lines = "\n".join(f"{name}: {finding.problem} {finding.as_dict()['ids']}" for name, finding in problems)
+        pytest.fail(f"audit_integrity after the test found {len(problems)} problem(s):\n{lines}", pytrace=False)
+
+
 # --- MongoDB command counts ------------------------------------------------------------------------------------
 
 

@@ -111,7 +111,8 @@ def _party(n: int) -> Party:
     online = OnlineAppointmentFactory(user=member, doctor=doctor, status=AppointmentStatus.CONFIRMED)
     party.appointments.append(online)
     party.consultations.append(VideoConsultationFactory(appointment=online))
-    done = AppointmentFactory(user=member, doctor=doctor, status=AppointmentStatus.COMPLETED)
+    # Not at the online visit's time: one live appointment per member per time (appointments/integrity.py).
+    done = AppointmentFactory(user=member, doctor=doctor, status=AppointmentStatus.COMPLETED, time_slot="11:00 AM")
     party.appointments.append(done)
     prescription = PrescriptionFactory(appointment=done)
     default_storage.save(prescription.file_path, ContentFile(PDF_BYTES))

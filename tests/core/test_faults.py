@@ -24,6 +24,7 @@ from pymongo import MongoClient
 
 from bench.servers import stop
 from core.api import MSG_DATABASE_UNAVAILABLE
+from tests.audit import UNNUMBERED, audit_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -195,6 +196,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             world=world,
             log=run / "gunicorn.log",
         )
+        # After every fault, the data keeps its invariants (the world's factory appointments are un-numbered).
+        problems = audit_problems(env, tolerate=frozenset({UNNUMBERED}))
+        assert not problems, "audit_integrity after the fault tests:\n" + "\n".join(problems)
     finally:
         if app is not None:
             stop(app)
