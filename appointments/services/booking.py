@@ -29,7 +29,12 @@ from appointments.selectors import (
     booking_date_error,
     slot_offered,
 )
-from appointments.services.places import place_take
+
+# The booking's 409s live with the rule that raises them (places.py); re-exported for booking's callers.
+from appointments.services.places import MSG_ALREADY_BOOKED as MSG_ALREADY_BOOKED
+from appointments.services.places import MSG_SLOT_FULL as MSG_SLOT_FULL
+from appointments.services.places import SlotTaken as SlotTaken
+from appointments.services.places import place_move, place_take
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
 from clinics.models import Clinic
 from core import clock
