@@ -3,10 +3,10 @@
 from collections.abc import Callable
 
 import pytest
+from appointments.services.capacity import capacity_reserve
 from rest_framework.test import APIClient
 
 from appointments.selectors import MSG_DATE_IN_PAST, MSG_DATE_TOO_FAR, time_12h
-from appointments.services.capacity import capacity_reserve
 from clinics.models import OperatingHours
 from doctors.models import Doctor
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY, SUNDAY, TUESDAY

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from appointments.services.capacity import capacity_booked
 from bson import ObjectId
 from django.db import IntegrityError, connection
 from rest_framework.test import APIClient
@@ -27,7 +28,6 @@ from appointments.services.booking import (
     MSG_UNKNOWN_DOCTOR,
     appointment_book,
 )
-from appointments.services.capacity import capacity_booked
 from core.validators import MSG_DATE, MSG_TIME_12H
 from doctors.models import DoctorSlot
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY

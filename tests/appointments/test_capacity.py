@@ -3,7 +3,6 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from appointments.services.capacity import capacity_booked, capacity_release, capacity_reserve
 
 pytestmark = pytest.mark.django_db(transaction=True)

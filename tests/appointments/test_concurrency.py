@@ -4,10 +4,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from appointments.services.capacity import capacity_booked
 from rest_framework.test import APIClient
 
 from appointments.models import Appointment
-from appointments.services.capacity import capacity_booked
 from tests.appointments.conftest import MONDAY
 from tests.doctors.factories import DoctorSlotFactory
 from tests.member_api import member_client

@@ -1,10 +1,10 @@
 """The doctor API for appointments: own list with filters, and every workflow step (docs/api.md, Doctor API)."""
 
 import pytest
+from appointments.services.capacity import capacity_booked, capacity_reserve
 from rest_framework.test import APIClient
 
 from appointments.models import Appointment, AppointmentStatus
-from appointments.services.capacity import capacity_booked, capacity_reserve
 from appointments.services.workflow import (
     MSG_CANNOT_CANCEL,
     MSG_CANNOT_COMPLETE,

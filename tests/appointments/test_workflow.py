@@ -1,7 +1,7 @@
 import pytest
+from appointments.services.capacity import capacity_booked, capacity_reserve
 
 from appointments.models import AppointmentStatus
-from appointments.services.capacity import capacity_booked, capacity_reserve
 from appointments.services.workflow import (
     MSG_CANNOT_CANCEL,
     MSG_CANNOT_COMPLETE,
