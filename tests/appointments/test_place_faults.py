@@ -63,7 +63,7 @@ def _child(args: dict, fault: str) -> subprocess.CompletedProcess:
         "DJANGO_SETTINGS_MODULE": "opd_wallet.settings",
         FAULT_ENV: fault,
     }
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-c", CHILD, json.dumps(args)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
 
