@@ -130,7 +130,7 @@ def move_appointment(
     return TemplateResponse(request, "admin/appointments/appointment/move.html", context)
 
 
-def _guarded_values(form: forms.ModelForm, names: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _guarded_values(form: forms.ModelForm, obj: Appointment, names: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(filter, $set) by column for the changed `names`: each field's value as the form showed it (its hidden
     initial) in the filter, the new value in the $set."""
     opts = Appointment._meta
@@ -146,7 +146,7 @@ def _guarded_values(form: forms.ModelForm, names: list[str]) -> tuple[dict[str, 
         if before in ("", None) and model_field.null:
             before = None
         shown[model_field.column] = model_field.get_db_prep_save(model_field.to_python(before), connection)
-        new[model_field.column] = model_field.get_db_prep_save(form.cleaned_data[name], connection)
+        new[model_field.column] = model_field.get_db_prep_save(getattr(obj, model_field.attname), connection)
     return shown, new
 
 
@@ -265,7 +265,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         changed = [name for name in form.changed_data if name in EDITABLE_FIELDS]
         if not changed:
             return
-        shown, new = _guarded_values(form, changed)
+        shown, new = _guarded_values(form, obj, changed)
         done = collection(Appointment._meta.db_table).update_one(
             {"_id": obj.pk, **shown}, {"$set": {**new, "updatedAt": clock.now()}}
         )

@@ -87,7 +87,11 @@ def _raise_if_below_held(*, slot: DoctorSlot) -> None:
     if slot.pk is None or slot._state.adding:
         return
     held = max((check(slot) for check in _slot_places_held_checks), default=0)
-    if held > int(slot.max_patients or 0):
+    wanted = int(slot.max_patients or 0)
+    if held <= wanted:
+        return
+    stored = DoctorSlot.objects.filter(pk=slot.pk).values_list("max_patients", flat=True).first()
+    if stored is None or wanted < stored:  # an unchanged (already overbooked) value does not block other edits
         raise SlotConflict(MSG_MAX_PATIENTS_BELOW_HELD.format(held=held))
 
 
