@@ -112,6 +112,9 @@ class Appointment(models.Model):
             models.Index(fields=["user", "status"], name="appointments_user_status"),
             models.Index(fields=["appointment_number"], name="appointments_number"),
             models.Index(fields=["doctor", "appointment_date"], name="appointments_doctor_date"),
+            # The holders of one time (appointments/services/places.py); a plain twin of the unique partial
+            # place index, which SecantusDB never uses for reads (mongo/README.md).
+            models.Index(fields=["doctor", "appointment_date", "time_slot"], name="appointments_doctor_date_time"),
             # The seed's { appointmentId: 1 }; the unique index Django makes is partial ($type), unused for reads.
             models.Index(fields=["appointment_id"], name="appointments_appointment_id"),
         ]

@@ -224,17 +224,13 @@ def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
     """Places held per time of one doctor on one date: appointments there that are not CANCELLED, numbered
     or not (so ones the existing system wrote count at once). One query on {doctorId, appointmentDate}."""
     taken: dict[str, int] = {}
+    # Equality only, status compared here: SecantusDB plans `$ne` as a collection scan (mongo/README.md).
     cursor = collection(Appointment._meta.db_table).find(
-        {
-            "doctorId": doctor_id,
-            "appointmentDate": appointment_date,
-            "status": {"$ne": AppointmentStatus.CANCELLED.value},
-        },
-        {"_id": 0, "timeSlot": 1},
+        {"doctorId": doctor_id, "appointmentDate": appointment_date}, {"_id": 0, "timeSlot": 1, "status": 1}
     )
     for document in cursor:
         time_slot = document.get("timeSlot")
-        if isinstance(time_slot, str):
+        if isinstance(time_slot, str) and document.get("status") != AppointmentStatus.CANCELLED:
             taken[time_slot] = taken.get(time_slot, 0) + 1
     return taken
 
@@ -294,26 +290,23 @@ def slot_most_places_held(slot: DoctorSlot) -> int:
     times = {time_12h(start) for start, _ in _steps(slot)}
     today = clock.local_today()
     first_future = _first_future_minute(today)
+    # The slot's upcoming dates up to the booking horizon, listed ($in) so the query stays on the
+    # {doctorId, appointmentDate} index; status compared here (mongo/README.md).
+    days = [
+        (today + timedelta(days=offset)).isoformat()
+        for offset in range(booking_horizon_days() + 1)
+        if DAYS_OF_WEEK[(today + timedelta(days=offset)).weekday()] == slot.day_of_week
+    ]
     held: dict[tuple[str, str], int] = {}
     cursor = collection(Appointment._meta.db_table).find(
-        {
-            "doctorId": slot.doctor_id,
-            "appointmentDate": {"$gte": today.isoformat()},
-            "status": {"$ne": AppointmentStatus.CANCELLED.value},
-        },
-        {"_id": 0, "appointmentDate": 1, "timeSlot": 1},
+        {"doctorId": slot.doctor_id, "appointmentDate": {"$in": days}},
+        {"_id": 0, "appointmentDate": 1, "timeSlot": 1, "status": 1},
     )
     for document in cursor:
         day_text, time_slot = document.get("appointmentDate"), document.get("timeSlot")
-        if time_slot not in times or not isinstance(day_text, str):
+        if time_slot not in times or document.get("status") == AppointmentStatus.CANCELLED:
             continue
-        try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
-            continue
-        if DAYS_OF_WEEK[day.weekday()] != slot.day_of_week:
-            continue
-        if day == today and minutes_12h(time_slot) < first_future:
+        if day_text == today.isoformat() and minutes_12h(time_slot) < first_future:
             continue
         held[(day_text, time_slot)] = held.get((day_text, time_slot), 0) + 1
     return max(held.values(), default=0)

@@ -51,6 +51,10 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.AddIndex(
+            model_name='appointment',
+            index=models.Index(fields=['doctor', 'appointment_date', 'time_slot'], name='appointments_doctor_date_time'),
+        ),
         migrations.RunPython(create_place_indexes, drop_place_indexes),
         migrations.DeleteModel(name='BookedTime'),
     ]

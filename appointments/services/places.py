@@ -75,8 +75,9 @@ def _time_key(*, doctor_id: str, appointment_date: str, time_slot: str) -> dict[
 def place_holders(*, doctor_id: str, appointment_date: str, time_slot: str) -> list[dict[str, Any]]:
     """The appointments holding a place at this time (status not CANCELLED), numbered or not. One query
     on the {doctorId, appointmentDate} index."""
+    # Equality only, status compared here: SecantusDB plans `$ne` as a collection scan (mongo/README.md).
     key = _time_key(doctor_id=doctor_id, appointment_date=appointment_date, time_slot=time_slot)
-    return list(_appointments().find({**key, "status": {"$ne": CANCELLED}}, HOLDER_PROJECTION))
+    return [doc for doc in _appointments().find(key, HOLDER_PROJECTION) if doc.get("status") != CANCELLED]
 
 
 def _numbered(holder: Mapping[str, Any]) -> bool:
