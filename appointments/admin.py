@@ -10,9 +10,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
@@ -125,7 +126,7 @@ def move_appointment(
         "appointment": appointment,
         "form": form,
         "opts": model_admin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/appointments/appointment/move.html", context)
 
@@ -138,6 +139,8 @@ def _guarded_values(form: forms.ModelForm, obj: Appointment, names: list[str]) -
     new: dict[str, Any] = {}
     for name in names:
         field, model_field = form.fields[name], opts.get_field(name)
+        if not isinstance(model_field, Field):  # EDITABLE_FIELDS are plain columns
+            continue
         raw = field.hidden_widget().value_from_datadict(form.data, form.files, form.add_initial_prefix(name))
         try:
             before = field.to_python(raw)
@@ -145,8 +148,9 @@ def _guarded_values(form: forms.ModelForm, obj: Appointment, names: list[str]) -
             before = form.initial.get(name)
         if before in ("", None) and model_field.null:
             before = None
-        shown[model_field.column] = model_field.get_db_prep_save(model_field.to_python(before), connection)
-        new[model_field.column] = model_field.get_db_prep_save(getattr(obj, model_field.attname), connection)
+        column = str(model_field.column)
+        shown[column] = model_field.get_db_prep_save(model_field.to_python(before), connection)
+        new[column] = model_field.get_db_prep_save(getattr(obj, model_field.attname), connection)
     return shown, new
 
 

@@ -135,7 +135,7 @@ class Appointment(models.Model):
         # would count it as a place.
         if self.place_number is None:
             fields = [field for field in fields if field.attname != "place_number"]
-        return super()._do_insert(manager, using, fields, returning_fields, raw)
+        return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

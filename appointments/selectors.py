@@ -303,8 +303,10 @@ def slot_most_places_held(slot: DoctorSlot) -> int:
         {"_id": 0, "appointmentDate": 1, "timeSlot": 1, "status": 1},
     )
     for document in cursor:
-        day_text, time_slot = document.get("appointmentDate"), document.get("timeSlot")
-        if time_slot not in times or document.get("status") == AppointmentStatus.CANCELLED:
+        day_text, time_slot = str(document.get("appointmentDate")), document.get("timeSlot")
+        if not isinstance(time_slot, str) or time_slot not in times:
+            continue
+        if document.get("status") == AppointmentStatus.CANCELLED:
             continue
         if day_text == today.isoformat() and minutes_12h(time_slot) < first_future:
             continue

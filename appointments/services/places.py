@@ -139,7 +139,7 @@ def _document(appointment: Appointment) -> dict[str, Any]:
         value = field.get_db_prep_save(field.pre_save(appointment, True), connection=connection)
         if field.attname == "place_number" and value is None:
             continue
-        document[field.column] = value
+        document[str(field.column)] = value
     return document
 
 
