@@ -1,10 +1,24 @@
-from collections.abc import Callable
+"""Staff see and correct appointments here; every change of who, when, where and status goes through the
+services (admin actions), and a save writes only the fields changed, guarded by the values the form showed.
 
+No whole-document save: a save racing a cancel (or a move) could otherwise write the old status or time back
+(docs/booking.md, Workflow).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Field, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 
 from appointments.models import Appointment
+from appointments.services.booking import appointment_move
 from appointments.services.workflow import (
     appointment_cancel,
     appointment_complete,
@@ -12,6 +26,24 @@ from appointments.services.workflow import (
 )
 from core import clock
 from core.errors import ServiceError
+from mongo.raw import collection
+
+MSG_CHANGED_MEANWHILE = (
+    "This appointment was changed by someone else while you edited it; nothing was saved. "
+    "Reload it and make your change again."
+)
+MSG_MOVE_ONE = "Choose exactly one appointment to move."
+MSG_MOVED = "Moved {appointment} to {date} {time}."
+
+# What a save may change; everything else is read-only and changes through the actions (services).
+EDITABLE_FIELDS = (
+    "contact_number",
+    "call_preference",
+    "consultation_fee",
+    "payment_status",
+    "amount_paid",
+    "covered_by_insurance",
+)
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -59,6 +91,69 @@ def _workflow_action(
     return action
 
 
+class AppointmentMoveForm(forms.Form):
+    """The intermediate page of the "move" action: the new date and time (same doctor, type and clinic)."""
+
+    appointment_date = forms.CharField(label="New date (YYYY-MM-DD)", max_length=10)
+    time_slot = forms.CharField(label="New time (hh:mm AM/PM)", max_length=8)
+
+
+@admin.action(description="Move the selected appointment to another date/time", permissions=["change"])
+def move_appointment(
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Appointment]
+) -> HttpResponse | None:
+    """Ask for the new date and time, then move through the service (a free place there, one guarded update)."""
+    appointments = list(queryset[:2])
+    if len(appointments) != 1:
+        model_admin.message_user(request, MSG_MOVE_ONE, messages.WARNING)
+        return None
+    appointment = appointments[0]
+    form = AppointmentMoveForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        try:
+            moved = appointment_move(appointment=appointment, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            message = MSG_MOVED.format(
+                appointment=moved.appointment_id, date=moved.appointment_date, time=moved.time_slot
+            )
+            model_admin.message_user(request, message, messages.SUCCESS)
+            return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Move {appointment.appointment_id}",
+        "appointment": appointment,
+        "form": form,
+        "opts": model_admin.model._meta,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/appointments/appointment/move.html", context)
+
+
+def _guarded_values(form: forms.ModelForm, obj: Appointment, names: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(filter, $set) by column for the changed `names`: each field's value as the form showed it (its hidden
+    initial) in the filter, the new value in the $set."""
+    opts = Appointment._meta
+    shown: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for name in names:
+        field, model_field = form.fields[name], opts.get_field(name)
+        if not isinstance(model_field, Field):  # EDITABLE_FIELDS are plain columns
+            continue
+        raw = field.hidden_widget().value_from_datadict(form.data, form.files, form.add_initial_prefix(name))
+        try:
+            before = field.to_python(raw)
+        except ValidationError:
+            before = form.initial.get(name)
+        if before in ("", None) and model_field.null:
+            before = None
+        column = str(model_field.column)
+        shown[column] = model_field.get_db_prep_save(model_field.to_python(before), connection)
+        new[column] = model_field.get_db_prep_save(getattr(obj, model_field.attname), connection)
+    return shown, new
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = [
@@ -100,11 +195,28 @@ class AppointmentAdmin(admin.ModelAdmin):
     ordering = ["-appointment_date", "-created_at"]
     show_full_result_count = False
     raw_id_fields = ["user", "doctor", "slot"]
-    # The status moves only through the workflow (the actions below), never by editing the field.
+    # Who, when, where and the status change only through the services (the actions below), never by
+    # editing a field; a save writes only EDITABLE_FIELDS (save_model).
     readonly_fields = [
+        "appointment_id",
+        "appointment_number",
         "status",
         "requested_at",
         "confirmed_at",
+        "user",
+        "patient_name",
+        "patient_id",
+        "doctor",
+        "doctor_name",
+        "specialty",
+        "slot",
+        "clinic_id",
+        "clinic_name",
+        "clinic_address",
+        "appointment_type",
+        "appointment_date",
+        "time_slot",
+        "place_number",
         "prescription_id",
         "has_prescription",
         "created_at",
@@ -114,6 +226,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         _workflow_action(appointment_confirm, "Confirm"),
         _workflow_action(appointment_complete, "Complete"),
         _workflow_action(appointment_cancel, "Cancel"),
+        move_appointment,
     ]
     fieldsets = [
         (None, {"fields": ["appointment_id", "appointment_number", "status", "requested_at", "confirmed_at"]}),
@@ -132,7 +245,7 @@ class AppointmentAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("When", {"fields": ["appointment_type", "appointment_date", "time_slot"]}),
+        ("When", {"fields": ["appointment_type", "appointment_date", "time_slot", "place_number"]}),
         ("Payment", {"fields": ["consultation_fee", "payment_status", "amount_paid", "covered_by_insurance"]}),
         ("Prescription", {"fields": ["has_prescription", "prescription_id"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
@@ -140,3 +253,31 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # booked through the member API (appointments/services/booking.py), which holds the time
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        for name in EDITABLE_FIELDS:
+            if name in form.base_fields:
+                # The value shown goes back with the POST: the save's guard compares against it.
+                form.base_fields[name].show_hidden_initial = True
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Appointment, form: Any, change: bool) -> None:
+        """One update_one of the changed fields only, filtered on the values the form showed for them: a
+        change made meanwhile (by another admin, say) refuses the save with nothing written. A cancel or a
+        move racing this save cannot be undone by it: status, date and time are never in its $set."""
+        changed = [name for name in form.changed_data if name in EDITABLE_FIELDS]
+        if not changed:
+            return
+        shown, new = _guarded_values(form, obj, changed)
+        done = collection(Appointment._meta.db_table).update_one(
+            {"_id": obj.pk, **shown}, {"$set": {**new, "updatedAt": clock.now()}}
+        )
+        if not done.matched_count:
+            request._appointment_save_refused = True  # type: ignore[attr-defined]  # read by response_change
+
+    def response_change(self, request: HttpRequest, obj: Appointment) -> HttpResponse:
+        if getattr(request, "_appointment_save_refused", False):
+            self.message_user(request, MSG_CHANGED_MEANWHILE, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)

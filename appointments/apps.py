@@ -6,8 +6,10 @@ class AppointmentsConfig(AppConfig):
     name = "appointments"
 
     def ready(self) -> None:
-        from appointments.selectors import slot_has_upcoming_appointments
-        from doctors.schedule.services import slot_in_use_check_register
+        from appointments.selectors import slot_has_upcoming_appointments, slot_most_places_held
+        from doctors.schedule.services import slot_in_use_check_register, slot_places_held_check_register
 
-        # A slot holding upcoming appointments cannot be deleted (doctors sits below us and cannot ask).
+        # A slot holding upcoming appointments cannot be deleted, nor get a maxPatients below the places held
+        # at one of its upcoming times (doctors sits below us and cannot ask).
         slot_in_use_check_register(slot_has_upcoming_appointments)
+        slot_places_held_check_register(slot_most_places_held)

@@ -1,5 +1,7 @@
 """Appointment bookings (`appointments`), with the doctor, clinic and patient names denormalised as the seed does."""
 
+from typing import Any
+
 from bson import ObjectId
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +15,15 @@ from core.validators import FEE_VALIDATORS, validate_date, validate_time_12h
 MSG_ONLINE_NEEDS_CONTACT = "An ONLINE appointment needs a contact number."
 MSG_ONLINE_NEEDS_CALL_PREFERENCE = "An ONLINE appointment needs a call preference (VOICE, VIDEO or BOTH)."
 MSG_IN_CLINIC_NEEDS_CLINIC = "An IN_CLINIC appointment needs a clinic."
+MSG_NO_WHOLE_SAVE = "A stored appointment is changed through its services (one guarded update), never saved whole."
+
+# The unique partial indexes that hold the places (migration 0004; docs/decisions/0019-place-numbers.md).
+INDEX_ONE_HOLDER_PER_PLACE = "appointments_one_holder_per_place"
+INDEX_ONE_PER_MEMBER_TIME = "appointments_one_per_member_time"
+PLACE_INDEXES = {
+    INDEX_ONE_HOLDER_PER_PLACE: [("doctorId", 1), ("appointmentDate", 1), ("timeSlot", 1), ("placeNumber", 1)],
+    INDEX_ONE_PER_MEMBER_TIME: [("userId", 1), ("doctorId", 1), ("appointmentDate", 1), ("timeSlot", 1)],
+}
 
 
 class AppointmentType(models.TextChoices):
@@ -88,6 +99,9 @@ class Appointment(models.Model):
     )
     prescription_id = ObjectIdField(null=True, blank=True, db_column="prescriptionId")
     has_prescription = BooleanField(default=False, db_column="hasPrescription")
+    # The place this appointment holds at its time (1..maxPatients), present only while it holds a numbered
+    # place; written only by appointments/services/places.py (docs/decisions/0019-place-numbers.md).
+    place_number = models.PositiveIntegerField(null=True, blank=True, editable=False, db_column="placeNumber")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 
@@ -98,12 +112,30 @@ class Appointment(models.Model):
             models.Index(fields=["user", "status"], name="appointments_user_status"),
             models.Index(fields=["appointment_number"], name="appointments_number"),
             models.Index(fields=["doctor", "appointment_date"], name="appointments_doctor_date"),
+            # The holders of one time (appointments/services/places.py); a plain twin of the unique partial
+            # place index, which SecantusDB never uses for reads (mongo/README.md).
+            models.Index(fields=["doctor", "appointment_date", "time_slot"], name="appointments_doctor_date_time"),
             # The seed's { appointmentId: 1 }; the unique index Django makes is partial ($type), unused for reads.
             models.Index(fields=["appointment_id"], name="appointments_appointment_id"),
         ]
 
     def __str__(self) -> str:
         return f"{self.appointment_number} {self.patient_name} with {self.doctor_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Inserts only. A whole-document save of a stored appointment would overwrite what another request
+        changed meanwhile (a cancel, a moved place): changes go through the services, one guarded update each
+        (appointments/services/places.py, workflow.py, admin.py)."""
+        if not self._state.adding:
+            raise TypeError(MSG_NO_WHOLE_SAVE)
+        super().save(*args, **kwargs)
+
+    def _do_insert(self, manager: Any, using: Any, fields: Any, returning_fields: Any, raw: Any) -> Any:
+        # No `placeNumber: null` in the document: the unique partial indexes ({placeNumber: {$exists: true}})
+        # would count it as a place.
+        if self.place_number is None:
+            fields = [field for field in fields if field.attname != "place_number"]
+        return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -116,35 +148,3 @@ class Appointment(models.Model):
             errors["clinic_id"] = MSG_IN_CLINIC_NEEDS_CLINIC
         if errors:
             raise ValidationError(errors)
-
-
-class BookedTime(models.Model):
-    """How many active appointments hold one bookable time of a doctor (collection `appointment_capacity`).
-
-    MongoDB on one server has no multi-document transactions, so "count, then insert" could overbook.
-    Instead each time has one counter document, changed only by single-document atomic updates guarded by
-    `booked < capacity`, with a unique index so two first bookings cannot create two counters
-    (appointments/services/capacity.py).
-    """
-
-    doctor_id = models.CharField(max_length=32, db_column="doctorId")
-    appointment_date = models.CharField(max_length=10, db_column="appointmentDate")
-    time_slot = models.CharField(max_length=8, db_column="timeSlot")
-    booked = models.IntegerField(default=0)
-    capacity = models.IntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
-    updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
-
-    class Meta:
-        db_table = "appointment_capacity"
-        constraints = [
-            models.UniqueConstraint(fields=["doctor_id", "appointment_date", "time_slot"], name="capacity_unique_time")
-        ]
-        # Reads and guarded updates (capacity.py) ride this one; `booked` last serves the `booked < capacity`
-        # guard (index-friendly shape: mongo/README.md).
-        indexes = [
-            models.Index(fields=["doctor_id", "appointment_date", "time_slot", "booked"], name="capacity_lookup")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.doctor_id} {self.appointment_date} {self.time_slot}: {self.booked}/{self.capacity}"

@@ -10,11 +10,12 @@ How a day's times are made (docs/booking.md, Availability):
   with no published hours leaves the doctor's own slot as the only limit. Clinic hours do not limit
   ONLINE consultations (the doctor is not seeing anyone at the clinic), so a BOTH step outside the
   clinic's hours is still offered ONLINE;
-- `maxPatients` per time minus the places already taken (one `appointment_capacity` read per date;
-  cancelled appointments have given theirs back);
+- `maxPatients` per time minus the places already taken: the appointments there that are not CANCELLED,
+  numbered or not (one query per date; docs/decisions/0019-place-numbers.md);
 - nothing at or before the current clinic-local time;
 - one entry per time: a doctor is in one place at a time, so if weekly slots overlap on the same start
-  time the first slot (earliest start, then clinic) wins.
+  time the first slot (earliest start, then clinic) wins, whatever type or clinic is asked for: a time has
+  one slot, one `maxPatients`, for availability and booking alike (`slot_offered`).
 """
 
 from collections.abc import Iterable
@@ -27,20 +28,21 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from appointments.models import Appointment, AppointmentType
-from appointments.services.capacity import capacity_booked
-from appointments.services.workflow import CANCELLABLE
+from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
 from core.validators import DAYS_OF_WEEK, minutes_of_day
 from doctors.models import ConsultationType, Doctor, DoctorSlot
 from mongo.lookups import first_by_key
+from mongo.raw import collection
 
 DEFAULT_BOOKING_HORIZON_DAYS = 90
 MSG_DATE_IN_PAST = "Choose today or a later date."
 MSG_DATE_TOO_FAR = "Bookings open at most {days} days ahead."
 MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
+# The statuses a slot's upcoming bookings can be in (the workflow's CANCELLABLE, repeated: services import us).
+LIVE = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED)
 
 
 def booking_horizon_days() -> int:
@@ -164,11 +166,9 @@ def slot_schedule(
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
     day_slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
-    # The clinic is picked here, not in the filter, so the query stays on its index (slots_doctor_day_active).
-    slots = sorted(
-        (slot for slot in day_slots if not clinic_id or slot.clinic_id == clinic_id),
-        key=lambda s: (s.start_time, s.clinic_id, str(s.pk)),
-    )
+    # Every slot of the day decides which one owns each time; the clinic asked for filters the result (and
+    # stays out of the query, which so stays on its index, slots_doctor_day_active).
+    slots = sorted(day_slots, key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
 
     first_future = _first_future_minute(day)
@@ -184,8 +184,10 @@ def slot_schedule(
             inside_hours = window is None or (window[0] <= start and end <= window[1])
             if not (practises_here and inside_hours):
                 types.discard(AppointmentType.IN_CLINIC)
-            if not types or (consultation_type and consultation_type not in types):
+            if not types:
                 continue
+            # This slot owns the time: the type and clinic asked for filter its offer below, they never let a
+            # later overlapping slot (another clinic, another maxPatients) take the time instead.
             offered[start] = BookableTime(
                 time_slot=time_12h(start),
                 minutes=start,
@@ -196,7 +198,41 @@ def slot_schedule(
                 slot_id=slot.pk,
                 remaining=slot.max_patients,
             )
-    return [offered[start] for start in sorted(offered)]
+    return [
+        offered[start]
+        for start in sorted(offered)
+        if (not consultation_type or offered[start].serves(consultation_type))
+        and (not clinic_id or offered[start].clinic_id == clinic_id)
+    ]
+
+
+def slot_offered(
+    *, doctor: Doctor, day: date, time_slot: str, consultation_type: str, clinic_id: str | None = None
+) -> BookableTime | None:
+    """THE offer for one time (its slot, fee and `maxPatients`), as availability lists it, or None.
+
+    Booking and the admin's move take their capacity from here, so no path can find a bigger capacity than
+    the one availability shows.
+    """
+    for offered in slot_schedule(doctor=doctor, day=day, consultation_type=consultation_type, clinic_id=clinic_id):
+        if offered.time_slot == time_slot:
+            return offered
+    return None
+
+
+def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
+    """Places held per time of one doctor on one date: appointments there that are not CANCELLED, numbered
+    or not (so ones the existing system wrote count at once). One query on {doctorId, appointmentDate}."""
+    taken: dict[str, int] = {}
+    # Equality only, status compared here: SecantusDB plans `$ne` as a collection scan (mongo/README.md).
+    cursor = collection(Appointment._meta.db_table).find(
+        {"doctorId": doctor_id, "appointmentDate": appointment_date}, {"_id": 0, "timeSlot": 1, "status": 1}
+    )
+    for document in cursor:
+        time_slot = document.get("timeSlot")
+        if isinstance(time_slot, str) and document.get("status") != AppointmentStatus.CANCELLED:
+            taken[time_slot] = taken.get(time_slot, 0) + 1
+    return taken
 
 
 def slot_availability(
@@ -206,7 +242,7 @@ def slot_availability(
     times = slot_schedule(doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id)
     if not times:
         return []
-    taken = capacity_booked(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())
+    taken = places_taken(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())
     free = [replace(t, remaining=t.max_patients - taken.get(t.time_slot, 0)) for t in times]
     return [t for t in free if t.remaining > 0]
 
@@ -243,5 +279,36 @@ def slot_has_upcoming_appointments(slot: DoctorSlot) -> bool:
     """Whether a weekly slot holds pending or confirmed appointments from today on (doctors' `slot_delete`
     asks through the check appointments registers in its AppConfig.ready)."""
     return Appointment.objects.filter(
-        slot_id=slot.pk, status__in=CANCELLABLE, appointment_date__gte=clock.local_today().isoformat()
+        slot_id=slot.pk, status__in=LIVE, appointment_date__gte=clock.local_today().isoformat()
     ).exists()
+
+
+def slot_most_places_held(slot: DoctorSlot) -> int:
+    """The most places held (appointments not CANCELLED) at any upcoming time of this weekly slot: the
+    lowest `maxPatients` it may be given (doctors' slot_update asks through the check registered in
+    AppConfig.ready). One query on {doctorId, appointmentDate}."""
+    times = {time_12h(start) for start, _ in _steps(slot)}
+    today = clock.local_today()
+    first_future = _first_future_minute(today)
+    # The slot's upcoming dates up to the booking horizon, listed ($in) so the query stays on the
+    # {doctorId, appointmentDate} index; status compared here (mongo/README.md).
+    days = [
+        (today + timedelta(days=offset)).isoformat()
+        for offset in range(booking_horizon_days() + 1)
+        if DAYS_OF_WEEK[(today + timedelta(days=offset)).weekday()] == slot.day_of_week
+    ]
+    held: dict[tuple[str, str], int] = {}
+    cursor = collection(Appointment._meta.db_table).find(
+        {"doctorId": slot.doctor_id, "appointmentDate": {"$in": days}},
+        {"_id": 0, "appointmentDate": 1, "timeSlot": 1, "status": 1},
+    )
+    for document in cursor:
+        day_text, time_slot = str(document.get("appointmentDate")), document.get("timeSlot")
+        if not isinstance(time_slot, str) or time_slot not in times:
+            continue
+        if document.get("status") == AppointmentStatus.CANCELLED:
+            continue
+        if day_text == today.isoformat() and minutes_12h(time_slot) < first_future:
+            continue
+        held[(day_text, time_slot)] = held.get((day_text, time_slot), 0) + 1
+    return max(held.values(), default=0)

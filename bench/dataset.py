@@ -116,12 +116,12 @@ def _steps(slot: dict) -> list[int]:
 
 
 class _Book:
-    """Appointments and their capacity counters (appointments/services/capacity.py) for bench doctors."""
+    """Appointments for bench doctors, each holding place 1 of its time unless cancelled
+    (appointments/services/places.py)."""
 
     def __init__(self, doctors: dict[str, dict], members: list[dict], clinic: dict, today: date) -> None:
         self.doctors, self.members, self.clinic, self.today = doctors, members, clinic, today
         self.appointments: list[dict] = []
-        self.capacity: list[dict] = []
 
     def add(self, doctor_id: str, slot: dict, day: date, minutes: int, status: str) -> None:
         doctor = self.doctors[doctor_id]
@@ -162,19 +162,8 @@ class _Book:
                 "updatedAt": requested,
             }
         )
-        if status in ("PENDING_CONFIRMATION", "CONFIRMED"):
-            self.capacity.append(
-                {
-                    "_id": ObjectId(),
-                    "doctorId": doctor_id,
-                    "appointmentDate": day.isoformat(),
-                    "timeSlot": time_slot,
-                    "booked": 1,
-                    "capacity": 1,
-                    "createdAt": requested,
-                    "updatedAt": requested,
-                }
-            )
+        if status != "CANCELLED":
+            self.appointments[-1]["placeNumber"] = 1  # one appointment per time here, capacity 1
 
 
 def _status(rng: random.Random, day: date, today: date) -> str:
@@ -240,7 +229,6 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
     _insert(db, "doctor_slots", bench_slots)
     _insert(db, "users", member_docs)
     _insert(db, "appointments", book.appointments)
-    _insert(db, "appointment_capacity", book.capacity)
     client.close()
 
     city = next(c for c in generate.catalog.CITIES if c.name == "Mumbai")

@@ -211,8 +211,9 @@ def availability(ctx: Context) -> list[dict]:
         slots = list(db["doctor_slots"].find({"doctorId": doctor["doctorId"], "dayOfWeek": weekday, "isActive": True}))
         list(db["clinics"].find({"clinicId": {"$in": sorted({s["clinicId"] for s in slots})}}))
         list(
-            db["appointment_capacity"].find(
-                {"doctorId": doctor["doctorId"], "appointmentDate": day}, {"timeSlot": 1, "booked": 1}
+            db["appointments"].find(
+                {"doctorId": doctor["doctorId"], "appointmentDate": day, "status": {"$ne": "CANCELLED"}},
+                {"_id": 0, "timeSlot": 1},
             )
         )
 
@@ -323,7 +324,8 @@ def _booking_api_rate(
 def _raw_insert_rate(ctx: Context, *, clients: int, per_client: int) -> float:
     """The same number of appointment documents inserted straight with pymongo, per second (then removed)."""
     db = ctx.db
-    template = db["appointments"].find_one({"doctorId": dataset.BOOKING_DOCTOR}, {"_id": 0})
+    # Without its place number: copies at the same time would collide on the place index.
+    template = db["appointments"].find_one({"doctorId": dataset.BOOKING_DOCTOR}, {"_id": 0, "placeNumber": 0})
     assert template is not None, "the bench data set has appointments of the booking doctor"
     inserted: list[ObjectId] = []
     lock = threading.Lock()

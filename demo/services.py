@@ -23,7 +23,6 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 from tqdm import tqdm
 
-from appointments.services.capacity import capacity_release, capacity_reserve
 from core.passwords import hash_password
 from demo import catalog
 from demo.files import demo_prescription_files
@@ -114,8 +113,10 @@ def _is_upcoming_active(doc: dict, today: date) -> bool:
 
 
 def _bookable_appointments(collection: Collection, docs: list[dict], slots: list[dict], today: date) -> list[dict]:
-    """The new demo bookings that fit: none lands on a time another live booking holds, and each upcoming one
-    takes its place at that time first (appointments/services/capacity.py), as a booking through the API does."""
+    """The new demo bookings that fit: none lands on a time another live booking already holds in the database,
+    and no upcoming time gets more live bookings than its slot's maxPatients. They are inserted as the
+    existing system writes them (no `placeNumber`): availability and booking count them as holders at once
+    (appointments/services/places.py)."""
     present = {doc["_id"] for doc in collection.find({"_id": {"$in": [d["_id"] for d in docs]}}, {"_id": 1})}
     fresh = [doc for doc in docs if doc["_id"] not in present]
     if not fresh:
@@ -132,28 +133,18 @@ def _bookable_appointments(collection: Collection, docs: list[dict], slots: list
         )
     }
     capacity = {slot["_id"]: slot["maxPatients"] for slot in slots}
+    taken: dict[tuple[str, str, str], int] = {}
     bookable = []
     for doc in fresh:
-        if doc["status"] != "CANCELLED" and _key(doc) in held:
+        live = doc["status"] != "CANCELLED"
+        if live and _key(doc) in held:
             continue
-        if _is_upcoming_active(doc, today) and not capacity_reserve(
-            doctor_id=doc["doctorId"],
-            appointment_date=doc["appointmentDate"],
-            time_slot=doc["timeSlot"],
-            capacity=capacity.get(doc.get("slotId"), 1),
-        ):
+        if _is_upcoming_active(doc, today) and taken.get(_key(doc), 0) >= capacity.get(doc.get("slotId"), 1):
             continue
+        if live:
+            taken[_key(doc)] = taken.get(_key(doc), 0) + 1
         bookable.append(doc)
     return bookable
-
-
-def _release_unused(docs: list[dict], inserted: set, today: date) -> None:
-    """Give back the places of upcoming bookings that were reserved but not inserted after all."""
-    for doc in docs:
-        if doc["_id"] not in inserted and _is_upcoming_active(doc, today):
-            capacity_release(
-                doctor_id=doc["doctorId"], appointment_date=doc["appointmentDate"], time_slot=doc["timeSlot"]
-            )
 
 
 def demo_data_load(
@@ -192,7 +183,6 @@ def demo_data_load(
                 candidates = _bookable_appointments(collection, docs, per_collection["doctor_slots"], today)
                 bar.update(len(docs) - len(candidates))
                 inserted, _ = _insert_missing(collection, candidates, bar)
-                _release_unused(candidates, set(inserted), today)
                 skipped = len(docs) - len(inserted)
             else:
                 inserted, skipped = _insert_missing(collection, docs, bar)

@@ -1,1 +1,1 @@
-"""Writes on appointments, one module per sub-domain: `capacity` (no overbooking), `booking`, `workflow`."""
+"""Writes on appointments, one module per sub-domain: `places` (no overbooking), `booking`, `workflow`."""

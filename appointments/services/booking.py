@@ -1,8 +1,8 @@
 """A member books a time, and cancels their own appointment.
 
-No overbooking (docs/decisions/0019-capacity-counters.md): every rule is checked first (400/409), then one
-place is taken with the atomic counter of `capacity.py`, then the appointment is inserted; if the insert
-fails the place is given back, so nothing is ever half-written.
+No overbooking (docs/decisions/0019-place-numbers.md): every rule is checked first (400), the time must be
+one availability offers (the same selector, so the same slot and the same `maxPatients`), then
+`places.place_take` inserts the appointment holding a numbered place: one insert, a whole booking or none.
 """
 
 import re
@@ -27,13 +27,18 @@ from appointments.selectors import (
     BookableTime,
     appointment_starts_at,
     booking_date_error,
-    slot_schedule,
+    slot_offered,
 )
-from appointments.services.capacity import capacity_release, capacity_reserve
+
+# The booking's 409s live with the rule that raises them (places.py); re-exported for booking's callers.
+from appointments.services.places import MSG_ALREADY_BOOKED as MSG_ALREADY_BOOKED
+from appointments.services.places import MSG_SLOT_FULL as MSG_SLOT_FULL
+from appointments.services.places import SlotTaken as SlotTaken
+from appointments.services.places import place_move, place_take
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
 from clinics.models import Clinic
 from core import clock
-from core.errors import Conflict, Invalid
+from core.errors import Invalid
 from core.sequences import next_sequence
 from core.validators import validate_date, validate_time_12h
 from doctors.models import Doctor
@@ -43,18 +48,12 @@ MSG_DOCTOR_NOT_ONLINE = "This doctor does not consult online."
 MSG_DOCTOR_NOT_IN_CLINIC = "This doctor does not see patients in the clinic."
 MSG_NOT_DOCTORS_CLINIC = "This doctor does not practise at this clinic."
 MSG_TIME_NOT_OFFERED = "This doctor has no {type} time at {time} on {date}{at_clinic}."
-MSG_SLOT_FULL = "This time is fully booked. Please choose another time."
-MSG_ALREADY_BOOKED = "You already have an appointment with this doctor at this time."
 MSG_CONTACT_NUMBER = "Enter a valid phone number, e.g. +919876543210."
 MSG_CANNOT_CANCEL_STARTED = "This appointment's time has passed; it can no longer be cancelled."
 
 CONTACT_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 APPOINTMENT_ID_PREFIX = "APT-"
 ID_ATTEMPTS = 3
-
-
-class SlotTaken(Conflict):
-    """409: every place at this time is taken, or the member already holds it."""
 
 
 class BookingInvalid(Invalid):
@@ -131,10 +130,12 @@ def _check_request(
 def _offered_time(
     *, doctor: Doctor, appointment_type: str, day: date, time_slot: str, clinic_id: str | None
 ) -> BookableTime:
-    """The schedule entry for this time, or a 400 saying the doctor has no such time."""
-    for offered in slot_schedule(doctor=doctor, day=day, consultation_type=appointment_type, clinic_id=clinic_id):
-        if offered.time_slot == time_slot:
-            return offered
+    """The time as availability offers it (its slot, fee and `maxPatients`), or a 400 saying there is none."""
+    offered = slot_offered(
+        doctor=doctor, day=day, time_slot=time_slot, consultation_type=appointment_type, clinic_id=clinic_id
+    )
+    if offered is not None:
+        return offered
     at_clinic = f" at {clinic_id}" if clinic_id else ""
     raise BookingInvalid.from_errors(
         {
@@ -143,18 +144,6 @@ def _offered_time(
             )
         }
     )
-
-
-def _holds(*, user: Any, doctor_id: str, appointment_date: str, time_slot: str) -> bool:
-    """Whether the member already holds a live appointment with this doctor at this time.
-
-    Reads the member's live appointments through the seed's {userId, status} index and compares the rest
-    here (index-friendly shape: mongo/README.md).
-    """
-    held = Appointment.objects.filter(user=user, status__in=CANCELLABLE).values_list(
-        "doctor_id", "appointment_date", "time_slot"
-    )
-    return (doctor_id, appointment_date, time_slot) in set(held)
 
 
 def _clinic_name_and_address(doctor: Doctor, clinic_id: str) -> tuple[str, str]:
@@ -178,11 +167,13 @@ def _new_appointment_id() -> str:
     return APPOINTMENT_ID_PREFIX + secrets.token_hex(8).upper()
 
 
-def _insert(**fields: Any) -> Appointment:
-    """Insert with a fresh random appointmentId; a (vanishingly rare) duplicate id just draws again."""
+def _insert(*, capacity: int, **fields: Any) -> Appointment:
+    """Take a place with a fresh random appointmentId; a (vanishingly rare) duplicate id just draws again."""
     for attempt in range(ID_ATTEMPTS):
         try:
-            return Appointment.objects.create(appointment_id=_new_appointment_id(), **fields)
+            return place_take(
+                appointment=Appointment(appointment_id=_new_appointment_id(), **fields), capacity=capacity
+            )
         except IntegrityError:
             if attempt == ID_ATTEMPTS - 1:
                 raise
@@ -203,7 +194,7 @@ def appointment_book(
     """Book one place at a time the doctor's availability offers.
 
     Raises BookingInvalid (400, keyed by the API's JSON field names) for anything the request gets wrong
-    and SlotTaken (409) when the time is full; never leaves a place taken without an appointment.
+    and SlotTaken (409) when the time is full or the member already holds it (places.place_take).
     """
     online = appointment_type == AppointmentType.ONLINE
     doctor = _check_request(
@@ -219,29 +210,20 @@ def appointment_book(
     offered = _offered_time(
         doctor=doctor, appointment_type=appointment_type, day=day, time_slot=time_slot, clinic_id=clinic_id
     )
-    if _holds(user=user, doctor_id=doctor.doctor_id, appointment_date=appointment_date, time_slot=time_slot):
-        raise SlotTaken(MSG_ALREADY_BOOKED)
-
-    key = {"doctor_id": doctor.doctor_id, "appointment_date": appointment_date, "time_slot": time_slot}
-    if not capacity_reserve(**key, capacity=offered.max_patients):
-        raise SlotTaken(MSG_SLOT_FULL)
-    try:
-        return _insert(
-            **_appointment_fields(
-                user=user,
-                doctor=doctor,
-                offered=offered,
-                appointment_type=appointment_type,
-                appointment_date=appointment_date,
-                time_slot=time_slot,
-                clinic_id=None if online else clinic_id,
-                contact_number=contact_number,
-                call_preference=call_preference if online else None,
-            )
-        )
-    except BaseException:
-        capacity_release(**key)
-        raise
+    return _insert(
+        capacity=offered.max_patients,
+        **_appointment_fields(
+            user=user,
+            doctor=doctor,
+            offered=offered,
+            appointment_type=appointment_type,
+            appointment_date=appointment_date,
+            time_slot=time_slot,
+            clinic_id=None if online else clinic_id,
+            contact_number=contact_number,
+            call_preference=call_preference if online else None,
+        ),
+    )
 
 
 def _appointment_fields(
@@ -305,3 +287,32 @@ def appointment_cancel_by_member(*, appointment: Appointment) -> Appointment:
     ):
         raise TransitionRefused(MSG_CANNOT_CANCEL_STARTED)
     return appointment_cancel(appointment=appointment)
+
+
+def appointment_move(*, appointment: Appointment, appointment_date: str, time_slot: str) -> Appointment:
+    """Move a pending or confirmed appointment to another date and time of its doctor (the admin's action;
+    reschedule later), keeping its type and clinic.
+
+    The target must be a time availability offers for that type and clinic (400 otherwise), with a free place
+    (409). One guarded update moves it and frees the old place (places.place_move).
+    """
+    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot)
+    if errors:
+        raise BookingInvalid.from_errors(errors)
+    offered = _offered_time(
+        doctor=appointment.doctor,
+        appointment_type=appointment.appointment_type,
+        day=date.fromisoformat(appointment_date),
+        time_slot=time_slot,
+        clinic_id=appointment.clinic_id if appointment.appointment_type == AppointmentType.IN_CLINIC else None,
+    )
+    place_move(
+        appointment=appointment,
+        allowed_from=CANCELLABLE,
+        appointment_date=appointment_date,
+        time_slot=time_slot,
+        capacity=offered.max_patients,
+        changes={"slotId": offered.slot_id},
+    )
+    appointment.refresh_from_db()
+    return appointment

@@ -2,6 +2,7 @@
 
 PENDING_CONFIRMATION -> CONFIRMED -> COMPLETED, and PENDING_CONFIRMATION or CONFIRMED -> CANCELLED.
 Each move is one atomic update filtered on the current status, so two racing requests cannot both win.
+Confirm and complete keep the appointment's place; cancel frees it in the same update (places.place_free).
 `TRANSITIONS` is the one table of the allowed moves: the services below enforce it and the portal shows
 its buttons from it (`appointment_actions`).
 """
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus
-from appointments.services.capacity import capacity_release
+from appointments.services.places import place_free
 from core import clock
 from core.errors import Conflict
 
@@ -133,12 +134,11 @@ def appointment_cancel(*, appointment: Appointment) -> Appointment:
 
     Callers add their own rules (e.g. a member may not cancel once the time has begun).
     """
-    appointment = _move(appointment=appointment, action="cancel")
-    capacity_release(
-        doctor_id=appointment.doctor_id,
-        appointment_date=appointment.appointment_date,
-        time_slot=appointment.time_slot,
-    )
+    move = TRANSITIONS["cancel"]
+    # One update: CANCELLED and the place it held freed together (appointments/services/places.py).
+    if not place_free(appointment=appointment, allowed_from=move.allowed_from, changes={"updatedAt": clock.now()}):
+        raise TransitionRefused(move.refused)
+    appointment.refresh_from_db()
     for callback in _on_cancel:
         callback(appointment=appointment)
     return appointment

@@ -28,6 +28,10 @@ MSG_SLOT_HAS_APPOINTMENTS = (
     "This slot has upcoming appointments. Deactivate it to stop new bookings, or cancel those appointments first."
 )
 MSG_SCHEDULE_BUSY = "Your schedule is being changed elsewhere right now. Please try again."
+MSG_MAX_PATIENTS_BELOW_HELD = (
+    "{held} patients are already booked at one upcoming time of this slot: maxPatients cannot be lower than"
+    " that. Cancel or move those appointments first."
+)
 
 # What slot_create and slot_update may set (model attribute names).
 SLOT_FIELDS = (
@@ -64,6 +68,31 @@ def slot_in_use_check_register(check: SlotInUseCheck) -> None:
     """Refuse `slot_delete` (409) while `check(slot)` is true. Registering the same check twice is a no-op."""
     if check not in _slot_in_use_checks:
         _slot_in_use_checks.append(check)
+
+
+# Checks other apps add that say how many places are held at the busiest upcoming time of a slot: its
+# maxPatients may not go below that (appointments registers `slot_most_places_held`).
+SlotPlacesHeldCheck = Callable[[DoctorSlot], int]
+_slot_places_held_checks: list[SlotPlacesHeldCheck] = []
+
+
+def slot_places_held_check_register(check: SlotPlacesHeldCheck) -> None:
+    """Refuse a slot change (409) that sets maxPatients below `check(slot)`. Registering twice is a no-op."""
+    if check not in _slot_places_held_checks:
+        _slot_places_held_checks.append(check)
+
+
+def _raise_if_below_held(*, slot: DoctorSlot) -> None:
+    """A stored slot's maxPatients may not drop below the places already held at one of its upcoming times."""
+    if slot.pk is None or slot._state.adding:
+        return
+    held = max((check(slot) for check in _slot_places_held_checks), default=0)
+    wanted = int(slot.max_patients or 0)
+    if held <= wanted:
+        return
+    stored = DoctorSlot.objects.filter(pk=slot.pk).values_list("max_patients", flat=True).first()
+    if stored is None or wanted < stored:  # an unchanged (already overbooked) value does not block other edits
+        raise SlotConflict(MSG_MAX_PATIENTS_BELOW_HELD.format(held=held))
 
 
 def _slot_errors(*, slot: DoctorSlot, doctor: Doctor) -> dict[str, list[str]]:
@@ -119,6 +148,7 @@ def slot_check(*, slot: DoctorSlot, doctor: Doctor) -> None:
     _raise_if_invalid(slot=slot, doctor=doctor)
     if slot.is_active:
         _raise_if_overlapping(slot=slot, doctor=doctor)
+    _raise_if_below_held(slot=slot)
 
 
 def _raise_if_invalid(*, slot: DoctorSlot, doctor: Doctor) -> None:
@@ -166,6 +196,8 @@ def _slot_save(*, slot: DoctorSlot, doctor: Doctor, update_fields: list[str] | N
     with _schedule_lock(doctor_id=doctor.doctor_id, day=slot.day_of_week):
         if slot.is_active:
             _raise_if_overlapping(slot=slot, doctor=doctor)
+        if update_fields is None or "max_patients" in update_fields:
+            _raise_if_below_held(slot=slot)
         slot.save(update_fields=update_fields)
     return slot
 

@@ -6,10 +6,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from appointments.selectors import MSG_DATE_IN_PAST, MSG_DATE_TOO_FAR, time_12h
-from appointments.services.capacity import capacity_reserve
 from clinics.models import OperatingHours
 from doctors.models import Doctor
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY, SUNDAY, TUESDAY
+from tests.appointments.factories import AppointmentFactory
 from tests.clinics.factories import ClinicFactory, week_hours
 from tests.db_commands import count_db_commands
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_entry
@@ -195,21 +195,22 @@ def test_fee_is_the_slot_fee(api: APIClient) -> None:
 
 def test_max_patients_above_one_counts_down_and_then_the_time_is_gone(api: APIClient) -> None:
     slot = DoctorSlotFactory(max_patients=3, start_time="09:00", end_time="10:00")
-    key = {"doctor_id": slot.doctor_id, "appointment_date": MONDAY, "time_slot": "09:00 AM", "capacity": 3}
+    key = {"doctor": slot.doctor, "appointment_date": MONDAY, "time_slot": "09:00 AM"}
     assert availability(api, slot.doctor)[0]["remaining"] == 3
-    assert capacity_reserve(**key)
-    assert capacity_reserve(**key)
+    AppointmentFactory(**key)
+    AppointmentFactory(**key, status="PENDING_CONFIRMATION")
+    AppointmentFactory(**key, status="CANCELLED")  # a cancelled one holds nothing
     assert [(s["timeSlot"], s["remaining"]) for s in availability(api, slot.doctor)] == [
         ("09:00 AM", 1),
         ("09:30 AM", 3),
     ]
-    assert capacity_reserve(**key)
+    AppointmentFactory(**key, status="COMPLETED")
     assert times(api, slot.doctor) == ["09:30 AM"]
 
 
 def test_places_taken_on_another_date_do_not_count(api: APIClient) -> None:
     slot = DoctorSlotFactory(end_time="09:30")
-    assert capacity_reserve(doctor_id=slot.doctor_id, appointment_date=NEXT_MONDAY, time_slot="09:00 AM", capacity=1)
+    AppointmentFactory(doctor=slot.doctor, appointment_date=NEXT_MONDAY, time_slot="09:00 AM")
     assert times(api, slot.doctor) == ["09:00 AM"]
     assert times(api, slot.doctor, date=NEXT_MONDAY) == []
 

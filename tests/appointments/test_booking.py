@@ -14,7 +14,7 @@ from appointments.models import (
     MSG_ONLINE_NEEDS_CONTACT,
     Appointment,
 )
-from appointments.selectors import MSG_DATE_IN_PAST, MSG_DATE_TOO_FAR
+from appointments.selectors import MSG_DATE_IN_PAST, MSG_DATE_TOO_FAR, places_taken
 from appointments.services import booking
 from appointments.services.booking import (
     MSG_ALREADY_BOOKED,
@@ -27,7 +27,6 @@ from appointments.services.booking import (
     MSG_UNKNOWN_DOCTOR,
     appointment_book,
 )
-from appointments.services.capacity import capacity_booked
 from core.validators import MSG_DATE, MSG_TIME_12H
 from doctors.models import DoctorSlot
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY
@@ -330,7 +329,7 @@ def test_a_full_time_is_409_and_writes_nothing(api: APIClient, slot: DoctorSlot)
     assert response.status_code == 409
     assert response.json() == {"detail": MSG_SLOT_FULL}
     assert Appointment.objects.count() == 1
-    assert capacity_booked(doctor_id=slot.doctor_id, appointment_date=MONDAY) == {"10:00 AM": 1}
+    assert places_taken(doctor_id=slot.doctor_id, appointment_date=MONDAY) == {"10:00 AM": 1}
 
 
 def test_online_and_in_clinic_share_the_doctor_s_time(api: APIClient, slot: DoctorSlot) -> None:
@@ -372,7 +371,7 @@ def test_a_failed_insert_gives_the_place_back(member: User, slot: DoctorSlot, mo
             time_slot="10:00 AM",
             clinic_id=slot.clinic_id,
         )
-    assert capacity_booked(doctor_id=slot.doctor_id, appointment_date=MONDAY) == {"09:00 AM": 1, "10:00 AM": 0}
+    assert places_taken(doctor_id=slot.doctor_id, appointment_date=MONDAY) == {"09:00 AM": 1}
     assert Appointment.objects.count() == 1
 
 

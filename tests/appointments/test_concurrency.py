@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from appointments.models import Appointment
-from appointments.services.capacity import capacity_booked
+from appointments.selectors import places_taken
 from tests.appointments.conftest import MONDAY
 from tests.doctors.factories import DoctorSlotFactory
 from tests.member_api import member_client
@@ -52,7 +52,7 @@ def test_thirty_members_race_for_one_time(max_patients: int) -> None:
         assert statuses.count(201) == max_patients, (run, statuses)
         assert statuses.count(409) == THREADS - max_patients, (run, statuses)
         assert Appointment.objects.filter(doctor_id=slot.doctor_id).count() == max_patients, run
-        assert capacity_booked(doctor_id=slot.doctor_id, appointment_date=MONDAY) == {"10:00 AM": max_patients}
+        assert places_taken(doctor_id=slot.doctor_id, appointment_date=MONDAY) == {"10:00 AM": max_patients}
     numbers = list(Appointment.objects.values_list("appointment_number", flat=True))
     assert len(numbers) == RUNS * max_patients
     assert len(set(numbers)) == len(numbers)

@@ -1,7 +1,7 @@
 import pytest
 
 from appointments.models import Appointment, AppointmentStatus
-from appointments.services.capacity import capacity_booked, capacity_reserve
+from appointments.selectors import places_taken
 from appointments.services.workflow import (
     MSG_CANNOT_CANCEL,
     MSG_CANNOT_COMPLETE,
@@ -49,9 +49,9 @@ def test_finished_appointments_cannot_be_cancelled(status: str) -> None:
 def test_cancel_gives_the_time_back() -> None:
     appointment = AppointmentFactory(status=AppointmentStatus.CONFIRMED)
     key = {"doctor_id": appointment.doctor_id, "appointment_date": appointment.appointment_date}
-    assert capacity_reserve(**key, time_slot=appointment.time_slot, capacity=1)
+    assert places_taken(**key) == {appointment.time_slot: 1}
     appointment_cancel(appointment=appointment)
-    assert capacity_booked(**key) == {appointment.time_slot: 0}
+    assert places_taken(**key) == {}
 
 
 def test_cancel_closes_the_open_video_room() -> None:

@@ -144,3 +144,40 @@ def test_the_database_refuses_a_duplicate_saved_through_the_orm(
     with pytest.raises(IntegrityError):
         again(first)
     assert documents.count_documents({field: value}) == 1
+
+
+# The places (docs/decisions/0019-place-numbers.md): unique while `placeNumber` is present, created by migrate.
+PLACE_INDEXES = {
+    "appointments_one_holder_per_place": {"doctorId": 1, "appointmentDate": 1, "timeSlot": 1, "placeNumber": 1},
+    "appointments_one_per_member_time": {"userId": 1, "doctorId": 1, "appointmentDate": 1, "timeSlot": 1},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLACE_INDEXES))
+def test_the_place_indexes_exist_unique_and_partial(name: str) -> None:
+    found = {index["name"]: index for index in connection.get_collection("appointments").list_indexes()}
+    assert name in found
+    assert dict(found[name]["key"]) == PLACE_INDEXES[name]
+    assert found[name].get("unique") is True
+    assert found[name]["partialFilterExpression"] == {"placeNumber": {"$exists": True}}
+
+
+def test_an_appointment_without_a_place_stores_no_place_number() -> None:
+    appointment = AppointmentFactory()
+    assert "placeNumber" not in connection.get_collection("appointments").find_one({"_id": appointment.pk})
+
+
+def test_the_database_refuses_a_second_holder_of_a_place_and_a_second_live_booking_of_a_member() -> None:
+    first = AppointmentFactory()
+    documents = connection.get_collection("appointments")
+    documents.update_one({"_id": first.pk}, {"$set": {"placeNumber": 1}})
+    base = documents.find_one({"_id": first.pk})
+    del base["_id"]
+    other_member = {**base, "appointmentId": "APT-OTHER-1", "userId": UserFactory().pk}
+    with pytest.raises(DuplicateKeyError):
+        documents.insert_one({**other_member})  # same place number, another member
+    with pytest.raises(DuplicateKeyError):
+        documents.insert_one({**base, "appointmentId": "APT-OTHER-2", "placeNumber": 2})  # same member, same time
+    documents.insert_one({**other_member, "placeNumber": 2})  # another place: fine
+    without = {k: v for k, v in base.items() if k != "placeNumber"}
+    documents.insert_one({**without, "appointmentId": "APT-OTHER-3", "status": "CANCELLED"})  # no place held

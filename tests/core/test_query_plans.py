@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 
 from appointments.models import Appointment, AppointmentStatus
-from appointments.selectors import appointment_get_for_member, slot_availability
-from appointments.services.capacity import capacity_booked
+from appointments.selectors import appointment_get_for_member, places_taken, slot_availability, slot_most_places_held
+from appointments.services.places import place_holders
 from devtools.query_plans import Plan, query_plan, query_plans, seed_query_shapes
 from doctors.discovery.selectors import doctor_filter, doctor_get, doctor_order
 from tests.appointments.factories import AppointmentFactory
@@ -111,13 +111,25 @@ def test_availability_reads_only_through_indexes() -> None:
     slot = DoctorSlotFactory()
     day = date(2031, 1, 6)  # a Monday, like the factory's slot
     plans = query_plans(lambda: slot_availability(doctor=slot.doctor, date=day))
-    assert [plan.collection for plan in plans] == ["doctor_slots", "clinics", "appointment_capacity"]
+    assert [plan.collection for plan in plans] == ["doctor_slots", "clinics", "appointments"]
     assert_index_scans(plans)
 
 
-def test_the_capacity_counters_of_a_day_are_read_through_an_index() -> None:
-    plans = query_plans(lambda: capacity_booked(doctor_id="DOC001", appointment_date="2031-01-06"))
-    assert [(plan.stage, plan.index) for plan in plans] == [("IXSCAN", "capacity_lookup")]
+def test_the_places_taken_on_a_day_are_read_through_an_index() -> None:
+    AppointmentFactory(doctor__doctor_id="DOC001", appointment_date="2031-01-06")
+    plans = query_plans(lambda: places_taken(doctor_id="DOC001", appointment_date="2031-01-06"))
+    assert [(plan.stage, plan.index) for plan in plans] == [("IXSCAN", "appointments_doctor_date")]
+
+
+def test_the_holders_of_one_time_are_read_through_an_index() -> None:
+    plans = query_plans(lambda: place_holders(doctor_id="DOC001", appointment_date="2031-01-06", time_slot="09:00 AM"))
+    assert_index_scans(plans)
+
+
+def test_the_places_held_in_a_slot_are_read_through_an_index() -> None:
+    slot = DoctorSlotFactory()
+    plans = query_plans(lambda: slot_most_places_held(slot))
+    assert_index_scans(plans)
 
 
 def test_doctor_list_and_availability_requests_use_only_indexes() -> None:
