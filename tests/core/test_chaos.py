@@ -55,6 +55,7 @@ SEED = int(os.environ.get("CHAOS_SEED", "13"))
 # The admin's change of an appointment: today a change-form save of a field that holds no place, and the
 # "Cancel" action. When the admin's place actions arrive (move to another date or time), add them here.
 ADMIN_CANCEL_ACTION = "appointment_cancel"
+ADMIN_MOVE_ACTION = "move_appointment"
 ADMIN_EDIT_FIELD, ADMIN_EDIT_VALUES = "payment_status", ("PENDING", "PAID")
 
 # Runs in a child process with the app's environment: migrate, then one doctor with weekly slots (2 places per
@@ -256,6 +257,27 @@ class Mix:
         # A refusal (not cancellable) is a message on the same 302, so an admin cancel is not added to `cancelled`.
         self.figures.count("admin cancel", str(status))
 
+    def admin_move(self) -> None:
+        """The admin's "Move" action to another offered date and time (a free place there, or a refusal)."""
+        appointment = self._some_booking()
+        if appointment is None:
+            return
+        body = urllib.parse.urlencode(
+            {
+                "action": ADMIN_MOVE_ACTION,
+                "_selected_action": appointment,
+                "index": "0",
+                "apply": "1",
+                "appointment_date": self.rng.choice(self.world["dates"]),
+                "time_slot": self.rng.choice(self.world["times"]),
+                "csrfmiddlewaretoken": self.world["staff"]["csrf"],
+            }
+        ).encode()
+        headers = self._admin_headers(**{"Content-Type": "application/x-www-form-urlencoded"})
+        status, _, _ = self.request("POST", "/admin/appointments/appointment/", body=body, headers=headers)
+        # 302 when moved; 200 when the form shows a refusal (a full time, a changed appointment).
+        self.figures.count("admin move", str(status))
+
     def client(self) -> None:
         operations: list[tuple[Callable[[], None], int]] = [
             (self.book, 6),
@@ -264,6 +286,7 @@ class Mix:
             (self.doctor_cancel, 1),
             (self.admin_edit, 1),
             (self.admin_cancel, 1),
+            (self.admin_move, 1),
         ]
         functions, weights = zip(*operations, strict=True)
         while time.monotonic() < self.deadline and self.figures.operations < MAX_OPERATIONS:
