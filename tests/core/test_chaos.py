@@ -18,7 +18,6 @@ import http.client
 import json
 import os
 import random
-import secrets
 import signal
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from pymongo import MongoClient
 from bench.servers import stop
 from tests.admin_forms import form_data
 from tests.audit import audit_problems
-from tests.core.test_faults import DB_NAME, Database, _free_port, _wait_for_port
+from tests.core.test_faults import DB_NAME, Database, _free_port, _wait_for_port, app_environ
 
 pytestmark = pytest.mark.faults
 
@@ -341,20 +340,7 @@ class Stack:
 def stack(tmp_path: Path) -> Iterator[Stack]:
     database = Database(port=_free_port(), storage=tmp_path / "db", log=tmp_path / "secantus.log")
     database.start()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
-        "MONGODB_URI": database.uri,
-        "MONGODB_TIMEOUT_MS": "1000",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "BCRYPT_ROUNDS": "4",
-        "LOG_LEVEL": "WARNING",
-        "JWT_ACCESS_MINUTES": "30",
-    }
+    env = app_environ(database, tmp_path, LOG_LEVEL="WARNING", JWT_ACCESS_MINUTES="30")
     app = None
     try:
         setup = subprocess.run(  # noqa: S603 - fixed argv

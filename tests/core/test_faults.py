@@ -148,12 +148,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 urllib.request.install_opener(urllib.request.build_opener(NoRedirect))
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    run = tmp_path_factory.mktemp("faults")
-    database = Database(port=_free_port(), storage=run / "db", log=run / "secantus.log")
-    database.start()
-    env = {
+def app_environ(database: Database, run: Path, **more: str) -> dict[str, str]:
+    """Production settings (DEBUG off, tests/fault_settings.py) on `database`, media under `run`."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
         "MONGODB_URI": database.uri,
@@ -164,8 +161,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "BCRYPT_ROUNDS": "4",
-        "LOG_LEVEL": "INFO",
+        **more,
     }
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    run = tmp_path_factory.mktemp("faults")
+    database = Database(port=_free_port(), storage=run / "db", log=run / "secantus.log")
+    database.start()
+    env = app_environ(database, run, LOG_LEVEL="INFO")
     app = None
     try:
         setup = subprocess.run(  # noqa: S603 - fixed argv
