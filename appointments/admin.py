@@ -17,7 +17,7 @@ from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from appointments.models import Appointment
+from appointments.models import Actor, Appointment
 from appointments.services.booking import appointment_move
 from appointments.services.workflow import (
     appointment_cancel,
@@ -76,7 +76,7 @@ def _workflow_action(
         moved, refused = 0, []
         for appointment in queryset:
             try:
-                step(appointment=appointment)
+                step(appointment=appointment, by=Actor.STAFF)
                 moved += 1
             except ServiceError as exc:  # one refusal per appointment, reported with the others
                 refused.append(f"{appointment.appointment_id}: {exc.message}")
@@ -111,7 +111,7 @@ def move_appointment(
     form = AppointmentMoveForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         try:
-            moved = appointment_move(appointment=appointment, **form.cleaned_data)
+            moved = appointment_move(appointment=appointment, by=Actor.STAFF, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:

@@ -16,6 +16,7 @@ from appointments.serializers import (
     AvailabilitySerializer,
 )
 from appointments.services.booking import appointment_book, appointment_cancel_by_member
+from appointments.services.workflow import ReasonInvalid
 from core.api_docs import error_responses
 from doctors.discovery.apis import DOCTOR_ID_PARAM
 from doctors.discovery.selectors import doctor_get
@@ -130,5 +131,8 @@ class AppointmentCancelApi(APIView):
     )
     def post(self, request: Request, appointment_id: str) -> Response:
         appointment = appointment_get_for_member(user=request.user, appointment_id=appointment_id)
-        appointment = appointment_cancel_by_member(appointment=appointment)
+        reason = request.data.get("cancellationReason", "") if isinstance(request.data, dict) else ""
+        if not isinstance(reason, str):
+            raise ReasonInvalid("A cancellation reason is text.")
+        appointment = appointment_cancel_by_member(appointment=appointment, reason=reason)
         return Response(AppointmentSerializer(appointment).data)

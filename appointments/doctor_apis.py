@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appointments.doctor_selectors import doctor_appointments
+from appointments.models import Actor
 from appointments.selectors import appointment_get_for_doctor
 from appointments.serializers import AppointmentSerializer, DoctorAppointmentFilterSerializer
-from appointments.services.workflow import TRANSITION_SERVICES
+from appointments.services.workflow import TRANSITION_SERVICES, ReasonInvalid
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
 
@@ -49,8 +50,17 @@ class _AppointmentTransitionApi(DoctorApiMixin, APIView):
 
     def post(self, request: Request, appointment_id: str) -> Response:
         appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
-        appointment = TRANSITION_SERVICES[self.action](appointment=appointment)
+        extra = {"reason": _reason(request)} if self.action == "cancel" else {}
+        appointment = TRANSITION_SERVICES[self.action](appointment=appointment, by=Actor.DOCTOR, **extra)
         return Response(AppointmentSerializer(appointment).data)
+
+
+def _reason(request: Request) -> str:
+    """The optional `{"cancellationReason"}` of a cancel; anything but a string is refused (400)."""
+    reason = request.data.get("cancellationReason", "") if isinstance(request.data, dict) else ""
+    if not isinstance(reason, str):
+        raise ReasonInvalid("A cancellation reason is text.")
+    return reason
 
 
 def _transition_schema(summary: str) -> Any:

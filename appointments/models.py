@@ -26,6 +26,10 @@ PLACE_INDEXES = {
 }
 
 
+# Fields of ours beyond the seed's shape, written only once they have a value (docs/decisions/0009).
+OMITTED_WHEN_NULL = frozenset({"place_number", "cancelled_at", "cancelled_by", "cancellation_reason"})
+
+
 class AppointmentType(models.TextChoices):
     IN_CLINIC = "IN_CLINIC", "In clinic"
     ONLINE = "ONLINE", "Online"
@@ -42,6 +46,16 @@ class PaymentStatus(models.TextChoices):
     PENDING = "PENDING", "Pending"
     PAID = "PAID", "Paid"
     FREE = "FREE", "Free"
+
+
+class Actor(models.TextChoices):
+    """Who made a change: the member, the doctor, staff (ADMIN or OPERATIONS in the admin) or the system
+    (expiry, a doctor's time off)."""
+
+    MEMBER = "MEMBER", "Member"
+    DOCTOR = "DOCTOR", "Doctor"
+    STAFF = "STAFF", "Staff"
+    SYSTEM = "SYSTEM", "System"
 
 
 class CallPreference(models.TextChoices):
@@ -97,6 +111,12 @@ class Appointment(models.Model):
     call_preference = models.CharField(
         max_length=5, choices=CallPreference.choices, blank=True, null=True, db_column="callPreference"
     )
+    # Set by the cancel service (appointments/services/workflow.py), in the update that cancels.
+    cancelled_at = models.DateTimeField(null=True, blank=True, db_column="cancelledAt")
+    cancelled_by = models.CharField(
+        max_length=10, choices=Actor.choices, blank=True, null=True, db_column="cancelledBy"
+    )
+    cancellation_reason = models.CharField(max_length=500, blank=True, null=True, db_column="cancellationReason")
     prescription_id = ObjectIdField(null=True, blank=True, db_column="prescriptionId")
     has_prescription = BooleanField(default=False, db_column="hasPrescription")
     # The place this appointment holds at its time (1..maxPatients), present only while it holds a numbered
@@ -132,9 +152,12 @@ class Appointment(models.Model):
 
     def _do_insert(self, manager: Any, using: Any, fields: Any, returning_fields: Any, raw: Any) -> Any:
         # No `placeNumber: null` in the document: the unique partial indexes ({placeNumber: {$exists: true}})
-        # would count it as a place.
-        if self.place_number is None:
-            fields = [field for field in fields if field.attname != "place_number"]
+        # would count it as a place. Our other additions to the seed's shape appear only once they are set.
+        fields = [
+            field
+            for field in fields
+            if field.attname not in OMITTED_WHEN_NULL or getattr(self, field.attname) is not None
+        ]
         return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
 
     def clean(self) -> None:

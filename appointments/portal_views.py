@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from appointments.doctor_selectors import Scope, doctor_appointments, doctor_dashboard
-from appointments.models import Appointment
+from appointments.models import Actor, Appointment
 from appointments.portal_forms import AppointmentFilterForm
 from appointments.selectors import appointment_get_for_doctor
 from appointments.services.workflow import TRANSITION_SERVICES, appointment_actions
@@ -101,7 +101,8 @@ class AppointmentActionView(_OwnAppointmentMixin, View):
         if transition is None:
             raise Http404
         self.appointment = appointment = self.get_appointment()
-        transition(appointment=appointment)
+        extra = {"reason": request.POST.get("reason", "")} if action == "cancel" else {}
+        transition(appointment=appointment, by=Actor.DOCTOR, **extra)
         messages.success(request, MSG_DONE[action].format(patient=appointment.patient_name))
         return HttpResponseRedirect(self._back(request, appointment))
 

@@ -41,6 +41,9 @@ class AppointmentSerializer(serializers.Serializer):
     callPreference = serializers.CharField(source="call_preference", allow_null=True)
     prescriptionId = ObjectIdField(source="prescription_id", allow_null=True)
     hasPrescription = serializers.BooleanField(source="has_prescription")
+    cancelledAt = serializers.DateTimeField(source="cancelled_at", allow_null=True)
+    cancelledBy = serializers.CharField(source="cancelled_by", allow_null=True)
+    cancellationReason = serializers.CharField(source="cancellation_reason", allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at")
     updatedAt = serializers.DateTimeField(source="updated_at")
 

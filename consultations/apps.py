@@ -6,9 +6,9 @@ class ConsultationsConfig(AppConfig):
     name = "consultations"
 
     def ready(self) -> None:
-        from appointments.services.workflow import appointment_on_cancel_register
-        from consultations.services import consultations_cancel_for_appointment
+        from appointments.events import AppointmentEvent, appointment_event_subscribe
+        from consultations.services import consultations_on_appointment_cancelled
 
-        # A cancelled appointment closes its open video room. Registered here rather than called by the
+        # A cancelled appointment closes its open video room. Subscribed here rather than called by the
         # appointment workflow, which sits below consultations and must not import it.
-        appointment_on_cancel_register(consultations_cancel_for_appointment)
+        appointment_event_subscribe(AppointmentEvent.CANCELLED, consultations_on_appointment_cancelled)

@@ -22,7 +22,7 @@ from django.db import IntegrityError
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 
-from appointments.models import Appointment, AppointmentStatus, AppointmentType
+from appointments.models import Actor, Appointment, AppointmentStatus, AppointmentType
 from appointments.selectors import appointment_starts_at
 from appointments.services.workflow import TransitionRefused as AppointmentTransitionRefused
 from appointments.services.workflow import appointment_complete, visit_window_open, visit_window_text
@@ -281,7 +281,7 @@ def consultation_end(*, consultation: VideoConsultation, ended_by: str) -> Video
 def _complete_appointment(consultation: VideoConsultation) -> None:
     appointment = Appointment.objects.get(pk=consultation.appointment_id)
     try:
-        appointment_complete(appointment=appointment)
+        appointment_complete(appointment=appointment, by=Actor.DOCTOR)
     except AppointmentTransitionRefused:
         # Already completed (e.g. by the doctor's own button), cancelled meanwhile, or the visit's window not
         # open yet (a call ended long before the visit's time does not complete it): nothing to do.
@@ -311,7 +311,7 @@ def consultation_cancel(*, consultation: VideoConsultation, cancelled_by: str, r
 
 def consultations_cancel_for_appointment(*, appointment: Appointment, reason: str = MSG_APPOINTMENT_CANCELLED) -> int:
     """Close every open room of a cancelled appointment, so nobody joins a call that will not happen
-    (registered with `appointment_on_cancel_register`; also the start's own undo)."""
+    (on the appointment's cancel event; also the start's own undo)."""
     now = clock.now()
     return VideoConsultation.objects.filter(appointment=appointment, status__in=OPEN_STATUSES).update(
         status=ConsultationStatus.CANCELLED,
@@ -320,6 +320,11 @@ def consultations_cancel_for_appointment(*, appointment: Appointment, reason: st
         end_time=now,
         updated_at=now,
     )
+
+
+def consultations_on_appointment_cancelled(*, appointment: Appointment, **_event: object) -> None:
+    """The appointments/events.py listener: a cancelled appointment's open rooms close."""
+    consultations_cancel_for_appointment(appointment=appointment)
 
 
 def consultation_mark_no_show(*, consultation: VideoConsultation, marked_by: str = EndedBy.DOCTOR) -> VideoConsultation:

@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
+from appointments.events import AppointmentEvent, appointment_event_emit
 from appointments.models import (
     MSG_IN_CLINIC_NEEDS_CLINIC,
     MSG_ONLINE_NEEDS_CALL_PREFERENCE,
     MSG_ONLINE_NEEDS_CONTACT,
+    Actor,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -210,7 +212,7 @@ def appointment_book(
     offered = _offered_time(
         doctor=doctor, appointment_type=appointment_type, day=day, time_slot=time_slot, clinic_id=clinic_id
     )
-    return _insert(
+    appointment = _insert(
         capacity=offered.max_patients,
         **_appointment_fields(
             user=user,
@@ -224,6 +226,8 @@ def appointment_book(
             call_preference=call_preference if online else None,
         ),
     )
+    appointment_event_emit(AppointmentEvent.BOOKED, appointment=appointment, by=Actor.MEMBER)
+    return appointment
 
 
 def _appointment_fields(
@@ -269,7 +273,7 @@ def _appointment_fields(
     }
 
 
-def appointment_cancel_by_member(*, appointment: Appointment) -> Appointment:
+def appointment_cancel_by_member(*, appointment: Appointment, reason: str = "") -> Appointment:
     """The member cancels their own PENDING_CONFIRMATION or CONFIRMED appointment before its time.
 
     Raises TransitionRefused (409) otherwise. The caller has already checked the appointment is theirs.
@@ -286,10 +290,10 @@ def appointment_cancel_by_member(*, appointment: Appointment) -> Appointment:
         starts_at is None and appointment.appointment_date < clock.local_today().isoformat()
     ):
         raise TransitionRefused(MSG_CANNOT_CANCEL_STARTED)
-    return appointment_cancel(appointment=appointment)
+    return appointment_cancel(appointment=appointment, by=Actor.MEMBER, reason=reason)
 
 
-def appointment_move(*, appointment: Appointment, appointment_date: str, time_slot: str) -> Appointment:
+def appointment_move(*, appointment: Appointment, appointment_date: str, time_slot: str, by: str) -> Appointment:
     """Move a pending or confirmed appointment to another date and time of its doctor (the admin's action;
     reschedule later), keeping its type and clinic.
 
@@ -314,5 +318,9 @@ def appointment_move(*, appointment: Appointment, appointment_date: str, time_sl
         capacity=offered.max_patients,
         changes={"slotId": offered.slot_id},
     )
+    from_date, from_time_slot = appointment.appointment_date, appointment.time_slot
     appointment.refresh_from_db()
+    appointment_event_emit(
+        AppointmentEvent.RESCHEDULED, appointment=appointment, by=by, from_date=from_date, from_time_slot=from_time_slot
+    )
     return appointment

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from appointments.events import AppointmentEvent, appointment_event_emit
 from appointments.models import Appointment, AppointmentStatus
 from appointments.services.places import place_free
 from core import clock
-from core.errors import Conflict
+from core.errors import Conflict, Invalid
 
 MSG_CANNOT_CONFIRM = "Only an appointment pending confirmation can be confirmed."
 MSG_CANNOT_COMPLETE = "Only a confirmed appointment can be completed."
@@ -83,17 +84,12 @@ def appointment_complete_check(*, appointment: Appointment) -> None:
         raise TransitionRefused(MSG_COMPLETE_TOO_EARLY.format(opens=visit_window_text(appointment)))
 
 
-# What other apps do when an appointment is cancelled (consultations closes its open video room). They
-# register from their AppConfig.ready(): consultations builds on appointments, so appointments must not
-# import consultations, and a callback list keeps the dependency pointing one way (no import circle).
-OnCancel = Callable[..., object]  # called as callback(appointment=...)
-_on_cancel: list[OnCancel] = []
+MSG_REASON_TOO_LONG = "A cancellation reason has at most {limit} characters."
+REASON_MAX_LENGTH = 500
 
 
-def appointment_on_cancel_register(callback: OnCancel) -> None:
-    """Call `callback(appointment=...)` after every cancellation. Registering the same callback twice is a no-op."""
-    if callback not in _on_cancel:
-        _on_cancel.append(callback)
+class ReasonInvalid(Invalid):
+    """400: the cancellation reason is too long."""
 
 
 def _move(*, appointment: Appointment, action: str, **changes: object) -> Appointment:
@@ -108,11 +104,14 @@ def _move(*, appointment: Appointment, action: str, **changes: object) -> Appoin
     return appointment
 
 
-def appointment_confirm(*, appointment: Appointment) -> Appointment:
-    return _move(appointment=appointment, action="confirm", confirmed_at=clock.now())
+def appointment_confirm(*, appointment: Appointment, by: str) -> Appointment:
+    """PENDING_CONFIRMATION -> CONFIRMED; `by` is who confirmed (models.Actor)."""
+    _move(appointment=appointment, action="confirm", confirmed_at=clock.now())
+    appointment_event_emit(AppointmentEvent.CONFIRMED, appointment=appointment, by=by)
+    return appointment
 
 
-def appointment_complete(*, appointment: Appointment) -> Appointment:
+def appointment_complete(*, appointment: Appointment, by: str) -> Appointment:
     """CONFIRMED -> COMPLETED, only from the visit's window on. The update is guarded by the date and time
     the window was checked on, so a visit moved later meanwhile is checked again (and refused)."""
     appointment_complete_check(appointment=appointment)
@@ -126,21 +125,27 @@ def appointment_complete(*, appointment: Appointment) -> Appointment:
     if not moved:
         appointment_complete_check(appointment=appointment)  # the reason, from the state that refused it
         raise TransitionRefused(MSG_CANNOT_COMPLETE)  # moved within its window meanwhile: the doctor retries
+    appointment_event_emit(AppointmentEvent.COMPLETED, appointment=appointment, by=by)
     return appointment
 
 
-def appointment_cancel(*, appointment: Appointment) -> Appointment:
-    """Cancel, give the time back to other patients and run the registered follow-ups (close the video room).
+def appointment_cancel(*, appointment: Appointment, by: str, reason: str = "") -> Appointment:
+    """Cancel, recording who (`by`, a models.Actor value) and why, give the time back to other patients and
+    tell the subscribers (consultations closes the video room; appointments/events.py).
 
     Callers add their own rules (e.g. a member may not cancel once the time has begun).
     """
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ReasonInvalid(MSG_REASON_TOO_LONG.format(limit=REASON_MAX_LENGTH))
     move = TRANSITIONS["cancel"]
-    # One update: CANCELLED and the place it held freed together (appointments/services/places.py).
-    if not place_free(appointment=appointment, allowed_from=move.allowed_from, changes={"updatedAt": clock.now()}):
+    now = clock.now()
+    # One update: CANCELLED, who and why, and the place it held freed together (appointments/services/places.py).
+    changes = {"updatedAt": now, "cancelledAt": now, "cancelledBy": by, "cancellationReason": reason or None}
+    if not place_free(appointment=appointment, allowed_from=move.allowed_from, changes=changes):
         raise TransitionRefused(move.refused)
     appointment.refresh_from_db()
-    for callback in _on_cancel:
-        callback(appointment=appointment)
+    appointment_event_emit(AppointmentEvent.CANCELLED, appointment=appointment, by=by, reason=reason)
     return appointment
 
 

@@ -13,7 +13,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from appointments.models import Appointment, AppointmentStatus
+from appointments.models import Actor, Appointment, AppointmentStatus
 from appointments.services.workflow import appointment_cancel
 from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, VideoConsultation
 from consultations.portal_views import appointment_url
@@ -112,7 +112,7 @@ def test_a_start_that_read_the_appointment_before_its_cancel_opens_no_room(set_c
     set_clock(TUESDAY, "09:00")
     appointment = OnlineAppointmentFactory(appointment_date=TUESDAY, time_slot="09:00 AM")
     stale = Appointment.objects.get(pk=appointment.pk)  # the start's read, before the cancel
-    appointment_cancel(appointment=appointment)  # the cancel's follow-up finds no room yet
+    appointment_cancel(appointment=appointment, by=Actor.STAFF)  # the cancel's follow-up finds no room yet
     with pytest.raises(TransitionRefused) as caught:
         consultation_start(doctor=stale.doctor, appointment=stale)
     assert caught.value.message == MSG_NOT_CONFIRMED
@@ -182,7 +182,7 @@ def _race_start_and_cancel(appointment: Appointment) -> tuple[list[Exception], i
             consultation_start(doctor=stale.doctor, appointment=stale)
 
     def cancel() -> None:
-        appointment_cancel(appointment=Appointment.objects.get(pk=appointment.pk))
+        appointment_cancel(appointment=Appointment.objects.get(pk=appointment.pk), by=Actor.STAFF)
         cancel_returned.set()
 
     def join() -> None:

@@ -23,7 +23,7 @@ from pymongo.collection import Collection
 from pymongo.errors import AutoReconnect
 from pymongo.uri_parser import parse_uri
 
-from appointments.models import Appointment, AppointmentStatus
+from appointments.models import Actor, Appointment, AppointmentStatus
 from appointments.services.workflow import appointment_cancel
 from consultations.models import VideoConsultation
 from core import clock
@@ -71,7 +71,7 @@ def test_an_upload_that_read_the_appointment_before_its_cancel_is_refused_and_le
 ) -> None:
     appointment = AppointmentFactory(status=AppointmentStatus.CONFIRMED)
     stale = Appointment.objects.get(pk=appointment.pk)  # the upload's read, before the member's cancel
-    appointment_cancel(appointment=appointment)
+    appointment_cancel(appointment=appointment, by=Actor.STAFF)
     with pytest.raises(PrescriptionConflict) as caught:
         _upload(stale.doctor, stale)
     assert caught.value.message == MSG_NOT_PRESCRIBABLE
@@ -136,7 +136,7 @@ def _race_upload_and_cancel(appointment: Appointment, role: threading.local) -> 
         stale = Appointment.objects.get(pk=appointment.pk)
         barrier.wait()
         try:
-            appointment_cancel(appointment=stale)
+            appointment_cancel(appointment=stale, by=Actor.STAFF)
             results["cancel"] = None
         except Exception as exc:
             results["cancel"] = repr(exc)

@@ -1,0 +1,37 @@
+"""What other apps hear when an appointment changes: booked, confirmed, completed, cancelled, rescheduled.
+
+The services of appointments emit an event after their write has succeeded; apps built on appointments
+(consultations closes a cancelled visit's video room; notifications writes its outbox) subscribe from their
+AppConfig.ready(). Appointments sits below them and must not import them: the listener list keeps every
+dependency pointing one way (no import circle). Listeners run in the request, in the order they subscribed;
+an exception in one propagates to the caller, as a failed write of the caller's own would.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from appointments.models import Appointment
+
+
+class AppointmentEvent(StrEnum):
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"  # details: reason (str); the appointment carries cancelledBy / cancellationReason
+    RESCHEDULED = "rescheduled"  # details: from_date, from_time_slot (what it was moved from)
+
+
+# listener(event=..., appointment=..., by=..., **details); `by` is an appointments.models.Actor value.
+Listener = Callable[..., object]
+_listeners: dict[AppointmentEvent, list[Listener]] = {event: [] for event in AppointmentEvent}
+
+
+def appointment_event_subscribe(event: AppointmentEvent, listener: Listener) -> None:
+    """Call `listener` after every `event`. Subscribing the same listener twice is a no-op."""
+    if listener not in _listeners[event]:
+        _listeners[event].append(listener)
+
+
+def appointment_event_emit(event: AppointmentEvent, *, appointment: Appointment, by: str, **details: object) -> None:
+    for listener in _listeners[event]:
+        listener(event=event, appointment=appointment, by=by, **details)
