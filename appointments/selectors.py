@@ -79,6 +79,17 @@ def appointment_starts_at(*, appointment_date: str, time_slot: str) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hours, mins)))
 
 
+def request_expires_at(appointment: Appointment) -> datetime:
+    """When a PENDING_CONFIRMATION request lapses if the doctor has not confirmed it: REQUEST_EXPIRY_HOURS after
+    it was made or REQUEST_EXPIRY_BEFORE_MINUTES before the visit, whichever comes first."""
+    starts = appointment_starts_at(appointment_date=appointment.appointment_date, time_slot=appointment.time_slot)
+    before_visit = starts - timedelta(minutes=settings.REQUEST_EXPIRY_BEFORE_MINUTES)
+    requested = appointment.requested_at or appointment.created_at
+    if requested is None:
+        return before_visit
+    return min(requested + timedelta(hours=settings.REQUEST_EXPIRY_HOURS), before_visit)
+
+
 @dataclass(frozen=True)
 class BookableTime:
     """One time of a doctor's day that can be booked."""

@@ -229,6 +229,10 @@ LOGGING: dict[str, Any] = {
 # --- booking ---------------------------------------------------------------------------------------------
 # How many days ahead members may see availability and book (appointments/selectors.py).
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
+# A PENDING_CONFIRMATION request not confirmed in time is cancelled by the system (`manage.py expire_requests`):
+# REQUEST_EXPIRY_HOURS after it was made or REQUEST_EXPIRY_BEFORE_MINUTES before the visit, whichever is first.
+REQUEST_EXPIRY_HOURS = env_int("REQUEST_EXPIRY_HOURS", 24)
+REQUEST_EXPIRY_BEFORE_MINUTES = env_int("REQUEST_EXPIRY_BEFORE_MINUTES", 120)
 
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload

@@ -1,8 +1,10 @@
+from datetime import datetime
+
 import pytest
 
 from appointments.events import AppointmentEvent, _listeners, appointment_event_subscribe
 from appointments.models import Actor, Appointment, AppointmentStatus
-from appointments.selectors import places_taken
+from appointments.selectors import places_taken, request_expires_at
 from appointments.services.workflow import (
     MSG_CANNOT_CANCEL,
     MSG_CANNOT_COMPLETE,
@@ -16,7 +18,7 @@ from appointments.services.workflow import (
     appointment_confirm,
     visit_window_opens_at,
 )
-from tests.appointments.conftest import NEXT_MONDAY, TUESDAY, local
+from tests.appointments.conftest import MONDAY, NEXT_MONDAY, TUESDAY, local
 from tests.appointments.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +151,23 @@ def test_a_cancel_reason_over_the_limit_is_refused_with_nothing_written() -> Non
         appointment_cancel(appointment=appointment, by=Actor.MEMBER, reason="x" * 501)
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("requested", "expires"),
+    [
+        # requested Monday 07:00 for Tuesday 10:00 AM: 24 hours after the request is Tuesday 07:00, two hours
+        # before the visit is 08:00; the earlier wins.
+        (local(MONDAY, "07:00"), local(TUESDAY, "07:00")),
+        # requested Monday 11:00: 24 hours later (Tuesday 11:00) is after the visit's cut (08:00).
+        (local(MONDAY, "11:00"), local(TUESDAY, "08:00")),
+    ],
+)
+def test_a_request_expires_after_its_hours_or_before_its_visit_whichever_is_first(
+    requested: datetime, expires: datetime
+) -> None:
+    appointment = AppointmentFactory(
+        status=AppointmentStatus.PENDING_CONFIRMATION, appointment_date=TUESDAY, time_slot="10:00 AM"
+    )
+    appointment.requested_at = requested
+    assert request_expires_at(appointment) == expires
