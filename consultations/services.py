@@ -22,6 +22,7 @@ from django.db import IntegrityError
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 
+from appointments.events import AppointmentEvent, appointment_event_emit
 from appointments.models import Actor, Appointment, AppointmentStatus, AppointmentType
 from appointments.selectors import appointment_starts_at
 from appointments.services.workflow import TransitionRefused as AppointmentTransitionRefused
@@ -144,6 +145,10 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
         consultations_cancel_for_appointment(appointment=appointment, reason=reason)
         consultation_start_check(appointment=appointment)  # the reason, from the state that refused it
         raise TransitionRefused(MSG_APPOINTMENT_MOVED)
+    if created:  # the member is told once, when the room first opens (notifications)
+        appointment_event_emit(
+            AppointmentEvent.VIDEO_OPENED, appointment=appointment, by=Actor.DOCTOR, opened_at=consultation.created_at
+        )
     return consultation, created
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "appointments",
     "consultations",
     "prescriptions",
+    "notifications",
     "demo",
 ]
 
@@ -257,6 +258,38 @@ CONSULTATION_MAX_MINUTES = env_int("CONSULTATION_MAX_MINUTES", 120)
 # --- visit time window (docs/booking.md#time-windows) -------------------------------------------------------
 # A visit can be completed, and its video call started, from this many minutes before its start.
 VISIT_EARLY_MINUTES = env_int("VISIT_EARLY_MINUTES", 15)
+
+# --- notifications (docs/notifications.md) ------------------------------------------------------------------
+# Email through Django's email framework: SMTP when EMAIL_HOST is set, the console otherwise (development).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OPD Wallet <no-reply@opd-wallet.local>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+# SMS and WhatsApp: a dotted path to a class with send(*, to, text) (notifications/channels.py); the default logs.
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "notifications.channels.LoggingTextBackend")
+NOTIFY_WHATSAPP_BACKEND = env_str("NOTIFY_WHATSAPP_BACKEND", "notifications.channels.LoggingTextBackend")
+# The channels each recipient is told on (EMAIL, SMS, WHATSAPP, IN_APP; doctors: no IN_APP).
+NOTIFY_MEMBER_CHANNELS = env_list("NOTIFY_MEMBER_CHANNELS", ["EMAIL", "IN_APP"])
+NOTIFY_DOCTOR_CHANNELS = env_list("NOTIFY_DOCTOR_CHANNELS", ["EMAIL"])
+# Reminders this many hours before a visit; a doctor is warned this many minutes before a request expires.
+NOTIFY_REMINDER_HOURS = [int(hours) for hours in env_list("NOTIFY_REMINDER_HOURS", ["24", "2"])]
+NOTIFY_EXPIRY_WARNING_MINUTES = env_int("NOTIFY_EXPIRY_WARNING_MINUTES", 120)
+# The worker (`manage.py deliver_notifications`): attempts before FAILED, the first retry's delay (doubling,
+# capped), how long a claim holds before another worker may retake it, the --loop pause.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
+NOTIFY_CLAIM_LEASE_SECONDS = env_int("NOTIFY_CLAIM_LEASE_SECONDS", 300)
+NOTIFY_LOOP_SECONDS = env_int("NOTIFY_LOOP_SECONDS", 30)
+# Links in messages and the calendar feed's address (no trailing slash); calendar events last this long.
+NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL", "http://127.0.0.1:8000")
+NOTIFY_EVENT_MINUTES = env_int("NOTIFY_EVENT_MINUTES", 30)
 
 # --- hardening ---------------------------------------------------------------------------------------------
 # Document the errors every operation can give (401/403/404/400) wherever a view did not (core/api_docs.py).
