@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
@@ -24,7 +27,7 @@ from appointments.selectors import appointment_starts_at, request_expires_at
 from core import clock
 from core.sequences import next_sequence
 from mongo.raw import collection
-from notifications.models import COLLECTION, Channel, NotificationKind, NotificationStatus, RecipientType
+from notifications.models import COLLECTION, FEEDS_COLLECTION, Channel, NotificationKind, NotificationStatus, RecipientType
 
 DUPLICATE_KEY = 11000
 # Notifications that wait for a time and lose their meaning when the visit is cancelled or moved.
@@ -165,12 +168,20 @@ def _ics_sequence(appointment: Appointment) -> int:
     return next_sequence(f"ics:{appointment.appointment_id}")
 
 
+def _starts_at(appointment: Appointment) -> datetime | None:
+    """The visit's clinic-local start, or None for a legacy time that cannot be read (no reminders then)."""
+    try:
+        return appointment_starts_at(appointment_date=appointment.appointment_date, time_slot=appointment.time_slot)
+    except ValueError:
+        return None
+
+
 def reminder_documents(appointment: Appointment, recipients: list[Recipient]) -> list[dict[str, Any]]:
     """Reminders NOTIFY_REMINDER_HOURS before the visit, clinic-local; none whose time has already passed, and
     none for a member who turned reminders off."""
-    if appointment.user.reminders_opt_out:
+    starts = _starts_at(appointment)
+    if appointment.user.reminders_opt_out or starts is None:
         return []
-    starts = appointment_starts_at(appointment_date=appointment.appointment_date, time_slot=appointment.time_slot)
     now = clock.now()
     documents = []
     for hours in sorted(set(settings.NOTIFY_REMINDER_HOURS), reverse=True):
@@ -188,7 +199,7 @@ def reminder_documents(appointment: Appointment, recipients: list[Recipient]) ->
 def expiry_warning_documents(appointment: Appointment) -> list[dict[str, Any]]:
     """The doctor's warning NOTIFY_EXPIRY_WARNING_MINUTES before a pending request lapses (not when that is past:
     the request's own message already says when it expires)."""
-    if appointment.status != AppointmentStatus.PENDING_CONFIRMATION:
+    if appointment.status != AppointmentStatus.PENDING_CONFIRMATION or _starts_at(appointment) is None:
         return []
     expires = request_expires_at(appointment)
     due = expires - timedelta(minutes=settings.NOTIFY_EXPIRY_WARNING_MINUTES)
@@ -231,7 +242,7 @@ def notify_booked(*, appointment: Appointment, **_event: object) -> None:
     documents = _immediate(appointment, members, kind=NotificationKind.BOOKED, at=at, ics_sequence=0)
     documents += reminder_documents(appointment, members)
     if appointment.status == AppointmentStatus.PENDING_CONFIRMATION:
-        expires = request_expires_at(appointment).isoformat()
+        expires = request_expires_at(appointment).isoformat() if _starts_at(appointment) else None
         documents += _immediate(
             appointment, doctor_recipients(appointment), kind=NotificationKind.REQUEST_RECEIVED, at=at, expiresAt=expires
         )
@@ -342,3 +353,28 @@ def member_reminders_set(*, user: Any, enabled: bool) -> None:
             },
             {"$set": {"status": NotificationStatus.WITHDRAWN}},
         )
+
+
+# --- the doctors' calendar feeds (docs/decisions/0048-calendar-invitations-and-feed.md) ----------------------
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_renew(*, doctor_id: str) -> str:
+    """A new secret token for the doctor's feed (the old URL stops working at once). Only its hash is kept:
+    the token is returned to be shown once."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    collection(FEEDS_COLLECTION).update_one(
+        {"doctorId": doctor_id},
+        {"$set": {"tokenHash": calendar_token_hash(token), "createdAt": now}},
+        upsert=True,
+    )
+    return token
+
+
+def calendar_feed_revoke(*, doctor_id: str) -> bool:
+    """The doctor's feed URL stops working. False when there was none."""
+    return collection(FEEDS_COLLECTION).delete_one({"doctorId": doctor_id}).deleted_count == 1

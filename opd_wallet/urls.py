@@ -6,8 +6,8 @@ from core.health import healthz
 
 # Each app owns its routes: `api_urls` (JSON API under /api/v1/, the doctor API under /api/v1/doctor/ too) and
 # `portal_urls` (doctor portal under /portal/).
-APPS = ["doctors", "clinics", "appointments", "consultations", "prescriptions"]
-PORTAL_APPS = ["doctors", "appointments", "consultations", "prescriptions"]
+APPS = ["doctors", "clinics", "appointments", "consultations", "prescriptions", "notifications"]
+PORTAL_APPS = ["doctors", "appointments", "consultations", "prescriptions", "notifications"]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
