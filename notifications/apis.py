@@ -61,7 +61,9 @@ class NotificationReadApi(APIView):
 class PreferencesApi(APIView):
     permission_classes = [IsMember]
 
-    @extend_schema(summary="My notification preferences", tags=["notifications"], responses={200: PreferencesSerializer})
+    @extend_schema(
+        summary="My notification preferences", tags=["notifications"], responses={200: PreferencesSerializer}
+    )
     def get(self, request: Request) -> Response:
         return Response({"reminders": not request.user.reminders_opt_out})
 

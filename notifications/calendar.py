@@ -6,7 +6,7 @@ of adding one. Times are clinic-local with their VTIMEZONE. Why and what the fee
 docs/decisions/0048-calendar-invitations-and-feed.md.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -44,7 +44,9 @@ def _calendar(*, method: str | None, name: str | None = None) -> Calendar:
 def _add_timezone(calendar: Calendar, around: date) -> None:
     """The clinic's VTIMEZONE, its rules for a few years either side of `around` (a small, complete block)."""
     calendar.add_component(
-        Timezone.from_tzid(settings.TIME_ZONE, first_date=date(around.year - 1, 1, 1), last_date=date(around.year + 2, 1, 1))
+        Timezone.from_tzid(
+            settings.TIME_ZONE, first_date=date(around.year - 1, 1, 1), last_date=date(around.year + 2, 1, 1)
+        )
     )
 
 
@@ -151,4 +153,3 @@ def sequences_for(appointment_ids: list[str]) -> dict[str, int]:
         return {}
     rows = collection(COUNTERS).find({"_id": {"$in": [f"ics:{aid}" for aid in appointment_ids]}})
     return {row["_id"].removeprefix("ics:"): int(row["seq"]) for row in rows}
-

@@ -96,7 +96,10 @@ def _still_wanted(notification: dict[str, Any]) -> bool:
     )
     if appointment is None or appointment["status"] != wanted:
         return False
-    if (appointment["appointment_date"], appointment["time_slot"]) != (context.get("appointmentDate"), context.get("timeSlot")):
+    if (appointment["appointment_date"], appointment["time_slot"]) != (
+        context.get("appointmentDate"),
+        context.get("timeSlot"),
+    ):
         return False
     if notification["kind"] != NotificationKind.REMINDER:
         return True
@@ -123,8 +126,10 @@ def notification_deliver(notification: dict[str, Any], report: DeliveryReport) -
             _finish(notification, {"status": NotificationStatus.WITHDRAWN})
             report.withdrawn += 1
             return
-        deliver(channel=notification["channel"], to=notification.get("recipientAddress", ""), message=_message(notification))
-    except Exception as exc:  # noqa: BLE001 - any provider or rendering failure is recorded, the batch goes on
+        deliver(
+            channel=notification["channel"], to=notification.get("recipientAddress", ""), message=_message(notification)
+        )
+    except Exception as exc:
         _failed(notification, exc, report, log)
         return
     _finish(notification, {"status": NotificationStatus.SENT, "sentAt": clock.now(), "lastError": None})

@@ -8,9 +8,8 @@ from django.views import View
 
 from doctors.auth.portal import DoctorRequiredMixin
 from doctors.models import Doctor
-from notifications.calendar import ICS_MIME, feed_ics
+from notifications.calendar import ICS_MIME, feed_ics, sequences_for
 from notifications.selectors import calendar_feed_doctor_id, calendar_feed_visits
-from notifications.calendar import sequences_for
 from notifications.services import calendar_feed_renew, calendar_feed_revoke
 
 MSG_FEED_REVOKED = "Your calendar link no longer works. Calendars subscribed to it stop updating."

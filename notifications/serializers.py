@@ -23,7 +23,11 @@ class NotificationSerializer(serializers.Serializer):
         cache = self.context.setdefault("_words", {})
         if notification.pk not in cache:
             cache[notification.pk] = render_message(
-                {"kind": notification.kind, "recipientType": notification.recipient_type, "context": notification.context}
+                {
+                    "kind": notification.kind,
+                    "recipientType": notification.recipient_type,
+                    "context": notification.context,
+                }
             )
         return cache[notification.pk]
 

@@ -9,13 +9,12 @@ PENDING. A crash between the appointment's own write and these leaves the worker
 the appointment itself (notifications/delivery.py), so a cancelled visit's reminder is never sent.
 """
 
+import hashlib
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-
-import hashlib
-import secrets
 
 from django.conf import settings
 from pymongo import UpdateOne
@@ -27,7 +26,14 @@ from appointments.selectors import appointment_starts_at, request_expires_at
 from core import clock
 from core.sequences import next_sequence
 from mongo.raw import collection
-from notifications.models import COLLECTION, FEEDS_COLLECTION, Channel, NotificationKind, NotificationStatus, RecipientType
+from notifications.models import (
+    COLLECTION,
+    FEEDS_COLLECTION,
+    Channel,
+    NotificationKind,
+    NotificationStatus,
+    RecipientType,
+)
 
 DUPLICATE_KEY = 11000
 # Notifications that wait for a time and lose their meaning when the visit is cancelled or moved.
@@ -190,7 +196,13 @@ def reminder_documents(appointment: Appointment, recipients: list[Recipient]) ->
             continue
         context = appointment_context(appointment, hoursBefore=hours)
         documents += [
-            _document(appointment=appointment, recipient=recipient, kind=NotificationKind.REMINDER, due_at=due, context=context)
+            _document(
+                appointment=appointment,
+                recipient=recipient,
+                kind=NotificationKind.REMINDER,
+                due_at=due,
+                context=context,
+            )
             for recipient in recipients
         ]
     return documents
@@ -207,7 +219,13 @@ def expiry_warning_documents(appointment: Appointment) -> list[dict[str, Any]]:
         return []
     context = appointment_context(appointment, expiresAt=expires.isoformat())
     return [
-        _document(appointment=appointment, recipient=recipient, kind=NotificationKind.REQUEST_EXPIRING, due_at=due, context=context)
+        _document(
+            appointment=appointment,
+            recipient=recipient,
+            kind=NotificationKind.REQUEST_EXPIRING,
+            due_at=due,
+            context=context,
+        )
         for recipient in doctor_recipients(appointment)
     ]
 
@@ -226,7 +244,14 @@ def _immediate(
     context = appointment_context(appointment, **extra)
     due = at or clock.now()
     return [
-        _document(appointment=appointment, recipient=recipient, kind=kind, due_at=due, context=context, ics_sequence=ics_sequence)
+        _document(
+            appointment=appointment,
+            recipient=recipient,
+            kind=kind,
+            due_at=due,
+            context=context,
+            ics_sequence=ics_sequence,
+        )
         for recipient in recipients
     ]
 
@@ -244,7 +269,11 @@ def notify_booked(*, appointment: Appointment, **_event: object) -> None:
     if appointment.status == AppointmentStatus.PENDING_CONFIRMATION:
         expires = request_expires_at(appointment).isoformat() if _starts_at(appointment) else None
         documents += _immediate(
-            appointment, doctor_recipients(appointment), kind=NotificationKind.REQUEST_RECEIVED, at=at, expiresAt=expires
+            appointment,
+            doctor_recipients(appointment),
+            kind=NotificationKind.REQUEST_RECEIVED,
+            at=at,
+            expiresAt=expires,
         )
         documents += expiry_warning_documents(appointment)
     notifications_write(documents)
@@ -263,7 +292,9 @@ def notify_confirmed(*, appointment: Appointment, **_event: object) -> None:
     )
 
 
-def notify_cancelled(*, appointment: Appointment, by: str, reason: str = "", expired: bool = False, **_event: object) -> None:
+def notify_cancelled(
+    *, appointment: Appointment, by: str, reason: str = "", expired: bool = False, **_event: object
+) -> None:
     """Reminders withdrawn; the member told why and by whom (the calendar event cancelled); the doctor told
     unless the doctor cancelled or the request simply expired."""
     notifications_withdraw(appointment_id=appointment.appointment_id)
@@ -271,9 +302,13 @@ def notify_cancelled(*, appointment: Appointment, by: str, reason: str = "", exp
     sequence = _ics_sequence(appointment)
     at = appointment.cancelled_at
     extra = {"reason": reason or appointment.cancellation_reason or "", "cancelledBy": by}
-    documents = _immediate(appointment, member_recipients(appointment), kind=kind, at=at, ics_sequence=sequence, **extra)
+    documents = _immediate(
+        appointment, member_recipients(appointment), kind=kind, at=at, ics_sequence=sequence, **extra
+    )
     if by != Actor.DOCTOR and not expired:
-        documents += _immediate(appointment, doctor_recipients(appointment), kind=NotificationKind.CANCELLED, at=at, **extra)
+        documents += _immediate(
+            appointment, doctor_recipients(appointment), kind=NotificationKind.CANCELLED, at=at, **extra
+        )
     notifications_write(documents)
 
 
@@ -292,7 +327,9 @@ def notify_rescheduled(
     documents += reminder_documents(appointment, members)
     documents += expiry_warning_documents(appointment)
     if by != Actor.DOCTOR:
-        documents += _immediate(appointment, doctor_recipients(appointment), kind=NotificationKind.RESCHEDULED, at=at, **extra)
+        documents += _immediate(
+            appointment, doctor_recipients(appointment), kind=NotificationKind.RESCHEDULED, at=at, **extra
+        )
     notifications_write(documents)
 
 
@@ -305,10 +342,14 @@ def notify_video_opened(*, appointment: Appointment, opened_at: datetime | None 
     )
 
 
-def notify_prescription_ready(*, appointment: Appointment, uploaded_at: datetime | None = None, **_event: object) -> None:
+def notify_prescription_ready(
+    *, appointment: Appointment, uploaded_at: datetime | None = None, **_event: object
+) -> None:
     """The member learns it is ready in the app; the diagnosis and the file never go in a message."""
     notifications_write(
-        _immediate(appointment, member_recipients(appointment), kind=NotificationKind.PRESCRIPTION_READY, at=uploaded_at)
+        _immediate(
+            appointment, member_recipients(appointment), kind=NotificationKind.PRESCRIPTION_READY, at=uploaded_at
+        )
     )
 
 

@@ -258,7 +258,10 @@ def prescription_upload(
         raise
     # The member learns it is ready (notifications); never its diagnosis or file.
     appointment_event_emit(
-        AppointmentEvent.PRESCRIPTION_READY, appointment=appointment, by=Actor.DOCTOR, uploaded_at=prescription.upload_date
+        AppointmentEvent.PRESCRIPTION_READY,
+        appointment=appointment,
+        by=Actor.DOCTOR,
+        uploaded_at=prescription.upload_date,
     )
     return prescription
 

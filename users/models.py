@@ -75,12 +75,16 @@ class User(AbstractBaseUser):
 
     # Our fields beyond the seed's are left out of a whole-document write while they are unset (None).
     def _do_insert(self, manager: Any, using: Any, fields: Any, returning_fields: Any, raw: Any) -> Any:
-        fields = [field for field in fields if field.attname not in OMITTED_WHEN_NULL or getattr(self, field.attname) is not None]
+        fields = [
+            field
+            for field in fields
+            if field.attname not in OMITTED_WHEN_NULL or getattr(self, field.attname) is not None
+        ]
         return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
 
     def _do_update(self, base_qs: Any, using: Any, pk_val: Any, values: Any, *args: Any, **kwargs: Any) -> Any:
         values = [value for value in values if value[0].attname not in OMITTED_WHEN_NULL or value[2] is not None]
-        return super()._do_update(base_qs, using, pk_val, values, *args, **kwargs)  # type: ignore[misc]
+        return super()._do_update(base_qs, using, pk_val, values, *args, **kwargs)
 
     # bcrypt "$2b$10$..." as stored by the existing system, not Django's "algorithm$..." form.
     def set_password(self, raw_password: str | None) -> None:

@@ -22,7 +22,9 @@ def book(
 ) -> Appointment:
     """Book through appointment_book (a Monday 09:00-12:00 slot of a new doctor unless given)."""
     if slot is None:
-        slot = DoctorSlotFactory(max_patients=3, doctor__name="Dr. Asha Rao", **{f"doctor__{k}": v for k, v in doctor.items()})
+        slot = DoctorSlotFactory(
+            max_patients=3, doctor__name="Dr. Asha Rao", **{f"doctor__{k}": v for k, v in doctor.items()}
+        )
     user = user or UserFactory(name="Meera Iyer Nair")
     return appointment_book(
         user=user,

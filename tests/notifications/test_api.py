@@ -58,7 +58,9 @@ def test_a_reminder_appears_once_due(member: User, set_clock: Callable[[str, str
     assert [row["kind"] for row in client.get(LIST).json()["results"]] == ["REMINDER", "BOOKED"]
 
 
-def test_unread_come_first_then_newest_first_and_pages_hold_20(member: User, set_clock: Callable[[str, str], None]) -> None:
+def test_unread_come_first_then_newest_first_and_pages_hold_20(
+    member: User, set_clock: Callable[[str, str], None]
+) -> None:
     for minute in range(22):
         set_clock(MONDAY, f"07:{minute:02d}")
         book(user=member, time_slot="10:00 AM", day=f"2031-01-{13 + 7 * (minute % 3):02d}")
@@ -78,7 +80,9 @@ def test_unread_come_first_then_newest_first_and_pages_hold_20(member: User, set
     assert client.get(LIST, {"page": 3}).status_code == 404
 
 
-def test_marking_read_is_idempotent_and_keeps_the_first_time(member: User, set_clock: Callable[[str, str], None]) -> None:
+def test_marking_read_is_idempotent_and_keeps_the_first_time(
+    member: User, set_clock: Callable[[str, str], None]
+) -> None:
     book(user=member)
     client = member_client(member)
     [row] = client.get(LIST).json()["results"]

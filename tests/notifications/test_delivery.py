@@ -78,7 +78,9 @@ def test_a_request_reaches_the_doctor_with_when_it_lapses(smtp: SmtpSink) -> Non
 def test_each_event_gives_one_email_per_recipient_with_a_rising_sequence(smtp: SmtpSink) -> None:
     appointment = book(requires_confirmation=True)
     appointment = appointment_confirm(appointment=appointment, by=Actor.DOCTOR)
-    appointment = appointment_move(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.DOCTOR)
+    appointment = appointment_move(
+        appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.DOCTOR
+    )
     appointment_cancel(appointment=appointment, by=Actor.DOCTOR, reason="Called away to an emergency")
     notifications_deliver_due()
     subjects = [message["Subject"] for message in smtp.to(appointment.user.email)]
@@ -222,7 +224,9 @@ def test_a_due_reminder_names_the_doctor_clinic_and_clinic_local_time(
     assert calendar_of(reminder) is None  # reminders carry no invitation: the event is already in the calendar
 
 
-def test_a_stale_claim_is_retaken_after_the_lease(smtp: SmtpSink, set_clock: Callable[[str, str], None], settings: Any) -> None:
+def test_a_stale_claim_is_retaken_after_the_lease(
+    smtp: SmtpSink, set_clock: Callable[[str, str], None], settings: Any
+) -> None:
     settings.NOTIFY_CLAIM_LEASE_SECONDS = 300
     book()
     crashed = notification_claim()  # a worker took it and died
@@ -235,16 +239,18 @@ def test_a_stale_claim_is_retaken_after_the_lease(smtp: SmtpSink, set_clock: Cal
 
 
 def test_nothing_medical_in_any_message(smtp: SmtpSink, set_clock: Callable[[str, str], None]) -> None:
+    from consultations.services import consultation_start
     from prescriptions.services import prescription_upload
     from tests.prescriptions.sample_files import pdf_bytes, upload
-    from consultations.services import consultation_start
 
     appointment = book(day=MONDAY, time_slot="10:00 AM", online=True)
     set_clock(MONDAY, "09:50")
     consultation, _ = consultation_start(doctor=appointment.doctor, appointment=appointment)
     prescription_upload(
-        doctor=appointment.doctor, appointment=Appointment.objects.get(pk=appointment.pk),
-        uploaded_file=upload(pdf_bytes(), "bronchitis-rx.pdf"), diagnosis="Acute bronchitis",
+        doctor=appointment.doctor,
+        appointment=Appointment.objects.get(pk=appointment.pk),
+        uploaded_file=upload(pdf_bytes(), "bronchitis-rx.pdf"),
+        diagnosis="Acute bronchitis",
     )
     notifications_deliver_due()
     subjects = [message["Subject"] for message in smtp.messages]

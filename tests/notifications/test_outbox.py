@@ -143,14 +143,18 @@ def test_an_expired_request_tells_the_member_it_lapsed_and_not_the_doctor() -> N
     appointment = appointment_cancel(appointment=appointment, by=Actor.SYSTEM, reason="Not confirmed in time")
     # what `manage.py expire_requests` emits (issue 14): CANCELLED by SYSTEM with expired=True
     collection("notifications").delete_many({"kind": K.CANCELLED})
-    appointment_event_emit(AppointmentEvent.CANCELLED, appointment=appointment, by=Actor.SYSTEM, reason="x", expired=True)
+    appointment_event_emit(
+        AppointmentEvent.CANCELLED, appointment=appointment, by=Actor.SYSTEM, reason="x", expired=True
+    )
     assert kinds(kind=K.EXPIRED) == {("EXPIRED", "MEMBER", "EMAIL"): 1, ("EXPIRED", "MEMBER", "IN_APP"): 1}
     assert outbox(kind=K.CANCELLED) == []
 
 
 def test_a_move_withdraws_the_old_reminders_schedules_new_ones_and_raises_the_sequence() -> None:
     appointment = book(day=NEXT_MONDAY, time_slot="10:00 AM")
-    moved = appointment_move(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.STAFF)
+    moved = appointment_move(
+        appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.STAFF
+    )
     assert moved.time_slot == "11:00 AM"
     old, new = datetime(2031, 1, 13, 8, 0, tzinfo=IST), datetime(2031, 1, 13, 9, 0, tzinfo=IST)
     status_at = {(row["dueAt"].replace(tzinfo=ZoneInfo("UTC")), row["status"]) for row in outbox(kind=K.REMINDER)}
@@ -165,7 +169,9 @@ def test_a_move_withdraws_the_old_reminders_schedules_new_ones_and_raises_the_se
 
 def test_moving_back_to_the_old_time_revives_its_reminders() -> None:
     appointment = book(day=NEXT_MONDAY, time_slot="10:00 AM")
-    appointment = appointment_move(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.STAFF)
+    appointment = appointment_move(
+        appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.STAFF
+    )
     appointment_move(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="10:00 AM", by=Actor.STAFF)
     pending = {row["dueAt"].replace(tzinfo=ZoneInfo("UTC")) for row in outbox(kind=K.REMINDER, status="PENDING")}
     assert pending == {datetime(2031, 1, 12, 10, 0, tzinfo=IST), datetime(2031, 1, 13, 8, 0, tzinfo=IST)}
@@ -177,15 +183,21 @@ def test_opening_the_video_room_tells_the_member_once(set_clock: Callable[[str, 
     consultation, created = consultation_start(doctor=appointment.doctor, appointment=appointment)
     consultation_start(doctor=appointment.doctor, appointment=appointment)  # again: the open room, no new message
     assert created
-    assert kinds(kind=K.VIDEO_OPENED) == {("VIDEO_OPENED", "MEMBER", "EMAIL"): 1, ("VIDEO_OPENED", "MEMBER", "IN_APP"): 1}
+    assert kinds(kind=K.VIDEO_OPENED) == {
+        ("VIDEO_OPENED", "MEMBER", "EMAIL"): 1,
+        ("VIDEO_OPENED", "MEMBER", "IN_APP"): 1,
+    }
     assert consultation.room_password not in str(outbox(kind=K.VIDEO_OPENED))
 
 
 def test_an_uploaded_prescription_tells_the_member_without_its_diagnosis() -> None:
     appointment = book()
     prescription_upload(
-        doctor=appointment.doctor, appointment=Appointment.objects.get(pk=appointment.pk),
-        uploaded_file=upload(pdf_bytes(), "rx.pdf"), diagnosis="Acute bronchitis", notes="Rest",
+        doctor=appointment.doctor,
+        appointment=Appointment.objects.get(pk=appointment.pk),
+        uploaded_file=upload(pdf_bytes(), "rx.pdf"),
+        diagnosis="Acute bronchitis",
+        notes="Rest",
     )
     ready = outbox(kind=K.PRESCRIPTION_READY)
     assert len(ready) == 2

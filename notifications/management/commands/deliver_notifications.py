@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=500, help="at most this many per run (per round with --loop)")
         parser.add_argument(
-            "--loop", action="store_true", help=f"keep running, a round every NOTIFY_LOOP_SECONDS ({settings.NOTIFY_LOOP_SECONDS} s)"
+            "--loop",
+            action="store_true",
+            help=f"keep running, a round every NOTIFY_LOOP_SECONDS ({settings.NOTIFY_LOOP_SECONDS} s)",
         )
 
     def handle(self, *args: Any, limit: int, loop: bool, **options: Any) -> None:
