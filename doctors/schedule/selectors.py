@@ -69,15 +69,21 @@ def slot_week(*, doctor: Doctor) -> list[ScheduleDay]:
 
 def schedule_exceptions(*, doctor_ids: Iterable[str], start: date, end: date) -> list[ScheduleException]:
     """The time off and extra hours of these doctors that touch any day from `start` to `end` (inclusive),
-    in date order. ONE query, on the {doctorId, endDate, startDate} index, for many doctors and days."""
+    in date order. ONE query for many doctors and days, on the {doctorId, endDate, startDate} index.
+
+    Only `endDate >= start` goes to the server; `startDate <= end` is compared here: the backend guards a
+    `lte` with a null check, and SecantusDB plans neither that nor two ranges on an index. One doctor is an
+    equality on doctorId, which both planners walk the index for; several are `$in`, which MongoDB walks the
+    index for and SecantusDB scans (docs/decisions/0035-schedule-exceptions.md).
+    """
     ids = sorted(set(doctor_ids))
     if not ids:
         return []
-    return list(
-        ScheduleException.objects.filter(
-            doctor_id__in=ids, end_date__gte=start.isoformat(), start_date__lte=end.isoformat()
-        ).order_by("start_date", "start_time", "created_at")
-    )
+    doctors = {"doctor_id": ids[0]} if len(ids) == 1 else {"doctor_id__in": ids}
+    rows = ScheduleException.objects.filter(**doctors, end_date__gte=start.isoformat())  # one filter(): no $and
+    last = end.isoformat()
+    found = [row for row in rows if row.start_date <= last]
+    return sorted(found, key=lambda e: (e.start_date, e.start_time or "", e.created_at))
 
 
 def schedule_exception_list(*, doctor: Doctor, kind: str) -> QuerySet[ScheduleException]:

@@ -117,9 +117,7 @@ def test_booking_inside_part_day_time_off_names_its_hours(slot: DoctorSlot) -> N
     with pytest.raises(BookingInvalid) as refused:
         book(UserFactory(), slot, "10:30 AM")
     assert refused.value.errors == {
-        "timeSlot": [
-            "Dr. Vikas Mittal is away on 2031-01-07 from 10:00 AM to 11:00 AM (Surgery). Choose another time."
-        ]
+        "timeSlot": ["Dr. Vikas Mittal is away on 2031-01-07 from 10:00 AM to 11:00 AM (Surgery). Choose another time."]
     }
     assert book(UserFactory(), slot, "11:00 AM").status == AppointmentStatus.CONFIRMED
 
@@ -129,7 +127,11 @@ def test_booking_online_is_allowed_during_one_clinic_time_off(slot: DoctorSlot) 
     with pytest.raises(BookingInvalid, match="away on 2031-01-07 at "):
         book(UserFactory(), slot)
     appointment = book(
-        UserFactory(), slot, appointment_type="ONLINE", clinic_id=None, contact_number="+919876543210",
+        UserFactory(),
+        slot,
+        appointment_type="ONLINE",
+        clinic_id=None,
+        contact_number="+919876543210",
         call_preference="VIDEO",
     )
     assert appointment.pk
@@ -206,7 +208,9 @@ def booked(slot: DoctorSlot) -> list[Appointment]:
     doctor = slot.doctor
     return [
         AppointmentFactory(doctor=doctor, appointment_date=TUESDAY, time_slot="10:00 AM"),
-        OnlineAppointmentFactory(doctor=doctor, appointment_date=TUESDAY, time_slot="11:00 AM", status="PENDING_CONFIRMATION"),
+        OnlineAppointmentFactory(
+            doctor=doctor, appointment_date=TUESDAY, time_slot="11:00 AM", status="PENDING_CONFIRMATION"
+        ),
         AppointmentFactory(doctor=doctor, appointment_date=TUESDAY, time_slot="09:00 AM", status="CANCELLED"),
         AppointmentFactory(doctor=doctor, appointment_date=WEDNESDAY, time_slot="10:00 AM"),
     ]
@@ -226,7 +230,9 @@ def test_without_a_decision_the_covered_appointments_are_listed_and_nothing_is_s
     assert Appointment.objects.get(pk=booked[0].pk).status == AppointmentStatus.CONFIRMED
 
 
-def test_part_day_and_one_clinic_time_off_list_only_what_they_cover(slot: DoctorSlot, booked: list[Appointment]) -> None:
+def test_part_day_and_one_clinic_time_off_list_only_what_they_cover(
+    slot: DoctorSlot, booked: list[Appointment]
+) -> None:
     with pytest.raises(TimeOffAffects) as refused:
         off(slot.doctor, start_time="10:30 AM", end_time="12:00 PM")
     assert [a["timeSlot"] for a in refused.value.data["appointments"]] == ["11:00 AM"]
@@ -335,8 +341,13 @@ def test_schedule_exceptions_reads_many_doctors_and_days_in_one_query(
     other = DoctorFactory()
     off(slot.doctor)
     ScheduleException.objects.create(
-        doctor=other, kind="TIME_OFF", start_date="2031-01-20", end_date="2031-01-25", reason="Leave",
-        created_by_role="STAFF", created_by_id="x",
+        doctor=other,
+        kind="TIME_OFF",
+        start_date="2031-01-20",
+        end_date="2031-01-25",
+        reason="Leave",
+        created_by_role="STAFF",
+        created_by_id="x",
     )
     from datetime import date
 
@@ -359,8 +370,14 @@ def test_availability_round_trips_stay_flat_with_time_off_and_extra_hours(
     off(slot.doctor, start_time="09:00 AM", end_time="10:00 AM")
     for start in ("13:00", "15:00", "17:00"):
         extra_hours_add(
-            doctor=slot.doctor, by=doctor_by(slot.doctor), date=TUESDAY, clinic_id=slot.clinic_id,
-            start_time=start, end_time=f"{int(start[:2]) + 1}:00", consultation_fee=500, consultation_type="BOTH",
+            doctor=slot.doctor,
+            by=doctor_by(slot.doctor),
+            date=TUESDAY,
+            clinic_id=slot.clinic_id,
+            start_time=start,
+            end_time=f"{int(start[:2]) + 1}:00",
+            consultation_fee=500,
+            consultation_type="BOTH",
         )
     with assert_db_commands(4):
         assert len(slot_availability(doctor=slot.doctor, date=day)) == 4 + 6
