@@ -270,3 +270,31 @@ def test_the_command_reports_what_it_did(smtp: SmtpSink, capsys: pytest.CaptureF
     assert "sent 1," in capsys.readouterr().out
     call_command("deliver_notifications")
     assert "sent 1," in capsys.readouterr().out
+
+
+def test_time_off_that_cancels_visits_tells_each_patient_with_its_reason(smtp: SmtpSink) -> None:
+    from appointments.services.time_off import Actorship, time_off_add
+    from tests.doctors.factories import DoctorSlotFactory
+
+    slot = DoctorSlotFactory(max_patients=3, doctor__name="Dr. Asha Rao")
+    first = book(slot=slot, user=UserFactory(email="one@example.com"))
+    second = book(slot=slot, user=UserFactory(email="two@example.com"), time_slot="11:00 AM")
+    notifications_deliver_due()
+    smtp.messages.clear()
+    time_off_add(
+        doctor=slot.doctor,
+        by=Actorship(actor=Actor.DOCTOR, id=slot.doctor.doctor_id),
+        start_date=NEXT_MONDAY,
+        end_date=NEXT_MONDAY,
+        reason="Attending a medical conference",
+        affected="cancel",
+    )
+    notifications_deliver_due()
+    assert sorted(message["To"] for message in smtp.messages) == ["one@example.com", "two@example.com"]
+    for message in smtp.messages:
+        assert "cancelled by the doctor" in body_text(message)
+        assert "Reason given: Attending a medical conference" in body_text(message)
+        assert str(calendar_of(message)["METHOD"]) == "CANCEL"  # type: ignore[index]
+    assert statuses(kind=K.REMINDER, appointmentId={"$in": [first.appointment_id, second.appointment_id]}) == [
+        "WITHDRAWN"
+    ] * 8
