@@ -52,22 +52,29 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def notification_claim(now: datetime | None = None) -> dict[str, Any] | None:
-    """Take the next due notification for this worker (one atomic command), or None when nothing is due."""
+    """Take the next due notification for this worker (one atomic command each), or None when nothing is due:
+    a PENDING one whose time has come, else one whose claim has outlived its lease (a worker that died)."""
     now = now or clock.now()
-    return collection(COLLECTION).find_one_and_update(
-        {"status": {"$in": [NotificationStatus.PENDING, NotificationStatus.SENDING]}, "nextAttemptAt": {"$lte": now}},
-        {
-            "$set": {
-                "status": NotificationStatus.SENDING,
-                "claim": secrets.token_hex(8),
-                "claimedAt": now,
-                "nextAttemptAt": now + timedelta(seconds=settings.NOTIFY_CLAIM_LEASE_SECONDS),
-            },
-            "$inc": {"attempts": 1},
+    claim = {
+        "$set": {
+            "status": NotificationStatus.SENDING,
+            "claim": secrets.token_hex(8),
+            "claimedAt": now,
+            "nextAttemptAt": now + timedelta(seconds=settings.NOTIFY_CLAIM_LEASE_SECONDS),
         },
-        sort=[("nextAttemptAt", 1)],
-        return_document=ReturnDocument.AFTER,
-    )
+        "$inc": {"attempts": 1},
+    }
+    # One status per filter (equality), so the claim walks the {status, nextAttemptAt} index (mongo/README.md).
+    for status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
+        found = collection(COLLECTION).find_one_and_update(
+            {"status": status, "nextAttemptAt": {"$lte": now}},
+            claim,
+            sort=[("nextAttemptAt", 1)],
+            return_document=ReturnDocument.AFTER,
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def _finish(notification: dict[str, Any], changes: dict[str, Any]) -> bool:

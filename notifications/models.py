@@ -80,16 +80,19 @@ class Notification(models.Model):
                 name=INDEX_ONE_PER_RECIPIENT_KIND_DUE,
             )
         ]
+        # Every filter below uses only fields of its index: SecantusDB plans a filter with a field outside the
+        # index as a collection scan (mongo/README.md; tests/notifications/test_query_plans.py).
         indexes = [
-            # The worker's due query: {status: {$in: [PENDING, SENDING]}, nextAttemptAt: {$lte: now}}.
+            # The worker's claim: {status: PENDING | SENDING, nextAttemptAt: {$lte: now}}, oldest first.
             models.Index(fields=["status", "next_attempt_at"], name="notifications_status_next"),
-            # The member's list: own in-app notifications, unread first, newest first.
+            # A recipient's in-app list: {recipientType, recipientId, channel: IN_APP, status: SENT}, unread first,
+            # newest first; its prefix serves the doctor's "what is new".
             models.Index(
-                fields=["recipient_type", "recipient_id", "channel", "is_read", "-due_at"],
+                fields=["recipient_type", "recipient_id", "channel", "status", "is_read", "-due_at"],
                 name="notifications_recipient_list",
             ),
-            # Withdrawing an appointment's pending reminders.
-            models.Index(fields=["appointment_id", "status"], name="notifications_appointment"),
+            # Withdrawing an appointment's pending reminders: {appointmentId, status: PENDING, kind: {$in: [...]}}.
+            models.Index(fields=["appointment_id", "status", "kind"], name="notifications_appointment"),
         ]
 
     def __str__(self) -> str:

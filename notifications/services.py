@@ -71,15 +71,18 @@ def member_recipients(appointment: Appointment) -> list[Recipient]:
     ]
 
 
-def doctor_recipients(appointment: Appointment) -> list[Recipient]:
-    """The doctor, once per channel of NOTIFY_DOCTOR_CHANNELS (doctors read no in-app list)."""
+def doctor_recipients(appointment: Appointment, *, in_app: bool = True) -> list[Recipient]:
+    """The doctor, once per channel of NOTIFY_DOCTOR_CHANNELS, and in the portal's "what is new" (IN_APP)."""
     doctor = appointment.doctor
     address = {Channel.EMAIL: doctor.email, Channel.SMS: doctor.phone or "", Channel.WHATSAPP: doctor.phone or ""}
     allowed = (Channel.EMAIL, Channel.SMS, Channel.WHATSAPP)
-    return [
+    recipients = [
         Recipient(RecipientType.DOCTOR, doctor.doctor_id, channel, address[Channel(channel)])
         for channel in _channels(settings.NOTIFY_DOCTOR_CHANNELS, allowed=allowed)
     ]
+    if in_app:
+        recipients.append(Recipient(RecipientType.DOCTOR, doctor.doctor_id, Channel.IN_APP, ""))
+    return recipients
 
 
 def first_name(name: str) -> str:
@@ -226,7 +229,7 @@ def expiry_warning_documents(appointment: Appointment) -> list[dict[str, Any]]:
             due_at=due,
             context=context,
         )
-        for recipient in doctor_recipients(appointment)
+        for recipient in doctor_recipients(appointment, in_app=False)
     ]
 
 

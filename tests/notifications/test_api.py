@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from mongo.raw import collection
 from notifications.apis import MSG_NOTIFICATION_NOT_FOUND
+from notifications.delivery import notifications_deliver_due
 from notifications.models import NotificationKind as K
 from tests.appointments.conftest import MONDAY
 from tests.member_api import member_client
@@ -17,6 +18,11 @@ from users.models import User
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/notifications"
+
+
+def publish() -> None:
+    """The worker publishes in-app notifications when they are due (and sends the emails)."""
+    notifications_deliver_due()
 
 
 def read_url(notification_id: object) -> str:
@@ -36,6 +42,8 @@ def test_the_list_needs_a_member_token() -> None:
 def test_the_list_shows_the_members_own_in_app_notifications_that_are_due(member: User) -> None:
     appointment = book(user=member)
     book(user=UserFactory())  # someone else's
+    assert member_client(member).get(LIST).json()["count"] == 0  # not before the worker publishes it
+    publish()
     body = member_client(member).get(LIST).json()
     assert body["count"] == 1  # the booking; its reminders are not due yet; emails are not listed
     [row] = body["results"]
@@ -53,8 +61,10 @@ def test_the_list_shows_the_members_own_in_app_notifications_that_are_due(member
 def test_a_reminder_appears_once_due(member: User, set_clock: Callable[[str, str], None]) -> None:
     book(user=member, day=MONDAY, time_slot="11:00 AM")
     client = member_client(member)
+    publish()
     assert client.get(LIST).json()["count"] == 1
     set_clock(MONDAY, "09:00")
+    publish()
     assert [row["kind"] for row in client.get(LIST).json()["results"]] == ["REMINDER", "BOOKED"]
 
 
@@ -65,6 +75,7 @@ def test_unread_come_first_then_newest_first_and_pages_hold_20(
         set_clock(MONDAY, f"07:{minute:02d}")
         book(user=member, time_slot="10:00 AM", day=f"2031-01-{13 + 7 * (minute % 3):02d}")
     set_clock(MONDAY, "07:30")
+    publish()
     client = member_client(member)
     oldest = collection("notifications").find_one({"channel": "IN_APP", "kind": K.BOOKED}, sort=[("dueAt", 1)])
     assert client.post(read_url(oldest["_id"])).status_code == 204
@@ -84,6 +95,7 @@ def test_marking_read_is_idempotent_and_keeps_the_first_time(
     member: User, set_clock: Callable[[str, str], None]
 ) -> None:
     book(user=member)
+    publish()
     client = member_client(member)
     [row] = client.get(LIST).json()["results"]
     assert client.post(read_url(row["_id"])).status_code == 204
@@ -95,6 +107,7 @@ def test_marking_read_is_idempotent_and_keeps_the_first_time(
 
 def test_another_members_notification_or_an_email_one_is_404(member: User) -> None:
     book(user=member)
+    publish()
     other = UserFactory()
     [mine] = member_client(member).get(LIST).json()["results"]
     email = collection("notifications").find_one({"channel": "EMAIL"})

@@ -295,6 +295,7 @@ def test_time_off_that_cancels_visits_tells_each_patient_with_its_reason(smtp: S
         assert "cancelled by the doctor" in body_text(message)
         assert "Reason given: Attending a medical conference" in body_text(message)
         assert str(calendar_of(message)["METHOD"]) == "CANCEL"  # type: ignore[index]
-    assert statuses(kind=K.REMINDER, appointmentId={"$in": [first.appointment_id, second.appointment_id]}) == [
-        "WITHDRAWN"
-    ] * 8
+    assert (
+        statuses(kind=K.REMINDER, appointmentId={"$in": [first.appointment_id, second.appointment_id]})
+        == ["WITHDRAWN"] * 8
+    )
