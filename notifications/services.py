@@ -422,3 +422,13 @@ def calendar_feed_renew(*, doctor_id: str) -> str:
 def calendar_feed_revoke(*, doctor_id: str) -> bool:
     """The doctor's feed URL stops working. False when there was none."""
     return collection(FEEDS_COLLECTION).delete_one({"doctorId": doctor_id}).deleted_count == 1
+
+
+def notifications_retry(*, ids: list[Any]) -> int:
+    """FAILED notifications among `ids` go back to PENDING, due now, with their attempts reset (the admin's
+    action, after an address or the provider was fixed). One update guarded on FAILED."""
+    found = collection(COLLECTION).update_many(
+        {"_id": {"$in": ids}, "status": NotificationStatus.FAILED},
+        {"$set": {"status": NotificationStatus.PENDING, "attempts": 0, "nextAttemptAt": clock.now()}},
+    )
+    return found.modified_count
