@@ -28,6 +28,7 @@ from core.client_ip import client_ip
 from core.errors import ServiceError
 from core.portal_errors import PortalErrorsMixin, form_add_service_error
 from doctors.auth.forms import DoctorLoginForm
+from doctors.schedule.notice import duration_text, notice_rules
 from doctors.auth.portal import DoctorRequiredMixin
 from doctors.auth.serializers import DoctorLoginSerializer, DoctorProfileSerializer
 from doctors.auth.services import SignedIn, doctor_login, doctor_logout
@@ -208,5 +209,17 @@ def doctor_logout_view() -> Any:
 
 
 class ProfileView(DoctorRequiredMixin, TemplateView):
+    """The doctor's profile, read-only (staff change it in the admin), with the notice rules in force."""
+
     template_name = "portal/profile.html"
     nav_section = "profile"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        rules = notice_rules(self.doctor)
+        context["notice_rules"] = {
+            "min_notice": duration_text(rules.min_notice_minutes),
+            "horizon_days": rules.horizon_days,
+            "change_cutoff": duration_text(rules.change_cutoff_minutes),
+        }
+        return context

@@ -297,3 +297,16 @@ def test_the_admin_refuses_rules_out_of_range(client: Client) -> None:
 )
 def test_durations_read_naturally(minutes: int, text: str, possessive: str) -> None:
     assert (duration_text(minutes), duration_possessive(minutes)) == (text, possessive)
+
+
+def test_the_portal_profile_shows_the_rules_in_force() -> None:
+    from tests.doctors.clients import doctor_portal_client
+
+    doctor = DoctorFactory()
+    doctor_notice_rules_set(
+        doctor=doctor, booking_min_notice_minutes=30, booking_horizon_days=None, member_change_cutoff_minutes=1440
+    )
+    html = doctor_portal_client(doctor).get("/portal/profile/").content.decode()
+    assert "Patients book at least 30 minutes ahead" in html
+    assert "Up to 90 days ahead" in html
+    assert "Patients can cancel or move up to 1 day before the visit" in html
