@@ -28,7 +28,6 @@ from core.client_ip import client_ip
 from core.errors import ServiceError
 from core.portal_errors import PortalErrorsMixin, form_add_service_error
 from doctors.auth.forms import DoctorLoginForm
-from doctors.schedule.notice import duration_text, notice_rules
 from doctors.auth.portal import DoctorRequiredMixin
 from doctors.auth.serializers import DoctorLoginSerializer, DoctorProfileSerializer
 from doctors.auth.services import SignedIn, doctor_login, doctor_logout
@@ -40,6 +39,7 @@ from doctors.auth.sessions import (
     session_cookie_delete,
     session_cookie_set,
 )
+from doctors.schedule.notice import duration_text, notice_rules
 
 MSG_SIGNED_OUT = "You have signed out."
 PORTAL_HOME = "/portal/"
