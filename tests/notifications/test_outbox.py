@@ -70,7 +70,10 @@ def test_reminders_fall_due_24_and_2_hours_before_at_clinic_local_times() -> Non
     assert kinds(kind=K.REMINDER) == {("REMINDER", "MEMBER", "EMAIL"): 2, ("REMINDER", "MEMBER", "IN_APP"): 2}
 
 
-def test_reminders_whose_time_has_passed_at_booking_are_not_scheduled(set_clock: Callable[[str, str], None]) -> None:
+def test_reminders_whose_time_has_passed_at_booking_are_not_scheduled(
+    set_clock: Callable[[str, str], None], settings: Any
+) -> None:
+    settings.BOOKING_MIN_NOTICE_MINUTES = 60  # a doctor who takes bookings an hour ahead
     set_clock(MONDAY, "08:30")  # 10:00 AM today: 24 h before has passed, 2 h before (08:00) too
     book(day=MONDAY, time_slot="10:00 AM")
     assert outbox(kind=K.REMINDER) == []
