@@ -299,3 +299,51 @@ def test_time_off_that_cancels_visits_tells_each_patient_with_its_reason(smtp: S
         statuses(kind=K.REMINDER, appointmentId={"$in": [first.appointment_id, second.appointment_id]})
         == ["WITHDRAWN"] * 8
     )
+
+
+class RecordingSms:
+    """A provider's backend as docs/notifications.md describes it: send(*, to, text), raising on failure."""
+
+    sent: list[tuple[str, str, str]] = []
+    refuse: set[str] = set()
+
+    def __init__(self, channel: str = "SMS") -> None:
+        self.channel = channel
+
+    def send(self, *, to: str, text: str) -> None:
+        if to in self.refuse:
+            raise ConnectionError("provider said no")
+        self.sent.append((self.channel, to, text))
+
+
+def test_sms_goes_through_the_backend_named_in_settings(settings: Any) -> None:
+    settings.NOTIFY_MEMBER_CHANNELS = ["SMS", "WHATSAPP"]
+    settings.NOTIFY_SMS_BACKEND = settings.NOTIFY_WHATSAPP_BACKEND = f"{__name__}.RecordingSms"
+    RecordingSms.sent, RecordingSms.refuse = [], {"+919800000002"}
+    book(online=True)  # contact number +919800000001
+    book(user=UserFactory(phone="+919800000002"))  # IN_CLINIC: the profile's phone
+    report = notifications_deliver_due()
+    assert (report.sent, report.retried) == (2, 2)
+    assert sorted(RecordingSms.sent) == [
+        (
+            "SMS",
+            "+919800000001",
+            "Your appointment with Dr. Asha Rao is booked for Monday, 13 January 2031 at 10:00 AM",
+        ),
+        (
+            "WHATSAPP",
+            "+919800000001",
+            "Your appointment with Dr. Asha Rao is booked for Monday, 13 January 2031 at 10:00 AM",
+        ),
+    ]
+
+
+def test_the_logging_text_backend_logs_no_number_and_no_words(settings: Any, caplog: pytest.LogCaptureFixture) -> None:
+    settings.NOTIFY_MEMBER_CHANNELS = ["SMS"]
+    book(user=UserFactory(phone="+919811111111"))
+    with caplog.at_level("INFO", logger="notifications"):
+        assert notifications_deliver_due().sent == 1
+    logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
+    assert "+919811111111" not in logged
+    assert "Asha Rao" not in logged
+    assert "text message not sent (logging backend)" in logged
