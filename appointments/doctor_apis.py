@@ -15,7 +15,13 @@ from rest_framework.views import APIView
 from appointments.doctor_selectors import doctor_appointments
 from appointments.models import Actor
 from appointments.selectors import appointment_get_for_doctor
-from appointments.serializers import AppointmentSerializer, DoctorAppointmentFilterSerializer
+from appointments.serializers import (
+    RESCHEDULE_EXAMPLES,
+    AppointmentRescheduleSerializer,
+    AppointmentSerializer,
+    DoctorAppointmentFilterSerializer,
+)
+from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import TRANSITION_SERVICES, ReasonInvalid
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
@@ -63,17 +69,18 @@ def _reason(request: Request) -> str:
     return reason
 
 
+APPOINTMENT_ID_PARAM = OpenApiParameter(
+    "appointment_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="the appointment's _id (24 hex) or appointmentId",
+)
+
+
 def _transition_schema(summary: str) -> Any:
     return extend_schema(
         request=None,
-        parameters=[
-            OpenApiParameter(
-                "appointment_id",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                description="the appointment's _id (24 hex) or appointmentId",
-            )
-        ],
+        parameters=[APPOINTMENT_ID_PARAM],
         responses={
             200: AppointmentSerializer,
             404: OpenApiResponse(description="not yours or unknown"),
@@ -106,3 +113,25 @@ class DoctorAppointmentCancelApi(_AppointmentTransitionApi):
     @_transition_schema("PENDING_CONFIRMATION or CONFIRMED -> CANCELLED (frees the time)")
     def post(self, request: Request, appointment_id: str) -> Response:
         return super().post(request, appointment_id)
+
+
+class DoctorAppointmentRescheduleApi(DoctorApiMixin, APIView):
+    @extend_schema(
+        request=AppointmentRescheduleSerializer,
+        examples=RESCHEDULE_EXAMPLES,
+        parameters=[APPOINTMENT_ID_PARAM],
+        responses={
+            200: AppointmentSerializer,
+            400: OpenApiResponse(description="the same rules and messages as booking"),
+            404: OpenApiResponse(description="not yours or unknown"),
+            409: CONFLICT_RESPONSE,
+        },
+        tags=["doctor"],
+        summary="Move an own PENDING_CONFIRMATION or CONFIRMED appointment to another time (keeps its status)",
+    )
+    def post(self, request: Request, appointment_id: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
+        body = AppointmentRescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        appointment = appointment_reschedule(appointment=appointment, by=Actor.DOCTOR, **body.service_arguments())
+        return Response(AppointmentSerializer(appointment).data)
