@@ -13,8 +13,10 @@ from appointments.events import AppointmentEvent, _listeners
 from appointments.models import Actor, Appointment
 from appointments.selectors import appointment_doctor_late, doctor_late_appointment_ids
 from appointments.services.booking import MSG_CANNOT_CANCEL_STARTED, MSG_DOCTOR_DID_NOT_JOIN, appointment_reschedule
+from consultations.integrity import PROBLEM_OPENING_NOT_RECORDED, PROBLEM_ROOM_FOR_OLD_TIME
 from consultations.models import ConsultationStatus, VideoConsultation
 from consultations.services import MSG_APPOINTMENT_RESCHEDULED, consultation_start
+from core.integrity import integrity_audit
 from tests.appointments.conftest import MONDAY
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory, P
 from tests.doctors.factories import DoctorSlotFactory
@@ -117,3 +119,38 @@ def test_a_reschedule_closes_the_old_times_room_and_forgets_it_was_opened(visit,
     assert "videoOpenedAt" not in connection.get_collection("appointments").find_one({"_id": visit.pk})
     room = VideoConsultation.objects.get(pk=consultation.pk)
     assert (room.status, room.cancellation_reason) == (ConsultationStatus.CANCELLED, MSG_APPOINTMENT_RESCHEDULED)
+
+
+# --- audit_integrity: a crash between the two apps' writes ----------------------------------------------------
+
+
+def problems() -> list[str]:
+    return [finding.problem for _, finding in integrity_audit(since=MONDAY).problems]
+
+
+def test_a_room_opened_without_its_record_is_found_and_repaired(visit, set_clock: Clock) -> None:
+    set_clock(MONDAY, "08:50")
+    consultation_start(doctor=visit.doctor, appointment=visit)
+    appointments = connection.get_collection("appointments")
+    appointments.update_one({"_id": visit.pk}, {"$unset": {"videoOpenedAt": ""}})  # killed before that write
+
+    assert problems() == [PROBLEM_OPENING_NOT_RECORDED]
+    integrity_audit(since=MONDAY, repair=True)
+    assert appointments.find_one({"_id": visit.pk})["videoOpenedAt"] is not None
+    assert problems() == []
+
+
+def test_a_room_left_open_for_the_old_time_is_found_and_closed(visit, set_clock: Clock) -> None:
+    DoctorSlotFactory(doctor=visit.doctor, start_time="09:00", end_time="12:00")
+    set_clock(MONDAY, "08:50")
+    consultation, _ = consultation_start(doctor=visit.doctor, appointment=visit)
+    set_clock(MONDAY, "08:55")
+    with pytest.MonkeyPatch.context() as patch:  # killed before the listener closed the room
+        patch.setitem(_listeners, AppointmentEvent.RESCHEDULED, [])
+        appointment_reschedule(appointment=fresh(visit), appointment_date=MONDAY, time_slot="11:00 AM", by=Actor.DOCTOR)
+
+    assert problems() == [PROBLEM_ROOM_FOR_OLD_TIME]
+    integrity_audit(since=MONDAY, repair=True)
+    room = VideoConsultation.objects.get(pk=consultation.pk)
+    assert (room.status, room.cancellation_reason) == (ConsultationStatus.CANCELLED, MSG_APPOINTMENT_RESCHEDULED)
+    assert problems() == []
