@@ -4,7 +4,7 @@
 Another doctor's appointment is 404, never 403. Refusals are answered by core/api.py.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,6 +25,7 @@ from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import TRANSITION_SERVICES, ReasonInvalid
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
+from doctors.models import Doctor
 
 CONFLICT_RESPONSE = OpenApiResponse(description="the current state does not allow it: {detail}")
 
@@ -115,7 +116,7 @@ class DoctorAppointmentCancelApi(_AppointmentTransitionApi):
         return super().post(request, appointment_id)
 
 
-class DoctorAppointmentRescheduleApi(DoctorApiMixin, APIView):
+class DoctorAppointmentRescheduleApi(_AppointmentTransitionApi):
     @extend_schema(
         request=AppointmentRescheduleSerializer,
         examples=RESCHEDULE_EXAMPLES,
@@ -130,7 +131,8 @@ class DoctorAppointmentRescheduleApi(DoctorApiMixin, APIView):
         summary="Move an own PENDING_CONFIRMATION or CONFIRMED appointment to another time (keeps its status)",
     )
     def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
+        doctor = cast(Doctor, request.user)  # DoctorApiMixin signs in doctors only
+        appointment = appointment_get_for_doctor(doctor=doctor, appointment_id=appointment_id)
         body = AppointmentRescheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         appointment = appointment_reschedule(appointment=appointment, by=Actor.DOCTOR, **body.service_arguments())

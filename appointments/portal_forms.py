@@ -1,5 +1,7 @@
 """Portal filter form of the appointment list. Input shape only; the selectors apply it."""
 
+from typing import Any
+
 from django import forms
 
 from appointments.doctor_selectors import Scope
@@ -23,7 +25,7 @@ class RescheduleForm(forms.Form):
     date = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time_slot = forms.CharField(label="New time", max_length=8, widget=forms.Select())
 
-    def __init__(self, *args: object, times: list[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, times: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         choices = [("", "Choose a time" if times else "No free time on this date"), *((t, t) for t in times)]
-        self.fields["time_slot"].widget.choices = choices  # type: ignore[attr-defined]
+        self.fields["time_slot"].widget.choices = choices

@@ -4,6 +4,7 @@
 """
 
 import datetime
+from typing import Any
 
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
@@ -148,7 +149,7 @@ class AppointmentRescheduleSerializer(serializers.Serializer):
         help_text="ONLINE: absent keeps the appointment's own (needed when moving an IN_CLINIC visit online).",
     )
 
-    def service_arguments(self) -> dict[str, str | None]:
+    def service_arguments(self) -> dict[str, Any]:
         """The validated body as appointment_reschedule's keyword arguments."""
         data = self.validated_data
         return {

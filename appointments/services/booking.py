@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone
 
 from appointments.events import AppointmentEvent, appointment_event_emit
@@ -477,6 +477,5 @@ def appointment_reschedule(
 
 
 def _embedded(origin: RescheduledFrom) -> dict[str, Any]:
-    """The embedded document as the model field stores it (its columns)."""
-    field = Appointment._meta.get_field("rescheduled_from")
-    return field.get_db_prep_save(origin, connection=connection)  # type: ignore[no-any-return]
+    """The embedded document as the model field stores it: its fields by column."""
+    return {str(field.column): getattr(origin, field.attname) for field in RescheduledFrom._meta.concrete_fields}
