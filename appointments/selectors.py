@@ -136,19 +136,17 @@ def appointment_doctor_late(appointment: Appointment) -> bool:
 
 def doctor_late_appointment_ids() -> list[ObjectId]:
     """The `_id`s of every appointment `appointment_doctor_late` flags (the admin's filter). One query on the
-    {status, appointmentDate} index ({status: CONFIRMED, appointmentDate <= today}), the time compared here."""
+    {status, appointmentDate} index ({status: CONFIRMED, appointmentDate <= today}); type, room and time are
+    compared here (a filter on other fields makes SecantusDB scan the collection: docs/decisions/0021)."""
     documents = collection(Appointment._meta.db_table).find(
-        {
-            "status": AppointmentStatus.CONFIRMED.value,
-            "appointmentDate": {"$lte": clock.local_today().isoformat()},
-            "appointmentType": AppointmentType.ONLINE.value,
-            "videoOpenedAt": None,
-        },
-        {"_id": 1, "appointmentDate": 1, "timeSlot": 1},
+        {"status": AppointmentStatus.CONFIRMED.value, "appointmentDate": {"$lte": clock.local_today().isoformat()}},
+        {"_id": 1, "appointmentDate": 1, "timeSlot": 1, "appointmentType": 1, "videoOpenedAt": 1},
     )
     now = clock.now()
     late = []
     for document in documents:
+        if document.get("appointmentType") != AppointmentType.ONLINE or document.get("videoOpenedAt") is not None:
+            continue
         try:
             starts = appointment_starts_at(appointment_date=document["appointmentDate"], time_slot=document["timeSlot"])
         except (KeyError, TypeError, ValueError):

@@ -17,6 +17,7 @@ from consultations.integrity import PROBLEM_OPENING_NOT_RECORDED, PROBLEM_ROOM_F
 from consultations.models import ConsultationStatus, VideoConsultation
 from consultations.services import MSG_APPOINTMENT_RESCHEDULED, consultation_start
 from core.integrity import integrity_audit
+from devtools.query_plans import query_plans
 from tests.appointments.conftest import MONDAY
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory, P
 from tests.doctors.factories import DoctorSlotFactory
@@ -154,3 +155,8 @@ def test_a_room_left_open_for_the_old_time_is_found_and_closed(visit, set_clock:
     room = VideoConsultation.objects.get(pk=consultation.pk)
     assert (room.status, room.cancellation_reason) == (ConsultationStatus.CANCELLED, MSG_APPOINTMENT_RESCHEDULED)
     assert problems() == []
+
+
+def test_the_admins_filter_is_one_query_on_the_status_index(visit) -> None:
+    plans = query_plans(doctor_late_appointment_ids)
+    assert [(plan.stage, plan.index) for plan in plans] == [("IXSCAN", "appointments_status_date")]

@@ -17,6 +17,7 @@ from appointments.selectors import places_taken, requests_expired
 from appointments.services.booking import appointment_book, appointment_reschedule
 from appointments.services.workflow import MSG_REQUEST_EXPIRED, appointment_confirm, requests_expire
 from appointments.templatetags.appointment_tags import time_left_text
+from devtools.query_plans import query_plans
 from tests.appointments.conftest import MONDAY, TUESDAY, local
 from tests.doctors.clients import doctor_portal_client
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory
@@ -195,3 +196,9 @@ def test_the_dashboard_shows_how_long_each_request_has_left(doctor, set_clock: C
     html = doctor_portal_client(doctor).get("/portal/").content.decode()
     assert html.count("data-expiry") == 1
     assert "expires in 3 h 20 min" in html
+
+
+def test_the_candidates_are_one_query_on_the_status_index(doctor) -> None:
+    request(doctor)
+    plans = query_plans(requests_expired)
+    assert [(plan.stage, plan.index) for plan in plans] == [("IXSCAN", "appointments_status_date")]
