@@ -337,6 +337,9 @@ def test_staff_reschedule_through_the_admin_action(api, slot) -> None:
     )
     document = stored(mine["appointmentId"])
     assert (document["timeSlot"], document["rescheduledBy"], document["placeNumber"]) == ("11:30 AM", "STAFF", 1)
+    change_page = admin_client.get(reverse("admin:appointments_appointment_change", args=[appointment.pk]))
+    assert change_page.status_code == 200
+    assert f"{MONDAY} 09:00 AM" in change_page.content.decode()  # rescheduledFrom, read-only
 
 
 def test_the_reschedule_emits_rescheduled_with_the_origin(api, slot, monkeypatch: pytest.MonkeyPatch) -> None:
