@@ -69,6 +69,7 @@ def message_context(notification: dict[str, Any]) -> dict[str, Any]:
         "reason": data.get("reason", ""),
         "by": WHO.get(data.get("cancelledBy") or data.get("movedBy") or "", ""),
         "by_member": (data.get("cancelledBy") or data.get("movedBy")) == Actor.MEMBER,
+        "doctor_no_show": bool(data.get("doctorNoShow")),
         "hours_before": data.get("hoursBefore"),
         "expires": instant_text(data.get("expiresAt")),
         "appointment_number": data.get("appointmentNumber", ""),

@@ -296,7 +296,13 @@ def notify_confirmed(*, appointment: Appointment, **_event: object) -> None:
 
 
 def notify_cancelled(
-    *, appointment: Appointment, by: str, reason: str = "", expired: bool = False, **_event: object
+    *,
+    appointment: Appointment,
+    by: str,
+    reason: str = "",
+    expired: bool = False,
+    doctor_no_show: bool = False,
+    **_event: object,
 ) -> None:
     """Reminders withdrawn; the member told why and by whom (the calendar event cancelled); the doctor told
     unless the doctor cancelled or the request simply expired."""
@@ -304,7 +310,11 @@ def notify_cancelled(
     kind = NotificationKind.EXPIRED if expired else NotificationKind.CANCELLED
     sequence = _ics_sequence(appointment)
     at = appointment.cancelled_at
-    extra = {"reason": reason or appointment.cancellation_reason or "", "cancelledBy": by}
+    extra = {
+        "reason": reason or appointment.cancellation_reason or "",
+        "cancelledBy": by,
+        "doctorNoShow": doctor_no_show,
+    }
     documents = _immediate(
         appointment, member_recipients(appointment), kind=kind, at=at, ics_sequence=sequence, **extra
     )

@@ -7,7 +7,7 @@ from django.test import Client
 from icalendar import Calendar
 
 from appointments.models import Actor
-from appointments.services.booking import appointment_move
+from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import appointment_cancel
 from mongo.raw import collection
 from notifications.portal_views import MSG_FEED_REVOKED
@@ -65,7 +65,7 @@ def test_a_rescheduled_visit_keeps_its_uid_with_a_higher_sequence() -> None:
     appointment = book(slot=slot)
     _, token = make_link(doctor_portal_client(slot.doctor))
     [before] = feed(token).walk("VEVENT")
-    appointment_move(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:30 AM", by=Actor.STAFF)
+    appointment_reschedule(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:30 AM", by=Actor.STAFF)
     [after] = feed(token).walk("VEVENT")
     assert str(after["UID"]) == str(before["UID"]) == f"{appointment.appointment_id}@opd-wallet"
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from appointments.models import Actor, Appointment, AppointmentStatus
-from appointments.services.booking import appointment_move
+from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import appointment_cancel, appointment_confirm
 from core import clock
 from mongo.raw import collection
@@ -78,7 +78,7 @@ def test_a_request_reaches_the_doctor_with_when_it_lapses(smtp: SmtpSink) -> Non
 def test_each_event_gives_one_email_per_recipient_with_a_rising_sequence(smtp: SmtpSink) -> None:
     appointment = book(requires_confirmation=True)
     appointment = appointment_confirm(appointment=appointment, by=Actor.DOCTOR)
-    appointment = appointment_move(
+    appointment = appointment_reschedule(
         appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.DOCTOR
     )
     appointment_cancel(appointment=appointment, by=Actor.DOCTOR, reason="Called away to an emergency")

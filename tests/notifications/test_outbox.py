@@ -10,7 +10,7 @@ import pytest
 
 from appointments.events import AppointmentEvent, appointment_event_emit
 from appointments.models import Actor, Appointment
-from appointments.services.booking import appointment_move
+from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import appointment_cancel, appointment_confirm
 from consultations.services import consultation_start
 from mongo.raw import collection
@@ -159,7 +159,7 @@ def test_an_expired_request_tells_the_member_it_lapsed_and_not_the_doctor() -> N
 
 def test_a_move_withdraws_the_old_reminders_schedules_new_ones_and_raises_the_sequence() -> None:
     appointment = book(day=NEXT_MONDAY, time_slot="10:00 AM")
-    moved = appointment_move(
+    moved = appointment_reschedule(
         appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.STAFF
     )
     assert moved.time_slot == "11:00 AM"
@@ -177,10 +177,10 @@ def test_a_move_withdraws_the_old_reminders_schedules_new_ones_and_raises_the_se
 
 def test_moving_back_to_the_old_time_revives_its_reminders() -> None:
     appointment = book(day=NEXT_MONDAY, time_slot="10:00 AM")
-    appointment = appointment_move(
+    appointment = appointment_reschedule(
         appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="11:00 AM", by=Actor.STAFF
     )
-    appointment_move(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="10:00 AM", by=Actor.STAFF)
+    appointment_reschedule(appointment=appointment, appointment_date=NEXT_MONDAY, time_slot="10:00 AM", by=Actor.STAFF)
     pending = {row["dueAt"].replace(tzinfo=ZoneInfo("UTC")) for row in outbox(kind=K.REMINDER, status="PENDING")}
     assert pending == {datetime(2031, 1, 12, 10, 0, tzinfo=IST), datetime(2031, 1, 13, 8, 0, tzinfo=IST)}
 
