@@ -22,7 +22,7 @@ PRINT = (
 def _settings(**env: str) -> list[Any]:
     names = {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL"}
     base = {k: v for k, v in os.environ.items() if k not in names and not k.startswith("NOTIFY_")}
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a constant script
         [sys.executable, "-c", PRINT],
         cwd=ROOT,
         env={**base, "MONGODB_URI": "mongodb://127.0.0.1:9/opd_wallet", **env},
