@@ -52,7 +52,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         raise Http404
     doctor_id = calendar_feed_doctor_id(token=token)
-    doctor = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).only("name").first() if doctor_id else None
+    active = Doctor.objects.filter(doctor_id=doctor_id, is_active=True).only("doctor_id", "name")
+    doctor = active.first() if doctor_id else None
     if doctor is None:
         raise Http404
     visits = calendar_feed_visits(doctor_id=doctor.doctor_id)
