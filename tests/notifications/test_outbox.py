@@ -210,3 +210,42 @@ def test_an_uploaded_prescription_tells_the_member_without_its_diagnosis() -> No
     ready = outbox(kind=K.PRESCRIPTION_READY)
     assert len(ready) == 2
     assert "bronchitis" not in str(ready) and "rx.pdf" not in str(ready)
+
+
+def test_the_database_refuses_a_second_copy_of_a_notification() -> None:
+    from pymongo.errors import DuplicateKeyError
+
+    book()
+    notifications = collection("notifications")
+    copy = notifications.find_one({"kind": K.BOOKED, "channel": "EMAIL"}, {"_id": 0})
+    with pytest.raises(DuplicateKeyError):
+        notifications.insert_one(copy)
+
+
+def test_the_same_event_heard_in_two_threads_at_once_is_written_once() -> None:
+    import threading
+
+    from django.db import connections
+
+    appointment = book()
+    collection("notifications").delete_many({})
+    barrier = threading.Barrier(4)
+
+    def hear() -> None:
+        try:
+            barrier.wait()
+            appointment_event_emit(AppointmentEvent.BOOKED, appointment=appointment, by=Actor.MEMBER)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=hear) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert kinds() == {
+        ("BOOKED", "MEMBER", "EMAIL"): 1,
+        ("BOOKED", "MEMBER", "IN_APP"): 1,
+        ("REMINDER", "MEMBER", "EMAIL"): 2,
+        ("REMINDER", "MEMBER", "IN_APP"): 2,
+    }
