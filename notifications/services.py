@@ -2,10 +2,10 @@
 
 What is sent when: docs/notifications.md. The shape and the rules: docs/decisions/0046-notification-outbox.md.
 
-Every write here is one command: the notifications of one event go in one unordered bulk write of upserts on
-the unique key (appointment, recipient, channel, kind, due time), so the same event heard twice (a retried
+An event costs at most three commands: its notifications go in one unordered bulk write of upserts on the
+unique key (appointment, recipient, channel, kind, due time), so the same event heard twice (a retried
 request, a listener run again) writes nothing new; withdrawing reminders is one `update_many` guarded on
-PENDING. A crash between the appointment's own write and these leaves the worker to judge reminders against
+PENDING; a change to a booking takes the calendar's next SEQUENCE (one `$inc`). A crash between the appointment's own write and these leaves the worker to judge reminders against
 the appointment itself (notifications/delivery.py), so a cancelled visit's reminder is never sent.
 """
 
