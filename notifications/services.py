@@ -5,8 +5,10 @@ What is sent when: docs/notifications.md. The shape and the rules: docs/decision
 An event costs at most three commands: its notifications go in one unordered bulk write of upserts on the
 unique key (appointment, recipient, channel, kind, due time), so the same event heard twice (a retried
 request, a listener run again) writes nothing new; withdrawing reminders is one `update_many` guarded on
-PENDING; a change to a booking takes the calendar's next SEQUENCE (one `$inc`). A crash between the appointment's own write and these leaves the worker to judge reminders against
-the appointment itself (notifications/delivery.py), so a cancelled visit's reminder is never sent.
+PENDING; a change to a booking takes the calendar's next SEQUENCE (one `$inc`). A crash between the
+appointment's own write and these leaves the worker to judge reminders against the appointment itself
+(notifications/delivery.py), so a cancelled visit's reminder is never sent; `manage.py audit_integrity` notes
+them and `--repair` withdraws them (notifications/integrity.py).
 """
 
 import hashlib
