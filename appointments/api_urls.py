@@ -17,6 +17,12 @@ from appointments.doctor_apis import (
     DoctorAppointmentConfirmApi,
     DoctorAppointmentListApi,
 )
+from appointments.time_off_apis import (
+    DoctorExtraHoursDetailApi,
+    DoctorExtraHoursListApi,
+    DoctorTimeOffDetailApi,
+    DoctorTimeOffListApi,
+)
 
 urlpatterns: list = [
     # --- member booking ---
@@ -40,5 +46,14 @@ urlpatterns: list = [
         "doctor/appointments/<str:appointment_id>/cancel",
         DoctorAppointmentCancelApi.as_view(),
         name="doctor-appointment-cancel",
+    ),
+    # --- the doctor API: time off and one-off extra hours ---
+    path("doctor/time-off", DoctorTimeOffListApi.as_view(), name="doctor-time-off"),
+    path("doctor/time-off/<str:exception_id>", DoctorTimeOffDetailApi.as_view(), name="doctor-time-off-detail"),
+    path("doctor/extra-hours", DoctorExtraHoursListApi.as_view(), name="doctor-extra-hours"),
+    path(
+        "doctor/extra-hours/<str:exception_id>",
+        DoctorExtraHoursDetailApi.as_view(),
+        name="doctor-extra-hours-detail",
     ),
 ]
