@@ -40,6 +40,7 @@ MSG_EXTRA_REMOVED = "Extra hours removed: {when}."
 MSG_CHOOSE = "Some of your booked appointments fall inside this time off. Choose what happens to them, then save."
 MSG_FIX_ERRORS = "Please correct the errors below."
 SERVICE_FIELDS = {"affectedAppointments": "__all__", "start_date": "start_date"}
+EXTRA_IDS = "id_extra_%s"  # two forms on one page: their fields' ids (and so their labels) stay apart
 TIME_OFF, EXTRA_HOURS = ScheduleExceptionKind.TIME_OFF, ScheduleExceptionKind.EXTRA_HOURS
 
 
@@ -73,7 +74,7 @@ class TimeOffView(DoctorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("form", TimeOffForm(doctor=self.doctor, initial=self._prefill()))
-        context.setdefault("extra_form", ExtraHoursForm(doctor=self.doctor))
+        context.setdefault("extra_form", ExtraHoursForm(doctor=self.doctor, auto_id=EXTRA_IDS))
         clinic_names = {entry.clinic_id: entry.name for entry in self.doctor.clinics or []}
         context.update(
             time_off=list(schedule_exception_list(doctor=self.doctor, kind=TIME_OFF)),
@@ -107,7 +108,9 @@ class TimeOffView(DoctorRequiredMixin, TemplateView):
 
     def service_error_response(self, exc: ServiceError) -> HttpResponse:
         if isinstance(exc, TimeOffAffects):
-            affected = AffectedForm(self.request.POST or None, appointments=exc.appointments)
+            # Step one (no choice yet) shows the defaults: choose for each, each one kept.
+            chosen = self.request.POST if "affected" in self.request.POST else None
+            affected = AffectedForm(chosen, appointments=exc.appointments)
             messages.warning(self.request, MSG_CHOOSE)
             return self._render(409, form=self.form, affected_form=affected)
         form_add_service_error(self.form, exc, field_names={"affectedAppointments": "__all__"})
@@ -120,7 +123,7 @@ class ExtraHoursAddView(TimeOffView):
     """POST: add one-off extra hours; a refusal is shown on the extra hours' form."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        self.form = form = ExtraHoursForm(request.POST, doctor=self.doctor)
+        self.form = form = ExtraHoursForm(request.POST, doctor=self.doctor, auto_id=EXTRA_IDS)
         if not form.is_valid():
             messages.error(request, MSG_FIX_ERRORS)
             return self._render(400, extra_form=form)

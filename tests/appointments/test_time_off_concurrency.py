@@ -12,6 +12,7 @@ from appointments.services.booking import BookingInvalid, appointment_book
 from appointments.services.time_off import Actorship, time_off_add
 from core.errors import ServiceError
 from core.integrity import integrity_audit
+from doctors.models import DoctorSlot
 from tests.appointments.conftest import MONDAY
 from tests.doctors.factories import DoctorSlotFactory
 from tests.users.factories import UserFactory
@@ -22,43 +23,45 @@ MEMBERS = 12
 RUNS = 5
 
 
+def _book(start: threading.Barrier, slot: DoctorSlot, member: Any, index: int) -> str:
+    start.wait()
+    try:
+        appointment_book(
+            user=member,
+            doctor_id=slot.doctor_id,
+            appointment_type="IN_CLINIC",
+            appointment_date=MONDAY,
+            time_slot=["10:00 AM", "11:00 AM", "12:00 PM"][index % 3],
+            clinic_id=slot.clinic_id,
+        )
+    except BookingInvalid:
+        return "refused"
+    except ServiceError:
+        return "full"
+    return "booked"
+
+
+def _time_off(start: threading.Barrier, slot: DoctorSlot) -> str:
+    start.wait()
+    time_off_add(
+        doctor=slot.doctor,
+        by=Actorship(actor=Actor.DOCTOR, id=slot.doctor_id),
+        start_date=MONDAY,
+        end_date=MONDAY,
+        reason="Emergency",
+        affected="keep",
+    )
+    return "saved"
+
+
 def test_bookings_racing_time_off_never_stay_inside_it_unless_kept() -> None:
     members = [UserFactory() for _ in range(MEMBERS)]
     for run in range(RUNS):
         slot = DoctorSlotFactory(start_time="09:00", end_time="15:00", max_patients=3)
         start = threading.Barrier(MEMBERS + 1)
-
-        def book(member: Any, index: int) -> str:
-            start.wait()
-            try:
-                appointment_book(
-                    user=member,
-                    doctor_id=slot.doctor_id,
-                    appointment_type="IN_CLINIC",
-                    appointment_date=MONDAY,
-                    time_slot=["10:00 AM", "11:00 AM", "12:00 PM"][index % 3],
-                    clinic_id=slot.clinic_id,
-                )
-            except BookingInvalid:
-                return "refused"
-            except ServiceError:
-                return "full"
-            return "booked"
-
-        def time_off() -> str:
-            start.wait()
-            time_off_add(
-                doctor=slot.doctor,
-                by=Actorship(actor=Actor.DOCTOR, id=slot.doctor_id),
-                start_date=MONDAY,
-                end_date=MONDAY,
-                reason="Emergency",
-                affected="keep",
-            )
-            return "saved"
-
         with ThreadPoolExecutor(max_workers=MEMBERS + 1) as pool:
-            futures = [pool.submit(book, member, i) for i, member in enumerate(members)] + [pool.submit(time_off)]
+            futures = [pool.submit(_book, start, slot, member, i) for i, member in enumerate(members)]
+            futures.append(pool.submit(_time_off, start, slot))
             outcomes = [future.result() for future in futures]
 
         assert outcomes[-1] == "saved", run
