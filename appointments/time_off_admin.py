@@ -82,18 +82,19 @@ class ScheduleExceptionAddForm(forms.ModelForm):
             self.fields["doctor"].queryset = Doctor.objects.filter(is_active=True).order_by("doctor_id")  # type: ignore[attr-defined]
 
     def _time_off(self, doctor: Doctor, data: dict[str, Any]) -> None:
-        time_off = time_off_check(doctor=doctor, **{name: data.get(name) or None for name in TIME_OFF_FIELDS})
+        fields: dict[str, Any] = {name: data.get(name) or None for name in TIME_OFF_FIELDS}
+        time_off = time_off_check(doctor=doctor, **fields)
         affected = time_off_affected(time_off=time_off)
         if affected and not data.get("affected_appointments"):
             listed = "; ".join(f"{a.appointment_date} {a.time_slot} {a.appointment_number}" for a in affected)
             self.add_error("affected_appointments", MSG_CHOOSE.format(count=len(affected), listed=listed))
 
     def _extra_hours(self, doctor: Doctor, data: dict[str, Any]) -> None:
-        fields = {name: data.get(name) for name in EXTRA_FIELDS if data.get(name) not in (None, "")}
+        fields: dict[str, Any] = {name: data.get(name) for name in EXTRA_FIELDS if data.get(name) not in (None, "")}
         extra_hours_check(doctor=doctor, date=data.get("start_date") or "", **fields)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("kind") == ScheduleExceptionKind.EXTRA_HOURS or not data.get("end_date"):
             data["end_date"] = data.get("start_date")
         doctor = data.get("doctor")
@@ -145,11 +146,9 @@ class ScheduleExceptionAdmin(admin.ModelAdmin):
             fields = {name: data[name] for name in EXTRA_FIELDS if data.get(name) not in (None, "")}
             saved = extra_hours_add(doctor=data["doctor"], by=by, date=data["start_date"], **fields)
         else:
+            time_off_fields: dict[str, Any] = {name: data.get(name) or None for name in TIME_OFF_FIELDS}
             saved = time_off_add(
-                doctor=data["doctor"],
-                by=by,
-                affected=data.get("affected_appointments") or None,
-                **{name: data.get(name) or None for name in TIME_OFF_FIELDS},
+                doctor=data["doctor"], by=by, affected=data.get("affected_appointments") or None, **time_off_fields
             )
         obj.pk = saved.pk
         obj._state.adding = False

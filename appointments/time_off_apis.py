@@ -4,6 +4,8 @@ keyed by field, 409 `{"detail", "appointments": [...]}` when live appointments f
 `affectedAppointments` is absent (nothing saved). docs/api.md has the contract.
 """
 
+from typing import cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -125,11 +127,16 @@ EXTRA_HOURS_EXAMPLES = [
 ]
 
 
+def _doctor(request: Request) -> Doctor:
+    """The signed-in doctor (DoctorApiMixin lets no one else in)."""
+    return cast(Doctor, request.user)
+
+
 def _by(doctor: Doctor) -> Actorship:
     return Actorship(actor=Actor.DOCTOR, id=doctor.doctor_id)
 
 
-class DoctorTimeOffListApi(DoctorApiMixin, APIView):
+class DoctorTimeOffListApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # the mixin narrows APIView's class lists
     pagination_class = StandardPagination  # read by the schema: the list is paginated (see paginated_response)
     service_error_fields = API_FIELD_NAMES
 
@@ -139,7 +146,7 @@ class DoctorTimeOffListApi(DoctorApiMixin, APIView):
         summary="Own time off not yet over, soonest first",
     )
     def get(self, request: Request) -> Response:
-        rows = schedule_exception_list(doctor=request.user, kind=TIME_OFF)
+        rows = schedule_exception_list(doctor=_doctor(request), kind=TIME_OFF)
         return paginated_response(request, self, rows, TimeOffSerializer)
 
     @extend_schema(
@@ -159,11 +166,11 @@ class DoctorTimeOffListApi(DoctorApiMixin, APIView):
     def post(self, request: Request) -> Response:
         data = TimeOffInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        record = time_off_add(doctor=request.user, by=_by(request.user), **data.validated_data)
+        record = time_off_add(doctor=_doctor(request), by=_by(_doctor(request)), **data.validated_data)
         return Response(TimeOffSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class DoctorTimeOffDetailApi(DoctorApiMixin, APIView):
+class DoctorTimeOffDetailApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # the mixin narrows APIView's class lists
     @extend_schema(
         parameters=[ID_PARAMETER],
         responses={204: None, 404: OpenApiResponse(description="not yours or unknown")},
@@ -171,11 +178,13 @@ class DoctorTimeOffDetailApi(DoctorApiMixin, APIView):
         summary="Remove time off: its times are offered again (appointments it cancelled stay cancelled)",
     )
     def delete(self, request: Request, exception_id: str) -> Response:
-        time_off_delete(time_off=schedule_exception_get(doctor=request.user, exception_id=exception_id, kind=TIME_OFF))
+        time_off_delete(
+            time_off=schedule_exception_get(doctor=_doctor(request), exception_id=exception_id, kind=TIME_OFF)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DoctorExtraHoursListApi(DoctorApiMixin, APIView):
+class DoctorExtraHoursListApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # the mixin narrows APIView's class lists
     pagination_class = StandardPagination
     service_error_fields = API_FIELD_NAMES
 
@@ -185,7 +194,7 @@ class DoctorExtraHoursListApi(DoctorApiMixin, APIView):
         summary="Own one-off extra hours from today on, soonest first",
     )
     def get(self, request: Request) -> Response:
-        rows = schedule_exception_list(doctor=request.user, kind=EXTRA_HOURS)
+        rows = schedule_exception_list(doctor=_doctor(request), kind=EXTRA_HOURS)
         return paginated_response(request, self, rows, ExtraHoursSerializer)
 
     @extend_schema(
@@ -202,11 +211,11 @@ class DoctorExtraHoursListApi(DoctorApiMixin, APIView):
     def post(self, request: Request) -> Response:
         data = ExtraHoursInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        record = extra_hours_add(doctor=request.user, by=_by(request.user), **data.validated_data)
+        record = extra_hours_add(doctor=_doctor(request), by=_by(_doctor(request)), **data.validated_data)
         return Response(ExtraHoursSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class DoctorExtraHoursDetailApi(DoctorApiMixin, APIView):
+class DoctorExtraHoursDetailApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # the mixin narrows APIView's class lists
     @extend_schema(
         parameters=[ID_PARAMETER],
         responses={
@@ -219,6 +228,6 @@ class DoctorExtraHoursDetailApi(DoctorApiMixin, APIView):
     )
     def delete(self, request: Request, exception_id: str) -> Response:
         extra_hours_delete(
-            extra=schedule_exception_get(doctor=request.user, exception_id=exception_id, kind=EXTRA_HOURS)
+            extra=schedule_exception_get(doctor=_doctor(request), exception_id=exception_id, kind=EXTRA_HOURS)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

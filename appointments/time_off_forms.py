@@ -3,7 +3,7 @@ doctors/schedule/exceptions.py and appointments/services/time_off.py. Field name
 services' errors land on them."""
 
 from datetime import time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -46,7 +46,7 @@ class TimeOffForm(forms.Form):
 
     def __init__(self, *args: Any, doctor: Doctor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinic_id"].choices = [("", "All clinics and online")] + [
+        cast(forms.ChoiceField, self.fields["clinic_id"]).choices = [("", "All clinics and online")] + [
             (entry.clinic_id, f"{entry.name} (in-clinic visits only)") for entry in doctor.clinics or []
         ]
 
