@@ -117,6 +117,7 @@ class ScheduleExceptionAddForm(forms.ModelForm):
 @admin.register(ScheduleException)
 class ScheduleExceptionAdmin(admin.ModelAdmin):
     form = ScheduleExceptionAddForm
+    autocomplete_fields = ["doctor"]  # a search box, not a list of every doctor
     list_display = [
         "doctor_id",
         "kind",

@@ -85,3 +85,11 @@ def test_staff_add_extra_hours_and_delete_them(client: Client, slot: DoctorSlot)
     assert staff.get(admin_url(ScheduleException, "change", extra.pk)).status_code == 200  # view only
     assert staff.post(admin_url(ScheduleException, "delete", extra.pk), {"post": "yes"}).status_code == 302
     assert not ScheduleException.objects.exists()
+
+
+def test_the_doctor_picker_searches_doctors(client: Client, slot: DoctorSlot) -> None:
+    staff = staff_client(client, Role.OPERATIONS)
+    params = {"app_label": "doctors", "model_name": "scheduleexception", "field_name": "doctor", "term": "DOC001"}
+    answer = staff.get("/admin/autocomplete/", params)
+    assert answer.status_code == 200
+    assert [row["id"] for row in answer.json()["results"]] == ["DOC001"]
