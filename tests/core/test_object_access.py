@@ -21,7 +21,14 @@ from tests.world import MEMBER, Party, World, build_world, credentials
 pytestmark = pytest.mark.django_db
 
 METHODS = ("get", "post", "put", "patch", "delete")
-PRIVATE_KINDS = ("appointment", "consultation", "prescription", "slot", "notification")
+PRIVATE_KINDS = (
+    "appointment",
+    "consultation",
+    "prescription",
+    "slot",
+    "exception",
+    "notification",
+)  # exception: time off
 PUBLIC_KINDS = ("doctor", "clinic", "specialty")
 # A secret in the URL is the key itself, not an id to guess (a doctor's calendar feed: an unknown, renewed or
 # revoked token is 404, tests/notifications/test_calendar.py); such routes are not id routes here.
