@@ -60,7 +60,7 @@ def doctor_news(*, doctor_id: str) -> DoctorNews:
         .sort([("dueAt", -1)])
         .limit(NEWS_READ)
     )
-    wanted = {NotificationKind.REQUEST_RECEIVED, NotificationKind.CANCELLED}
+    wanted = {NotificationKind.REQUEST_RECEIVED, NotificationKind.RESCHEDULED, NotificationKind.CANCELLED}
     ids = list(dict.fromkeys(row["appointmentId"] for row in rows if row["kind"] in wanted))
     appointments = (
         {row.appointment_id: row for row in Appointment.objects.filter(appointment_id__in=ids)} if ids else {}
