@@ -10,10 +10,12 @@ from appointments.portal_views import (
     AppointmentDetailView,
     AppointmentListView,
     DashboardView,
+    WeekView,
 )
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="portal-dashboard"),
+    path("week/", WeekView.as_view(), name="portal-week"),
     path("appointments/", AppointmentListView.as_view(), name="portal-appointments"),
     path("appointments/<str:appointment_id>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
     # Only these three actions: other apps add /portal/appointments/<id>/<their page>/ routes of their own.
