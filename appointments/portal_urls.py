@@ -9,6 +9,7 @@ from appointments.portal_views import (
     AppointmentActionView,
     AppointmentDetailView,
     AppointmentListView,
+    AppointmentRescheduleView,
     DashboardView,
     WeekView,
 )
@@ -18,6 +19,11 @@ urlpatterns = [
     path("week/", WeekView.as_view(), name="portal-week"),
     path("appointments/", AppointmentListView.as_view(), name="portal-appointments"),
     path("appointments/<str:appointment_id>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
+    path(
+        "appointments/<str:appointment_id>/reschedule/",
+        AppointmentRescheduleView.as_view(),
+        name="portal-appointment-reschedule",
+    ),
     # Only these three actions: other apps add /portal/appointments/<id>/<their page>/ routes of their own.
     re_path(
         r"^appointments/(?P<appointment_id>[^/]+)/(?P<action>confirm|complete|cancel)/$",
