@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('doctors', '0005_schedule_exceptions'),
+        ('doctors', '0004_lookup_indexes'),
     ]
 
     operations = [
