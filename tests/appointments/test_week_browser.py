@@ -59,8 +59,8 @@ def test_the_week_at_desktop_and_phone_widths(page: Page, sign_in_doctor: Callab
     page.wait_for_url("**/portal/week/")
     table = page.get_by_role("table")
     expect(table.get_by_role("columnheader")).to_have_count(8)  # the time column and seven days
-    expect(table.get_by_role("link", name="Aarav Sharma")).to_be_visible()
-    expect(table.get_by_role("link", name="Meera Iyer")).to_be_visible()
+    expect(table.get_by_role("link", name="Aarav Sharma", exact=True)).to_be_visible()
+    expect(table.get_by_role("link", name="Meera Iyer", exact=True)).to_be_visible()
     expect(table.get_by_text("Pending confirmation")).to_be_visible()  # status in words, not colour alone
     expect(table.get_by_text("Hospital rounds")).to_be_visible()
     expect(table.get_by_text("Time off", exact=True).nth(1)).to_be_visible()  # a covered cell says so
@@ -70,14 +70,14 @@ def test_the_week_at_desktop_and_phone_widths(page: Page, sign_in_doctor: Callab
 
     page.get_by_role("link", name="Next week →").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Week of")
-    expect(page.get_by_role("link", name="Aarav Sharma")).to_have_count(0)
+    expect(page.get_by_role("link", name="Aarav Sharma", exact=True)).to_have_count(0)
     page.get_by_role("link", name="This week").click()
-    expect(page.get_by_role("link", name="Aarav Sharma")).to_be_visible()
+    expect(page.get_by_role("link", name="Aarav Sharma", exact=True)).to_be_visible()
 
     page.set_viewport_size(PHONE)
     page.goto(f"/portal/week/?week={monday.isoformat()}&day={tuesday.isoformat()}")
-    expect(page.get_by_role("link", name="Aarav Sharma")).to_be_visible()
-    expect(page.get_by_role("link", name="Meera Iyer")).to_be_hidden()  # Thursday's column is not shown
+    expect(page.get_by_role("link", name="Aarav Sharma", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Meera Iyer", exact=True)).to_be_hidden()  # Thursday's column is not shown
     expect(page.get_by_role("columnheader", name="Monday")).to_be_hidden()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
@@ -85,11 +85,15 @@ def test_the_week_at_desktop_and_phone_widths(page: Page, sign_in_doctor: Callab
 
     days = page.get_by_role("navigation", name="Days of this week")
     days.get_by_role("link", name=f"Thu {(monday + timedelta(days=3)).day}").click()
-    expect(page.get_by_role("link", name="Meera Iyer")).to_be_visible()
-    expect(page.get_by_role("link", name="Aarav Sharma")).to_be_hidden()
+    expect(page.get_by_role("link", name="Meera Iyer", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Aarav Sharma", exact=True)).to_be_hidden()
     page.screenshot(path=str(tmp_path / "week-phone-thursday.png"), full_page=True)
 
-    page.get_by_role("link", name="Meera Iyer").click()
+    page.get_by_role("link", name="Meera Iyer", exact=True).click()
     page.wait_for_url("**/portal/appointments/*/")
     expect(page.get_by_text("Meera Iyer").first).to_be_visible()
+
+    page.go_back()
+    page.get_by_role("link", name="Reschedule the visit of Meera Iyer", exact=False).click()
+    page.wait_for_url("**/portal/appointments/*/reschedule/")
     assert list(tmp_path.glob("week-*.png"))
