@@ -200,3 +200,18 @@ def test_round_trips_do_not_grow_with_the_visits(doctor: Doctor, client: Client,
     with assert_max_db_commands(len(few.commands)):
         html = _week_html(client)
     assert html.count('class="visit visit--') == 41
+
+
+def test_days_members_cannot_book_show_no_free_times(doctor: Doctor, set_clock: Callable[[str, str], None]) -> None:
+    from doctors.schedule.notice import doctor_notice_rules_set
+
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday"):
+        DoctorSlotFactory(doctor=doctor, day_of_week=day, start_time="09:00", end_time="10:00")
+    doctor_notice_rules_set(
+        doctor=doctor, booking_min_notice_minutes=None, booking_horizon_days=1, member_change_cutoff_minutes=None
+    )
+    set_clock(TUESDAY, "07:00")
+    week = doctor_week(doctor=doctor, start=week_start(clock.local_today()))
+    # Monday is past; the horizon of 1 day ends on Wednesday, so Thursday is beyond it
+    assert [day.free_count for day in week.days[:4]] == [0, 2, 2, 0]
+    assert [day.is_past for day in week.days[:4]] == [True, False, False, False]
