@@ -167,14 +167,13 @@ def test_links_to_pages_not_in_the_portal_are_left_out(doctor: Doctor, client: C
             assert text in html
 
 
-@pytest.mark.urls("tests.appointments.week_urls")
 def test_add_time_off_and_reschedule_link_to_their_pages(doctor: Doctor, client: Client) -> None:
     pending = AppointmentFactory(doctor=doctor, appointment_date=TUESDAY, status=AppointmentStatus.PENDING_CONFIRMATION)
     AppointmentFactory(doctor=doctor, appointment_date=WEDNESDAY, status=AppointmentStatus.COMPLETED)
     html = _week_html(client)
     time_off = reverse("portal-time-off")
-    assert f'href="{time_off}?date=2031-01-06"' in html  # today
-    assert f'href="{time_off}?date=2031-01-12"' in html
+    assert f'href="{time_off}?date=2031-01-06#add-time-off"' in html  # today
+    assert f'href="{time_off}?date=2031-01-12#add-time-off"' in html
     assert html.count(f'href="{time_off}?date=') == 7
     assert f'href="{reverse("portal-appointment-reschedule", args=[pending.pk])}"' in html
     assert html.count(">Reschedule</a>") == 1  # not for the completed visit

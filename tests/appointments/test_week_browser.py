@@ -68,6 +68,12 @@ def test_the_week_at_desktop_and_phone_widths(page: Page, sign_in_doctor: Callab
         expect(table.get_by_role("columnheader", name=name)).to_be_visible()
     page.screenshot(path=str(tmp_path / "week-desktop.png"), full_page=True)
 
+    friday = (monday + timedelta(days=4)).isoformat()
+    page.get_by_role("link", name="Add time off on Friday").click()
+    page.wait_for_url(f"**/portal/time-off/?date={friday}#add-time-off")
+    expect(page.locator("#id_start_date")).to_have_value(friday)
+    page.go_back()
+
     page.get_by_role("link", name="Next week →").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Week of")
     expect(page.get_by_role("link", name="Aarav Sharma", exact=True)).to_have_count(0)
