@@ -25,6 +25,7 @@ from appointments.services.workflow import (
     appointment_confirm,
 )
 from core import clock
+from core.admin_base import AllOrNothingAdmin
 from core.errors import ServiceError
 from mongo.raw import collection
 
@@ -155,7 +156,7 @@ def _guarded_values(form: forms.ModelForm, obj: Appointment, names: list[str]) -
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(AllOrNothingAdmin):
     list_display = [
         "appointment_id",
         "appointment_number",

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from clinics.models import Clinic
+from core.admin_base import AllOrNothingAdmin
 from core.admin_display import EMPTY, hours_summary, table
 from core.validators import DAYS_OF_WEEK
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(AllOrNothingAdmin):
     list_display = ["clinic_id", "name", "city", "state", "pincode", "phone", "hours", "facility_list", "is_active"]
     list_filter = ["is_active", "city", "state"]
     search_fields = ["clinic_id", "name", "address", "city", "state", "pincode", "phone", "email"]

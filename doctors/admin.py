@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from core.admin_base import AllOrNothingAdmin
 from core.admin_display import EMPTY, table
 from core.errors import ServiceError
 from core.passwords import validate_password_length
@@ -21,7 +22,7 @@ MAX_NAMED_DOCTORS = 200  # a name search wider than this is not a search
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(AllOrNothingAdmin):
     list_display = ["specialty_id", "name", "code", "description", "display_order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["specialty_id", "name", "code", "description"]
@@ -97,7 +98,7 @@ class DoctorAdminForm(forms.ModelForm):
 
 
 @admin.register(Doctor)
-class DoctorAdmin(admin.ModelAdmin):
+class DoctorAdmin(AllOrNothingAdmin):
     form = DoctorAdminForm
     list_display = [
         "doctor_id",
@@ -262,7 +263,7 @@ class DoctorSlotAdminForm(forms.ModelForm):
 
 
 @admin.register(DoctorSlot)
-class DoctorSlotAdmin(admin.ModelAdmin):
+class DoctorSlotAdmin(AllOrNothingAdmin):
     """Tens of thousands of slots: the list and the search read the slot documents only (no joins)."""
 
     form = DoctorSlotAdminForm

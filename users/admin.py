@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin_base import AllOrNothingAdmin
 from core.passwords import validate_password_length
 from users.models import User
 from users.services import user_set_password
@@ -30,7 +31,7 @@ class UserAdminForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AllOrNothingAdmin):
     form = UserAdminForm
     list_display = ["email", "name", "member_id", "role", "phone", "is_active", "last_login", "created_at"]
     list_filter = ["role", "is_active"]
