@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from clinics.models import Clinic
+from clinics.services import clinic_save
 from core.admin_base import AllOrNothingAdmin
 from core.admin_display import EMPTY, hours_summary, table
 from core.validators import DAYS_OF_WEEK
@@ -20,6 +24,13 @@ class ClinicAdmin(AllOrNothingAdmin):
         ("Facilities", {"fields": ["facilities"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Clinic | None = None) -> list[str]:
+        # Doctors' copies and slots refer to the clinicId: it never changes once the clinic exists.
+        return [*self.readonly_fields, "clinic_id"] if obj is not None else list(self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: Clinic, form: Any, change: bool) -> None:
+        clinic_save(clinic=obj)  # also brings every doctor's embedded copy of the clinic in step
 
     @admin.display(description="Operating hours")
     def hours(self, obj: Clinic) -> str:

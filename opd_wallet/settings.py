@@ -271,3 +271,15 @@ LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends"
 # `make bench` only: count MongoDB commands per request into an X-DB-Commands header (devtools/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
     MIDDLEWARE = ["devtools.db_commands.CountDbCommandsMiddleware", *MIDDLEWARE]
+
+# --- ops (issue 18): passwords, prescription storage, dashboard ---------------------------------------------
+# Portal (doctor) and staff passwords chosen from now on (core/passwords.py: validate_new_password).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]

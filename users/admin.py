@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin_base import AllOrNothingAdmin
-from core.passwords import validate_password_length
+from core.passwords import validate_new_password
 from users.models import User
 from users.services import user_set_password
 
@@ -26,7 +26,7 @@ class UserAdminForm(forms.ModelForm):
     def clean_new_password(self) -> str:
         password = self.cleaned_data.get("new_password") or ""
         if password:
-            validate_password_length(password)
+            validate_new_password(password, user=self.instance)
         return password
 
 
