@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.error_views import landing
 from core.health import healthz
 
 # Each app owns its routes: `api_urls` (JSON API under /api/v1/, the doctor API under /api/v1/doctor/ too) and
@@ -10,6 +11,7 @@ APPS = ["doctors", "clinics", "appointments", "consultations", "prescriptions"]
 PORTAL_APPS = ["doctors", "appointments", "consultations", "prescriptions"]
 
 urlpatterns = [
+    path("", landing, name="landing"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -22,4 +24,6 @@ urlpatterns = [
 ]
 
 handler500 = "core.error_views.server_error"
+handler404 = "core.error_views.page_not_found"  # JSON under /api/, a friendly page elsewhere
+handler403 = "core.error_views.permission_denied"
 handler400 = "core.error_views.bad_request"  # hardening: JSON for the API, 413 for a body over the limit
