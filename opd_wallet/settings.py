@@ -283,3 +283,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Where prescription files are kept (docs/operations.md#prescription-files-in-mongodb): "gridfs" (default) in
+# MongoDB's GridFS bucket `prescription_files`, so any number of app servers share one database and nothing
+# else, still reading files left under MEDIA_ROOT; or "filesystem" under MEDIA_ROOT on this server's disk.
+PRESCRIPTION_STORAGE = env_str("PRESCRIPTION_STORAGE", "gridfs")
+if PRESCRIPTION_STORAGE not in ("gridfs", "filesystem"):
+    raise ImproperlyConfigured('PRESCRIPTION_STORAGE must be "gridfs" or "filesystem"')
+STORAGES["prescriptions"] = (
+    {"BACKEND": "mongo.gridfs_storage.GridFSStorage", "OPTIONS": {"bucket": "prescription_files", "fallback": True}}
+    if PRESCRIPTION_STORAGE == "gridfs"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
