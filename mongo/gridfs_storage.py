@@ -14,6 +14,7 @@ visible; a crash midway leaves chunks no name points at (the upload stream's own
 error it sees).
 """
 
+import contextlib
 import hashlib
 import re
 from datetime import UTC, datetime
@@ -86,13 +87,15 @@ class GridFSStorage(Storage):
         return name
 
     def delete(self, name: str) -> None:
-        for document in list(self._files.find({"filename": name}, {"_id": 1})):
-            try:
-                self._bucket.delete(document["_id"])
-            except NoFile:
-                pass  # deleted meanwhile
+        self.delete_from_gridfs(name)
         if self.fallback is not None:
             self.fallback.delete(name)
+
+    def delete_from_gridfs(self, name: str) -> None:
+        """Every GridFS file of this name (its chunks first, then its document); never the disk copy."""
+        for document in list(self._files.find({"filename": name}, {"_id": 1})):
+            with contextlib.suppress(NoFile):  # deleted meanwhile
+                self._bucket.delete(document["_id"])
 
     def exists(self, name: str) -> bool:
         if self._files.find_one({"filename": name}, {"_id": 1}) is not None:

@@ -4,7 +4,8 @@ A file is judged by its CONTENT, never by its name or the content type the clien
 header and an `%%EOF` marker near the end), PNG or JPEG (magic bytes, then opened, verified and fully
 decoded by Pillow under a pixel cap, so a decompression bomb is refused before it is decoded).
 
-Files live in the prescriptions storage (GridFS, or MEDIA_ROOT: PRESCRIPTION_STORAGE) under `doctors/{doctorId}/` with a name the server makes
+Files live in the prescriptions storage (GridFS, or MEDIA_ROOT: PRESCRIPTION_STORAGE) under
+`doctors/{doctorId}/` with a name the server makes
 (`{prescriptionId}-{uuid4 hex}.{ext of the detected type}`); the uploaded name is only ever displayed.
 The document's `filePath` keeps the seed's form, `/uploads/doctors/{doctorId}/{name}`: the `/uploads/` prefix
 stands for MEDIA_ROOT (point MEDIA_ROOT at the existing system's uploads directory and both agree). Paths
