@@ -137,6 +137,10 @@ class Appointment(models.Model):
             models.Index(fields=["doctor", "appointment_date", "time_slot"], name="appointments_doctor_date_time"),
             # The seed's { appointmentId: 1 }; the unique index Django makes is partial ($type), unused for reads.
             models.Index(fields=["appointment_id"], name="appointments_appointment_id"),
+            # The operations dashboard (operations/selectors.py): a range of visit dates across doctors, and the
+            # requests still waiting for confirmation, oldest first.
+            models.Index(fields=["appointment_date", "status"], name="appointments_date_status"),
+            models.Index(fields=["status", "requested_at"], name="appointments_status_requested"),
         ]
 
     def __str__(self) -> str:

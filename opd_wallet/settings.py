@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "appointments",
     "consultations",
     "prescriptions",
+    "operations",  # the operations dashboard (issue 18): reads every app above
     "demo",
 ]
 

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.error_views import landing
 from core.health import healthz
+from operations.views import dashboard_view
 
 # Each app owns its routes: `api_urls` (JSON API under /api/v1/, the doctor API under /api/v1/doctor/ too) and
 # `portal_urls` (doctor portal under /portal/).
@@ -13,6 +14,7 @@ PORTAL_APPS = ["doctors", "appointments", "consultations", "prescriptions"]
 urlpatterns = [
     path("", landing, name="landing"),
     path("healthz", healthz, name="healthz"),
+    path("admin/operations/dashboard/", admin.site.admin_view(dashboard_view), name="operations-dashboard"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
