@@ -6,7 +6,7 @@ No whole-document save: a save racing a cancel (or a move) could otherwise write
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -220,19 +220,17 @@ class DateRangeFilter(admin.ListFilter):
     def has_output(self) -> bool:
         return True
 
-    def expected_parameters(self) -> list[str]:
+    def expected_parameters(self) -> list[str | None]:
         return list(self.parameters)
 
-    def choices(self, changelist: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "selected": not self.values,
-                "query_string": changelist.get_query_string(remove=list(self.parameters)),
-                "display": "Any date",
-                "values": self.values,
-                "others": changelist.get_filters_params(),
-            }
-        ]
+    def choices(self, changelist: Any) -> Iterator[Mapping[str, object]]:
+        yield {
+            "selected": not self.values,
+            "query_string": changelist.get_query_string(remove=list(self.parameters)),
+            "display": "Any date",
+            "values": self.values,
+            "others": changelist.get_filters_params(),
+        }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
         if "date_from" in self.values:
@@ -406,7 +404,7 @@ class AppointmentAdmin(AllOrNothingAdmin):
 
     def has_act_permission(self, request: HttpRequest) -> bool:
         """The phone desk's actions (confirm, cancel with a reason): ADMIN and OPERATIONS (users/roles.py)."""
-        return request.user.has_perm(ACT_PERMISSION)
+        return request.user.has_perm(ACT_PERMISSION)  # type: ignore[union-attr]  # admin views: a signed-in user
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # booked through the member API (appointments/services/booking.py), which holds the time

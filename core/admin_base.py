@@ -35,7 +35,8 @@ class _Save:
 
 
 def _collection(model: type[models.Model]) -> Any:
-    return connections[router.db_for_write(model)].get_collection(model._meta.db_table)
+    connection = connections[router.db_for_write(model)]
+    return connection.get_collection(model._meta.db_table)  # type: ignore[attr-defined]  # the backend adds it
 
 
 class AllOrNothingAdmin(admin.ModelAdmin):

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -76,7 +76,7 @@ class DoctorClinicPickForm(forms.ModelForm):
 
 def clinic_picks_formset() -> type[forms.BaseFormSet]:
     """The formset of a doctor's clinic picks, its choices read once for the whole page."""
-    form = type("DoctorClinicPickForm", (DoctorClinicPickForm,), {})
+    form: Any = type("DoctorClinicPickForm", (DoctorClinicPickForm,), {})
     form.base_fields = {
         **DoctorClinicPickForm.base_fields,
         "clinic_id": forms.ChoiceField(label="Clinic", choices=clinic_choices()),
@@ -127,10 +127,11 @@ class DoctorAdminForm(forms.ModelForm):
             slots = self.fields["available_slots"].formset.form.base_fields["slots"]
             slots.error_messages = {**slots.error_messages, "item_invalid": MSG_SLOT_TIME_ITEM}
         if "clinics" in self.fields:
-            self.fields["clinics"].formset = clinic_picks_formset()
-            self.fields["clinics"].help_text = CLINICS_HELP
+            clinics: Any = self.fields["clinics"]  # the backend's EmbeddedModelArrayField form field
+            clinics.formset = clinic_picks_formset()
+            clinics.help_text = CLINICS_HELP
         if "specialty_id" in self.fields:
-            self.fields["specialty_id"].choices = specialty_choices()
+            cast(forms.ChoiceField, self.fields["specialty_id"]).choices = specialty_choices()
 
     def clean_specialty_id(self) -> str:
         specialty_id = self.cleaned_data["specialty_id"]

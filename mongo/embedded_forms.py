@@ -23,4 +23,4 @@ def _decompress(self: EmbeddedModelWidget, value: Any) -> list[Any]:
 
 def patch_embedded_model_widget() -> None:
     """Install the fix (idempotent); CoreConfig.ready() calls it."""
-    EmbeddedModelWidget.decompress = _decompress  # type: ignore[method-assign]
+    EmbeddedModelWidget.decompress = _decompress

@@ -49,7 +49,8 @@ class GridFSStorage(Storage):
 
     @property
     def _database(self) -> Any:
-        return connections[self.using].database  # the pymongo Database (get_database() may wrap it for logging)
+        # The backend's pymongo Database (get_database() may wrap it for query logging); not in the stubs.
+        return connections[self.using].database  # type: ignore[attr-defined]
 
     @property
     def _bucket(self) -> GridFSBucket:

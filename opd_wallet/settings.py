@@ -290,8 +290,10 @@ AUTH_PASSWORD_VALIDATORS = [
 PRESCRIPTION_STORAGE = env_str("PRESCRIPTION_STORAGE", "gridfs")
 if PRESCRIPTION_STORAGE not in ("gridfs", "filesystem"):
     raise ImproperlyConfigured('PRESCRIPTION_STORAGE must be "gridfs" or "filesystem"')
-STORAGES["prescriptions"] = (
-    {"BACKEND": "mongo.gridfs_storage.GridFSStorage", "OPTIONS": {"bucket": "prescription_files", "fallback": True}}
-    if PRESCRIPTION_STORAGE == "gridfs"
-    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-)
+STORAGES["prescriptions"] = {
+    "BACKEND": (
+        "prescriptions.files.PrescriptionGridFSStorage"
+        if PRESCRIPTION_STORAGE == "gridfs"
+        else "django.core.files.storage.FileSystemStorage"
+    )
+}

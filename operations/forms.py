@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from typing import cast
 
 from django import forms
 
@@ -21,7 +22,8 @@ class DashboardForm(forms.Form):
         today = clock.local_today()
         initial = {"start": today - timedelta(days=DEFAULT_DAYS - 1), "end": today, "city": ""}
         super().__init__(data if data and ("start" in data or "end" in data) else {**initial}, initial=initial)
-        self.fields["city"].choices = [("", "All cities")] + [(city, city) for city in dashboard_cities()]
+        city = cast(forms.ChoiceField, self.fields["city"])
+        city.choices = [("", "All cities")] + [(name, name) for name in dashboard_cities()]
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}

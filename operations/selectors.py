@@ -225,7 +225,7 @@ def _offered(days: list[str], clinic_ids: set[str] | None) -> tuple[Counter[str]
     per_doctor: Counter[str] = Counter()
     per_clinic: Counter[str] = Counter()
     for slot in collection("doctor_slots").find({"isActive": True}, SLOT_FIELDS):
-        occurrences = weekdays.get(slot.get("dayOfWeek"), 0)
+        occurrences = weekdays.get(str(slot.get("dayOfWeek")), 0)
         duration = int(slot.get("slotDuration") or 0)
         if not occurrences or duration <= 0 or not _in_city(slot.get("clinicId"), clinic_ids):
             continue

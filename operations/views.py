@@ -38,7 +38,7 @@ def table_csv(table: Table, dashboard: Dashboard) -> HttpResponse:
 
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """GET ?start=YYYY-MM-DD&end=YYYY-MM-DD&city=...[&export=<table>]. Wrapped in admin_site.admin_view (urls)."""
-    if not request.user.has_perm(VIEW_PERMISSION):
+    if not request.user.has_perm(VIEW_PERMISSION):  # type: ignore[union-attr]  # admin_view: a signed-in user
         raise PermissionDenied
     form = DashboardForm(request.GET)
     dashboard = None

@@ -26,9 +26,11 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import Storage, storages
+from django.utils.deconstruct import deconstructible
 from PIL import Image
 
 from core.errors import ErrorKind, ServiceError
+from mongo.gridfs_storage import GridFSStorage
 
 MSG_FILE_MISSING = "Choose a file to upload."
 MSG_FILE_EMPTY = "The file is empty."
@@ -164,6 +166,14 @@ def _check_image(uploaded_file: IO[bytes], file_type: FileType) -> None:
 
 
 # --- storing ----------------------------------------------------------------------------------------------
+
+
+@deconstructible(path="prescriptions.files.PrescriptionGridFSStorage")
+class PrescriptionGridFSStorage(GridFSStorage):
+    """GridFS bucket `prescription_files`, reading files still under MEDIA_ROOT (PRESCRIPTION_STORAGE="gridfs")."""
+
+    def __init__(self) -> None:
+        super().__init__(bucket="prescription_files", fallback=True)
 
 
 def storage() -> Storage:
