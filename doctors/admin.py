@@ -13,7 +13,8 @@ from core.passwords import validate_new_password
 from core.portal_errors import form_add_service_error
 from core.validators import DAYS_OF_WEEK
 from doctors.auth.services import doctor_set_password
-from doctors.models import Doctor, DoctorClinic, DoctorSlot, Specialty
+from doctors.models import NOTICE_RULE_FIELDS, Doctor, DoctorClinic, DoctorSlot, Specialty
+from doctors.schedule.notice import doctor_notice_rules_set
 from doctors.schedule.services import MSG_NOT_YOUR_CLINIC, SLOT_FIELDS, slot_check, slot_create, slot_update
 from doctors.services import doctor_clinic_entries
 
@@ -116,8 +117,16 @@ class DoctorAdminForm(forms.ModelForm):
             "available_slots",
             "available_online",
             "available_offline",
+            *NOTICE_RULE_FIELDS,
             "is_active",
         ]
+        help_texts = {
+            "booking_min_notice_minutes": "Empty: the default (BOOKING_MIN_NOTICE_MINUTES, 120). 0 to a week.",
+            "booking_horizon_days": "Empty: the default (BOOKING_HORIZON_DAYS, 90). 1 to 365.",
+            "member_change_cutoff_minutes": (
+                "Minutes before the start. Empty: the default (MEMBER_CHANGE_CUTOFF_MINUTES, 120). 0 to a week."
+            ),
+        }
 
     specialty_id = forms.ChoiceField(label="Specialty", help_text="From the specialty master; fills `specialty`.")
 
@@ -229,6 +238,13 @@ class DoctorAdmin(AllOrNothingAdmin):
                 ]
             },
         ),
+        (
+            "Notice rules",
+            {
+                "fields": list(NOTICE_RULE_FIELDS),
+                "description": "Leave a field empty to use the default from the settings (docs/booking.md).",
+            },
+        ),
         ("Schedule", {"fields": ["weekly_schedule", "available_slots_overview", "available_slots"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
@@ -297,6 +313,9 @@ class DoctorAdmin(AllOrNothingAdmin):
 
     def save_model(self, request: HttpRequest, obj: Doctor, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if change and any(name in form.changed_data for name in NOTICE_RULE_FIELDS):
+            # A whole save never writes these (doctors/models.py): their one writer sets or removes them.
+            doctor_notice_rules_set(doctor=obj, **{name: form.cleaned_data.get(name) for name in NOTICE_RULE_FIELDS})
         password = form.cleaned_data.get("new_password")
         if password:
             doctor_set_password(doctor=obj, password=password)

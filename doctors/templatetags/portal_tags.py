@@ -37,3 +37,10 @@ def relative_day(value: str | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def anchored_for(by_anchor: dict | None, prefix: str, key: object) -> list:
+    """`{% anchored_for anchored_messages "slot" slot.pk as items %}`: the messages for element `slot-<pk>`
+    (core/portal_errors.py: messages_by_anchor)."""
+    return (by_anchor or {}).get(f"{prefix}-{key}", [])
