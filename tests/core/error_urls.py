@@ -10,4 +10,4 @@ def boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("api/v1/boom", boom), path("portal/boom", boom), path("admin-boom", boom), *urlpatterns]
+urlpatterns = [path("api/v1/boom", boom), path("portal/boom", boom), path("admin/boom/", boom), *urlpatterns]

@@ -65,12 +65,13 @@ def test_a_missing_page_is_a_friendly_404_with_a_way_back(anonymous: Client, pat
 
 
 @production
-def test_a_portal_bug_is_a_friendly_500(anonymous: Client) -> None:
-    response = anonymous.get("/portal/boom")
+@pytest.mark.parametrize(("path", "back"), [("/portal/boom", "/portal/"), ("/admin/boom/", "/admin/")])
+def test_a_bug_in_the_portal_or_the_admin_is_a_friendly_500(anonymous: Client, path: str, back: str) -> None:
+    response = anonymous.get(path)
     assert response.status_code == 500
     page = response.content.decode()
-    assert MSG_SERVER_ERROR in page and 'href="/portal/"' in page
-    assert "RuntimeError" not in page
+    assert MSG_SERVER_ERROR in page and f'href="{back}"' in page
+    assert "RuntimeError" not in page and "Traceback" not in page
 
 
 @production
