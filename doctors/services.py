@@ -42,7 +42,8 @@ def doctor_clinics_sync(clinic: Clinic) -> int:
     if document is None:
         return 0
     copied: dict[str, Any] = {
-        f"clinics.$[entry].{_column(name)}": document.get(_column(name)) for name in CLINIC_COPY_FIELDS
+        f"clinics.$[entry].{clinic_copy_column(name)}": document.get(clinic_copy_column(name))
+        for name in CLINIC_COPY_FIELDS
     }
     result = collection("doctors").update_many(
         {"clinics.clinicId": clinic.clinic_id},
@@ -52,7 +53,8 @@ def doctor_clinics_sync(clinic: Clinic) -> int:
     return result.modified_count
 
 
-def _column(name: str) -> str:
+def clinic_copy_column(name: str) -> str:
+    """The stored name of a copied field (the same in `clinics` and in a doctor's `clinics[]` entry)."""
     return DoctorClinic._meta.get_field(name).db_column or name
 
 

@@ -210,3 +210,28 @@ def test_the_slot_form_names_the_doctors_clinics_not_your_profile(client: Client
     errors = form_errors(admin_client.post(admin_url(DoctorSlot, "add"), form))
     assert MSG_NOT_THE_DOCTORS_CLINIC in errors
     assert not any("your" in message for message in errors)
+
+
+# --- the integrity audit ------------------------------------------------------------------------------------
+
+
+def test_the_audit_repairs_stale_clinic_copies_and_reports_unknown_clinics() -> None:
+    from core.integrity import integrity_audit
+    from doctors.integrity import PROBLEM_STALE_COPY, PROBLEM_UNKNOWN_CLINIC
+
+    doctor = DoctorFactory()
+    ghost = DoctorFactory()
+    Doctor.objects.filter(pk=ghost.pk).update(clinics=[clinic_entry(ClinicFactory.build(clinic_id="CLINIC999"))])
+    clinic_id = doctor.clinics[0].clinic_id
+    Clinic.objects.filter(clinic_id=clinic_id).update(name="Renamed meanwhile")  # the sync never ran
+
+    def problems(repair: bool) -> list[tuple[str, str, bool]]:
+        _check, result = integrity_audit(repair=repair, only=["doctors.clinic_copies"]).results["doctors.clinic_copies"]
+        return sorted((f.problem, f.ids["clinic"], f.repaired) for f in result.findings)
+
+    assert problems(repair=False) == sorted(
+        [(PROBLEM_STALE_COPY, clinic_id, False), (PROBLEM_UNKNOWN_CLINIC, "CLINIC999", False)]
+    )
+    assert (PROBLEM_STALE_COPY, clinic_id, True) in problems(repair=True)
+    assert Doctor.objects.get(pk=doctor.pk).clinics[0].name == "Renamed meanwhile"
+    assert problems(repair=False) == [(PROBLEM_UNKNOWN_CLINIC, "CLINIC999", False)]
