@@ -72,7 +72,7 @@ def test_the_list_shows_date_time_and_status_among_few_columns() -> None:
 
     columns = admin.site._registry[Appointment].list_display
     assert columns[1:4] == ["appointment_date", "time_slot", "status"]
-    assert len(columns) <= 8
+    assert len(columns) <= 9
 
 
 # --- actions for ADMIN and OPERATIONS ------------------------------------------------------------------------------
@@ -131,5 +131,26 @@ def test_operations_get_the_phone_desk_actions_only(client: Client) -> None:
     AppointmentFactory()
     actions = staff_client(client, Role.OPERATIONS).get(CHANGELIST).context["action_form"].fields["action"].choices
     names = {name for name, _ in actions if name}
-    assert {"appointment_confirm", "cancel_appointments"} <= names
+    assert {"appointment_confirm", "cancel_appointments", "move_appointment"} <= names
     assert "appointment_complete" not in names
+
+
+def test_operations_reschedule_through_the_service_and_it_is_audited(
+    client: Client, audited: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appointments import admin as module
+
+    appointment = AppointmentFactory()
+    moved_to: list[str] = []
+
+    def reschedule(**kwargs: Any) -> Appointment:
+        moved_to.append(kwargs["appointment_date"])
+        assert kwargs["by"] == Actor.STAFF
+        return kwargs["appointment"]
+
+    monkeypatch.setattr(module, "appointment_reschedule", reschedule)  # the service's own rules: test_reschedule.py
+    staff = staff_client(client, Role.OPERATIONS)
+    form = {"apply": "1", "appointment_date": "2031-02-03", "time_slot": "10:00 AM"}
+    assert _act(staff, "move_appointment", appointment, **form).status_code == 302
+    assert moved_to == ["2031-02-03"]
+    assert audited == [("reschedule", appointment.appointment_id)]
