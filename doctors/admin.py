@@ -13,7 +13,7 @@ from core.passwords import validate_new_password
 from core.portal_errors import form_add_service_error
 from core.validators import DAYS_OF_WEEK
 from doctors.auth.services import doctor_set_password
-from doctors.models import NOTICE_RULE_FIELDS, Doctor, DoctorClinic, DoctorSlot, Specialty
+from doctors.models import MSG_UNKNOWN_SPECIALTY, NOTICE_RULE_FIELDS, Doctor, DoctorClinic, DoctorSlot, Specialty
 from doctors.schedule.notice import doctor_notice_rules_set
 from doctors.schedule.services import MSG_NOT_YOUR_CLINIC, SLOT_FIELDS, slot_check, slot_create, slot_update
 from doctors.services import doctor_clinic_entries
@@ -128,7 +128,11 @@ class DoctorAdminForm(forms.ModelForm):
             ),
         }
 
-    specialty_id = forms.ChoiceField(label="Specialty", help_text="From the specialty master; fills `specialty`.")
+    specialty_id = forms.ChoiceField(
+        label="Specialty",
+        help_text="From the specialty master; fills `specialty`.",
+        error_messages={"invalid_choice": MSG_UNKNOWN_SPECIALTY},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,7 +155,8 @@ class DoctorAdminForm(forms.ModelForm):
 
     def clean_clinics(self) -> list[DoctorClinic]:
         try:
-            return doctor_clinic_entries(picks=self.cleaned_data.get("clinics") or [])
+            picks = self.cleaned_data.get("clinics") or []
+            return doctor_clinic_entries(picks=picks, previous=self.instance.clinics or [])
         except ServiceError as exc:
             raise forms.ValidationError(exc.message) from exc
 

@@ -17,13 +17,17 @@ MSG_CLINIC_TWICE = "Each clinic can be listed only once."
 CLINIC_COPY_FIELDS = ("name", "address", "city", "state", "pincode", "location")
 
 
-def doctor_clinic_entries(*, picks: Sequence[DoctorClinic]) -> list[DoctorClinic]:
+def doctor_clinic_entries(
+    *, picks: Sequence[DoctorClinic], previous: Sequence[DoctorClinic] = ()
+) -> list[DoctorClinic]:
     """The embedded entries for the clinics picked (`clinic_id` and `consultation_fee` of each), every other
-    field filled from `clinics` in one query. Raises Invalid for an unknown or repeated clinic."""
+    field filled from `clinics` in one query; a clinic the doctor already had keeps its stored `distanceKm`.
+    Raises Invalid for an unknown or repeated clinic."""
     ids = [pick.clinic_id for pick in picks]
     if len(set(ids)) != len(ids):
         raise Invalid(MSG_CLINIC_TWICE, errors={"clinics": [MSG_CLINIC_TWICE]})
     clinics = {clinic.clinic_id: clinic for clinic in Clinic.objects.filter(clinic_id__in=ids)}
+    distances = {entry.clinic_id: entry.distance_km for entry in previous}
     entries = []
     for pick in picks:
         clinic = clinics.get(pick.clinic_id)
@@ -31,7 +35,14 @@ def doctor_clinic_entries(*, picks: Sequence[DoctorClinic]) -> list[DoctorClinic
             message = MSG_UNKNOWN_CLINIC.format(clinic_id=pick.clinic_id)
             raise Invalid(message, errors={"clinics": [message]})
         copied = {name: getattr(clinic, name) for name in CLINIC_COPY_FIELDS}
-        entries.append(DoctorClinic(clinic_id=clinic.clinic_id, consultation_fee=pick.consultation_fee, **copied))
+        entries.append(
+            DoctorClinic(
+                clinic_id=clinic.clinic_id,
+                consultation_fee=pick.consultation_fee,
+                distance_km=distances.get(clinic.clinic_id),
+                **copied,
+            )
+        )
     return entries
 
 

@@ -12,7 +12,7 @@ from consultations.models import ConsultationStatus, EndedBy
 from consultations.services import consultation_give_feedback
 from doctors.admin import MSG_NOT_THE_DOCTORS_CLINIC
 from doctors.auth.services import doctor_set_password
-from doctors.models import Doctor, DoctorSlot
+from doctors.models import MSG_UNKNOWN_SPECIALTY, Doctor, DoctorSlot
 from doctors.services import doctor_clinics_sync
 from tests.admin_forms import admin_url, form_data, form_errors, staff_client
 from tests.clinics.factories import ClinicFactory
@@ -131,7 +131,7 @@ def test_an_unknown_specialty_cannot_be_picked(client: Client) -> None:
     doctor = DoctorFactory()
     data = {**_doctor_form(admin_client, doctor), "specialty_id": "SPEC999"}
     response = admin_client.post(admin_url(Doctor, "change", doctor.pk), data)
-    assert any("SPEC999" in message for message in form_errors(response))
+    assert form_errors(response) == [MSG_UNKNOWN_SPECIALTY]
 
 
 # --- a member's rating reaches the doctor -----------------------------------------------------------------
@@ -235,3 +235,15 @@ def test_the_audit_repairs_stale_clinic_copies_and_reports_unknown_clinics() -> 
     assert (PROBLEM_STALE_COPY, clinic_id, True) in problems(repair=True)
     assert Doctor.objects.get(pk=doctor.pk).clinics[0].name == "Renamed meanwhile"
     assert problems(repair=False) == [(PROBLEM_UNKNOWN_CLINIC, "CLINIC999", False)]
+
+
+def test_a_clinic_kept_keeps_its_stored_distance(client: Client) -> None:
+    admin_client = staff_client(client)
+    doctor = DoctorFactory()
+    entry = doctor.clinics[0]
+    entry.distance_km = 12.67
+    Doctor.objects.filter(pk=doctor.pk).update(clinics=[entry])
+    data = _pick_clinics(_doctor_form(admin_client, doctor), (entry.clinic_id, 900))
+    assert admin_client.post(admin_url(Doctor, "change", doctor.pk), data).status_code == 302
+    saved = Doctor.objects.get(pk=doctor.pk).clinics[0]
+    assert (saved.distance_km, saved.consultation_fee) == (12.67, 900)
