@@ -1,8 +1,11 @@
 """Reads on appointments: the bookable times of a doctor's day, and a member's own appointments.
 
 How a day's times are made (docs/booking.md, Availability):
-- the doctor's active weekly `doctor_slots` for that weekday, each cut into `slotDuration` steps from
-  `startTime`; a step must end by `endTime`;
+- the doctor's active weekly `doctor_slots` for that weekday, and the doctor's extra hours on that date (a
+  one-off slot, `doctor_schedule_exceptions`), each cut into `slotDuration` steps from `startTime`; a step
+  must end by `endTime`;
+- minus what the doctor's time off covers: time off everywhere takes the step, time off at one clinic takes
+  the IN_CLINIC side of that clinic's steps (docs/booking.md, Time off and extra hours);
 - a step can be booked as the slot's `consultationType` (BOTH serves either), narrowed by the doctor's
   `availableOnline` / `availableOffline`;
 - IN_CLINIC also needs an active clinic the doctor practises at (the doctor's embedded `clinics`) and the

@@ -64,13 +64,20 @@ class AllOrNothingAdmin(admin.ModelAdmin):
         finally:
             setattr(request, _PENDING, [])
 
+    def undo_add(self, obj: Any) -> None:
+        """Remove an added record whose save failed afterwards. Admins whose add goes through a service with
+        effects beyond the record override it to undo through that service's own removal."""
+        _collection(type(obj)).delete_one({"_id": obj.pk})
+
     def _undo(self, save: _Save) -> None:
         model, pk = type(save.obj), save.obj.pk
         if pk is None:
             return  # never written
+        if not save.change:
+            self.undo_add(save.obj)
+            logger.warning("admin save undone", extra={"model": model._meta.label, "change": False})
+            return
         collection = _collection(model)
-        if save.change and save.before is not None:
+        if save.before is not None:
             collection.replace_one({"_id": pk}, save.before)
-        elif not save.change:
-            collection.delete_one({"_id": pk})
         logger.warning("admin save undone", extra={"model": model._meta.label, "change": save.change})

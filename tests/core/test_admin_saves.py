@@ -10,7 +10,7 @@ from appointments.models import Appointment
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
 from core.admin_base import AllOrNothingAdmin
-from doctors.models import Doctor, DoctorSlot, Specialty
+from doctors.models import Doctor, DoctorSlot, ScheduleException, Specialty
 from prescriptions.models import Prescription
 from tests.admin_forms import admin_url, form_data, form_errors, staff_client
 from tests.consultations.factories import VideoConsultationFactory
@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 MODELS = [model for model in admin.site._registry if model._meta.app_label != "auth"]
 # What each staff role may add and change: THE table to adjust when users/roles.py changes a role's rights.
 NEVER_ADDED_IN_ADMIN = {Prescription, Appointment, VideoConsultation}  # their owners create them
+NEVER_CHANGED = {ScheduleException}  # time off and extra hours: added or removed, never edited
 MAY = {
-    Role.ADMIN: {"add": set(MODELS) - NEVER_ADDED_IN_ADMIN, "change": set(MODELS)},
-    Role.OPERATIONS: {"add": set(), "change": {Prescription, VideoConsultation}},
+    Role.ADMIN: {"add": set(MODELS) - NEVER_ADDED_IN_ADMIN, "change": set(MODELS) - NEVER_CHANGED},
+    Role.OPERATIONS: {"add": {ScheduleException}, "change": {Prescription, VideoConsultation}},
 }
 # Fields to change so that a copy of an existing record is a new record (its unique keys).
 NEW_RECORD = {
@@ -51,11 +52,23 @@ def populated() -> dict[type, Any]:
         Appointment: prescription.appointment,
         Prescription: prescription,
         VideoConsultation: consultation,
+        ScheduleException: ScheduleException.objects.create(
+            doctor=slot.doctor,
+            kind="TIME_OFF",
+            start_date="2031-01-07",
+            end_date="2031-01-07",
+            reason="Conference",
+            created_by_role="DOCTOR",
+            created_by_id=slot.doctor.doctor_id,
+        ),
     }
 
 
 def _add_data(client: Client, model: type, obj: Any) -> dict[str, Any]:
     """The change form of `obj`, as a browser would post it, made into a new record."""
+    if model is ScheduleException:  # never edited: no change form to copy
+        start = "2031-01-14"
+        return {"doctor": obj.doctor_id, "kind": "TIME_OFF", "start_date": start, "end_date": start, "reason": "Leave"}
     data = form_data(client.get(admin_url(model, "change", obj.pk)))
     data.update(NEW_RECORD.get(model, {}))
     if model is DoctorSlot:
@@ -64,7 +77,17 @@ def _add_data(client: Client, model: type, obj: Any) -> dict[str, Any]:
 
 
 def test_the_table_names_every_registered_model() -> None:
-    assert set(MODELS) == {Specialty, Doctor, DoctorSlot, Clinic, User, Appointment, Prescription, VideoConsultation}
+    assert set(MODELS) == {
+        Specialty,
+        Doctor,
+        DoctorSlot,
+        Clinic,
+        User,
+        Appointment,
+        Prescription,
+        VideoConsultation,
+        ScheduleException,
+    }
 
 
 def test_every_admin_saves_all_or_nothing() -> None:
@@ -145,3 +168,27 @@ def test_a_change_that_fails_after_its_write_is_put_back(
     with pytest.raises(Boom):
         admin_client.post(url, data)
     assert Doctor.objects.get(pk=doctor.pk).name == doctor.name
+
+
+def test_a_time_off_add_that_fails_after_its_write_is_removed_through_its_service(
+    client: Client, populated: dict[type, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    removed: list[str] = []
+    from appointments import time_off_admin
+
+    real = time_off_admin.time_off_delete
+
+    def spy(**kwargs: Any) -> Any:
+        removed.append(kwargs["time_off"].reason)
+        return real(**kwargs)
+
+    monkeypatch.setattr(time_off_admin, "time_off_delete", spy)
+    monkeypatch.setattr(type(admin.site._registry[ScheduleException]), "log_addition", _fail_after_the_write)
+    admin_client = staff_client(client)
+    with pytest.raises(Boom):
+        admin_client.post(
+            admin_url(ScheduleException, "add"),
+            _add_data(admin_client, ScheduleException, populated[ScheduleException]),
+        )
+    assert removed == ["Leave"]
+    assert list(ScheduleException.objects.values_list("reason", flat=True)) == ["Conference"]
