@@ -178,3 +178,15 @@ def test_a_name_gridfs_holds_with_other_bytes_is_a_conflict_and_both_stay(settin
 def test_the_move_refuses_when_files_are_kept_on_disk(filesystem_prescriptions: None) -> None:
     with pytest.raises(CommandError, match="PRESCRIPTION_STORAGE"):
         _move()
+
+
+def test_a_file_is_found_by_name_through_an_index() -> None:
+    from devtools.query_plans import explain
+
+    name = storage().save("doctors/DOC001/a.pdf", ContentFile(pdf_bytes()))
+    files = connection.get_collection(f"{BUCKET}.files")
+    assert any(index["key"].get("filename") == 1 for index in files.list_indexes())
+    plan = explain({"find": f"{BUCKET}.files", "filter": {"filename": name}, "sort": {"uploadDate": -1}})
+    assert plan.stage == "IXSCAN", plan
+    chunks = connection.get_collection(f"{BUCKET}.chunks")
+    assert any(index["key"].get("files_id") == 1 for index in chunks.list_indexes())
