@@ -10,8 +10,9 @@ clinic to the city's clinics; video calls have no city and are counted network-w
 - pending requests waiting longer than PENDING_WAIT (now, whatever the range: they need someone today);
 - no-shows, video calls completed and network issues reported, by the call's clinic-local day;
 - utilisation: booked places / offered places per doctor and per clinic. Offered = for each active weekly
-  slot, floor((end - start) / slotDuration) * maxPatients on each date of its weekday in the range; booked =
-  appointments not cancelled. Time off and one-off hours are not counted (an approximation; docs/operations.md).
+  slot, its times (every slotDuration, a whole one before the end) times maxPatients on each date of its weekday
+  in the range, minus the times the doctor's time off covers, plus one-off extra hours; booked = appointments
+  not cancelled. Clinic opening hours and notice rules are not applied (docs/operations.md).
 """
 
 from collections import Counter
@@ -28,6 +29,8 @@ from clinics.models import Clinic
 from consultations.models import ConsultationStatus
 from core import clock
 from core.validators import DAYS_OF_WEEK, minutes_of_day
+from doctors.models import ScheduleException
+from doctors.schedule.selectors import schedule_exceptions
 from mongo.raw import collection
 
 MAX_DAYS = 92
@@ -201,8 +204,12 @@ def _calls(start: date, end: date, days: list[str]) -> Table:
     return table
 
 
-def _weekday_counts(days: list[str]) -> Counter[str]:
-    return Counter(DAYS_OF_WEEK[date.fromisoformat(day).weekday()] for day in days)
+def _dates_by_weekday(days: list[str]) -> dict[str, list[date]]:
+    found: dict[str, list[date]] = {}
+    for day in days:
+        moment = date.fromisoformat(day)
+        found.setdefault(DAYS_OF_WEEK[moment.weekday()], []).append(moment)
+    return found
 
 
 SLOT_FIELDS = {
@@ -218,22 +225,61 @@ SLOT_FIELDS = {
 }
 
 
+def _times(start: str, end: str, duration: int) -> list[int]:
+    """The start minutes of a window's times, as availability steps them (a whole duration before the end)."""
+    first, last = minutes_of_day(start), minutes_of_day(end)
+    return list(range(first, last - duration + 1, duration)) if duration > 0 else []
+
+
+def _slot_places(slot: dict[str, Any], dates: list[date], time_off: list[ScheduleException]) -> int:
+    """Places one weekly slot offers on `dates`, minus the times its doctor's time off covers."""
+    times = _times(slot["startTime"], slot["endTime"], int(slot.get("slotDuration") or 0))
+    at = None if slot.get("consultationType") == "ONLINE" else slot.get("clinicId")
+    free = 0
+    for day in dates:
+        away = [entry for entry in time_off if entry.on(day)]
+        free += sum(1 for minute in times if not any(e.covers(day=day, minute=minute, clinic_id=at) for e in away))
+    return free * int(slot.get("maxPatients") or 1)
+
+
 def _offered(days: list[str], clinic_ids: set[str] | None) -> tuple[Counter[str], Counter[str]]:
-    """Places offered in the range per doctor and per clinic (clinic: in-clinic slots only); active slots read
-    on the seed's {isActive} index."""
-    weekdays = _weekday_counts(days)
+    """Places offered in the range per doctor and per clinic (clinic: in-clinic slots only): the active weekly
+    slots (the seed's {isActive} index) minus time off, plus one-off extra hours (one query for every doctor:
+    doctors.schedule.selectors.schedule_exceptions)."""
+    by_weekday = _dates_by_weekday(days)
+    slots = [
+        slot
+        for slot in collection("doctor_slots").find({"isActive": True}, SLOT_FIELDS)
+        if slot.get("dayOfWeek") in by_weekday and _in_city(slot.get("clinicId"), clinic_ids)
+    ]
+    exceptions = (
+        schedule_exceptions(
+            doctor_ids={slot["doctorId"] for slot in slots},
+            start=date.fromisoformat(days[0]),
+            end=date.fromisoformat(days[-1]),
+        )
+        if slots
+        else []
+    )
+    time_off: dict[str, list[ScheduleException]] = {}
+    for entry in exceptions:
+        if entry.is_time_off:
+            time_off.setdefault(entry.doctor_id, []).append(entry)
     per_doctor: Counter[str] = Counter()
     per_clinic: Counter[str] = Counter()
-    for slot in collection("doctor_slots").find({"isActive": True}, SLOT_FIELDS):
-        occurrences = weekdays.get(str(slot.get("dayOfWeek")), 0)
-        duration = int(slot.get("slotDuration") or 0)
-        if not occurrences or duration <= 0 or not _in_city(slot.get("clinicId"), clinic_ids):
-            continue
-        length = minutes_of_day(slot["endTime"]) - minutes_of_day(slot["startTime"])
-        places = max(length // duration, 0) * int(slot.get("maxPatients") or 1) * occurrences
+    for slot in slots:
+        places = _slot_places(slot, by_weekday[slot["dayOfWeek"]], time_off.get(slot["doctorId"], []))
         per_doctor[slot["doctorId"]] += places
         if slot.get("consultationType") != "ONLINE":
             per_clinic[slot["clinicId"]] += places
+    for entry in exceptions:
+        if entry.is_time_off or not _in_city(entry.clinic_id, clinic_ids) or entry.start_date not in days:
+            continue
+        times = _times(str(entry.start_time), str(entry.end_time), int(entry.slot_duration or 0))
+        places = len(times) * int(entry.max_patients or 1)
+        per_doctor[entry.doctor_id] += places
+        if entry.consultation_type != "ONLINE" and entry.clinic_id:
+            per_clinic[entry.clinic_id] += places
     return per_doctor, per_clinic
 
 
