@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.test import Client
 
 from appointments.models import Appointment
@@ -192,3 +193,13 @@ def test_a_time_off_add_that_fails_after_its_write_is_removed_through_its_servic
         )
     assert removed == ["Leave"]
     assert list(ScheduleException.objects.values_list("reason", flat=True)) == ["Conference"]
+
+
+def test_adding_a_clinic_without_hours_or_location_saves(client: Client) -> None:
+    admin_client = staff_client(client)
+    data = form_data(admin_client.get(admin_url(Clinic, "add")))
+    data.update(clinic_id="CLINIC778", name="Hill Clinic", address="2 Hill Road", city="Shimla")
+    response = admin_client.post(admin_url(Clinic, "add"), data)
+    assert response.status_code == 302, form_errors(response)
+    stored = connection.get_collection("clinics").find_one({"clinicId": "CLINIC778"})
+    assert stored["operatingHours"] is None and stored["location"] is None  # blank: none published
