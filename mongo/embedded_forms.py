@@ -16,7 +16,7 @@ from django_mongodb_backend.forms.fields.embedded_model import EmbeddedModelFiel
 
 _original_decompress = EmbeddedModelWidget.decompress
 _original_compress = EmbeddedModelField.compress
-BLANK = (None, "", [], (), {}, False)
+BLANK: tuple[Any, ...] = (None, "", [], (), {}, False)
 
 
 def _decompress(self: EmbeddedModelWidget, value: Any) -> list[Any]:
