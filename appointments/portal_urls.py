@@ -11,6 +11,7 @@ from appointments.portal_views import (
     AppointmentListView,
     AppointmentRescheduleView,
     DashboardView,
+    WeekView,
 )
 from appointments.time_off_portal_views import ExtraHoursAddView, ScheduleExceptionDeleteView, TimeOffView
 
@@ -28,6 +29,7 @@ urlpatterns = [
         name="portal-extra-hours-delete",
     ),
     path("", DashboardView.as_view(), name="portal-dashboard"),
+    path("week/", WeekView.as_view(), name="portal-week"),
     path("appointments/", AppointmentListView.as_view(), name="portal-appointments"),
     path("appointments/<str:appointment_id>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
     path(

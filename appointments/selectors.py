@@ -423,10 +423,18 @@ def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
 
 
 def slot_availability(
-    *, doctor: Doctor, date: date, consultation_type: str | None = None, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    date: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> list[BookableTime]:
-    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0)."""
-    times = slot_schedule(doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id)
+    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0). `exceptions`:
+    the doctor's time off and extra hours already read for a window of days (`schedule_exceptions`)."""
+    times = slot_schedule(
+        doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id, exceptions=exceptions
+    )
     if not times:
         return []
     taken = places_taken(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())
