@@ -36,6 +36,7 @@ from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, Vid
 from core import clock
 from core.errors import Conflict, NotFound
 from doctors.models import Doctor
+from doctors.services import doctor_rating_add
 from mongo.raw import collection
 
 logger = logging.getLogger(__name__)
@@ -438,6 +439,10 @@ def consultation_give_feedback(
         if consultation.status != ConsultationStatus.COMPLETED:
             raise TransitionRefused(MSG_FEEDBACK_NOT_COMPLETED)
         raise TransitionRefused(MSG_FEEDBACK_ALREADY_GIVEN)
+    if participant == EndedBy.PATIENT:
+        # After the guarded write above, which succeeds once per consultation: never counted twice (a crash
+        # between the two writes leaves this one rating uncounted; docs/operations.md, the rating formula).
+        doctor_rating_add(doctor_pk=consultation.doctor_id, rating=rating)
     return consultation
 
 

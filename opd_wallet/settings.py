@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "consultations",
     "prescriptions",
     "notifications",
+    "operations",  # the operations dashboard (issue 18): reads every app above
     "demo",
 ]
 
@@ -320,3 +321,28 @@ LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends"
 # `make bench` only: count MongoDB commands per request into an X-DB-Commands header (devtools/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
     MIDDLEWARE = ["devtools.db_commands.CountDbCommandsMiddleware", *MIDDLEWARE]
+
+# --- ops (issue 18): passwords, prescription storage, dashboard ---------------------------------------------
+# Portal (doctor) and staff passwords chosen from now on (core/passwords.py: validate_new_password).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Where prescription files are kept (docs/operations.md#prescription-files-in-mongodb): "gridfs" (default) in
+# MongoDB's GridFS bucket `prescription_files`, so any number of app servers share one database and nothing
+# else, still reading files left under MEDIA_ROOT; or "filesystem" under MEDIA_ROOT on this server's disk.
+PRESCRIPTION_STORAGE = env_str("PRESCRIPTION_STORAGE", "gridfs")
+if PRESCRIPTION_STORAGE not in ("gridfs", "filesystem"):
+    raise ImproperlyConfigured('PRESCRIPTION_STORAGE must be "gridfs" or "filesystem"')
+STORAGES["prescriptions"] = {
+    "BACKEND": (
+        "prescriptions.files.PrescriptionGridFSStorage"
+        if PRESCRIPTION_STORAGE == "gridfs"
+        else "django.core.files.storage.FileSystemStorage"
+    )
+}

@@ -290,7 +290,9 @@ def _orphan(name: str, age_s: float) -> str:
     return saved
 
 
-def test_an_old_file_without_its_document_is_deleted_by_repair_a_fresh_one_is_left_alone() -> None:
+def test_an_old_file_without_its_document_is_deleted_by_repair_a_fresh_one_is_left_alone(
+    filesystem_prescriptions: None,
+) -> None:
     prescription = PrescriptionFactory()
     storage().save(prescription.file_path, ContentFile(PDF_BYTES))
     old = _orphan(f"doctors/{prescription.doctor_id}/PRESC-GONE-old.pdf", age_s=2 * 3600)
