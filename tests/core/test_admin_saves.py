@@ -12,6 +12,7 @@ from clinics.models import Clinic
 from consultations.models import VideoConsultation
 from core.admin_base import AllOrNothingAdmin
 from doctors.models import Doctor, DoctorSlot, ScheduleException, Specialty
+from notifications.models import Notification
 from prescriptions.models import Prescription
 from tests.admin_forms import admin_url, form_data, form_errors, staff_client
 from tests.consultations.factories import VideoConsultationFactory
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label != "auth"]
 # What each staff role may add and change: THE table to adjust when users/roles.py changes a role's rights.
-NEVER_ADDED_IN_ADMIN = {Prescription, Appointment, VideoConsultation}  # their owners create them
-NEVER_CHANGED = {ScheduleException}  # time off and extra hours: added or removed, never edited
+NEVER_ADDED_IN_ADMIN = {Prescription, Appointment, VideoConsultation, Notification}  # their owners create them
+NEVER_CHANGED = {ScheduleException, Notification}  # time off: added or removed; the outbox: read-only
 MAY = {
     Role.ADMIN: {"add": set(MODELS) - NEVER_ADDED_IN_ADMIN, "change": set(MODELS) - NEVER_CHANGED},
     Role.OPERATIONS: {"add": {ScheduleException}, "change": {Prescription, VideoConsultation}},
@@ -88,6 +89,7 @@ def test_the_table_names_every_registered_model() -> None:
         Prescription,
         VideoConsultation,
         ScheduleException,
+        Notification,
     }
 
 
