@@ -200,8 +200,8 @@ def extra_hours_overlapping(*, slot: DoctorSlot) -> ScheduleException | None:
         extra
         for extra in found
         if DAYS_OF_WEEK[date.fromisoformat(extra.start_date).weekday()] == slot.day_of_week
-        and extra.start_time < slot.end_time
-        and extra.end_time > slot.start_time
+        and (extra.start_time or "") < slot.end_time  # extra hours always have both times
+        and (extra.end_time or "") > slot.start_time
     ]
     return min(overlapping, key=lambda extra: (extra.start_date, extra.start_time), default=None)
 
@@ -211,7 +211,7 @@ def _raise_if_over_extra_hours(*, slot: DoctorSlot, doctor: Doctor) -> None:
     (doctors/schedule/exceptions.py): whichever is added second is refused."""
     extra = extra_hours_overlapping(slot=slot)
     if extra is not None:
-        entry = doctor.clinic(extra.clinic_id)
+        entry = doctor.clinic(extra.clinic_id or "")
         raise SlotConflict(
             MSG_SLOT_OVERLAPS_EXTRA_HOURS.format(
                 start=extra.start_time,
