@@ -79,11 +79,11 @@ MSG_CANNOT_RESCHEDULE = "Only a pending or confirmed appointment can be reschedu
 MSG_DOCTOR_DID_NOT_JOIN = "The doctor did not join the video call."
 MSG_RESCHEDULE_UNDONE_CANCELLED = (
     "The doctor's time off was saved while this appointment was being moved, and it covers the new time. "
-    "The original time was no longer free, so the appointment was cancelled. Please book another time."
+    "The original time was no longer available, so the appointment was cancelled. Please book another time."
 )
 MSG_REASON_MOVED_INTO_TIME_OFF = (
     "Moved while the doctor's time off was being saved; the time off covers the new time and the original "
-    "time was no longer free."
+    "time was no longer available."
 )
 
 CONTACT_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
@@ -673,7 +673,9 @@ def _reschedule_time_off_recheck(*, moved: Appointment, undo: _Undo) -> None:
     time off of both dates) when nothing is covered.
     """
     new_day, old_day = _day(moved.appointment_date), _day(undo.appointment_date)
-    days = [d for d in (new_day, old_day) if d is not None]
+    if new_day is None:
+        return  # not a date booking's checks let through: nothing to re-check
+    days = [new_day] if old_day is None else [new_day, old_day]
     exceptions = schedule_exceptions(doctor_ids=[moved.doctor_id], start=min(days), end=max(days))
     covering = _time_off_against(
         exceptions,
@@ -683,7 +685,7 @@ def _reschedule_time_off_recheck(*, moved: Appointment, undo: _Undo) -> None:
         appointment_type=moved.appointment_type,
         clinic_id=moved.clinic_id,
     )
-    if covering is None or new_day is None:
+    if covering is None:
         return
     field, message = time_off_message(doctor=moved.doctor, time_off=covering, day=new_day)
     old_time_off = _time_off_against(
