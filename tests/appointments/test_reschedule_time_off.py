@@ -320,3 +320,25 @@ def test_reschedules_racing_a_time_off_never_stay_inside_it_unless_kept() -> Non
                 assert now.pk in kept or now.status == "CANCELLED", run
             if outcome == "cancelled":
                 assert (now.status, now.cancelled_by) == ("CANCELLED", Actor.SYSTEM), run
+
+
+def test_the_api_answers_the_undo_as_booking_would_or_409(slot, monkeypatch) -> None:
+    from tests.member_api import member_client
+
+    member = UserFactory()
+    api = member_client(member)
+    mine = book(slot, "09:00 AM", member)
+    during_the_move(monkeypatch, before=lambda: off_at_noon(slot))
+    url = f"/api/v1/appointments/{mine.appointment_id}/reschedule"
+
+    back = api.post(url, {"appointmentDate": MONDAY, "timeSlot": "12:00 PM"}, format="json")
+    assert back.status_code == 400, back.json()
+    assert AWAY_AT_NOON in str(back.json()), back.json()
+
+    during_the_move(
+        monkeypatch,
+        before=lambda: off(slot, start_time="02:00 PM", end_time="03:00 PM", reason="Meeting"),
+        after=lambda: book(slot, "09:00 AM"),
+    )
+    cancelled = api.post(url, {"appointmentDate": MONDAY, "timeSlot": "02:00 PM"}, format="json")
+    assert (cancelled.status_code, cancelled.json()) == (409, {"detail": MSG_RESCHEDULE_UNDONE_CANCELLED})
