@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "core",
+    "audit",
     "users",
     "doctors",
     "clinics",
@@ -267,6 +268,9 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.
 LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}})
+# --- accounts and audit (issue 16) ---------------------------------------------------------------------
+# Audit entries (audit_log) are kept this many days by a TTL index; never less than a year (audit/retention.py).
+AUDIT_RETENTION_DAYS = max(365, env_int("AUDIT_RETENTION_DAYS", 730))
 # --- bench -----------------------------------------------------------------------------------------------
 # `make bench` only: count MongoDB commands per request into an X-DB-Commands header (devtools/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
