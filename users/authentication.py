@@ -2,6 +2,7 @@
 still be bound to the member's credentials and not revoked (users/tokens.py). Any token we cannot honour,
 whatever claims it lacks, answers 401, never 500."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
@@ -25,3 +26,9 @@ class MemberJWTAuthentication(JWTAuthentication):
             return super().get_validated_token(raw_token)
         except (ValueError, OverflowError, TypeError, KeyError) as exc:
             raise InvalidToken(MSG_TOKEN_INVALID) from exc
+
+
+class MemberJWTScheme(SimpleJWTScheme):
+    """The OpenAPI description of the Bearer scheme (drf-spectacular knows simplejwt's class, not subclasses)."""
+
+    target_class = MemberJWTAuthentication
