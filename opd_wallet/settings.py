@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoStoreAuthenticatedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -276,6 +277,8 @@ LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends"
 # --- accounts and audit (issue 16) ---------------------------------------------------------------------
 # Audit entries (audit_log) are kept this many days by a TTL index; never less than a year (audit/retention.py).
 AUDIT_RETENTION_DAYS = max(365, env_int("AUDIT_RETENTION_DAYS", 730))
+# Cookies that carry a credential: answers to requests bearing them are never cached (core/middleware.py).
+CREDENTIAL_COOKIES = ["sessionid", "doctor_session"]
 # --- bench -----------------------------------------------------------------------------------------------
 # `make bench` only: count MongoDB commands per request into an X-DB-Commands header (devtools/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
