@@ -7,6 +7,10 @@ from django.http import HttpRequest
 from core.passwords import validate_password_length
 from users.models import User
 from users.services import user_set_password
+from users.staff_login import StaffAuthenticationForm
+
+# Staff sign-in is throttled like every other sign-in (users/staff_login.py).
+admin.site.login_form = StaffAuthenticationForm
 
 
 class UserAdminForm(forms.ModelForm):
