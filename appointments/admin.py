@@ -24,6 +24,7 @@ from appointments.services.workflow import (
     appointment_complete,
     appointment_confirm,
 )
+from audit.services import audit_record
 from core import clock
 from core.errors import ServiceError
 from mongo.raw import collection
@@ -32,6 +33,8 @@ MSG_CHANGED_MEANWHILE = (
     "This appointment was changed by someone else while you edited it; nothing was saved. "
     "Reload it and make your change again."
 )
+# users/roles.py grants it to ADMIN and OPERATIONS; `has_act_permission` below reads it.
+ACT_PERMISSION = "appointments.act_on_appointment"
 MSG_MOVE_ONE = "Choose exactly one appointment to move."
 MSG_MOVED = "Moved {appointment} to {date} {time}."
 
@@ -68,7 +71,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 def _workflow_action(
-    step: Callable[..., Appointment], description: str
+    step: Callable[..., Appointment], description: str, permission: str = "change"
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Appointment]], None]:
     """An admin action that moves each selected appointment through the status workflow service."""
 
@@ -78,6 +81,13 @@ def _workflow_action(
             try:
                 step(appointment=appointment, by=Actor.STAFF)
                 moved += 1
+                audit_record(
+                    request_or_actor=request,
+                    action=step.__name__.removeprefix("appointment_"),
+                    target_type="appointment",
+                    target_id=appointment.appointment_id,
+                    subject_id=appointment.user_id,
+                )
             except ServiceError as exc:  # one refusal per appointment, reported with the others
                 refused.append(f"{appointment.appointment_id}: {exc.message}")
         if moved:
@@ -86,7 +96,7 @@ def _workflow_action(
             model_admin.message_user(request, line, messages.WARNING)
 
     action.__name__ = step.__name__
-    action.allowed_permissions = ("change",)
+    action.allowed_permissions = (permission,)
     action.short_description = f"{description} the selected appointments"
     return action
 
@@ -115,6 +125,13 @@ def move_appointment(
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
+            audit_record(
+                request_or_actor=request,
+                action="move",
+                target_type="appointment",
+                target_id=moved.appointment_id,
+                subject_id=moved.user_id,
+            )
             message = MSG_MOVED.format(
                 appointment=moved.appointment_id, date=moved.appointment_date, time=moved.time_slot
             )
@@ -223,9 +240,9 @@ class AppointmentAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = [
-        _workflow_action(appointment_confirm, "Confirm"),
+        _workflow_action(appointment_confirm, "Confirm", permission="act"),
         _workflow_action(appointment_complete, "Complete"),
-        _workflow_action(appointment_cancel, "Cancel"),
+        _workflow_action(appointment_cancel, "Cancel", permission="act"),
         move_appointment,
     ]
     fieldsets = [
@@ -250,6 +267,10 @@ class AppointmentAdmin(admin.ModelAdmin):
         ("Prescription", {"fields": ["has_prescription", "prescription_id"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def has_act_permission(self, request: HttpRequest) -> bool:
+        """The phone desk's actions (confirm, cancel): ADMIN and OPERATIONS (users/roles.py)."""
+        return request.user.has_perm(ACT_PERMISSION)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # booked through the member API (appointments/services/booking.py), which holds the time

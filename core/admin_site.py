@@ -1,7 +1,21 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib import admin
+from django.utils.module_loading import import_string
 
 
 class OpdAdminSite(admin.AdminSite):
     site_header = "OPD Wallet operations"
     site_title = "OPD Wallet admin"
     index_title = "Doctors, clinics, appointments and consultations"
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Every ModelAdmin gets the mixins of `ADMIN_MODEL_MIXINS` (the audit trail's hook,
+        audit/admin_hooks.py), so no admin class can forget them. Named in settings: core imports no app."""
+        base = admin_class or admin.ModelAdmin
+        mixins = tuple(import_string(path) for path in settings.ADMIN_MODEL_MIXINS)
+        mixins = tuple(mixin for mixin in mixins if not issubclass(base, mixin))
+        if mixins:
+            base = type(base.__name__, (*mixins, base), {"__module__": base.__module__, "__doc__": base.__doc__})
+        super().register(model_or_iterable, base, **options)

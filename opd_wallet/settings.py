@@ -277,6 +277,10 @@ LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends"
 # --- accounts and audit (issue 16) ---------------------------------------------------------------------
 # Audit entries (audit_log) are kept this many days by a TTL index; never less than a year (audit/retention.py).
 AUDIT_RETENTION_DAYS = max(365, env_int("AUDIT_RETENTION_DAYS", 730))
+# Mixed into every ModelAdmin by the admin site (core/admin_site.py): staff adds, changes, deletes and the
+# reads below go to the audit trail (audit/admin_hooks.py).
+ADMIN_MODEL_MIXINS = ["audit.admin_hooks.AuditedAdminMixin"]
+AUDIT_ADMIN_READS = ["appointments.appointment", "prescriptions.prescription"]
 # Cookies that carry a credential: answers to requests bearing them are never cached (core/middleware.py).
 CREDENTIAL_COOKIES = ["sessionid", "doctor_session"]
 # --- bench -----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("users.api_urls")),
+    path("api/v1/", include("audit.api_urls")),
     *[path("api/v1/", include(f"{app}.api_urls")) for app in APPS],
     *[path("portal/", include(f"{app}.portal_urls")) for app in PORTAL_APPS],
     # doctor sign-in (JSON and the portal's sign-in page)

@@ -54,4 +54,4 @@ class MemberPrescriptionFileApi(FileDownloadMixin, APIView):
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["member"])
     def get(self, request: Request, prescription_id: str) -> FileResponse:
         prescription = prescription_get_for_member(user=request.user, prescription_id=prescription_id)
-        return prescription_file_response(prescription)
+        return prescription_file_response(prescription, request=request)

@@ -91,7 +91,7 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
 
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["doctor"])
     def get(self, request: Request, prescription_id: str) -> FileResponse:
-        return prescription_file_response(self._own(request, prescription_id))
+        return prescription_file_response(self._own(request, prescription_id), request=request)
 
     @extend_schema(
         parameters=[PRESCRIPTION_KEY],

@@ -49,7 +49,7 @@ class PrescriptionFileView(DoctorRequiredMixin, View):
 
     def get(self, request: HttpRequest, prescription_id: str) -> FileResponse:
         return prescription_file_response(
-            prescription_get_for_doctor(doctor=self.doctor, prescription_id=prescription_id)
+            prescription_get_for_doctor(doctor=self.doctor, prescription_id=prescription_id), request=request
         )
 
 
