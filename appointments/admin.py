@@ -270,7 +270,7 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def has_act_permission(self, request: HttpRequest) -> bool:
         """The phone desk's actions (confirm, cancel): ADMIN and OPERATIONS (users/roles.py)."""
-        return request.user.has_perm(ACT_PERMISSION)
+        return request.user.has_perm(ACT_PERMISSION)  # type: ignore[union-attr]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # booked through the member API (appointments/services/booking.py), which holds the time

@@ -34,6 +34,6 @@ def prescription_file_response(prescription: Prescription, *, request: HttpReque
         action=Action.DOWNLOAD,
         target_type="prescription",
         target_id=prescription.prescription_id,
-        subject_id=prescription.user_id,
+        subject_id=prescription.user_id,  # type: ignore[attr-defined]  # the ForeignKey's column
     )
     return response

@@ -13,7 +13,7 @@ from users.tokens import MSG_TOKEN_INVALID, TokenRefused, member_from_access_tok
 
 
 class MemberJWTAuthentication(JWTAuthentication):
-    def get_user(self, validated_token: Token) -> User:
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]  # AuthUser is our User
         try:
             return member_from_access_token(validated_token)
         except TokenRefused as exc:
@@ -31,4 +31,4 @@ class MemberJWTAuthentication(JWTAuthentication):
 class MemberJWTScheme(SimpleJWTScheme):
     """The OpenAPI description of the Bearer scheme (drf-spectacular knows simplejwt's class, not subclasses)."""
 
-    target_class = MemberJWTAuthentication
+    target_class = MemberJWTAuthentication  # type: ignore[assignment]  # a class works as well as its path
