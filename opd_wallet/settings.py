@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "core.django_apps.MongoOTPTOTPConfig",
+    "core.django_apps.MongoOTPStaticConfig",
     "core",
     "audit",
     "users",
@@ -45,6 +48,8 @@ MIGRATION_MODULES = {
     "admin": "core.django_migrations.admin",
     "auth": "core.django_migrations.auth",
     "contenttypes": "core.django_migrations.contenttypes",
+    "otp_totp": "core.django_migrations.otp_totp",
+    "otp_static": "core.django_migrations.otp_static",
 }
 
 MIDDLEWARE = [
@@ -57,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.two_factor.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
@@ -281,6 +287,12 @@ AUDIT_RETENTION_DAYS = max(365, env_int("AUDIT_RETENTION_DAYS", 730))
 # reads below go to the audit trail (audit/admin_hooks.py).
 ADMIN_MODEL_MIXINS = ["audit.admin_hooks.AuditedAdminMixin"]
 AUDIT_ADMIN_READS = ["appointments.appointment", "prescriptions.prescription"]
+# Staff sign in to the admin with a password and a code from an authenticator app (users/two_factor.py). Required
+# for every staff member when on (default: on in production, off with DEBUG so the demo admin signs in with its
+# password); staff who enrolled give a code either way.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "OPD Wallet"
+STAFF_RECOVERY_CODES = 10
 # Cookies that carry a credential: answers to requests bearing them are never cached (core/middleware.py).
 CREDENTIAL_COOKIES = ["sessionid", "doctor_session"]
 # --- bench -----------------------------------------------------------------------------------------------

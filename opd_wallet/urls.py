@@ -11,6 +11,7 @@ PORTAL_APPS = ["doctors", "appointments", "consultations", "prescriptions"]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/two-factor/", include("users.two_factor_urls")),  # staff enrol an authenticator app
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
