@@ -196,6 +196,7 @@ ACTIONS = {
     Role.ADMIN: {
         Appointment: {"appointment_confirm", "appointment_complete", "appointment_cancel", "move_appointment"},
         Prescription: {"deactivate", "reactivate"},
+        User: {"reset_two_factor"},
     },
     Role.OPERATIONS: {Appointment: {"appointment_confirm", "appointment_cancel"}},
 }
