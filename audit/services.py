@@ -69,6 +69,15 @@ def _principal(request: Any) -> Any:
     return None
 
 
+@dataclass(frozen=True)
+class AuditTarget:
+    """One record an action touched: its kind, its id as people read it, whose record it is."""
+
+    target_type: str
+    target_id: object
+    subject_id: object | None = None
+
+
 def audit_record(
     *,
     request_or_actor: Any,
@@ -86,19 +95,33 @@ def audit_record(
     record it is, which puts the entry in that member's access log (GET /api/v1/me/access-log).
     """
     actor = audit_actor(request_or_actor)
-    collection(AuditEntry._meta.db_table).insert_one(
-        {
-            "_id": ObjectId(),
-            "at": clock.now(),
-            "actorId": actor.id,
-            "actor": actor.label[:254],
-            "role": actor.role,
-            "action": str(action),
-            "targetType": target_type,
-            "targetId": str(target_id),
-            "subjectId": None if subject_id is None else str(subject_id),
-            "ipAddress": actor.ip_address[:45],
-            "requestId": actor.request_id,
-            "details": details or {},
-        }
-    )
+    target = AuditTarget(target_type=target_type, target_id=target_id, subject_id=subject_id)
+    collection(AuditEntry._meta.db_table).insert_one(_document(actor, str(action), target, details))
+
+
+def audit_record_many(
+    *, request_or_actor: Any, action: str, targets: list[AuditTarget], details: dict[str, Any] | None = None
+) -> None:
+    """One entry per target, in one `insert_many` (a page of a list shows several records at once)."""
+    if not targets:
+        return
+    actor = audit_actor(request_or_actor)
+    documents = [_document(actor, str(action), target, details) for target in targets]
+    collection(AuditEntry._meta.db_table).insert_many(documents, ordered=False)
+
+
+def _document(actor: AuditActor, action: str, target: AuditTarget, details: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "_id": ObjectId(),
+        "at": clock.now(),
+        "actorId": actor.id,
+        "actor": actor.label[:254],
+        "role": actor.role,
+        "action": action,
+        "targetType": target.target_type,
+        "targetId": str(target.target_id),
+        "subjectId": None if target.subject_id is None else str(target.subject_id),
+        "ipAddress": actor.ip_address[:45],
+        "requestId": actor.request_id,
+        "details": details or {},
+    }

@@ -161,3 +161,17 @@ def test_the_access_log_is_read_only_and_for_members_only(prescription: Prescrip
         assert getattr(member, method)(ACCESS_LOG_URL, {}, format="json").status_code == 405
     assert APIClient().get(ACCESS_LOG_URL).status_code == 401
     assert doctor_api_client(prescription.doctor).get(ACCESS_LOG_URL).status_code == 401  # Bearer only
+
+
+def test_each_prescription_on_a_list_page_is_one_view_entry(prescription: Prescription) -> None:
+    assert member_client(prescription.user).get("/api/v1/prescriptions").status_code == 200
+    _only_entry(role="MEMBER", action="view", target_id=prescription.prescription_id)
+    assert doctor_api_client(prescription.doctor).get("/api/v1/doctor/prescriptions").status_code == 200
+    assert doctor_portal_client(prescription.doctor).get("/portal/prescriptions/").status_code == 200
+    rows = list(AuditEntry.objects.order_by("at").values_list("role", "action", "target_id"))
+    assert (
+        rows
+        == [("MEMBER", "view", prescription.prescription_id)] + [("DOCTOR", "view", prescription.prescription_id)] * 2
+    )
+    assert member_client(UserFactory()).get("/api/v1/prescriptions").status_code == 200  # an empty page: nothing
+    assert AuditEntry.objects.count() == 3
