@@ -297,6 +297,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         if not done.matched_count:
             request._appointment_save_refused = True  # type: ignore[attr-defined]  # read by response_change
 
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, "_appointment_save_refused", False):
+            return None  # nothing was written: no log entry, and so no audit entry (audit/admin_hooks.py)
+        return super().log_change(request, obj, message)
+
     def response_change(self, request: HttpRequest, obj: Appointment) -> HttpResponse:
         if getattr(request, "_appointment_save_refused", False):
             self.message_user(request, MSG_CHANGED_MEANWHILE, messages.ERROR)
