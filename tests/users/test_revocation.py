@@ -228,3 +228,14 @@ def test_correctly_signed_tokens_with_missing_or_odd_claims_answer_401() -> None
         doctor_api = Client()
         doctor_api.cookies[COOKIE_NAME] = token
         assert doctor_api.get("/auth/doctor/profile").status_code == 401, claims
+
+
+@pytest.mark.parametrize("field", ["password", "isActive"])
+def test_staff_admin_sessions_end_when_credentials_change_in_mongodb(field: str) -> None:
+    staff = StaffFactory()
+    client = Client()
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+    _raw_set("users", staff.pk, **{field: hash_password("changed-by-node-app") if field == "password" else False})
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
