@@ -166,3 +166,14 @@ def test_the_demo_default_is_off_with_debug_and_on_without(monkeypatch: pytest.M
         text=True,
     )
     assert (debug.stdout.strip(), production.stdout.strip()) == ("False", "True"), (debug.stderr, production.stderr)
+
+
+def test_a_session_that_carries_a_confirmed_device_passes_the_gate(client: Client, settings: object) -> None:
+    """What the chaos test's production stack relies on (tests/core/test_chaos.py)."""
+    settings.STAFF_2FA_REQUIRED = True
+    staff = StaffFactory()
+    client.force_login(staff)
+    session = client.session
+    session["otp_device_id"] = _enrolled(staff).persistent_id
+    session.save()
+    assert _signed_in(client)
