@@ -23,8 +23,11 @@ _ENROLLED_CACHE = "_staff_2fa_enrolled"
 
 
 def staff_2fa_enrolled(request: HttpRequest) -> bool:
-    """True when the signed-in user has a confirmed device (two point reads, once per request)."""
+    """True when the signed-in user has a confirmed device: known from the session's verified device, else
+    two point reads (TOTP and recovery devices), once per request."""
     cached = getattr(request, _ENROLLED_CACHE, None)
+    if cached is None and getattr(request.user, "otp_device", None) is not None:
+        cached = True  # the session gave a code with a confirmed device: no need to look
     if cached is None:
         cached = user_has_device(request.user, confirmed=True)
         setattr(request, _ENROLLED_CACHE, cached)
