@@ -19,6 +19,7 @@ from tests.doctors.factories import DOCTOR_PASSWORD, DoctorFactory
 from tests.users.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from users.models import Role
 from users.services import MSG_INVALID_CREDENTIALS
+from users.tokens import member_tokens_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +240,11 @@ def test_staff_admin_sessions_end_when_credentials_change_in_mongodb(field: str)
     _raw_set("users", staff.pk, **{field: hash_password("changed-by-node-app") if field == "password" else False})
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_credential_and_revocation_check_costs_one_database_command(assert_db_commands) -> None:
+    """The user and the denylist are read together (users/tokens.py): GET /me is that one command."""
+    member = UserFactory()
+    access = member_tokens_issue(user=member).access
+    with assert_db_commands(1):
+        assert _me(access) == 200
