@@ -1,8 +1,11 @@
 """Reads on appointments: the bookable times of a doctor's day, and a member's own appointments.
 
 How a day's times are made (docs/booking.md, Availability):
-- the doctor's active weekly `doctor_slots` for that weekday, each cut into `slotDuration` steps from
-  `startTime`; a step must end by `endTime`;
+- the doctor's active weekly `doctor_slots` for that weekday, and the doctor's extra hours on that date (a
+  one-off slot, `doctor_schedule_exceptions`), each cut into `slotDuration` steps from `startTime`; a step
+  must end by `endTime`;
+- minus what the doctor's time off covers: time off everywhere takes the step, time off at one clinic takes
+  the IN_CLINIC side of that clinic's steps (docs/booking.md, Time off and extra hours);
 - a step can be booked as the slot's `consultationType` (BOTH serves either), narrowed by the doctor's
   `availableOnline` / `availableOffline`;
 - IN_CLINIC also needs an active clinic the doctor practises at (the doctor's embedded `clinics`) and the
@@ -12,7 +15,9 @@ How a day's times are made (docs/booking.md, Availability):
   clinic's hours is still offered ONLINE;
 - `maxPatients` per time minus the places already taken: the appointments there that are not CANCELLED,
   numbered or not (one query per date; docs/decisions/0019-place-numbers.md);
-- nothing at or before the current clinic-local time;
+- nothing inside the doctor's minimum booking notice (`BOOKING_MIN_NOTICE_MINUTES` or the doctor's own,
+  doctors/schedule/notice.py), counted in whole minutes: a time exactly the notice ahead is offered; and
+  never a time at or before the current clinic-local minute (staff moves skip the notice, not this);
 - one entry per time: a doctor is in one place at a time, so if weekly slots overlap on the same start
   time the first slot (earliest start, then clinic) wins, whatever type or clinic is asked for: a time has
   one slot, one `maxPatients`, for availability and booking alike (`slot_offered`).
@@ -32,44 +37,60 @@ from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
-from core.validators import DAYS_OF_WEEK, minutes_of_day
-from doctors.models import ConsultationType, Doctor, DoctorSlot
+from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, time_12h
+from doctors.models import (
+    MAX_HORIZON_DAYS,
+    ConsultationType,
+    Doctor,
+    DoctorSlot,
+    ScheduleException,
+    ScheduleExceptionKind,
+)
+from doctors.schedule.exceptions import extra_hours_as_slot
+from doctors.schedule.notice import duration_possessive, earliest_bookable, notice_rules
+from doctors.schedule.selectors import schedule_exceptions
 from mongo.lookups import first_by_key
 from mongo.raw import collection
 
-DEFAULT_BOOKING_HORIZON_DAYS = 90
 MSG_DATE_IN_PAST = "Choose today or a later date."
 MSG_DATE_TOO_FAR = "Bookings open at most {days} days ahead."
+MSG_NOTICE_TOO_SHORT = "Bookings need at least {notice} notice; choose a time from {earliest}."
+MSG_TIME_PASSED = "This time has passed; choose a time from {earliest}."
 MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
 # The statuses a slot's upcoming bookings can be in (the workflow's CANCELLABLE, repeated: services import us).
 LIVE = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED)
 
 
-def booking_horizon_days() -> int:
-    return int(getattr(settings, "BOOKING_HORIZON_DAYS", DEFAULT_BOOKING_HORIZON_DAYS))
+def booking_horizon_days(doctor: Doctor | None = None) -> int:
+    """How many days ahead `doctor` can be booked (the doctor's own horizon, else BOOKING_HORIZON_DAYS)."""
+    return notice_rules(doctor).horizon_days
 
 
-def booking_date_error(day: date) -> str | None:
-    """Why `day` cannot be booked (or shown as available), or None when it is inside the window."""
+def booking_date_error(day: date, doctor: Doctor | None = None) -> str | None:
+    """Why `day` cannot be booked (or shown as available) with `doctor`, or None when it is inside the window."""
     today = clock.local_today()
     if day < today:
         return MSG_DATE_IN_PAST
-    if day > today + timedelta(days=booking_horizon_days()):
-        return MSG_DATE_TOO_FAR.format(days=booking_horizon_days())
+    horizon = booking_horizon_days(doctor)
+    if day > today + timedelta(days=horizon):
+        return MSG_DATE_TOO_FAR.format(days=horizon)
     return None
 
 
-def time_12h(minutes: int) -> str:
-    """Minutes since midnight as the seed's 12-hour "hh:mm AM"."""
-    hours, mins = divmod(minutes, 60)
-    return f"{(hours % 12) or 12:02d}:{mins:02d} {'AM' if hours < 12 else 'PM'}"
-
-
-def minutes_12h(value: str) -> int:
-    """Minutes since midnight of a valid "hh:mm AM/PM" time."""
-    clock_part, meridiem = value.split(" ")
-    hours, mins = (int(part) for part in clock_part.split(":"))
-    return (hours % 12 + (12 if meridiem == "PM" else 0)) * 60 + mins
+def booking_notice_error(*, doctor: Doctor, appointment_date: str, time_slot: str) -> str | None:
+    """Why a member cannot book this (valid) date and time for lack of notice, or None: the start must be at
+    least the doctor's minimum notice after the current minute (doctors/schedule/notice.py)."""
+    rules = notice_rules(doctor)
+    earliest = earliest_bookable(rules)
+    if appointment_starts_at(appointment_date=appointment_date, time_slot=time_slot) >= earliest:
+        return None
+    when = f"{earliest:%I:%M %p}"
+    on_day = "today" if earliest.date() == clock.local_today() else f"on {earliest:%Y-%m-%d}"
+    if rules.min_notice_minutes <= 0:
+        return MSG_TIME_PASSED.format(earliest=f"{when} {on_day}")
+    return MSG_NOTICE_TOO_SHORT.format(
+        notice=duration_possessive(rules.min_notice_minutes), earliest=f"{when} {on_day}"
+    )
 
 
 def appointment_starts_at(*, appointment_date: str, time_slot: str) -> datetime:
@@ -88,6 +109,72 @@ def request_expires_at(appointment: Appointment) -> datetime:
     if requested is None:
         return before_visit
     return min(requested + timedelta(hours=settings.REQUEST_EXPIRY_HOURS), before_visit)
+
+
+def requests_expired() -> list[Appointment]:
+    """The PENDING_CONFIRMATION requests whose `request_expires_at` has passed, by the settings in force now.
+
+    ONE query, {status: PENDING_CONFIRMATION} on the {status, appointmentDate} index; the time rule is applied
+    here rather than stored, so a change of REQUEST_EXPIRY_* applies to every request at once
+    (docs/decisions/0040-request-expiry-computed.md). The set stays small: `expire_requests` cancels every
+    request older than REQUEST_EXPIRY_HOURS, so only the last hours' requests remain pending.
+    """
+    now = clock.now()
+    expired = []
+    for appointment in Appointment.objects.filter(status=AppointmentStatus.PENDING_CONFIRMATION):
+        try:
+            expires = request_expires_at(appointment)
+        except ValueError:  # a legacy time we cannot read: left to the doctor and staff
+            continue
+        if expires <= now:
+            expired.append(appointment)
+    return expired
+
+
+# --- a doctor who does not show (docs/decisions/0041-doctor-no-show.md) ---------------------------------------
+
+
+def doctor_no_show_at(appointment: Appointment) -> datetime:
+    """From when an ONLINE visit whose video room the doctor has not opened counts as "doctor did not show"."""
+    starts = appointment_starts_at(appointment_date=appointment.appointment_date, time_slot=appointment.time_slot)
+    return starts + timedelta(minutes=settings.DOCTOR_NO_SHOW_MINUTES)
+
+
+def appointment_doctor_late(appointment: Appointment) -> bool:
+    """An ONLINE CONFIRMED appointment whose doctor has not opened the video room (no `videoOpenedAt`)
+    DOCTOR_NO_SHOW_MINUTES after its start. No query: the appointment's own fields."""
+    if (
+        appointment.appointment_type != AppointmentType.ONLINE
+        or appointment.status != AppointmentStatus.CONFIRMED
+        or appointment.video_opened_at is not None
+    ):
+        return False
+    try:
+        return clock.now() >= doctor_no_show_at(appointment)
+    except ValueError:
+        return False
+
+
+def doctor_late_appointment_ids() -> list[ObjectId]:
+    """The `_id`s of every appointment `appointment_doctor_late` flags (the admin's filter). One query on the
+    {status, appointmentDate} index ({status: CONFIRMED, appointmentDate <= today}); type, room and time are
+    compared here (a filter on other fields makes SecantusDB scan the collection: docs/decisions/0021)."""
+    documents = collection(Appointment._meta.db_table).find(
+        {"status": AppointmentStatus.CONFIRMED.value, "appointmentDate": {"$lte": clock.local_today().isoformat()}},
+        {"_id": 1, "appointmentDate": 1, "timeSlot": 1, "appointmentType": 1, "videoOpenedAt": 1},
+    )
+    now = clock.now()
+    late = []
+    for document in documents:
+        if document.get("appointmentType") != AppointmentType.ONLINE or document.get("videoOpenedAt") is not None:
+            continue
+        try:
+            starts = appointment_starts_at(appointment_date=document["appointmentDate"], time_slot=document["timeSlot"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if now >= starts + timedelta(minutes=settings.DOCTOR_NO_SHOW_MINUTES):
+            late.append(document["_id"])
+    return late
 
 
 @dataclass(frozen=True)
@@ -158,6 +245,16 @@ def _steps(slot: DoctorSlot) -> Iterable[tuple[int, int]]:
     return [(step, step + duration) for step in range(start, end - duration + 1, duration)]
 
 
+def _earliest_minute(day: date, doctor: Doctor) -> int:
+    """Steps of `day` starting before this minute are inside the doctor's minimum notice (or past)."""
+    earliest = earliest_bookable(notice_rules(doctor))
+    if day > earliest.date():
+        return 0
+    if day < earliest.date():
+        return 24 * 60
+    return earliest.hour * 60 + earliest.minute
+
+
 def _first_future_minute(day: date) -> int:
     """Steps of `day` starting before this minute are in the past (clinic-local clock)."""
     now = clock.local_now()
@@ -168,21 +265,57 @@ def _first_future_minute(day: date) -> int:
     return now.hour * 60 + now.minute + 1
 
 
-def slot_schedule(
-    *, doctor: Doctor, day: date, consultation_type: str | None = None, clinic_id: str | None = None
-) -> list[BookableTime]:
-    """The doctor's times on `day` (future ones only), before subtracting places already taken.
+def _step_types(
+    *, slot: DoctorSlot, doctor: Doctor, day: date, start: int, end: int, in_clinic_ok: bool, time_off: list[Any]
+) -> set[str]:
+    """What the step [start, end) of `slot` can be booked as: the slot's types, the doctor's flags, the clinic
+    (`in_clinic_ok`: an active clinic of the doctor's, inside its hours) and the time off covering it (time
+    off everywhere takes the step; time off at the slot's clinic takes its IN_CLINIC side)."""
+    if any(off.covers(day=day, minute=start, clinic_id=None) for off in time_off):
+        return set()
+    types = _types_of(slot, doctor)
+    if not in_clinic_ok or any(off.covers(day=day, minute=start, clinic_id=slot.clinic_id) for off in time_off):
+        types.discard(AppointmentType.IN_CLINIC)
+    return types
 
-    `remaining` here is the full `maxPatients`. Two queries: the weekday's slots and their clinics.
+
+def _day_slots(*, doctor: Doctor, day: date, exceptions: list[ScheduleException] | None) -> tuple[list, list]:
+    """The day's active weekly slots and its extra hours (as slots), in the order that decides which one owns
+    a time, and the time off of the day. Two queries (slots, exceptions) unless `exceptions` are given."""
+    day_slots = DoctorSlot.objects.filter(
+        doctor_id=doctor.doctor_id, day_of_week=DAYS_OF_WEEK[day.weekday()], is_active=True
+    )
+    if exceptions is None:
+        exceptions = schedule_exceptions(doctor_ids=[doctor.doctor_id], start=day, end=day)
+    mine = [e for e in exceptions if e.doctor_id == doctor.doctor_id and e.on(day)]
+    extra = [extra_hours_as_slot(e) for e in mine if e.kind == ScheduleExceptionKind.EXTRA_HOURS]
+    slots = sorted([*day_slots, *extra], key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
+    return slots, [e for e in mine if e.is_time_off]
+
+
+def slot_schedule(
+    *,
+    doctor: Doctor,
+    day: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
+    min_notice: bool = True,
+) -> list[BookableTime]:
+    """The doctor's times on `day` (from the minimum notice on; future ones only with `min_notice=False`, for
+    staff), before subtracting places already taken.
+
+    `remaining` here is the full `maxPatients`. Three queries: the weekday's slots, the day's time off and
+    extra hours (unless `exceptions`, read for many doctors and days by `schedule_exceptions`, are given),
+    and the clinics.
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
-    day_slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
     # Every slot of the day decides which one owns each time; the clinic asked for filters the result (and
     # stays out of the query, which so stays on its index, slots_doctor_day_active).
-    slots = sorted(day_slots, key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
+    slots, time_off = _day_slots(doctor=doctor, day=day, exceptions=exceptions)
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
 
-    first_future = _first_future_minute(day)
+    first_future = _earliest_minute(day, doctor) if min_notice else _first_future_minute(day)
     offered: dict[int, BookableTime] = {}
     for slot in slots:
         clinic = clinics.get(slot.clinic_id)
@@ -191,10 +324,16 @@ def slot_schedule(
         for start, end in _steps(slot):
             if start < first_future or start in offered:
                 continue
-            types = _types_of(slot, doctor)
             inside_hours = window is None or (window[0] <= start and end <= window[1])
-            if not (practises_here and inside_hours):
-                types.discard(AppointmentType.IN_CLINIC)
+            types = _step_types(
+                slot=slot,
+                doctor=doctor,
+                day=day,
+                start=start,
+                end=end,
+                in_clinic_ok=practises_here and inside_hours,
+                time_off=time_off,
+            )
             if not types:
                 continue
             # This slot owns the time: the type and clinic asked for filter its offer below, they never let a
@@ -218,17 +357,54 @@ def slot_schedule(
 
 
 def slot_offered(
-    *, doctor: Doctor, day: date, time_slot: str, consultation_type: str, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    day: date,
+    time_slot: str,
+    consultation_type: str,
+    clinic_id: str | None = None,
+    min_notice: bool = True,
 ) -> BookableTime | None:
     """THE offer for one time (its slot, fee and `maxPatients`), as availability lists it, or None.
 
     Booking and the admin's move take their capacity from here, so no path can find a bigger capacity than
-    the one availability shows.
+    the one availability shows. `min_notice=False` (staff) also offers times inside the minimum notice.
     """
-    for offered in slot_schedule(doctor=doctor, day=day, consultation_type=consultation_type, clinic_id=clinic_id):
+    for offered in slot_schedule(
+        doctor=doctor, day=day, consultation_type=consultation_type, clinic_id=clinic_id, min_notice=min_notice
+    ):
         if offered.time_slot == time_slot:
             return offered
     return None
+
+
+MSG_AWAY_ON_DATE = "{doctor} is away on {date}{at_clinic} ({reason}). Choose another date."
+MSG_AWAY_AT_TIME = "{doctor} is away on {date} from {start} to {end}{at_clinic} ({reason}). Choose another time."
+
+
+def time_off_covering(
+    exceptions: Iterable[ScheduleException], *, day: date, time_slot: str, appointment_type: str, clinic_id: str | None
+) -> ScheduleException | None:
+    """The first time off among `exceptions` that covers an appointment of this type at this time, or None.
+
+    An IN_CLINIC time is covered by time off everywhere or at its clinic; an ONLINE one only by time off
+    everywhere (docs/booking.md, Time off and extra hours)."""
+    try:
+        minute = minutes_12h(time_slot)
+    except ValueError:
+        return None
+    at = clinic_id if appointment_type == AppointmentType.IN_CLINIC else None
+    return next((e for e in exceptions if e.covers(day=day, minute=minute, clinic_id=at)), None)
+
+
+def time_off_message(*, doctor: Doctor, time_off: ScheduleException, day: date) -> tuple[str, str]:
+    """(field, message) of a refusal inside `time_off`: the date for whole days, the time for part of one."""
+    entry = doctor.clinic(time_off.clinic_id) if time_off.clinic_id else None
+    at_clinic = f" at {entry.name if entry else time_off.clinic_id}" if time_off.clinic_id else ""
+    names = {"doctor": doctor.name, "date": day.isoformat(), "at_clinic": at_clinic, "reason": time_off.reason}
+    if time_off.whole_day:
+        return "appointmentDate", MSG_AWAY_ON_DATE.format(**names)
+    return "timeSlot", MSG_AWAY_AT_TIME.format(start=time_off.start_time, end=time_off.end_time, **names)
 
 
 def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
@@ -247,10 +423,18 @@ def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
 
 
 def slot_availability(
-    *, doctor: Doctor, date: date, consultation_type: str | None = None, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    date: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> list[BookableTime]:
-    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0)."""
-    times = slot_schedule(doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id)
+    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0). `exceptions`:
+    the doctor's time off and extra hours already read for a window of days (`schedule_exceptions`)."""
+    times = slot_schedule(
+        doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id, exceptions=exceptions
+    )
     if not times:
         return []
     taken = places_taken(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())
@@ -301,11 +485,11 @@ def slot_most_places_held(slot: DoctorSlot) -> int:
     times = {time_12h(start) for start, _ in _steps(slot)}
     today = clock.local_today()
     first_future = _first_future_minute(today)
-    # The slot's upcoming dates up to the booking horizon, listed ($in) so the query stays on the
-    # {doctorId, appointmentDate} index; status compared here (mongo/README.md).
+    # The slot's upcoming dates up to the longest booking horizon a doctor can have, listed ($in) so the
+    # query stays on the {doctorId, appointmentDate} index; status compared here (mongo/README.md).
     days = [
         (today + timedelta(days=offset)).isoformat()
-        for offset in range(booking_horizon_days() + 1)
+        for offset in range(max(booking_horizon_days(), MAX_HORIZON_DAYS) + 1)
         if DAYS_OF_WEEK[(today + timedelta(days=offset)).weekday()] == slot.day_of_week
     ]
     held: dict[tuple[str, str], int] = {}

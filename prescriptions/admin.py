@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from audit.admin_hooks import audit_admin
+from core.admin_base import AllOrNothingAdmin
 from prescriptions.downloads import prescription_file_response
 from prescriptions.models import Prescription
 from prescriptions.services import prescription_deactivate, prescription_reactivate
@@ -28,7 +29,7 @@ def _audited(request: HttpRequest, action: str, prescription: Prescription, chan
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(AllOrNothingAdmin):
     list_display = [
         "prescription_id",
         "patient_name",

@@ -8,7 +8,9 @@ from django.test import Client
 from appointments.models import Appointment
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
-from doctors.models import Doctor, DoctorSlot, Specialty
+from doctors.models import Doctor, DoctorSlot, ScheduleException, Specialty
+from notifications.models import Notification
+from notifications.services import notify_booked
 from prescriptions.models import Prescription
 from tests.admin_forms import admin_url, form_data, staff_client, submit_change
 from tests.consultations.factories import VideoConsultationFactory
@@ -22,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label not in ("auth", "audit")]
 OPERATIONS_CHANGE: set[type] = set()  # issue 16: operations change nothing (the appointment workflow is "act")
+OPERATIONS_ADD_DELETE = {ScheduleException}  # time off and extra hours: recorded and removed, never edited
 NEW_PASSWORD = "Portal-Pass-2025"
 
 
@@ -30,6 +33,7 @@ def populated() -> dict[type, object]:
     slot = DoctorSlotFactory()
     prescription = PrescriptionFactory(appointment__doctor=slot.doctor)
     consultation = VideoConsultationFactory(appointment__doctor=slot.doctor)
+    notify_booked(appointment=prescription.appointment)  # what the booking service's event writes
     return {
         Specialty: Specialty.objects.get(),
         Doctor: slot.doctor,
@@ -39,6 +43,16 @@ def populated() -> dict[type, object]:
         Appointment: prescription.appointment,
         Prescription: prescription,
         VideoConsultation: consultation,
+        ScheduleException: ScheduleException.objects.create(
+            doctor=slot.doctor,
+            kind="TIME_OFF",
+            start_date="2031-01-07",
+            end_date="2031-01-07",
+            reason="Conference",
+            created_by_role="DOCTOR",
+            created_by_id=slot.doctor.doctor_id,
+        ),
+        Notification: Notification.objects.filter(appointment_id=prescription.appointment.appointment_id).first(),
     }
 
 
@@ -76,6 +90,8 @@ def test_operations_opens_every_record_but_saves_none(client: Client, populated:
 def test_operations_deletes_nothing(client: Client, populated: dict) -> None:
     operations = staff_client(client, Role.OPERATIONS)
     for model, obj in populated.items():
+        if model in OPERATIONS_ADD_DELETE:
+            continue
         assert operations.get(admin_url(model, "delete", obj.pk)).status_code == 403, model
         assert operations.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403, model
         assert model.objects.filter(pk=obj.pk).exists(), model
@@ -155,6 +171,8 @@ SEARCH_TERMS = {
     Appointment: lambda objs: objs[Appointment].appointment_id,
     Prescription: lambda objs: objs[Prescription].prescription_id,
     VideoConsultation: lambda objs: objs[VideoConsultation].consultation_id,
+    ScheduleException: lambda objs: objs[Doctor].doctor_id,
+    Notification: lambda objs: objs[Notification].appointment_id,
 }
 
 

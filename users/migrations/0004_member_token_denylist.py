@@ -15,6 +15,6 @@ def drop_denylist(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("users", "0002_lookup_indexes")]
+    dependencies = [("users", "0003_reminders_opt_out")]
 
     operations = [migrations.RunPython(create_denylist, drop_denylist)]
