@@ -7,10 +7,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.models import AuditEntry
+from core.admin_base import AllOrNothingAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AllOrNothingAdmin):  # nothing saves here; the project's admin base all the same
     list_display = ["at", "actor", "role", "action", "target_type", "target_id", "ip_address", "request_id"]
     list_filter = ["role", "action", "target_type", "at"]
     search_fields = ["=target_id", "=actor", "=actor_id", "=subject_id", "=request_id", "=ip_address"]

@@ -73,7 +73,13 @@ def _user_and_revocation(pk: ObjectId, sid: str) -> User | None:
             }
         },
     ]
-    return next(iter(MongoQuerySet(model=User).raw_aggregate(pipeline)), None)
+    user = next(iter(MongoQuerySet(model=User).raw_aggregate(pipeline)), None)
+    if user is not None:
+        # A field the document omits (one written only once set) reads as its default, as the ORM reads it,
+        # instead of staying deferred and costing a query when touched.
+        for name in user.get_deferred_fields():
+            setattr(user, name, User._meta.get_field(name).get_default())
+    return user
 
 
 def _claims_user(token: Token) -> User:
