@@ -77,8 +77,9 @@ def _user_and_revocation(pk: ObjectId, sid: str) -> User | None:
     if user is not None:
         # A field the document omits (one written only once set) reads as its default, as the ORM reads it,
         # instead of staying deferred and costing a query when touched.
+        fields = {field.attname: field for field in User._meta.concrete_fields}
         for name in user.get_deferred_fields():
-            setattr(user, name, User._meta.get_field(name).get_default())
+            setattr(user, name, fields[name].get_default())
     return user
 
 
