@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin_base import AllOrNothingAdmin
 from notifications.models import Notification
 from notifications.services import notifications_retry
 
@@ -11,7 +12,7 @@ MSG_RETRIED = "{count} notification(s) will be sent again within a minute."
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AllOrNothingAdmin):
     list_display = [
         "kind",
         "channel",

@@ -12,6 +12,7 @@ from clinics.models import Clinic
 from consultations.models import VideoConsultation
 from core.admin_base import AllOrNothingAdmin
 from doctors.models import Doctor, DoctorSlot, ScheduleException, Specialty
+from notifications.models import Notification
 from prescriptions.models import Prescription
 from tests.admin_forms import admin_url, form_data, form_errors, staff_client
 from tests.consultations.factories import VideoConsultationFactory
@@ -88,6 +89,7 @@ def test_the_table_names_every_registered_model() -> None:
         Prescription,
         VideoConsultation,
         ScheduleException,
+        Notification,
     }
 
 
