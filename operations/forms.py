@@ -4,10 +4,14 @@ from typing import cast
 from django import forms
 
 from core import clock
-from operations.selectors import MAX_DAYS, dashboard_cities
+from operations.selectors import (
+    MSG_END_BEFORE_START,
+    MSG_RANGE_TOO_LONG,
+    dashboard_cities,
+    dashboard_range_error,
+)
 
-MSG_END_BEFORE_START = "The end date must be on or after the start date."
-MSG_RANGE_TOO_LONG = f"Choose at most {MAX_DAYS} days."
+__all__ = ["MSG_END_BEFORE_START", "MSG_RANGE_TOO_LONG", "DashboardForm"]
 DEFAULT_DAYS = 14
 
 
@@ -29,9 +33,7 @@ class DashboardForm(forms.Form):
         cleaned = super().clean() or {}
         start: date | None = cleaned.get("start")
         end: date | None = cleaned.get("end")
-        if start and end:
-            if end < start:
-                raise forms.ValidationError(MSG_END_BEFORE_START)
-            if (end - start).days + 1 > MAX_DAYS:
-                raise forms.ValidationError(MSG_RANGE_TOO_LONG)
+        error = dashboard_range_error(start, end) if start and end else None
+        if error:
+            raise forms.ValidationError(error)
         return cleaned

@@ -28,12 +28,20 @@ from appointments.models import AppointmentStatus
 from clinics.models import Clinic
 from consultations.models import ConsultationStatus
 from core import clock
+from core.errors import Invalid
 from core.validators import DAYS_OF_WEEK, minutes_of_day
 from doctors.models import ScheduleException
 from doctors.schedule.selectors import schedule_exceptions
 from mongo.raw import collection
 
 MAX_DAYS = 92
+# The dashboard's dates: none before the network existed, none beyond a booking horizon's reach. Outside these,
+# a day after the range or a clinic-local midnight in UTC would leave what Python and BSON can hold.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_YEARS_AHEAD = 5
+MSG_END_BEFORE_START = "The end date must be on or after the start date."
+MSG_RANGE_TOO_LONG = f"Choose at most {MAX_DAYS} days."
+MSG_DAY_OUT_OF_RANGE = "Choose dates between {earliest} and {latest}."
 PENDING_WAIT = timedelta(days=1)
 PENDING_LISTED = 200
 NOT_RECORDED = "not recorded"
@@ -72,6 +80,22 @@ class Dashboard:
             "cancellations": columns("cancellations"),
             "calls": columns("video_calls"),
         }
+
+
+def dashboard_latest_day() -> date:
+    return date(clock.local_today().year + LATEST_YEARS_AHEAD, 12, 31)
+
+
+def dashboard_range_error(start: date, end: date) -> str | None:
+    """Why the dashboard cannot show `start`..`end`, or None: the one rule the form and the selector apply."""
+    latest = dashboard_latest_day()
+    if not (EARLIEST_DAY <= start <= latest and EARLIEST_DAY <= end <= latest):
+        return MSG_DAY_OUT_OF_RANGE.format(earliest=EARLIEST_DAY.isoformat(), latest=latest.isoformat())
+    if end < start:
+        return MSG_END_BEFORE_START
+    if (end - start).days + 1 > MAX_DAYS:
+        return MSG_RANGE_TOO_LONG
+    return None
 
 
 def dashboard_days(start: date, end: date) -> list[str]:
@@ -336,7 +360,10 @@ def _utilisation(days: list[str], clinic_ids: set[str] | None) -> tuple[Table, T
 
 
 def dashboard_figures(*, start: date, end: date, city: str | None = None) -> Dashboard:
-    """Every figure of the dashboard. Precondition: start <= end, at most MAX_DAYS days (the form checks)."""
+    """Every figure of the dashboard. Raises Invalid for a range `dashboard_range_error` refuses."""
+    error = dashboard_range_error(start, end)
+    if error:
+        raise Invalid(error)
     days = dashboard_days(start, end)
     clinic_ids = _city_clinics(city)
     bookings, cancellations = _bookings(days, clinic_ids)

@@ -9,17 +9,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from core.downloads import content_disposition
 from operations.forms import DashboardForm
 from operations.selectors import Dashboard, Table, dashboard_figures
 
 # Seeing the dashboard takes the right to see appointments (ADMIN and OPERATIONS: users/roles.py).
 VIEW_PERMISSION = "appointments.view_appointment"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _csv_cell(value: Any) -> Any:
-    """A spreadsheet must not run a name as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A spreadsheet must not run a name as a formula (CSV injection), even behind blanks or a line break."""
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or value.lstrip().startswith(FORMULA_START)):
         return "'" + value
     return "" if value is None else value
 
@@ -28,7 +29,7 @@ def table_csv(table: Table, dashboard: Dashboard) -> HttpResponse:
     city = f"-{dashboard.city}" if dashboard.city else ""
     name = f"opd-{table.key}-{dashboard.start}-{dashboard.end}{city}.csv".replace(" ", "_")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name, fallback=f"opd-{table.key}.csv")
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     writer.writerow(table.headers)
@@ -42,7 +43,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = DashboardForm(request.GET)
     dashboard = None
-    if form.is_valid():
+    status = 200 if form.is_valid() else 400
+    if status == 200:
         data = form.cleaned_data
         dashboard = dashboard_figures(start=data["start"], end=data["end"], city=data["city"] or None)
         export = request.GET.get("export")
@@ -62,4 +64,4 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             {"start": dashboard.start, "end": dashboard.end, "city": dashboard.city or ""} if dashboard else {}
         ),
     }
-    return TemplateResponse(request, "admin/operations/dashboard.html", context)
+    return TemplateResponse(request, "admin/operations/dashboard.html", context, status=status)

@@ -14,13 +14,11 @@ without the prefix (`doctors/...`) are read too. Nothing under MEDIA_ROOT has a 
 
 import contextlib
 import re
-import unicodedata
 import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -29,6 +27,7 @@ from django.core.files.storage import Storage, storages
 from django.utils.deconstruct import deconstructible
 from PIL import Image
 
+from core.downloads import content_disposition as core_content_disposition
 from core.errors import ErrorKind, ServiceError
 from mongo.gridfs_storage import GridFSStorage
 
@@ -269,7 +268,4 @@ def download_name(file_name: str, file_type: FileType | None, fallback: str) -> 
 
 def content_disposition(name: str) -> str:
     """`attachment` with an ASCII fallback name and the full name in RFC 5987 form."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    ascii_name = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", ascii_name)
-    ascii_name = re.sub(r" +", " ", ascii_name).strip(" ._") or "prescription"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return core_content_disposition(name, fallback="prescription")
