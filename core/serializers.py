@@ -42,3 +42,16 @@ class NumberField(serializers.FloatField):
     def to_representation(self, value: Any) -> int | float:
         number = float(value)
         return int(number) if number.is_integer() else number
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON `true` or `false` only: DRF's BooleanField also takes "yes", "off", 1, 0 and the like, so a client
+    that sends the wrong type (a string "false", a number) would get a guess instead of a 400."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+        raise AssertionError  # fail() raises

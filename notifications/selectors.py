@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from appointments.models import Appointment, AppointmentStatus
-from appointments.selectors import LIVE, booking_horizon_days, minutes_12h, request_expires_at
+from appointments.selectors import LIVE, appointment_starts_at, booking_horizon_days, minutes_12h, request_expires_at
 from core import clock
 from mongo.raw import collection
 from notifications.models import (
@@ -118,6 +118,15 @@ FEED_FIELDS = {
 }
 
 
+def _readable(row: dict[str, Any]) -> bool:
+    """A visit whose start can be read (a legacy date or time that cannot is left out of the feed, not a 500)."""
+    try:
+        appointment_starts_at(appointment_date=row.get("appointmentDate", ""), time_slot=row.get("timeSlot", ""))
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def calendar_feed_visits(*, doctor_id: str) -> list[dict[str, Any]]:
     """The doctor's live visits from today to the booking horizon: only the fields the feed shows. The days are
     listed (`$in`) and the status compared here, so the read walks the {doctorId, appointmentDate} index
@@ -125,6 +134,6 @@ def calendar_feed_visits(*, doctor_id: str) -> list[dict[str, Any]]:
     today = clock.local_today()
     days = [(today + timedelta(days=offset)).isoformat() for offset in range(booking_horizon_days() + 1)]
     rows = collection("appointments").find({"doctorId": doctor_id, "appointmentDate": {"$in": days}}, FEED_FIELDS)
-    live = [row for row in rows.limit(FEED_MAX_VISITS * 2) if row.get("status") in LIVE]
+    live = [row for row in rows.limit(FEED_MAX_VISITS * 2) if row.get("status") in LIVE and _readable(row)]
     live.sort(key=lambda row: (row["appointmentDate"], _minutes(row.get("timeSlot", ""))))
     return live[:FEED_MAX_VISITS]

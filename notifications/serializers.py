@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from core.serializers import ObjectIdField
+from core.serializers import ObjectIdField, StrictBooleanField
 from notifications.messages import render_message
 from notifications.models import Notification, NotificationKind
 
@@ -39,6 +39,6 @@ class NotificationSerializer(serializers.Serializer):
 
 
 class PreferencesSerializer(serializers.Serializer):
-    reminders = serializers.BooleanField(
+    reminders = StrictBooleanField(
         help_text="Reminders before each visit (24 and 2 hours by default). Messages about your bookings always go."
     )

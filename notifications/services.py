@@ -382,12 +382,15 @@ LISTENERS: dict[AppointmentEvent, Callable[..., None]] = {
 
 
 def notification_mark_read(*, user: Any, notification_id: Any) -> bool:
-    """Mark the member's own in-app notification read (one guarded update). False when it is not theirs."""
+    """Mark the member's own in-app notification read (one guarded update). False when it is not theirs or not
+    in their list (`notification_list_for_member`: published, status SENT): what the list never showed, such as
+    a reminder waiting for its time or a withdrawn one, is not there to mark."""
     own = {
         "_id": notification_id,
         "recipientType": RecipientType.MEMBER,
         "recipientId": str(user.pk),
         "channel": Channel.IN_APP,
+        "status": NotificationStatus.SENT,
     }
     notifications = collection(COLLECTION)
     found = notifications.update_one({**own, "isRead": False}, {"$set": {"isRead": True, "readAt": clock.now()}})
