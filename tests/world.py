@@ -21,7 +21,7 @@ from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
 from doctors.auth.services import doctor_login
 from doctors.models import Doctor, DoctorSlot, ScheduleException
-from notifications.models import Channel, Notification
+from notifications.models import Channel, Notification, NotificationStatus
 from notifications.services import notify_booked
 from prescriptions.models import Prescription
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
@@ -155,6 +155,10 @@ def _party(n: int) -> Party:
         )
     )
     notify_booked(appointment=party.appointments[0])  # what booking it through the API writes
+    # What the worker publishes when each is due (the member's list and "mark read" see published ones only).
+    Notification.objects.filter(recipient_id=str(member.pk), channel=Channel.IN_APP).update(
+        status=NotificationStatus.SENT
+    )
     party.notifications = [
         str(row.pk) for row in Notification.objects.filter(recipient_id=str(member.pk), channel=Channel.IN_APP)
     ]
