@@ -17,6 +17,7 @@ GridFS storage reads a file from disk when GridFS does not have it yet (mongo/gr
 """
 
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -38,21 +39,30 @@ class MoveReport:
     disk_deleted: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # in GridFS with other bytes: both kept
     failed: list[str] = field(default_factory=list)  # the copy read back wrong: removed from GridFS
+    links: list[str] = field(default_factory=list)  # symbolic links under doctors/: never followed, left alone
 
     @property
     def ok(self) -> bool:
-        return not self.conflicts and not self.failed
+        return not self.conflicts and not self.failed and not self.links
 
 
-def _disk_names(disk: FileSystemStorage, directory: str = STORAGE_DIR) -> Iterator[str]:
+def _disk_names(disk: FileSystemStorage, links: list[str], directory: str = STORAGE_DIR) -> Iterator[str]:
+    """The files under `directory`, depth first. A symbolic link (to a file or a folder) is never followed:
+    it could point anywhere on the server (a secret, another folder), so it is listed in `links` instead."""
     try:
         directories, files = disk.listdir(directory)
     except (FileNotFoundError, NotADirectoryError):
         return
     for name in sorted(files):
+        if os.path.islink(disk.path(f"{directory}/{name}")):
+            links.append(f"{directory}/{name}")
+            continue
         yield f"{directory}/{name}"
     for name in sorted(directories):
-        yield from _disk_names(disk, f"{directory}/{name}")
+        if os.path.islink(disk.path(f"{directory}/{name}")):
+            links.append(f"{directory}/{name}")
+            continue
+        yield from _disk_names(disk, links, f"{directory}/{name}")
 
 
 def prescription_files_move_to_gridfs(*, keep_disk: bool = False, dry_run: bool = False) -> MoveReport:
@@ -63,7 +73,7 @@ def prescription_files_move_to_gridfs(*, keep_disk: bool = False, dry_run: bool 
         raise Invalid(MSG_NOT_GRIDFS)
     disk = FileSystemStorage()  # MEDIA_ROOT
     report = MoveReport()
-    for name in _disk_names(disk):
+    for name in _disk_names(disk, report.links):
         disk_sha = sha256_of(disk.open(name, "rb"))
         if target.in_gridfs(name):
             if target.stored_sha256(name) != disk_sha:
@@ -85,6 +95,11 @@ def prescription_files_move_to_gridfs(*, keep_disk: bool = False, dry_run: bool 
             report.disk_deleted.append(name)
     logger.info(
         "prescription files moved to GridFS",
-        extra={"moved": len(report.moved), "conflicts": len(report.conflicts), "failed": len(report.failed)},
+        extra={
+            "moved": len(report.moved),
+            "conflicts": len(report.conflicts),
+            "failed": len(report.failed),
+            "links": len(report.links),
+        },
     )
     return report

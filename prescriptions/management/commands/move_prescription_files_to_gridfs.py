@@ -28,5 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(f"CONFLICT {name}: GridFS already holds other bytes under this name; both kept.")
         for name in report.failed:
             self.stdout.write(f"FAILED {name}: the copy read back differently; the disk file is kept.")
+        for name in report.links:
+            self.stdout.write(f"LINK {name}: a symbolic link is never followed; move or remove it by hand.")
         if not report.ok:
             raise CommandError("Some files were not moved; see above.", returncode=1)
