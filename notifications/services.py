@@ -297,6 +297,25 @@ def notify_confirmed(*, appointment: Appointment, **_event: object) -> None:
     )
 
 
+def _with_reason(
+    appointment: Appointment,
+    recipients: list[Recipient],
+    *,
+    private: bool,
+    extra: dict[str, Any],
+    **fields: Any,
+) -> list[dict[str, Any]]:
+    """Notifications naming the cancellation's reason. A `private` reason (one the member typed: it may say why
+    they are unwell) stays in the app: the email, SMS and WhatsApp messages carry none (decision 0071)."""
+    if not private:
+        return _immediate(appointment, recipients, **fields, **extra)
+    in_app = [recipient for recipient in recipients if recipient.channel == Channel.IN_APP]
+    outside = [recipient for recipient in recipients if recipient.channel != Channel.IN_APP]
+    return _immediate(appointment, in_app, **fields, **extra) + _immediate(
+        appointment, outside, **fields, **{**extra, "reason": ""}
+    )
+
+
 def notify_cancelled(
     *,
     appointment: Appointment,
@@ -307,7 +326,8 @@ def notify_cancelled(
     **_event: object,
 ) -> None:
     """Reminders withdrawn; the member told why and by whom (the calendar event cancelled); the doctor told
-    unless the doctor cancelled or the request simply expired."""
+    unless the doctor cancelled or the request simply expired. A reason the member typed goes in no message
+    outside the app (the doctor reads it on the portal); the system's words for a doctor's no-show do."""
     notifications_withdraw(appointment_id=appointment.appointment_id)
     kind = NotificationKind.EXPIRED if expired else NotificationKind.CANCELLED
     sequence = _ics_sequence(appointment)
@@ -317,12 +337,24 @@ def notify_cancelled(
         "cancelledBy": by,
         "doctorNoShow": doctor_no_show,
     }
-    documents = _immediate(
-        appointment, member_recipients(appointment), kind=kind, at=at, ics_sequence=sequence, **extra
+    private = by == Actor.MEMBER and not doctor_no_show
+    documents = _with_reason(
+        appointment,
+        member_recipients(appointment),
+        private=private,
+        extra=extra,
+        kind=kind,
+        at=at,
+        ics_sequence=sequence,
     )
     if by != Actor.DOCTOR and not expired:
-        documents += _immediate(
-            appointment, doctor_recipients(appointment), kind=NotificationKind.CANCELLED, at=at, **extra
+        documents += _with_reason(
+            appointment,
+            doctor_recipients(appointment),
+            private=private,
+            extra=extra,
+            kind=NotificationKind.CANCELLED,
+            at=at,
         )
     notifications_write(documents)
 

@@ -281,3 +281,37 @@ def test_confirmed_visits_still_list_once_confirmed() -> None:
     [event] = feed(token).walk("VEVENT")
     assert str(event["STATUS"]) == "CONFIRMED"
     assert appointment.status == AppointmentStatus.CONFIRMED
+
+
+# --- medical words in messages ------------------------------------------------------------------------------
+
+
+def test_a_reason_the_member_typed_goes_in_no_email_only_in_the_app(mailoutbox: list) -> None:
+    """A member's reason may say why they are unwell: no email, SMS or WhatsApp carries it, to the doctor or
+    back to the member; the in-app notification and the appointment keep it."""
+    member = UserFactory()
+    appointment = book(user=member)
+    notifications_deliver_due()
+    mailoutbox.clear()
+    typed = "My HIV test result came back and I feel too sick"
+    response = member_client(member).post(
+        f"/api/v1/appointments/{appointment.appointment_id}/cancel", {"cancellationReason": typed}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    notifications_deliver_due()
+    assert mailoutbox, "the cancellation emails were sent"
+    for message in mailoutbox:
+        words = message.subject + message.body + "".join(str(part[0]) for part in message.alternatives)
+        assert "HIV" not in words and "sick" not in words
+    outside = collection("notifications").find({"kind": NotificationKind.CANCELLED, "channel": {"$ne": "IN_APP"}})
+    assert all("HIV" not in str(row["context"]) for row in outside)
+    [own] = in_app(member, kind=NotificationKind.CANCELLED)
+    assert own["context"]["reason"] == typed
+
+
+def test_a_reason_staff_gave_still_reaches_the_member_by_email(mailoutbox: list) -> None:
+    member = UserFactory()
+    appointment = book(user=member)
+    appointment_cancel(appointment=appointment, by=Actor.STAFF, reason="Clinic closed for repairs")
+    notifications_deliver_due()
+    assert any("Clinic closed for repairs" in message.body for message in mailoutbox if message.to == [member.email])

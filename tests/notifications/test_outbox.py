@@ -134,7 +134,10 @@ def test_a_cancellation_tells_the_member_with_the_reason_and_the_doctor_unless_t
     }
     assert len(outbox(kind=K.CANCELLED, recipientType="DOCTOR", channel="EMAIL")) == (1 if doctor_told else 0)
     member_email = outbox(kind=K.CANCELLED, recipientType="MEMBER", channel="EMAIL")[0]
-    assert member_email["context"]["reason"] == "Clinic closed for repairs"
+    # A reason the member typed stays in the app (decision 0071); anyone else's reaches the member by email.
+    assert member_email["context"]["reason"] == ("" if by == Actor.MEMBER else "Clinic closed for repairs")
+    member_in_app = outbox(kind=K.CANCELLED, recipientType="MEMBER", channel="IN_APP")[0]
+    assert member_in_app["context"]["reason"] == "Clinic closed for repairs"
     assert member_email["context"]["cancelledBy"] == by
 
 
