@@ -18,13 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import connections, models, router
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 logger = logging.getLogger(__name__)
 
 _PENDING = "_opd_admin_saves"
+ADMIN_SEARCH_MAX_CHARS = 200
+MSG_SEARCH_TOO_LONG = f"Search for at most {ADMIN_SEARCH_MAX_CHARS} characters."
 
 
 @dataclass
@@ -40,6 +43,14 @@ def _collection(model: type[models.Model]) -> Any:
 
 
 class AllOrNothingAdmin(admin.ModelAdmin):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """A search longer than ADMIN_SEARCH_MAX_CHARS is refused (400) before any query: each word becomes a
+        regular expression, and MongoDB servers cap their length (the embedded one at 1,000 characters), which
+        answered 500. No name, id or e-mail address is that long."""
+        if len(request.GET.get(SEARCH_VAR, "")) > ADMIN_SEARCH_MAX_CHARS:
+            return HttpResponseBadRequest(MSG_SEARCH_TOO_LONG, content_type="text/plain; charset=utf-8")
+        return super().changelist_view(request, extra_context)
+
     def save_form(self, request: HttpRequest, form: ModelForm, change: bool) -> Any:
         form.changed_data  # noqa: B018 - evaluated now (cached): it used to fail only after the write
         obj = super().save_form(request, form, change)

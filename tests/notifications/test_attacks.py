@@ -10,9 +10,11 @@ from rest_framework.test import APIClient
 
 from appointments.models import Actor, AppointmentStatus
 from appointments.services.workflow import appointment_cancel, appointment_confirm
+from core.admin_base import MSG_SEARCH_TOO_LONG
 from mongo.raw import collection
 from notifications.delivery import DeliveryReport, notification_claim, notification_deliver, notifications_deliver_due
 from notifications.models import Channel, NotificationKind, NotificationStatus
+from tests.admin_forms import staff_client
 from tests.doctors.clients import doctor_portal_client
 from tests.doctors.factories import DoctorSlotFactory
 from tests.member_api import member_client
@@ -315,3 +317,19 @@ def test_a_reason_staff_gave_still_reaches_the_member_by_email(mailoutbox: list)
     appointment_cancel(appointment=appointment, by=Actor.STAFF, reason="Clinic closed for repairs")
     notifications_deliver_due()
     assert any("Clinic closed for repairs" in message.body for message in mailoutbox if message.to == [member.email])
+
+
+# --- the admin ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    ["/admin/notifications/notification/", "/admin/appointments/appointment/", "/admin/doctors/doctorslot/"],
+)
+def test_a_search_too_long_for_the_database_is_a_400_not_a_500(client: Client, changelist: str) -> None:
+    book()
+    staff = staff_client(client)
+    assert staff.get(changelist, {"q": "a" * 200}).status_code == 200
+    response = staff.get(changelist, {"q": "a" * 2000})
+    assert response.status_code == 400
+    assert MSG_SEARCH_TOO_LONG in response.content.decode()
