@@ -333,3 +333,13 @@ def test_a_search_too_long_for_the_database_is_a_400_not_a_500(client: Client, c
     response = staff.get(changelist, {"q": "a" * 2000})
     assert response.status_code == 400
     assert MSG_SEARCH_TOO_LONG in response.content.decode()
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_the_worker_refuses_a_limit_below_one_with_an_error_exit(limit: str) -> None:
+    from django.core.management import CommandError, call_command
+
+    book()
+    with pytest.raises(CommandError, match="--limit must be 1 or more"):
+        call_command("deliver_notifications", "--limit", limit)
+    assert collection("notifications").count_documents({"status": NotificationStatus.SENT}) == 0

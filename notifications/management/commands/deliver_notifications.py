@@ -4,7 +4,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from notifications.delivery import notifications_deliver_due
 
@@ -22,8 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, limit: int, loop: bool, **options: Any) -> None:
         if limit < 1:
-            self.stderr.write("--limit must be 1 or more.")
-            return
+            raise CommandError("--limit must be 1 or more.")
         while True:
             report = notifications_deliver_due(limit=limit)
             self.stdout.write(
