@@ -343,3 +343,18 @@ def test_the_worker_refuses_a_limit_below_one_with_an_error_exit(limit: str) -> 
     with pytest.raises(CommandError, match="--limit must be 1 or more"):
         call_command("deliver_notifications", "--limit", limit)
     assert collection("notifications").count_documents({"status": NotificationStatus.SENT}) == 0
+
+
+def test_a_name_cannot_inject_lines_into_the_feed() -> None:
+    slot = DoctorSlotFactory(max_patients=3)
+    appointment = book(slot=slot, user=UserFactory(name="Meera\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Injected"))
+    collection("appointments").update_one(
+        {"_id": appointment.pk},
+        {"$set": {"clinicName": "Clinic\nATTENDEE:mailto:evil@example.com", "clinicAddress": "Road;\\,\r\nX-EVIL:1"}},
+    )
+    _, token = make_link(doctor_portal_client(slot.doctor))
+    calendar = feed(token)
+    [event] = calendar.walk("VEVENT")
+    assert "ATTENDEE" not in event and "X-EVIL" not in event
+    body = Client().get(f"/portal/calendar/{token}.ics").content.decode()
+    assert "\r\nSUMMARY:Injected" not in body and "\r\nX-EVIL" not in body
