@@ -358,3 +358,30 @@ def test_a_name_cannot_inject_lines_into_the_feed() -> None:
     assert "ATTENDEE" not in event and "X-EVIL" not in event
     body = Client().get(f"/portal/calendar/{token}.ics").content.decode()
     assert "\r\nSUMMARY:Injected" not in body and "\r\nX-EVIL" not in body
+
+
+def test_renewing_the_link_many_times_at_once_leaves_one_working_link() -> None:
+    from notifications.services import calendar_feed_renew
+
+    slot = DoctorSlotFactory()
+    tokens: list[str] = []
+    errors: list[BaseException] = []
+
+    def renew() -> None:
+        try:
+            tokens.append(calendar_feed_renew(doctor_id=slot.doctor.doctor_id))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    for _round in range(3):
+        threads = [threading.Thread(target=renew) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert collection("doctor_calendar_feeds").count_documents({"doctorId": slot.doctor.doctor_id}) == 1
+    working = [token for token in tokens if Client().get(f"/portal/calendar/{token}.ics").status_code == 200]
+    assert len(working) == 1
