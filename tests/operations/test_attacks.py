@@ -143,3 +143,25 @@ def test_the_selector_refuses_what_the_form_refuses() -> None:
         dashboard_figures(start=date(9999, 12, 31), end=date(9999, 12, 31))
     with pytest.raises(Invalid):
         dashboard_figures(start=date(2031, 1, 2), end=date(2031, 1, 1))
+
+
+def test_no_export_names_a_patient_or_their_contact(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2031, 1, 9, 12, tzinfo=ZoneInfo("Asia/Kolkata"))
+    monkeypatch.setattr(clock, "now", lambda: now)
+    AppointmentFactory(
+        appointment_date="2031-01-10",
+        status=AppointmentStatus.PENDING_CONFIRMATION,
+        requested_at=now - timedelta(days=2),
+        patient_name="Zubeida Quartermaine",
+        contact_number="+919876501234",
+    )
+    staff = staff_client(client)
+    page = staff.get(URL, {"start": "2031-01-06", "end": "2031-01-12"})
+    assert page.status_code == 200
+    for key in page.context["dashboard"].tables:
+        body = staff.get(URL, {"start": "2031-01-06", "end": "2031-01-12", "export": key}).content.decode()
+        assert "Zubeida" not in body and "Quartermaine" not in body and "9876501234" not in body
+    assert "Quartermaine" not in page.content.decode()
