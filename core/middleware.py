@@ -36,8 +36,24 @@ def _role(request: HttpRequest) -> str:
     return "ANONYMOUS"
 
 
+# Path parameters that are secrets themselves (a doctor's calendar feed token): never written to a log.
+SECRET_PATH_KWARGS = frozenset({"token"})
+REDACTED = "[secret]"
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path with any secret path parameter (SECRET_PATH_KWARGS) replaced by REDACTED."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name, value in match.kwargs.items() if match is not None else ():
+        if name in SECRET_PATH_KWARGS and isinstance(value, str) and value:
+            path = path.replace(value, REDACTED)
+    return path
+
+
 class RequestLogMiddleware:
-    """One structured line per request: method, path, status, duration, role, request id (no query, no body)."""
+    """One structured line per request: method, path (secrets redacted), status, duration, role, request id (no
+    query, no body)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +67,7 @@ class RequestLogMiddleware:
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "role": getattr(request, "log_role", None) or _role(request),

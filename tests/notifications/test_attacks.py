@@ -385,3 +385,18 @@ def test_renewing_the_link_many_times_at_once_leaves_one_working_link() -> None:
     assert collection("doctor_calendar_feeds").count_documents({"doctorId": slot.doctor.doctor_id}) == 1
     working = [token for token in tokens if Client().get(f"/portal/calendar/{token}.ics").status_code == 200]
     assert len(working) == 1
+
+
+def test_the_feeds_secret_token_is_never_written_to_the_access_log(caplog: pytest.LogCaptureFixture) -> None:
+    slot = DoctorSlotFactory()
+    _, token = make_link(doctor_portal_client(slot.doctor))
+    with caplog.at_level("INFO", logger="opd_wallet.access"):
+        assert Client().get(f"/portal/calendar/{token}.ics").status_code == 200
+        assert Client().get(f"/portal/calendar/{token}x.ics").status_code == 404
+    paths = [
+        str(record.path)  # type: ignore[attr-defined]
+        for record in caplog.records
+        if record.name == "opd_wallet.access" and str(getattr(record, "path", "")).startswith("/portal/calendar/")
+    ]
+    assert len(paths) >= 2
+    assert all(token not in path and path.endswith("[secret].ics") for path in paths), paths
