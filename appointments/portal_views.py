@@ -92,9 +92,13 @@ class AppointmentActionView(_OwnAppointmentMixin, View):
     an error message, core/portal_errors.py)."""
 
     appointment: Appointment
+    action_labels = {"confirm": "Confirm", "complete": "Mark as completed", "cancel": "Cancel appointment"}
 
     def refused_url(self) -> str:
         return self._back(self.request, self.appointment)
+
+    def action_return_url(self) -> str:
+        return reverse("portal-appointment-detail", args=[self.kwargs["appointment_id"]])
 
     def post(self, request: HttpRequest, appointment_id: str, action: str) -> HttpResponse:
         transition = TRANSITION_SERVICES.get(action)

@@ -66,6 +66,7 @@ class ScheduleView(_SlotFormMixin, TemplateView):
 
     template_name = "portal/slots/schedule.html"
     nav_section = "schedule"
+    action_label = "Add slot"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -96,6 +97,7 @@ class ScheduleView(_SlotFormMixin, TemplateView):
 class SlotEditView(_SlotFormMixin, TemplateView):
     template_name = "portal/slots/edit.html"
     nav_section = "schedule"
+    action_label = "Save changes"
 
     def form_context(self) -> dict[str, Any]:
         return {"slot": slot_get(doctor=self.doctor, slot_id=self.kwargs["slot_id"])}
@@ -119,6 +121,8 @@ class SlotEditView(_SlotFormMixin, TemplateView):
 
 class SlotActionView(DoctorRequiredMixin, View):
     """POST /portal/slots/<id>/<deactivate|activate|delete>/; a refusal is an error message on the schedule."""
+
+    action_labels = {"deactivate": "Deactivate", "activate": "Activate", "delete": "Remove"}
 
     def refused_url(self) -> str:
         return _schedule_url(self.slot.day_of_week)
