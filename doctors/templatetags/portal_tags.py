@@ -1,8 +1,11 @@
 """Template helpers of the doctor portal: `{% load portal_tags %}`."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django import template
+from django.contrib.messages import WARNING
+from django.contrib.messages.storage.base import Message
 from django.forms import BoundField, Form
 
 from core import clock
@@ -58,3 +61,9 @@ def described_widget(field: BoundField) -> str:
 def fields_with_errors(form: Form) -> list[BoundField]:
     """The visible fields of a form that have errors, in the form's order (the error summary links to each)."""
     return [field for field in form.visible_fields() if field.errors]
+
+
+@register.filter
+def urgent_messages(messages: Iterable[Message], urgent: bool = True) -> list[Message]:
+    """The messages to announce at once (errors and warnings: role="alert"), or with `False` the others."""
+    return [message for message in messages if (message.level >= WARNING) == urgent]
