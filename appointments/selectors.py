@@ -32,8 +32,10 @@ from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
-from core.validators import DAYS_OF_WEEK, minutes_of_day
-from doctors.models import ConsultationType, Doctor, DoctorSlot
+from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, time_12h
+from doctors.models import ConsultationType, Doctor, DoctorSlot, ScheduleException, ScheduleExceptionKind
+from doctors.schedule.exceptions import extra_hours_as_slot
+from doctors.schedule.selectors import schedule_exceptions
 from mongo.lookups import first_by_key
 from mongo.raw import collection
 
@@ -57,19 +59,6 @@ def booking_date_error(day: date) -> str | None:
     if day > today + timedelta(days=booking_horizon_days()):
         return MSG_DATE_TOO_FAR.format(days=booking_horizon_days())
     return None
-
-
-def time_12h(minutes: int) -> str:
-    """Minutes since midnight as the seed's 12-hour "hh:mm AM"."""
-    hours, mins = divmod(minutes, 60)
-    return f"{(hours % 12) or 12:02d}:{mins:02d} {'AM' if hours < 12 else 'PM'}"
-
-
-def minutes_12h(value: str) -> int:
-    """Minutes since midnight of a valid "hh:mm AM/PM" time."""
-    clock_part, meridiem = value.split(" ")
-    hours, mins = (int(part) for part in clock_part.split(":"))
-    return (hours % 12 + (12 if meridiem == "PM" else 0)) * 60 + mins
 
 
 def appointment_starts_at(*, appointment_date: str, time_slot: str) -> datetime:
@@ -168,18 +157,52 @@ def _first_future_minute(day: date) -> int:
     return now.hour * 60 + now.minute + 1
 
 
+def _step_types(
+    *, slot: DoctorSlot, doctor: Doctor, day: date, start: int, end: int, in_clinic_ok: bool, time_off: list[Any]
+) -> set[str]:
+    """What the step [start, end) of `slot` can be booked as: the slot's types, the doctor's flags, the clinic
+    (`in_clinic_ok`: an active clinic of the doctor's, inside its hours) and the time off covering it (time
+    off everywhere takes the step; time off at the slot's clinic takes its IN_CLINIC side)."""
+    if any(off.covers(day=day, minute=start, clinic_id=None) for off in time_off):
+        return set()
+    types = _types_of(slot, doctor)
+    if not in_clinic_ok or any(off.covers(day=day, minute=start, clinic_id=slot.clinic_id) for off in time_off):
+        types.discard(AppointmentType.IN_CLINIC)
+    return types
+
+
+def _day_slots(*, doctor: Doctor, day: date, exceptions: list[ScheduleException] | None) -> tuple[list, list]:
+    """The day's active weekly slots and its extra hours (as slots), in the order that decides which one owns
+    a time, and the time off of the day. Two queries (slots, exceptions) unless `exceptions` are given."""
+    day_slots = DoctorSlot.objects.filter(
+        doctor_id=doctor.doctor_id, day_of_week=DAYS_OF_WEEK[day.weekday()], is_active=True
+    )
+    if exceptions is None:
+        exceptions = schedule_exceptions(doctor_ids=[doctor.doctor_id], start=day, end=day)
+    mine = [e for e in exceptions if e.doctor_id == doctor.doctor_id and e.on(day)]
+    extra = [extra_hours_as_slot(e) for e in mine if e.kind == ScheduleExceptionKind.EXTRA_HOURS]
+    slots = sorted([*day_slots, *extra], key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
+    return slots, [e for e in mine if e.is_time_off]
+
+
 def slot_schedule(
-    *, doctor: Doctor, day: date, consultation_type: str | None = None, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    day: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> list[BookableTime]:
     """The doctor's times on `day` (future ones only), before subtracting places already taken.
 
-    `remaining` here is the full `maxPatients`. Two queries: the weekday's slots and their clinics.
+    `remaining` here is the full `maxPatients`. Three queries: the weekday's slots, the day's time off and
+    extra hours (unless `exceptions`, read for many doctors and days by `schedule_exceptions`, are given),
+    and the clinics.
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
-    day_slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
     # Every slot of the day decides which one owns each time; the clinic asked for filters the result (and
     # stays out of the query, which so stays on its index, slots_doctor_day_active).
-    slots = sorted(day_slots, key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
+    slots, time_off = _day_slots(doctor=doctor, day=day, exceptions=exceptions)
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
 
     first_future = _first_future_minute(day)
@@ -191,10 +214,16 @@ def slot_schedule(
         for start, end in _steps(slot):
             if start < first_future or start in offered:
                 continue
-            types = _types_of(slot, doctor)
             inside_hours = window is None or (window[0] <= start and end <= window[1])
-            if not (practises_here and inside_hours):
-                types.discard(AppointmentType.IN_CLINIC)
+            types = _step_types(
+                slot=slot,
+                doctor=doctor,
+                day=day,
+                start=start,
+                end=end,
+                in_clinic_ok=practises_here and inside_hours,
+                time_off=time_off,
+            )
             if not types:
                 continue
             # This slot owns the time: the type and clinic asked for filter its offer below, they never let a
@@ -229,6 +258,35 @@ def slot_offered(
         if offered.time_slot == time_slot:
             return offered
     return None
+
+
+MSG_AWAY_ON_DATE = "{doctor} is away on {date}{at_clinic} ({reason}). Choose another date."
+MSG_AWAY_AT_TIME = "{doctor} is away on {date} from {start} to {end}{at_clinic} ({reason}). Choose another time."
+
+
+def time_off_covering(
+    exceptions: Iterable[ScheduleException], *, day: date, time_slot: str, appointment_type: str, clinic_id: str | None
+) -> ScheduleException | None:
+    """The first time off among `exceptions` that covers an appointment of this type at this time, or None.
+
+    An IN_CLINIC time is covered by time off everywhere or at its clinic; an ONLINE one only by time off
+    everywhere (docs/booking.md, Time off and extra hours)."""
+    try:
+        minute = minutes_12h(time_slot)
+    except ValueError:
+        return None
+    at = clinic_id if appointment_type == AppointmentType.IN_CLINIC else None
+    return next((e for e in exceptions if e.covers(day=day, minute=minute, clinic_id=at)), None)
+
+
+def time_off_message(*, doctor: Doctor, time_off: ScheduleException, day: date) -> tuple[str, str]:
+    """(field, message) of a refusal inside `time_off`: the date for whole days, the time for part of one."""
+    entry = doctor.clinic(time_off.clinic_id) if time_off.clinic_id else None
+    at_clinic = f" at {entry.name if entry else time_off.clinic_id}" if time_off.clinic_id else ""
+    names = {"doctor": doctor.name, "date": day.isoformat(), "at_clinic": at_clinic, "reason": time_off.reason}
+    if time_off.whole_day:
+        return "appointmentDate", MSG_AWAY_ON_DATE.format(**names)
+    return "timeSlot", MSG_AWAY_AT_TIME.format(start=time_off.start_time, end=time_off.end_time, **names)
 
 
 def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:

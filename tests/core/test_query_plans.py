@@ -17,6 +17,8 @@ from appointments.selectors import appointment_get_for_member, places_taken, slo
 from appointments.services.places import place_holders
 from devtools.query_plans import Plan, query_plan, query_plans, seed_query_shapes
 from doctors.discovery.selectors import doctor_filter, doctor_get, doctor_order
+from doctors.models import ScheduleException
+from doctors.schedule.selectors import schedule_exceptions
 from tests.appointments.factories import AppointmentFactory
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.clients import doctor_api_client, doctor_portal_client
@@ -111,8 +113,30 @@ def test_availability_reads_only_through_indexes() -> None:
     slot = DoctorSlotFactory()
     day = date(2031, 1, 6)  # a Monday, like the factory's slot
     plans = query_plans(lambda: slot_availability(doctor=slot.doctor, date=day))
-    assert [plan.collection for plan in plans] == ["doctor_slots", "clinics", "appointments"]
+    assert [plan.collection for plan in plans] == [
+        "doctor_schedule_exceptions",
+        "doctor_slots",
+        "clinics",
+        "appointments",
+    ]
     assert_index_scans(plans)
+
+
+def test_schedule_exceptions_of_a_doctor_are_read_through_an_index() -> None:
+    doctor = DoctorFactory()
+    ScheduleException.objects.create(
+        doctor=doctor,
+        kind="TIME_OFF",
+        start_date="2031-01-07",
+        end_date="2031-01-09",
+        reason="Conference",
+        created_by_role="DOCTOR",
+        created_by_id=doctor.doctor_id,
+    )
+    plans = query_plans(
+        lambda: schedule_exceptions(doctor_ids=[doctor.doctor_id], start=date(2031, 1, 6), end=date(2031, 1, 12))
+    )
+    assert [(plan.stage, plan.index) for plan in plans] == [("IXSCAN", "schedule_exc_doctor_dates")]
 
 
 def test_the_places_taken_on_a_day_are_read_through_an_index() -> None:
