@@ -53,7 +53,7 @@ def described_widget(field: BoundField) -> str:
         ids.append(f"{field.auto_id}_helptext")
     if field.errors:
         ids.append(f"{field.auto_id}_error")
-    attrs = {"aria-describedby": " ".join(ids)} if ids and field.auto_id else None
+    attrs: dict[str, str | bool] | None = {"aria-describedby": " ".join(ids)} if ids and field.auto_id else None
     return field.as_widget(attrs=attrs)
 
 
