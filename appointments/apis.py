@@ -38,8 +38,9 @@ class DoctorAvailabilityApi(APIView):
         description=(
             "From the doctor's active weekly slots for that weekday, cut into `slotDuration` steps, inside the "
             "clinic's operating hours for IN_CLINIC, minus places already booked (`maxPatients` per time), "
-            "never in the past (clinic-local time). `type=ONLINE` also lists BOTH times. Dates from today to "
-            "the booking horizon (90 days by default)."
+            "never inside the doctor's minimum booking notice (2 hours by default) nor in the past "
+            "(clinic-local time). `type=ONLINE` also lists BOTH times. Dates from today to the doctor's booking "
+            "horizon (90 days by default)."
         ),
         tags=["booking"],
         parameters=[DOCTOR_ID_PARAM, AvailabilityParamsSerializer],
@@ -47,7 +48,7 @@ class DoctorAvailabilityApi(APIView):
     )
     def get(self, request: Request, doctor_id: str) -> Response:
         doctor = doctor_get(doctor_id=doctor_id)
-        params = AvailabilityParamsSerializer(data=request.query_params)
+        params = AvailabilityParamsSerializer(data=request.query_params, context={"doctor": doctor})
         params.is_valid(raise_exception=True)
         day = params.validated_data["date"]
         slots = slot_availability(
@@ -123,7 +124,10 @@ class AppointmentCancelApi(APIView):
 
     @extend_schema(
         summary="Cancel one of my appointments",
-        description="Only a PENDING_CONFIRMATION or CONFIRMED appointment, before its time. Frees the time.",
+        description=(
+            "Only a PENDING_CONFIRMATION or CONFIRMED appointment, up to the doctor's cut-off before its time "
+            "(2 hours by default; 409 naming the limit after it). Frees the time."
+        ),
         tags=["booking"],
         parameters=[APPOINTMENT_ID_PARAM],
         request=None,

@@ -12,7 +12,9 @@ How a day's times are made (docs/booking.md, Availability):
   clinic's hours is still offered ONLINE;
 - `maxPatients` per time minus the places already taken: the appointments there that are not CANCELLED,
   numbered or not (one query per date; docs/decisions/0019-place-numbers.md);
-- nothing at or before the current clinic-local time;
+- nothing inside the doctor's minimum booking notice (`BOOKING_MIN_NOTICE_MINUTES` or the doctor's own,
+  doctors/schedule/notice.py), counted in whole minutes: a time exactly the notice ahead is offered; and
+  never a time at or before the current clinic-local minute (staff moves skip the notice, not this);
 - one entry per time: a doctor is in one place at a time, so if weekly slots overlap on the same start
   time the first slot (earliest start, then clinic) wins, whatever type or clinic is asked for: a time has
   one slot, one `maxPatients`, for availability and booking alike (`slot_offered`).
@@ -33,32 +35,59 @@ from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
 from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, time_12h
-from doctors.models import ConsultationType, Doctor, DoctorSlot, ScheduleException, ScheduleExceptionKind
+from doctors.models import (
+    MAX_HORIZON_DAYS,
+    ConsultationType,
+    Doctor,
+    DoctorSlot,
+    ScheduleException,
+    ScheduleExceptionKind,
+)
 from doctors.schedule.exceptions import extra_hours_as_slot
+from doctors.schedule.notice import duration_possessive, earliest_bookable, notice_rules
 from doctors.schedule.selectors import schedule_exceptions
 from mongo.lookups import first_by_key
 from mongo.raw import collection
 
-DEFAULT_BOOKING_HORIZON_DAYS = 90
 MSG_DATE_IN_PAST = "Choose today or a later date."
 MSG_DATE_TOO_FAR = "Bookings open at most {days} days ahead."
+MSG_NOTICE_TOO_SHORT = "Bookings need at least {notice} notice; choose a time from {earliest}."
+MSG_TIME_PASSED = "This time has passed; choose a time from {earliest}."
 MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
 # The statuses a slot's upcoming bookings can be in (the workflow's CANCELLABLE, repeated: services import us).
 LIVE = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED)
 
 
-def booking_horizon_days() -> int:
-    return int(getattr(settings, "BOOKING_HORIZON_DAYS", DEFAULT_BOOKING_HORIZON_DAYS))
+def booking_horizon_days(doctor: Doctor | None = None) -> int:
+    """How many days ahead `doctor` can be booked (the doctor's own horizon, else BOOKING_HORIZON_DAYS)."""
+    return notice_rules(doctor).horizon_days
 
 
-def booking_date_error(day: date) -> str | None:
-    """Why `day` cannot be booked (or shown as available), or None when it is inside the window."""
+def booking_date_error(day: date, doctor: Doctor | None = None) -> str | None:
+    """Why `day` cannot be booked (or shown as available) with `doctor`, or None when it is inside the window."""
     today = clock.local_today()
     if day < today:
         return MSG_DATE_IN_PAST
-    if day > today + timedelta(days=booking_horizon_days()):
-        return MSG_DATE_TOO_FAR.format(days=booking_horizon_days())
+    horizon = booking_horizon_days(doctor)
+    if day > today + timedelta(days=horizon):
+        return MSG_DATE_TOO_FAR.format(days=horizon)
     return None
+
+
+def booking_notice_error(*, doctor: Doctor, appointment_date: str, time_slot: str) -> str | None:
+    """Why a member cannot book this (valid) date and time for lack of notice, or None: the start must be at
+    least the doctor's minimum notice after the current minute (doctors/schedule/notice.py)."""
+    rules = notice_rules(doctor)
+    earliest = earliest_bookable(rules)
+    if appointment_starts_at(appointment_date=appointment_date, time_slot=time_slot) >= earliest:
+        return None
+    when = f"{earliest:%I:%M %p}"
+    on_day = "today" if earliest.date() == clock.local_today() else f"on {earliest:%Y-%m-%d}"
+    if rules.min_notice_minutes <= 0:
+        return MSG_TIME_PASSED.format(earliest=f"{when} {on_day}")
+    return MSG_NOTICE_TOO_SHORT.format(
+        notice=duration_possessive(rules.min_notice_minutes), earliest=f"{when} {on_day}"
+    )
 
 
 def appointment_starts_at(*, appointment_date: str, time_slot: str) -> datetime:
@@ -147,6 +176,16 @@ def _steps(slot: DoctorSlot) -> Iterable[tuple[int, int]]:
     return [(step, step + duration) for step in range(start, end - duration + 1, duration)]
 
 
+def _earliest_minute(day: date, doctor: Doctor) -> int:
+    """Steps of `day` starting before this minute are inside the doctor's minimum notice (or past)."""
+    earliest = earliest_bookable(notice_rules(doctor))
+    if day > earliest.date():
+        return 0
+    if day < earliest.date():
+        return 24 * 60
+    return earliest.hour * 60 + earliest.minute
+
+
 def _first_future_minute(day: date) -> int:
     """Steps of `day` starting before this minute are in the past (clinic-local clock)."""
     now = clock.local_now()
@@ -192,8 +231,10 @@ def slot_schedule(
     consultation_type: str | None = None,
     clinic_id: str | None = None,
     exceptions: list[ScheduleException] | None = None,
+    min_notice: bool = True,
 ) -> list[BookableTime]:
-    """The doctor's times on `day` (future ones only), before subtracting places already taken.
+    """The doctor's times on `day` (from the minimum notice on; future ones only with `min_notice=False`, for
+    staff), before subtracting places already taken.
 
     `remaining` here is the full `maxPatients`. Three queries: the weekday's slots, the day's time off and
     extra hours (unless `exceptions`, read for many doctors and days by `schedule_exceptions`, are given),
@@ -205,7 +246,7 @@ def slot_schedule(
     slots, time_off = _day_slots(doctor=doctor, day=day, exceptions=exceptions)
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
 
-    first_future = _first_future_minute(day)
+    first_future = _earliest_minute(day, doctor) if min_notice else _first_future_minute(day)
     offered: dict[int, BookableTime] = {}
     for slot in slots:
         clinic = clinics.get(slot.clinic_id)
@@ -247,14 +288,22 @@ def slot_schedule(
 
 
 def slot_offered(
-    *, doctor: Doctor, day: date, time_slot: str, consultation_type: str, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    day: date,
+    time_slot: str,
+    consultation_type: str,
+    clinic_id: str | None = None,
+    min_notice: bool = True,
 ) -> BookableTime | None:
     """THE offer for one time (its slot, fee and `maxPatients`), as availability lists it, or None.
 
     Booking and the admin's move take their capacity from here, so no path can find a bigger capacity than
-    the one availability shows.
+    the one availability shows. `min_notice=False` (staff) also offers times inside the minimum notice.
     """
-    for offered in slot_schedule(doctor=doctor, day=day, consultation_type=consultation_type, clinic_id=clinic_id):
+    for offered in slot_schedule(
+        doctor=doctor, day=day, consultation_type=consultation_type, clinic_id=clinic_id, min_notice=min_notice
+    ):
         if offered.time_slot == time_slot:
             return offered
     return None
@@ -359,11 +408,11 @@ def slot_most_places_held(slot: DoctorSlot) -> int:
     times = {time_12h(start) for start, _ in _steps(slot)}
     today = clock.local_today()
     first_future = _first_future_minute(today)
-    # The slot's upcoming dates up to the booking horizon, listed ($in) so the query stays on the
-    # {doctorId, appointmentDate} index; status compared here (mongo/README.md).
+    # The slot's upcoming dates up to the longest booking horizon a doctor can have, listed ($in) so the
+    # query stays on the {doctorId, appointmentDate} index; status compared here (mongo/README.md).
     days = [
         (today + timedelta(days=offset)).isoformat()
-        for offset in range(booking_horizon_days() + 1)
+        for offset in range(max(booking_horizon_days(), MAX_HORIZON_DAYS) + 1)
         if DAYS_OF_WEEK[(today + timedelta(days=offset)).weekday()] == slot.day_of_week
     ]
     held: dict[tuple[str, str], int] = {}

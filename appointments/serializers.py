@@ -76,7 +76,8 @@ class AvailabilityParamsSerializer(serializers.Serializer):
     clinicId = serializers.CharField(max_length=32, required=False)
 
     def validate_date(self, value: datetime.date) -> datetime.date:
-        if problem := booking_date_error(value):
+        # The doctor's own horizon when the view passes the doctor (context "doctor"), else the default.
+        if problem := booking_date_error(value, self.context.get("doctor")):
             raise serializers.ValidationError(problem)
         return value
 

@@ -234,6 +234,14 @@ BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
 REQUEST_EXPIRY_HOURS = env_int("REQUEST_EXPIRY_HOURS", 24)
 REQUEST_EXPIRY_BEFORE_MINUTES = env_int("REQUEST_EXPIRY_BEFORE_MINUTES", 120)
 
+# --- notice rules (schedule-ui; docs/booking.md#notice-rules) ------------------------------------------------
+# Defaults a doctor's own fields override (bookingMinNoticeMinutes, bookingHorizonDays above as
+# BOOKING_HORIZON_DAYS, memberChangeCutoffMinutes; doctors.schedule.selectors.notice_rules):
+# a time can be booked only this many minutes ahead, and a member may cancel (or move) an appointment only
+# up to this many minutes before its start.
+BOOKING_MIN_NOTICE_MINUTES = env_int("BOOKING_MIN_NOTICE_MINUTES", 120)
+MEMBER_CHANGE_CUTOFF_MINUTES = env_int("MEMBER_CHANGE_CUTOFF_MINUTES", 120)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.

@@ -29,6 +29,7 @@ from appointments.selectors import (
     BookableTime,
     appointment_starts_at,
     booking_date_error,
+    booking_notice_error,
     slot_offered,
     time_off_covering,
     time_off_message,
@@ -46,6 +47,12 @@ from core.errors import Invalid
 from core.sequences import next_sequence
 from core.validators import validate_date, validate_time_12h
 from doctors.models import Doctor, ScheduleException
+from doctors.schedule.notice import (
+    current_minute,
+    duration_text,
+    member_change_deadline,
+    notice_rules,
+)
 from doctors.schedule.selectors import schedule_exceptions
 
 MSG_UNKNOWN_DOCTOR = "No active doctor with this doctorId."
@@ -56,6 +63,7 @@ MSG_TIME_NOT_OFFERED = "This doctor has no {type} time at {time} on {date}{at_cl
 MSG_CONTACT_NUMBER = "Enter a valid phone number, e.g. +919876543210."
 MSG_UNDONE_TIME_OFF = "Booked while the doctor's time off was being saved; the time off covers it."
 MSG_CANNOT_CANCEL_STARTED = "This appointment's time has passed; it can no longer be cancelled."
+MSG_MEMBER_CHANGE_CUTOFF = "Appointments can be cancelled or moved up to {cutoff} before their time."
 
 CONTACT_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 APPOINTMENT_ID_PREFIX = "APT-"
@@ -70,8 +78,8 @@ class BookingInvalid(Invalid):
         return cls(next(iter(errors.values())), errors={field: [message] for field, message in errors.items()})
 
 
-def _when_errors(*, appointment_date: str, time_slot: str) -> dict[str, str]:
-    """The date's and the time's formats, and the date inside the booking window."""
+def _when_errors(*, appointment_date: str, time_slot: str, doctor: Doctor | None = None) -> dict[str, str]:
+    """The date's and the time's formats, and the date inside the (doctor's) booking window."""
     errors: dict[str, str] = {}
     for field, value, validator in (
         ("appointmentDate", appointment_date, validate_date),
@@ -81,7 +89,9 @@ def _when_errors(*, appointment_date: str, time_slot: str) -> dict[str, str]:
             validator(value)
         except ValidationError as exc:
             errors[field] = exc.messages[0]
-    if "appointmentDate" not in errors and (problem := booking_date_error(date.fromisoformat(appointment_date))):
+    if "appointmentDate" not in errors and (
+        problem := booking_date_error(date.fromisoformat(appointment_date), doctor)
+    ):
         errors["appointmentDate"] = problem
     return errors
 
@@ -118,10 +128,15 @@ def _check_request(
     contact_number: str | None,
     call_preference: str | None,
 ) -> Doctor:
-    """Every 400 rule that needs no schedule; all failures reported at once. Returns the (known) doctor."""
-    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot)
+    """Every 400 rule that needs no schedule (the minimum notice too); all failures reported at once.
+    Returns the (known) doctor."""
+    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot, doctor=doctor)
     if doctor is None:
         errors["doctorId"] = MSG_UNKNOWN_DOCTOR
+    elif not errors and (
+        notice := booking_notice_error(doctor=doctor, appointment_date=appointment_date, time_slot=time_slot)
+    ):
+        errors["timeSlot"] = notice
     if appointment_type == AppointmentType.ONLINE:
         errors.update(_online_errors(doctor=doctor, contact_number=contact_number, call_preference=call_preference))
     else:
@@ -134,11 +149,22 @@ def _check_request(
 
 
 def _offered_time(
-    *, doctor: Doctor, appointment_type: str, day: date, time_slot: str, clinic_id: str | None
+    *,
+    doctor: Doctor,
+    appointment_type: str,
+    day: date,
+    time_slot: str,
+    clinic_id: str | None,
+    min_notice: bool = True,
 ) -> BookableTime:
     """The time as availability offers it (its slot, fee and `maxPatients`), or a 400 saying there is none."""
     offered = slot_offered(
-        doctor=doctor, day=day, time_slot=time_slot, consultation_type=appointment_type, clinic_id=clinic_id
+        doctor=doctor,
+        day=day,
+        time_slot=time_slot,
+        consultation_type=appointment_type,
+        clinic_id=clinic_id,
+        min_notice=min_notice,
     )
     if offered is not None:
         return offered
@@ -335,11 +361,12 @@ def _appointment_fields(
     }
 
 
-def appointment_cancel_by_member(*, appointment: Appointment, reason: str = "") -> Appointment:
-    """The member cancels their own PENDING_CONFIRMATION or CONFIRMED appointment before its time.
-
-    Raises TransitionRefused (409) otherwise. The caller has already checked the appointment is theirs.
-    """
+def appointment_member_change_check(appointment: Appointment) -> None:
+    """Can the member still cancel or move this appointment now? THE rule for both (cancel here, reschedule):
+    PENDING_CONFIRMATION or CONFIRMED, not begun, and the current minute at or before the doctor's cut-off
+    (`memberChangeCutoffMinutes`, else MEMBER_CHANGE_CUTOFF_MINUTES) before its start. Else TransitionRefused
+    (409) naming the limit. "At the limit" is allowed: with a 2-hour cut-off a 10:00 AM visit can be changed
+    until 08:00:59 (docs/booking.md#notice-rules)."""
     if appointment.status not in CANCELLABLE:
         raise TransitionRefused(MSG_CANNOT_CANCEL)
     try:
@@ -352,6 +379,19 @@ def appointment_cancel_by_member(*, appointment: Appointment, reason: str = "") 
         starts_at is None and appointment.appointment_date < clock.local_today().isoformat()
     ):
         raise TransitionRefused(MSG_CANNOT_CANCEL_STARTED)
+    if starts_at is None:
+        return
+    rules = notice_rules(appointment.doctor)
+    if current_minute() > member_change_deadline(rules, starts_at):
+        raise TransitionRefused(MSG_MEMBER_CHANGE_CUTOFF.format(cutoff=duration_text(rules.change_cutoff_minutes)))
+
+
+def appointment_cancel_by_member(*, appointment: Appointment, reason: str = "") -> Appointment:
+    """The member cancels their own appointment while `appointment_member_change_check` allows it.
+
+    Raises TransitionRefused (409) otherwise. The caller has already checked the appointment is theirs.
+    """
+    appointment_member_change_check(appointment)
     return appointment_cancel(appointment=appointment, by=Actor.MEMBER, reason=reason)
 
 
@@ -359,10 +399,11 @@ def appointment_move(*, appointment: Appointment, appointment_date: str, time_sl
     """Move a pending or confirmed appointment to another date and time of its doctor (the admin's action;
     reschedule later), keeping its type and clinic.
 
-    The target must be a time availability offers for that type and clinic (400 otherwise), with a free place
-    (409). One guarded update moves it and frees the old place (places.place_move).
+    The target must be a time availability offers for that type and clinic (400 otherwise; staff are not
+    held to the members' minimum notice, only to the future), with a free place (409). One guarded update
+    moves it and frees the old place (places.place_move).
     """
-    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot)
+    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot, doctor=appointment.doctor)
     if errors:
         raise BookingInvalid.from_errors(errors)
     offered = _offered_time(
@@ -371,6 +412,7 @@ def appointment_move(*, appointment: Appointment, appointment_date: str, time_sl
         day=date.fromisoformat(appointment_date),
         time_slot=time_slot,
         clinic_id=appointment.clinic_id if appointment.appointment_type == AppointmentType.IN_CLINIC else None,
+        min_notice=False,
     )
     place_move(
         appointment=appointment,

@@ -67,3 +67,10 @@ def fields_with_errors(form: Form) -> list[BoundField]:
 def urgent_messages(messages: Iterable[Message], urgent: bool = True) -> list[Message]:
     """The messages to announce at once (errors and warnings: role="alert"), or with `False` the others."""
     return [message for message in messages if (message.level >= WARNING) == urgent]
+
+
+@register.simple_tag
+def anchored_for(by_anchor: dict | None, prefix: str, key: object) -> list:
+    """`{% anchored_for anchored_messages "slot" slot.pk as items %}`: the messages for element `slot-<pk>`
+    (core/portal_errors.py: messages_by_anchor)."""
+    return (by_anchor or {}).get(f"{prefix}-{key}", [])
