@@ -57,8 +57,15 @@
   // --- Form errors ----------------------------------------------------------------------------------------
   // A form sent back with errors: the focus goes to its error summary (role="alert"), which links to each
   // field; following a link puts the focus in that field.
+  // (Again once loaded: a page opened at a #fragment, like the add-slot form, loses the focus to its scroll.)
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
+  var focusSummary = function () {
+    if (summary && (document.activeElement === document.body || !document.activeElement)) summary.focus();
+  };
+  if (summary) {
+    summary.focus();
+    window.addEventListener("load", function () { window.setTimeout(focusSummary, 0); });
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
     if (!link) return;
