@@ -158,6 +158,7 @@ def portal_world() -> PortalWorld:
     prescription = PrescriptionFactory(
         appointment=by_status[AppointmentStatus.COMPLETED.value], diagnosis="Seasonal flu"
     )
+    _schedule_exceptions(doctor, clinic_id=first.clinic_id)
     online = BegunOnlineAppointmentFactory(doctor=doctor, user=patient("Meera Iyer", "USR004"))
     consultation = VideoConsultationFactory(appointment=online, status="IN_PROGRESS")
     by_status["ONLINE, call open"] = online
@@ -168,3 +169,28 @@ def portal_world() -> PortalWorld:
         "prescription_id": prescription.prescription_id,
     }
     return PortalWorld(doctor=doctor, samples=samples, appointment_by_status=by_status)
+
+
+def _schedule_exceptions(doctor: Any, *, clinic_id: str) -> None:
+    """A week of time off and an evening of extra hours, for the time-off and week pages."""
+    from doctors.models import ScheduleException
+    from tests.appointments.factories import day_from_today
+
+    common = {"doctor": doctor, "created_by_role": "DOCTOR", "created_by_id": doctor.doctor_id}
+    ScheduleException.objects.create(
+        kind="TIME_OFF", start_date=day_from_today(20), end_date=day_from_today(26), reason="Conference", **common
+    )
+    ScheduleException.objects.create(
+        kind="EXTRA_HOURS",
+        start_date=day_from_today(3),
+        end_date=day_from_today(3),
+        start_time="18:00",
+        end_time="20:00",
+        clinic_id=clinic_id,
+        slot_duration=30,
+        max_patients=1,
+        consultation_fee=1000,
+        consultation_type="IN_CLINIC",
+        reason="Evening clinic",
+        **common,
+    )
