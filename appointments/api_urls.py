@@ -9,6 +9,7 @@ from appointments.apis import (
     AppointmentCancelApi,
     AppointmentDetailApi,
     AppointmentListApi,
+    AppointmentRescheduleApi,
     DoctorAvailabilityApi,
 )
 from appointments.doctor_apis import (
@@ -16,6 +17,7 @@ from appointments.doctor_apis import (
     DoctorAppointmentCompleteApi,
     DoctorAppointmentConfirmApi,
     DoctorAppointmentListApi,
+    DoctorAppointmentRescheduleApi,
 )
 
 urlpatterns: list = [
@@ -24,6 +26,11 @@ urlpatterns: list = [
     path("appointments", AppointmentListApi.as_view(), name="appointment-list"),
     path("appointments/<str:appointment_id>", AppointmentDetailApi.as_view(), name="appointment-detail"),
     path("appointments/<str:appointment_id>/cancel", AppointmentCancelApi.as_view(), name="appointment-cancel"),
+    path(
+        "appointments/<str:appointment_id>/reschedule",
+        AppointmentRescheduleApi.as_view(),
+        name="appointment-reschedule",
+    ),
     # --- the doctor API (cookie doctor_session) ---
     path("doctor/appointments", DoctorAppointmentListApi.as_view(), name="doctor-appointments"),
     path(
@@ -40,5 +47,10 @@ urlpatterns: list = [
         "doctor/appointments/<str:appointment_id>/cancel",
         DoctorAppointmentCancelApi.as_view(),
         name="doctor-appointment-cancel",
+    ),
+    path(
+        "doctor/appointments/<str:appointment_id>/reschedule",
+        DoctorAppointmentRescheduleApi.as_view(),
+        name="doctor-appointment-reschedule",
     ),
 ]

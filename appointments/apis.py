@@ -7,15 +7,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from appointments.models import Actor
 from appointments.selectors import appointment_get_for_member, appointment_list_for_member, slot_availability
 from appointments.serializers import (
+    RESCHEDULE_EXAMPLES,
     AppointmentBookSerializer,
     AppointmentListParamsSerializer,
+    AppointmentRescheduleSerializer,
     AppointmentSerializer,
     AvailabilityParamsSerializer,
     AvailabilitySerializer,
 )
-from appointments.services.booking import appointment_book, appointment_cancel_by_member
+from appointments.services.booking import appointment_book, appointment_cancel_by_member, appointment_reschedule
 from appointments.services.workflow import ReasonInvalid
 from core.api_docs import error_responses
 from doctors.discovery.apis import DOCTOR_ID_PARAM
@@ -126,7 +129,9 @@ class AppointmentCancelApi(APIView):
         summary="Cancel one of my appointments",
         description=(
             "Only a PENDING_CONFIRMATION or CONFIRMED appointment, up to the doctor's cut-off before its time "
-            "(2 hours by default; 409 naming the limit after it). Frees the time."
+            "(2 hours by default; 409 naming the limit after it); an ONLINE one also after its time when the "
+            "doctor has not opened the video room `DOCTOR_NO_SHOW_MINUTES` (10) after the start (the reason "
+            'recorded is then "The doctor did not join the video call."). Frees the time.'
         ),
         tags=["booking"],
         parameters=[APPOINTMENT_ID_PARAM],
@@ -139,4 +144,33 @@ class AppointmentCancelApi(APIView):
         if not isinstance(reason, str):
             raise ReasonInvalid("A cancellation reason is text.")
         appointment = appointment_cancel_by_member(appointment=appointment, reason=reason)
+        return Response(AppointmentSerializer(appointment).data)
+
+
+class AppointmentRescheduleApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        summary="Move one of my appointments to another time",
+        description=(
+            "Only a PENDING_CONFIRMATION or CONFIRMED appointment, before its time. The new time must be one "
+            "availability offers (the same rules and messages as booking: 400). Type, clinic, contact number "
+            "and call preference stay the appointment's own unless given. One write takes the new place and "
+            "frees the old one: on any refusal the appointment stays where it was. It keeps its `_id`, "
+            "`appointmentId` and `appointmentNumber` and records `rescheduledFrom`, `rescheduledAt`, "
+            "`rescheduledBy` and `rescheduleCount`. A CONFIRMED appointment of a doctor who confirms bookings "
+            "goes back to PENDING_CONFIRMATION. 409 when the new time is full, the member already holds it, "
+            "or the appointment can no longer be changed."
+        ),
+        tags=["booking"],
+        parameters=[APPOINTMENT_ID_PARAM],
+        request=AppointmentRescheduleSerializer,
+        examples=RESCHEDULE_EXAMPLES,
+        responses={200: AppointmentSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, appointment_id: str) -> Response:
+        appointment = appointment_get_for_member(user=request.user, appointment_id=appointment_id)
+        body = AppointmentRescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        appointment = appointment_reschedule(appointment=appointment, by=Actor.MEMBER, **body.service_arguments())
         return Response(AppointmentSerializer(appointment).data)

@@ -9,6 +9,7 @@ from appointments.portal_views import (
     AppointmentActionView,
     AppointmentDetailView,
     AppointmentListView,
+    AppointmentRescheduleView,
     DashboardView,
 )
 
@@ -16,6 +17,11 @@ urlpatterns = [
     path("", DashboardView.as_view(), name="portal-dashboard"),
     path("appointments/", AppointmentListView.as_view(), name="portal-appointments"),
     path("appointments/<str:appointment_id>/", AppointmentDetailView.as_view(), name="portal-appointment-detail"),
+    path(
+        "appointments/<str:appointment_id>/reschedule/",
+        AppointmentRescheduleView.as_view(),
+        name="portal-appointment-reschedule",
+    ),
     # Only these three actions: other apps add /portal/appointments/<id>/<their page>/ routes of their own.
     re_path(
         r"^appointments/(?P<appointment_id>[^/]+)/(?P<action>confirm|complete|cancel)/$",

@@ -108,6 +108,72 @@ def request_expires_at(appointment: Appointment) -> datetime:
     return min(requested + timedelta(hours=settings.REQUEST_EXPIRY_HOURS), before_visit)
 
 
+def requests_expired() -> list[Appointment]:
+    """The PENDING_CONFIRMATION requests whose `request_expires_at` has passed, by the settings in force now.
+
+    ONE query, {status: PENDING_CONFIRMATION} on the {status, appointmentDate} index; the time rule is applied
+    here rather than stored, so a change of REQUEST_EXPIRY_* applies to every request at once
+    (docs/decisions/0040-request-expiry-computed.md). The set stays small: `expire_requests` cancels every
+    request older than REQUEST_EXPIRY_HOURS, so only the last hours' requests remain pending.
+    """
+    now = clock.now()
+    expired = []
+    for appointment in Appointment.objects.filter(status=AppointmentStatus.PENDING_CONFIRMATION):
+        try:
+            expires = request_expires_at(appointment)
+        except ValueError:  # a legacy time we cannot read: left to the doctor and staff
+            continue
+        if expires <= now:
+            expired.append(appointment)
+    return expired
+
+
+# --- a doctor who does not show (docs/decisions/0041-doctor-no-show.md) ---------------------------------------
+
+
+def doctor_no_show_at(appointment: Appointment) -> datetime:
+    """From when an ONLINE visit whose video room the doctor has not opened counts as "doctor did not show"."""
+    starts = appointment_starts_at(appointment_date=appointment.appointment_date, time_slot=appointment.time_slot)
+    return starts + timedelta(minutes=settings.DOCTOR_NO_SHOW_MINUTES)
+
+
+def appointment_doctor_late(appointment: Appointment) -> bool:
+    """An ONLINE CONFIRMED appointment whose doctor has not opened the video room (no `videoOpenedAt`)
+    DOCTOR_NO_SHOW_MINUTES after its start. No query: the appointment's own fields."""
+    if (
+        appointment.appointment_type != AppointmentType.ONLINE
+        or appointment.status != AppointmentStatus.CONFIRMED
+        or appointment.video_opened_at is not None
+    ):
+        return False
+    try:
+        return clock.now() >= doctor_no_show_at(appointment)
+    except ValueError:
+        return False
+
+
+def doctor_late_appointment_ids() -> list[ObjectId]:
+    """The `_id`s of every appointment `appointment_doctor_late` flags (the admin's filter). One query on the
+    {status, appointmentDate} index ({status: CONFIRMED, appointmentDate <= today}); type, room and time are
+    compared here (a filter on other fields makes SecantusDB scan the collection: docs/decisions/0021)."""
+    documents = collection(Appointment._meta.db_table).find(
+        {"status": AppointmentStatus.CONFIRMED.value, "appointmentDate": {"$lte": clock.local_today().isoformat()}},
+        {"_id": 1, "appointmentDate": 1, "timeSlot": 1, "appointmentType": 1, "videoOpenedAt": 1},
+    )
+    now = clock.now()
+    late = []
+    for document in documents:
+        if document.get("appointmentType") != AppointmentType.ONLINE or document.get("videoOpenedAt") is not None:
+            continue
+        try:
+            starts = appointment_starts_at(appointment_date=document["appointmentDate"], time_slot=document["timeSlot"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if now >= starts + timedelta(minutes=settings.DOCTOR_NO_SHOW_MINUTES):
+            late.append(document["_id"])
+    return late
+
+
 @dataclass(frozen=True)
 class BookableTime:
     """One time of a doctor's day that can be booked."""

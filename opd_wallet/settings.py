@@ -242,6 +242,11 @@ REQUEST_EXPIRY_BEFORE_MINUTES = env_int("REQUEST_EXPIRY_BEFORE_MINUTES", 120)
 BOOKING_MIN_NOTICE_MINUTES = env_int("BOOKING_MIN_NOTICE_MINUTES", 120)
 MEMBER_CHANGE_CUTOFF_MINUTES = env_int("MEMBER_CHANGE_CUTOFF_MINUTES", 120)
 
+# --- reschedule, expiry and a doctor who does not show (issue 14, branch reschedule) --------------------------
+# An ONLINE CONFIRMED visit whose doctor has not opened the video room this many minutes after its start is
+# "doctor did not show": flagged in the admin, and its member may cancel it at once (docs/booking.md).
+DOCTOR_NO_SHOW_MINUTES = env_int("DOCTOR_NO_SHOW_MINUTES", 10)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.

@@ -136,15 +136,21 @@ def test_a_doctor_s_own_notice_overrides_the_default(api: APIClient, set_clock: 
     )
 
 
-def test_staff_moves_are_not_held_to_the_members_notice(set_clock: Callable[[str, str], None]) -> None:
+def test_staff_and_doctor_moves_are_not_held_to_the_members_notice(set_clock: Callable[[str, str], None]) -> None:
     from appointments.models import Actor
-    from appointments.services.booking import appointment_move
+    from appointments.services.booking import appointment_reschedule
 
     slot = DoctorSlotFactory(start_time="09:00", end_time="11:00")
     appointment = AppointmentFactory(doctor=slot.doctor, time_slot="10:30 AM", slot_id=slot.pk)
     set_clock(MONDAY, "08:45")
-    moved = appointment_move(appointment=appointment, appointment_date=MONDAY, time_slot="09:00 AM", by=Actor.STAFF)
-    assert moved.time_slot == "09:00 AM"
+    for by in (Actor.STAFF, Actor.DOCTOR):
+        moved = appointment_reschedule(
+            appointment=appointment,
+            appointment_date=MONDAY,
+            time_slot="09:00 AM" if by == Actor.STAFF else "09:30 AM",
+            by=by,
+        )
+        assert moved.time_slot == ("09:00 AM" if by == Actor.STAFF else "09:30 AM")
 
 
 # --- booking horizon ------------------------------------------------------------------------------------------
@@ -215,10 +221,10 @@ def test_a_doctor_s_own_cut_off_overrides_the_default(set_clock: Callable[[str, 
     )
     ten_o_clock.refresh_from_db()
     set_clock("2031-01-05", "10:00")
-    appointment_member_change_check(ten_o_clock)  # exactly a day before: allowed
+    appointment_member_change_check(appointment=ten_o_clock)  # exactly a day before: allowed
     set_clock("2031-01-05", "10:01")
     with pytest.raises(TransitionRefused) as refused:
-        appointment_member_change_check(ten_o_clock)
+        appointment_member_change_check(appointment=ten_o_clock)
     assert refused.value.message == MSG_MEMBER_CHANGE_CUTOFF.format(cutoff="1 day")
 
 
@@ -227,10 +233,10 @@ def test_cut_off_setting_changes_the_default(
 ) -> None:
     settings.MEMBER_CHANGE_CUTOFF_MINUTES = 30
     set_clock(MONDAY, "09:30")
-    appointment_member_change_check(ten_o_clock)
+    appointment_member_change_check(appointment=ten_o_clock)
     set_clock(MONDAY, "09:31")
     with pytest.raises(TransitionRefused, match="up to 30 minutes before"):
-        appointment_member_change_check(ten_o_clock)
+        appointment_member_change_check(appointment=ten_o_clock)
 
 
 # --- the doctor's fields ------------------------------------------------------------------------------------------
