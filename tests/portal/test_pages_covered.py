@@ -13,6 +13,7 @@ KNOWN_PAGES = {
     "portal-prescriptions",
     "portal-profile",
     "portal-consultation-call",
+    "portal-appointment-reschedule",
 }
 
 
