@@ -13,7 +13,7 @@ from appointments.models import Appointment, AppointmentStatus
 from doctors.models import DoctorSlot
 from prescriptions.models import Prescription
 from tests.appointments.factories import AppointmentFactory, day_from_today
-from tests.browser_fixtures import TIMEOUT_MS
+from tests.browser_fixtures import TIMEOUT_MS, save_screenshot
 from tests.doctors.factories import DOCTOR_PASSWORD, DoctorFactory, DoctorSlotFactory
 from tests.portal.axe import DESKTOP, axe_violations, describe
 from tests.portal.keyboard import assert_focus_visible, focused, press_to_navigate, tab_to
@@ -112,6 +112,7 @@ def test_the_doctors_day_with_the_keyboard_alone(context: BrowserContext, tmp_pa
     assert info["name"] == "Keep the appointment" and info["inDialog"]  # the safe answer first
     violations = axe_violations(page)
     assert not violations, "\n".join(describe("appointment page with the dialog open", violations))
+    save_screenshot(page, "keyboard-cancel-dialog-1280")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert focused(page)["name"] == "Cancel appointment"  # the focus is back on the button that opened it
@@ -136,6 +137,7 @@ def test_the_doctors_day_with_the_keyboard_alone(context: BrowserContext, tmp_pa
     press_to_navigate(page)
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
+    save_screenshot(page, "keyboard-slot-form-errors-1280")
     expect(summary).to_have_attribute("role", "alert")
     starts = page.get_by_label("Starts")
     expect(starts).to_have_attribute("aria-invalid", "true")
