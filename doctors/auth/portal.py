@@ -113,7 +113,7 @@ class DoctorRequiredMixin(PortalErrorsMixin):
             location = sign_in_url(next_url=self.return_url_after_sign_in(request), not_done=token)
         response = HttpResponseRedirect(location)
         if loss is not None:
-            session_cookie_delete(response)
+            session_cookie_delete(response, keep_hint=True)
         return response
 
     def posted_action_label(self) -> str:

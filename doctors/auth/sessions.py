@@ -154,9 +154,10 @@ def session_cookie_set(response: HttpResponse, issued: IssuedToken) -> None:
         )
 
 
-def session_cookie_delete(response: HttpResponse) -> None:
-    """Both cookies: after sign-out, or once the portal has told the doctor their session is over."""
-    for name in (COOKIE_NAME, HINT_COOKIE_NAME):
+def session_cookie_delete(response: HttpResponse, *, keep_hint: bool = False) -> None:
+    """Sign-out deletes both cookies. A dead session found by the portal deletes only the session cookie: the
+    hint stays, so every open tab of the doctor is told the session expired (sign-in renews it)."""
+    for name in (COOKIE_NAME,) if keep_hint else (COOKIE_NAME, HINT_COOKIE_NAME):
         response.delete_cookie(name, path="/", samesite="Lax")
 
 

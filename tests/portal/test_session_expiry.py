@@ -67,8 +67,8 @@ def test_an_expired_session_asks_to_sign_in_with_the_reason_and_returns_to_the_p
     response = client.get("/portal/slots/?clinic=CLINIC001")
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN_URL}?next=/portal/slots/%3Fclinic%3DCLINIC001"
-    assert response.cookies[COOKIE_NAME].value == ""  # the dead cookie and the hint are cleared
-    assert response.cookies[HINT_COOKIE_NAME].value == ""
+    assert response.cookies[COOKIE_NAME].value == ""  # the dead cookie is cleared, the hint kept for other tabs
+    assert HINT_COOKIE_NAME not in response.cookies
     page, signed_in = sign_in(client, doctor, response["Location"])
     assert messages_on(page) == [MSG_SESSION_EXPIRED]
     assert MSG_SESSION_EXPIRED in page.content.decode()
@@ -173,3 +173,16 @@ def test_a_forged_or_stale_not_done_note_is_ignored() -> None:
     data = {"email": doctor.email, "password": DOCTOR_PASSWORD, NOT_DONE_PARAM: "Your bank called"}
     client.post(LOGIN_URL, data)
     assert messages_on(client.get("/portal/")) == []
+
+
+def test_every_open_tab_is_told_the_session_expired() -> None:
+    doctor = DoctorFactory()
+    appointment = AppointmentFactory(doctor=doctor, status=AppointmentStatus.PENDING_CONFIRMATION)
+    client = expired_client(doctor)
+    first = client.get(client.get("/portal/")["Location"])  # the first tab: told, the dead session cookie cleared
+    assert messages_on(first) == [MSG_SESSION_EXPIRED]
+    assert COOKIE_NAME not in client.cookies or client.cookies[COOKIE_NAME].value == ""
+    response = client.post(f"/portal/appointments/{appointment.pk}/confirm/")  # the second tab
+    page, _signed_in = sign_in(client, doctor, response["Location"])
+    assert messages_on(page) == [MSG_SESSION_EXPIRED]
+    assert messages_on(client.get(f"/portal/appointments/{appointment.pk}/")) == [NOT_DONE_CONFIRM]
