@@ -326,3 +326,6 @@ class AppointmentAdmin(admin.ModelAdmin):
             self.message_user(request, MSG_CHANGED_MEANWHILE, messages.ERROR)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+
+from appointments import time_off_admin as time_off_admin  # noqa: E402  (registers ScheduleExceptionAdmin)

@@ -19,6 +19,12 @@ from appointments.doctor_apis import (
     DoctorAppointmentListApi,
     DoctorAppointmentRescheduleApi,
 )
+from appointments.time_off_apis import (
+    DoctorExtraHoursDetailApi,
+    DoctorExtraHoursListApi,
+    DoctorTimeOffDetailApi,
+    DoctorTimeOffListApi,
+)
 
 urlpatterns: list = [
     # --- member booking ---
@@ -52,5 +58,14 @@ urlpatterns: list = [
         "doctor/appointments/<str:appointment_id>/reschedule",
         DoctorAppointmentRescheduleApi.as_view(),
         name="doctor-appointment-reschedule",
+    ),
+    # --- the doctor API: time off and one-off extra hours ---
+    path("doctor/time-off", DoctorTimeOffListApi.as_view(), name="doctor-time-off"),
+    path("doctor/time-off/<str:exception_id>", DoctorTimeOffDetailApi.as_view(), name="doctor-time-off-detail"),
+    path("doctor/extra-hours", DoctorExtraHoursListApi.as_view(), name="doctor-extra-hours"),
+    path(
+        "doctor/extra-hours/<str:exception_id>",
+        DoctorExtraHoursDetailApi.as_view(),
+        name="doctor-extra-hours-detail",
     ),
 ]

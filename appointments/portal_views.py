@@ -20,12 +20,14 @@ from appointments.portal_forms import AppointmentFilterForm, RescheduleForm
 from appointments.selectors import appointment_get_for_doctor, booking_date_error, slot_availability
 from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import CANCELLABLE, TRANSITION_SERVICES, appointment_actions
+from appointments.week_selectors import doctor_week, week_start
 from core import clock
-from core.errors import ServiceError
+from core.errors import Invalid, ServiceError
 from core.portal_errors import form_add_service_error
 from doctors.auth.portal import DoctorRequiredMixin
 
 PAGE_SIZE = 20
+MSG_WEEK_DATE = "Give the week as a date, YYYY-MM-DD (any day of it)."
 MSG_RESCHEDULED = "Appointment with {patient} moved to {date} at {time}."
 # The reschedule service's field names (the API's) -> the portal form's.
 RESCHEDULE_FIELDS = {"appointmentDate": "date", "timeSlot": "time_slot"}
@@ -45,6 +47,48 @@ class DashboardView(DoctorRequiredMixin, TemplateView):
         today = clock.local_today()
         context["today"] = today
         context["dashboard"] = doctor_dashboard(doctor=self.doctor, today=today)
+        return context
+
+
+def _date_param(value: str | None) -> date | None:
+    """A YYYY-MM-DD query parameter; None when absent; Invalid (shown as a message) when malformed."""
+    if not value:
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError as exc:
+        raise Invalid(MSG_WEEK_DATE) from exc
+    if parsed.isoformat() != value:  # fromisoformat also takes 20310106 and week dates
+        raise Invalid(MSG_WEEK_DATE)
+    return parsed
+
+
+class WeekView(DoctorRequiredMixin, TemplateView):
+    """GET /portal/week/?week=YYYY-MM-DD (any day of it; default this week) &day=YYYY-MM-DD (the day a phone
+    shows; default today, else the Monday): the doctor's week as a calendar (appointments/week_selectors.py)."""
+
+    template_name = "portal/week.html"
+    nav_section = "week"
+
+    def refused_url(self) -> str:
+        return reverse("portal-week")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = clock.local_today()
+        start = week_start(_date_param(self.request.GET.get("week")) or today)
+        week = doctor_week(doctor=self.doctor, start=start)
+        chosen = _date_param(self.request.GET.get("day"))
+        if chosen is None or not start <= chosen <= week.end:
+            chosen = today if start <= today <= week.end else start
+        context.update(
+            week=week,
+            selected_day=chosen,
+            this_week=week_start(today),
+            today=today,
+            doctor_clinics={entry.clinic_id: entry.name for entry in self.doctor.clinics or []},
+            movable_statuses=CANCELLABLE,
+        )
         return context
 
 

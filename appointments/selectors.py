@@ -1,8 +1,11 @@
 """Reads on appointments: the bookable times of a doctor's day, and a member's own appointments.
 
 How a day's times are made (docs/booking.md, Availability):
-- the doctor's active weekly `doctor_slots` for that weekday, each cut into `slotDuration` steps from
-  `startTime`; a step must end by `endTime`;
+- the doctor's active weekly `doctor_slots` for that weekday, and the doctor's extra hours on that date (a
+  one-off slot, `doctor_schedule_exceptions`), each cut into `slotDuration` steps from `startTime`; a step
+  must end by `endTime`;
+- minus what the doctor's time off covers: time off everywhere takes the step, time off at one clinic takes
+  the IN_CLINIC side of that clinic's steps (docs/booking.md, Time off and extra hours);
 - a step can be booked as the slot's `consultationType` (BOTH serves either), narrowed by the doctor's
   `availableOnline` / `availableOffline`;
 - IN_CLINIC also needs an active clinic the doctor practises at (the doctor's embedded `clinics`) and the
@@ -420,10 +423,18 @@ def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
 
 
 def slot_availability(
-    *, doctor: Doctor, date: date, consultation_type: str | None = None, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    date: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> list[BookableTime]:
-    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0)."""
-    times = slot_schedule(doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id)
+    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0). `exceptions`:
+    the doctor's time off and extra hours already read for a window of days (`schedule_exceptions`)."""
+    times = slot_schedule(
+        doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id, exceptions=exceptions
+    )
     if not times:
         return []
     taken = places_taken(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())

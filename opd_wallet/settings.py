@@ -234,6 +234,9 @@ BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
 REQUEST_EXPIRY_HOURS = env_int("REQUEST_EXPIRY_HOURS", 24)
 REQUEST_EXPIRY_BEFORE_MINUTES = env_int("REQUEST_EXPIRY_BEFORE_MINUTES", 120)
 
+# --- time off and extra hours (issue 14; docs/decisions/0035-schedule-exceptions.md) ----------------------------
+# The most days one time off may cover (doctors/schedule/exceptions.py); a longer leave is added in parts.
+TIME_OFF_MAX_DAYS = env_int("TIME_OFF_MAX_DAYS", 90)
 # --- notice rules (schedule-ui; docs/booking.md#notice-rules) ------------------------------------------------
 # Defaults a doctor's own fields override (bookingMinNoticeMinutes, bookingHorizonDays above as
 # BOOKING_HORIZON_DAYS, memberChangeCutoffMinutes; doctors.schedule.selectors.notice_rules):

@@ -19,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 from clinics.models import Clinic
 from core import clock
 from core.errors import Conflict, Invalid
-from core.validators import is_time_24h, minutes_of_day
+from core.validators import is_time_24h, minutes_of_day, time_12h
 from doctors.models import ConsultationType, Doctor, DoctorSlot
 from mongo.raw import collection
 
@@ -142,13 +142,8 @@ def slot_clinic_hours_error(*, slot: DoctorSlot, clinic: Clinic) -> tuple[str, s
     start, end = minutes_of_day(slot.start_time), minutes_of_day(slot.end_time)
     if opens <= start and end <= closes:
         return None
-    message = MSG_CLINIC_HOURS.format(clinic=clinic.name, open=_time_12h(opens), close=_time_12h(closes), days=days)
+    message = MSG_CLINIC_HOURS.format(clinic=clinic.name, open=time_12h(opens), close=time_12h(closes), days=days)
     return ("start_time" if start < opens or start >= closes else "end_time"), message
-
-
-def _time_12h(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
-    return f"{(hours % 12) or 12:02d}:{mins:02d} {'AM' if hours < 12 else 'PM'}"
 
 
 def slot_overlapping(*, slot: DoctorSlot) -> DoctorSlot | None:

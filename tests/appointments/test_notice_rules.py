@@ -316,3 +316,16 @@ def test_the_portal_profile_shows_the_rules_in_force() -> None:
     assert "Patients book at least 30 minutes ahead" in html
     assert "Up to 90 days ahead" in html
     assert "Patients can cancel or move up to 1 day before the visit" in html
+
+
+def test_members_see_each_doctor_s_rules_in_force(api: APIClient) -> None:
+    own = DoctorFactory()
+    doctor_notice_rules_set(
+        doctor=own, booking_min_notice_minutes=30, booking_horizon_days=None, member_change_cutoff_minutes=1440
+    )
+    default = DoctorFactory()
+    body = api.get(f"/api/v1/doctors/{own.doctor_id}").json()
+    assert body["bookingRules"] == {"minNoticeMinutes": 30, "horizonDays": 90, "changeCutoffMinutes": 1440}
+    listed = {d["doctorId"]: d["bookingRules"] for d in api.get("/api/v1/doctors").json()["results"]}
+    assert listed[default.doctor_id] == {"minNoticeMinutes": 120, "horizonDays": 90, "changeCutoffMinutes": 120}
+    assert "bookingMinNoticeMinutes" not in body  # the doctor's own fields stay internal

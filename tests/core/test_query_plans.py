@@ -208,3 +208,13 @@ def test_a_member_signs_in_through_the_email_index() -> None:
     credentials = {"email": member.email, "password": DEFAULT_PASSWORD}
     plans = query_plans(lambda: client.post("/api/v1/auth/token", credentials))
     assert [plan.index for plan in plans if plan.collection == "users"][:1] == ["users_email"]
+
+
+def test_a_doctors_upcoming_time_off_and_the_appointments_it_covers_are_read_through_indexes() -> None:
+    from appointments.services.time_off import time_off_affected
+    from doctors.schedule.selectors import schedule_exception_list
+
+    doctor = DoctorFactory()
+    time_off = ScheduleException(doctor=doctor, kind="TIME_OFF", start_date="2031-01-07", end_date="2031-01-09")
+    assert_index_scans(query_plans(lambda: list(schedule_exception_list(doctor=doctor, kind="TIME_OFF"))))
+    assert_index_scans(query_plans(lambda: time_off_affected(time_off=time_off)))
