@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser_fixtures import TIMEOUT_MS
@@ -71,5 +72,12 @@ def test_every_portal_page_passes_axe_wcag_21_aa(context: BrowserContext, world:
     page.get_by_role("button", name="Add slot").click()
     page.wait_for_selector(".field__error")
     _scan(page, "portal-slots [form errors]", problems)
+
+    # The time off form, sent empty (when the portal has that page).
+    if any(label == "portal-time-off" for label, _url in pages):
+        page.goto(reverse("portal-time-off"))
+        page.get_by_role("button", name="Add time off").click()
+        page.wait_for_selector(".field__error, [data-error-summary]")
+        _scan(page, "portal-time-off [form errors]", problems)
 
     assert not problems, "axe-core WCAG 2.1 A/AA violations:\n" + "\n".join(problems)
