@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser_fixtures import TIMEOUT_MS
@@ -37,6 +37,14 @@ def _scan(page: Page, label: str, problems: list[str]) -> None:
     for width_name, size in WIDTHS.items():
         page.set_viewport_size(size)
         problems.extend(describe(f"{label} at {width_name}", axe_violations(page)))
+
+
+def _has_url(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def _sign_in(page: Page, email: str, password: str) -> None:
@@ -72,6 +80,13 @@ def test_every_portal_page_passes_axe_wcag_21_aa(context: BrowserContext, world:
     page.get_by_role("button", name="Add slot").click()
     page.wait_for_selector(".field__error")
     _scan(page, "portal-slots [form errors]", problems)
+
+    # The calendar link page, shown once after a POST from the profile (when the portal has it).
+    if _has_url("portal-calendar-renew"):
+        page.goto(reverse("portal-profile"))
+        page.get_by_role("button", name="Make my calendar link").click()
+        page.wait_for_selector("[data-testid=feed-url]")
+        _scan(page, "portal-calendar-renew [the new link]", problems)
 
     # The time off form, sent empty (when the portal has that page).
     if any(label == "portal-time-off" for label, _url in pages):
