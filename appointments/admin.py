@@ -77,13 +77,16 @@ class WhenFilter(admin.SimpleListFilter):
 
 class DoctorNoShowFilter(admin.SimpleListFilter):
     """ONLINE visits whose doctor had not opened the video room DOCTOR_NO_SHOW_MINUTES after the start
-    (appointments.selectors.appointment_doctor_late), for operations to follow up."""
+    (appointments.selectors.appointment_doctor_late), for operations to follow up: those of the last
+    DOCTOR_NO_SHOW_LOOKBACK_DAYS days only, so the filter does not read the whole history."""
 
     title = "doctor did not show"
     parameter_name = "doctor_no_show"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("yes", "Doctor did not show")]
+        from django.conf import settings  # here: the admin's restructure (ops) owns the module's imports
+
+        return [("yes", f"Doctor did not show (last {settings.DOCTOR_NO_SHOW_LOOKBACK_DAYS} days)")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
         if self.value() == "yes":

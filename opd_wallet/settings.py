@@ -252,6 +252,11 @@ MEMBER_CHANGE_CUTOFF_MINUTES = env_int("MEMBER_CHANGE_CUTOFF_MINUTES", 120)
 # "doctor did not show": flagged in the admin, and its member may cancel it at once (docs/booking.md).
 DOCTOR_NO_SHOW_MINUTES = env_int("DOCTOR_NO_SHOW_MINUTES", 10)
 
+# --- issue 14 follow-up (branch followup) ------------------------------------------------------------------
+# The admin's "Doctor did not show" filter looks this many days back (today included), so its one query stays
+# bounded as appointments pile up (appointments.selectors.doctor_late_appointment_ids; docs/operations.md).
+DOCTOR_NO_SHOW_LOOKBACK_DAYS = env_int("DOCTOR_NO_SHOW_LOOKBACK_DAYS", 14)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.
