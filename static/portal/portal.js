@@ -41,6 +41,7 @@
     dialog.querySelector("[data-dialog-yes]").addEventListener("click", function () {
       var form = pendingForm;
       var button = opener;
+      pendingForm = null;
       dialog.close("yes");
       if (!form) return;
       form.setAttribute("data-confirmed", "yes");
@@ -48,9 +49,10 @@
       else form.submit();
     });
     dialog.querySelector("[data-dialog-no]").addEventListener("click", function () { dialog.close("no"); });
+    // "close" comes a moment after the dialog closed: if it has been opened again since, leave it be.
     dialog.addEventListener("close", function () {
+      if (dialog.open) return;
       if (dialog.returnValue !== "yes" && opener && typeof opener.focus === "function") opener.focus();
-      pendingForm = null;
     });
   }
 
