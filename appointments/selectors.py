@@ -18,7 +18,7 @@ How a day's times are made (docs/booking.md, Availability):
   one slot, one `maxPatients`, for availability and booking alike (`slot_offered`).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -34,6 +34,7 @@ from core import clock
 from core.errors import NotFound
 from core.validators import DAYS_OF_WEEK, minutes_of_day
 from doctors.models import ConsultationType, Doctor, DoctorSlot
+from mongo.compiler import FIRST_BATCH
 from mongo.lookups import first_by_key
 from mongo.raw import collection
 
@@ -168,20 +169,16 @@ def _first_future_minute(day: date) -> int:
     return now.hour * 60 + now.minute + 1
 
 
-def slot_schedule(
-    *, doctor: Doctor, day: date, consultation_type: str | None = None, clinic_id: str | None = None
-) -> list[BookableTime]:
-    """The doctor's times on `day` (future ones only), before subtracting places already taken.
+def _day_offers(
+    *, doctor: Doctor, day: date, slots: Sequence[DoctorSlot], clinics: dict[str, Clinic]
+) -> dict[int, BookableTime]:
+    """THE rules of one doctor's day: the offered times of `day` (future ones only) by start minute, from the
+    doctor's active weekly `slots` of that weekday (sorted: earliest start, then clinic, owns a time).
 
-    `remaining` here is the full `maxPatients`. Two queries: the weekday's slots and their clinics.
+    The one place a per-day rule goes (time off, extra hours, notice): every reader of availability, one day
+    or a range, single doctor or a search page, comes through here.
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
-    day_slots = DoctorSlot.objects.filter(doctor_id=doctor.doctor_id, day_of_week=day_name, is_active=True)
-    # Every slot of the day decides which one owns each time; the clinic asked for filters the result (and
-    # stays out of the query, which so stays on its index, slots_doctor_day_active).
-    slots = sorted(day_slots, key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
-    clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
-
     first_future = _first_future_minute(day)
     offered: dict[int, BookableTime] = {}
     for slot in slots:
@@ -197,8 +194,8 @@ def slot_schedule(
                 types.discard(AppointmentType.IN_CLINIC)
             if not types:
                 continue
-            # This slot owns the time: the type and clinic asked for filter its offer below, they never let a
-            # later overlapping slot (another clinic, another maxPatients) take the time instead.
+            # This slot owns the time: the type and clinic asked for filter its offer afterwards, they never let
+            # a later overlapping slot (another clinic, another maxPatients) take the time instead.
             offered[start] = BookableTime(
                 time_slot=time_12h(start),
                 minutes=start,
@@ -209,12 +206,96 @@ def slot_schedule(
                 slot_id=slot.pk,
                 remaining=slot.max_patients,
             )
-    return [
-        offered[start]
-        for start in sorted(offered)
-        if (not consultation_type or offered[start].serves(consultation_type))
-        and (not clinic_id or offered[start].clinic_id == clinic_id)
-    ]
+    return offered
+
+
+def days_between(start: date, end: date) -> list[date]:
+    """Every date from `start` to `end`, both included."""
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
+@dataclass(frozen=True)
+class _WeeklySlots:
+    """The active weekly slots of some doctors (per doctor and weekday, in owning order) and their clinics."""
+
+    by_doctor_day: dict[tuple[str, str], list[DoctorSlot]]
+    clinics: dict[str, Clinic]
+
+    def doctor_ids(self) -> set[str]:
+        return {doctor_id for doctor_id, _ in self.by_doctor_day}
+
+
+def _weekly_slots(*, doctor_ids: Iterable[str], weekdays: Iterable[str]) -> _WeeklySlots:
+    """Two queries whatever the number of doctors and weekdays: the slots (on slots_doctor_day_active) and
+    their clinics. Every slot of a day decides which one owns each time, so a clinic asked for filters the
+    result later and stays out of the query."""
+    ids, days = sorted(set(doctor_ids)), sorted(set(weekdays))
+    if not ids or not days:
+        return _WeeklySlots({}, {})
+    query = DoctorSlot.objects.filter(is_active=True)
+    query = query.filter(doctor_id=ids[0]) if len(ids) == 1 else query.filter(doctor_id__in=ids)
+    query = query.filter(day_of_week=days[0]) if len(days) == 1 else query.filter(day_of_week__in=days)
+    by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
+    for slot in sorted(query, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
+        by_doctor_day.setdefault((slot.doctor_id, slot.day_of_week), []).append(slot)
+    clinic_ids = {slot.clinic_id for slots in by_doctor_day.values() for slot in slots}
+    clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in=clinic_ids)} if clinic_ids else {}
+    return _WeeklySlots(by_doctor_day, clinics)
+
+
+def _schedule(
+    weekly: _WeeklySlots,
+    *,
+    doctors: Sequence[Doctor],
+    days: Sequence[date],
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+) -> dict[tuple[str, date], list[BookableTime]]:
+    """The times of each doctor on each day from their weekly slots (no query), through `_day_offers`."""
+    schedule: dict[tuple[str, date], list[BookableTime]] = {}
+    for doctor in doctors:
+        for day in days:
+            slots = weekly.by_doctor_day.get((doctor.doctor_id, DAYS_OF_WEEK[day.weekday()]), [])
+            offered = _day_offers(doctor=doctor, day=day, slots=slots, clinics=weekly.clinics) if slots else {}
+            schedule[(doctor.doctor_id, day)] = [
+                offered[minute]
+                for minute in sorted(offered)
+                if (not consultation_type or offered[minute].serves(consultation_type))
+                and (not clinic_id or offered[minute].clinic_id == clinic_id)
+            ]
+    return schedule
+
+
+def slot_schedule_range(
+    *,
+    doctors: Sequence[Doctor],
+    start: date,
+    end: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+) -> dict[tuple[str, date], list[BookableTime]]:
+    """The times of each doctor on each date from `start` to `end` (future ones only), keyed by
+    (doctorId, date), before subtracting places already taken (`remaining` is the full `maxPatients`).
+
+    Two queries whatever the number of doctors and days (`_weekly_slots`); every day goes through
+    `_day_offers`.
+    """
+    days = days_between(start, end)
+    weekly = _weekly_slots(
+        doctor_ids=[doctor.doctor_id for doctor in doctors], weekdays=[DAYS_OF_WEEK[day.weekday()] for day in days]
+    )
+    return _schedule(weekly, doctors=doctors, days=days, consultation_type=consultation_type, clinic_id=clinic_id)
+
+
+def slot_schedule(
+    *, doctor: Doctor, day: date, consultation_type: str | None = None, clinic_id: str | None = None
+) -> list[BookableTime]:
+    """The doctor's times on `day` (future ones only), before subtracting places already taken: the range of
+    one day (`slot_schedule_range`)."""
+    schedule = slot_schedule_range(
+        doctors=[doctor], start=day, end=day, consultation_type=consultation_type, clinic_id=clinic_id
+    )
+    return schedule[(doctor.doctor_id, day)]
 
 
 def slot_offered(
@@ -231,31 +312,182 @@ def slot_offered(
     return None
 
 
-def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
-    """Places held per time of one doctor on one date: appointments there that are not CANCELLED, numbered
-    or not (so ones the existing system wrote count at once). One query on {doctorId, appointmentDate}."""
-    taken: dict[str, int] = {}
+def places_taken_range(*, doctor_ids: Iterable[str], days: Iterable[date]) -> dict[tuple[str, str], dict[str, int]]:
+    """Places held per (doctorId, YYYY-MM-DD) and time: appointments there that are not CANCELLED, numbered
+    or not (so ones the existing system wrote count at once). One query on {doctorId, appointmentDate},
+    whatever the number of doctors and dates (the dates listed with `$in`, not a range: mongo/README.md)."""
+    ids, dates = sorted(set(doctor_ids)), sorted({day.isoformat() for day in days})
+    if not ids or not dates:
+        return {}
     # Equality only, status compared here: SecantusDB plans `$ne` as a collection scan (mongo/README.md).
+    match: dict[str, Any] = {
+        "doctorId": ids[0] if len(ids) == 1 else {"$in": ids},
+        "appointmentDate": dates[0] if len(dates) == 1 else {"$in": dates},
+    }
     cursor = collection(Appointment._meta.db_table).find(
-        {"doctorId": doctor_id, "appointmentDate": appointment_date}, {"_id": 0, "timeSlot": 1, "status": 1}
+        match, {"_id": 0, "doctorId": 1, "appointmentDate": 1, "timeSlot": 1, "status": 1}, batch_size=FIRST_BATCH
     )
+    taken: dict[tuple[str, str], dict[str, int]] = {}
     for document in cursor:
         time_slot = document.get("timeSlot")
         if isinstance(time_slot, str) and document.get("status") != AppointmentStatus.CANCELLED:
-            taken[time_slot] = taken.get(time_slot, 0) + 1
+            held = taken.setdefault((str(document.get("doctorId")), str(document.get("appointmentDate"))), {})
+            held[time_slot] = held.get(time_slot, 0) + 1
     return taken
+
+
+def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
+    """Places held per time of one doctor on one date (`places_taken_range` of one doctor and day)."""
+    taken = places_taken_range(doctor_ids=[doctor_id], days=[date.fromisoformat(appointment_date)])
+    return taken.get((doctor_id, appointment_date), {})
+
+
+def free_times(times: Sequence[BookableTime], taken: dict[str, int]) -> list[BookableTime]:
+    """`times` with their places still free, those with none left dropped."""
+    free = [replace(t, remaining=t.max_patients - taken.get(t.time_slot, 0)) for t in times]
+    return [t for t in free if t.remaining > 0]
+
+
+def _subtract_places(schedule: dict[tuple[str, date], list[BookableTime]]) -> dict[tuple[str, date], list[BookableTime]]:
+    """`schedule` minus the places already taken: one query (`places_taken_range`) for the days with times."""
+    busy = [key for key, times in schedule.items() if times]
+    taken = places_taken_range(doctor_ids=[doctor_id for doctor_id, _ in busy], days=[day for _, day in busy])
+    return {
+        (doctor_id, day): free_times(times, taken.get((doctor_id, day.isoformat()), {})) if times else []
+        for (doctor_id, day), times in schedule.items()
+    }
+
+
+def slot_availability_range(
+    *,
+    doctors: Sequence[Doctor],
+    start: date,
+    end: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+) -> dict[tuple[str, date], list[BookableTime]]:
+    """The bookable times of each doctor on each date from `start` to `end`, keyed by (doctorId, date), each
+    with its places still free (> 0). Three queries at most whatever the number of doctors and days."""
+    return _subtract_places(
+        slot_schedule_range(
+            doctors=doctors, start=start, end=end, consultation_type=consultation_type, clinic_id=clinic_id
+        )
+    )
 
 
 def slot_availability(
     *, doctor: Doctor, date: date, consultation_type: str | None = None, clinic_id: str | None = None
 ) -> list[BookableTime]:
-    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0)."""
-    times = slot_schedule(doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id)
-    if not times:
-        return []
-    taken = places_taken(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())
-    free = [replace(t, remaining=t.max_patients - taken.get(t.time_slot, 0)) for t in times]
-    return [t for t in free if t.remaining > 0]
+    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0): the range of
+    one day (`slot_availability_range`)."""
+    available = slot_availability_range(
+        doctors=[doctor], start=date, end=date, consultation_type=consultation_type, clinic_id=clinic_id
+    )
+    return available[(doctor.doctor_id, date)]
+
+
+def availability_days(
+    *,
+    doctor: Doctor,
+    start: date,
+    end: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+) -> list[tuple[date, list[BookableTime]]]:
+    """Every date from `start` to `end` with the doctor's bookable times, in date order (a month calendar).
+
+    Dates outside the booking window (past days, days beyond the horizon) are listed with no times. Round
+    trips do not grow with the range: the part inside the window is one `slot_availability_range`.
+    """
+    today = clock.local_today()
+    first, last = max(start, today), min(end, today + timedelta(days=booking_horizon_days()))
+    available = (
+        slot_availability_range(
+            doctors=[doctor], start=first, end=last, consultation_type=consultation_type, clinic_id=clinic_id
+        )
+        if first <= last
+        else {}
+    )
+    return [(day, available.get((doctor.doctor_id, day), [])) for day in days_between(start, end)]
+
+
+# --- the next free time of many doctors (search) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextAvailable:
+    """A doctor's soonest bookable time."""
+
+    date: date
+    minutes: int
+    time_slot: str
+    consultation_type: str
+    clinic_id: str
+
+
+# Days scanned per round: the first week, then the next two, four and eight weeks up to the horizon. Most doctors
+# have a free time in the first week, so a page usually costs one places query; never more than five.
+NEXT_AVAILABLE_WINDOWS = (7, 14, 28, 56)
+
+
+def _windows(first: date, last: date) -> list[list[date]]:
+    windows, start = [], first
+    for length in NEXT_AVAILABLE_WINDOWS:
+        if start > last:
+            break
+        end = min(last, start + timedelta(days=length - 1))
+        windows.append(days_between(start, end))
+        start = end + timedelta(days=1)
+    if start <= last:
+        windows.append(days_between(start, last))
+    return windows
+
+
+def next_available(
+    *, doctors: Sequence[Doctor], consultation_type: str | None = None
+) -> dict[str, NextAvailable | None]:
+    """Each doctor's soonest bookable time from now up to the booking horizon, or None, by doctorId.
+
+    Round trips do not grow with the number of doctors: two for their weekly slots and clinics, then one
+    places query per window of days (NEXT_AVAILABLE_WINDOWS) for the doctors still without a free time.
+    """
+    today = clock.local_today()
+    weekly = _weekly_slots(doctor_ids=[d.doctor_id for d in doctors], weekdays=DAYS_OF_WEEK)
+    found: dict[str, NextAvailable | None] = {doctor.doctor_id: None for doctor in doctors}
+    waiting = [doctor for doctor in doctors if doctor.doctor_id in weekly.doctor_ids()]
+    for days in _windows(today, today + timedelta(days=booking_horizon_days())):
+        if not waiting:
+            break
+        available = _subtract_places(
+            _schedule(weekly, doctors=waiting, days=days, consultation_type=consultation_type)
+        )
+        for doctor in waiting:
+            found[doctor.doctor_id] = _first_free(available, doctor_id=doctor.doctor_id, days=days)
+        waiting = [doctor for doctor in waiting if found[doctor.doctor_id] is None]
+    return found
+
+
+def _first_free(
+    available: dict[tuple[str, date], list[BookableTime]], *, doctor_id: str, days: Sequence[date]
+) -> NextAvailable | None:
+    for day in days:
+        for time_ in available.get((doctor_id, day), []):
+            return NextAvailable(day, time_.minutes, time_.time_slot, time_.consultation_type, time_.clinic_id)
+    return None
+
+
+def doctors_available_on(*, doctor_ids: Sequence[str], day: date, consultation_type: str | None = None) -> set[str]:
+    """The doctorIds among `doctor_ids` with a free time on `day` (nothing outside the booking window).
+
+    At most five queries whatever the number of doctors: their slots of that weekday and the slots' clinics,
+    then only the doctors with a slot that day, and the places taken that day.
+    """
+    if booking_date_error(day) is not None:
+        return set()
+    weekly = _weekly_slots(doctor_ids=doctor_ids, weekdays=[DAYS_OF_WEEK[day.weekday()]])
+    candidates = list(Doctor.objects.filter(doctor_id__in=sorted(weekly.doctor_ids()))) if weekly.by_doctor_day else []
+    available = _subtract_places(_schedule(weekly, doctors=candidates, days=[day], consultation_type=consultation_type))
+    return {doctor_id for (doctor_id, _), times in available.items() if times}
 
 
 def appointment_list_for_member(*, user: Any, status: str | None = None) -> QuerySet[Appointment]:

@@ -4,11 +4,12 @@
 """
 
 import datetime
+from typing import Any
 
 from rest_framework import serializers
 
 from appointments.models import AppointmentStatus, AppointmentType, CallPreference
-from appointments.selectors import booking_date_error
+from appointments.selectors import MSG_DATE_IN_PAST, booking_date_error, booking_horizon_days
 from core.serializers import NumberField, ObjectIdField
 from core.validators import MSG_DATE, validate_date
 
@@ -70,32 +71,88 @@ class AppointmentListParamsSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
 
 
+MSG_DATE_OR_RANGE = "Give either date, or from and to."
+MSG_RANGE_NEEDS_BOTH = "Give both from and to."
+MSG_RANGE_ORDER = "from must be on or before to."
+MSG_RANGE_TOO_LONG = "A range covers at most {days} days."
+MSG_RANGE_OUTSIDE = "No day of this range can be booked: bookings open from today to {days} days ahead."
+AVAILABILITY_RANGE_MAX_DAYS = 31
+
+
+def _iso_date(**kwargs: object) -> serializers.DateField:
+    return serializers.DateField(input_formats=["%Y-%m-%d"], required=False, **kwargs)  # type: ignore[arg-type]
+
+
 class AvailabilityParamsSerializer(serializers.Serializer):
-    date = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD, clinic-local")
-    type = serializers.ChoiceField(choices=AppointmentType.choices, required=False)
-    clinicId = serializers.CharField(max_length=32, required=False)
+    """?date= (one day) or ?from=&to= (up to 31 days), with ?type= and ?clinicId=."""
+
+    date = _iso_date(help_text="One day, YYYY-MM-DD (clinic-local), from today to the booking horizon.")
+    type = serializers.ChoiceField(
+        choices=AppointmentType.choices,
+        required=False,
+        help_text="Only times bookable as this type (times that serve BOTH are included).",
+    )
+    clinicId = serializers.CharField(
+        max_length=32, required=False, help_text="Only times at this clinic, e.g. CLINIC001."
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # `from` is a Python keyword, so these two are added here rather than declared above.
+        fields["from"] = _iso_date(help_text="First day of a range, YYYY-MM-DD (clinic-local); needs `to`.")
+        fields["to"] = _iso_date(
+            help_text=f"Last day of the range, YYYY-MM-DD, at most {AVAILABILITY_RANGE_MAX_DAYS} days including `from`."
+        )
+        return fields
 
     def validate_date(self, value: datetime.date) -> datetime.date:
         if problem := booking_date_error(value):
             raise serializers.ValidationError(problem)
         return value
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("from"), attrs.get("to")
+        if "date" in attrs:
+            if start or end:
+                raise serializers.ValidationError({"date": [MSG_DATE_OR_RANGE]})
+            attrs["from"] = attrs["to"] = attrs["date"]
+            return attrs
+        if start is None and end is None:
+            raise serializers.ValidationError({"date": [MSG_DATE_OR_RANGE]})
+        if start is None or end is None:
+            raise serializers.ValidationError({"from" if start is None else "to": [MSG_RANGE_NEEDS_BOTH]})
+        if start > end:
+            raise serializers.ValidationError({"to": [MSG_RANGE_ORDER]})
+        if (end - start).days + 1 > AVAILABILITY_RANGE_MAX_DAYS:
+            raise serializers.ValidationError({"to": [MSG_RANGE_TOO_LONG.format(days=AVAILABILITY_RANGE_MAX_DAYS)]})
+        if booking_date_error(end) == MSG_DATE_IN_PAST or booking_date_error(start) not in (None, MSG_DATE_IN_PAST):
+            raise serializers.ValidationError({"from": [MSG_RANGE_OUTSIDE.format(days=booking_horizon_days())]})
+        return attrs
+
 
 class AvailableTimeSerializer(serializers.Serializer):
-    timeSlot = serializers.CharField(source="time_slot")
-    clinicId = serializers.CharField(source="clinic_id")
+    timeSlot = serializers.CharField(source="time_slot", help_text='12-hour "hh:mm AM", clinic-local.')
+    clinicId = serializers.CharField(source="clinic_id", help_text="Where the time is (ONLINE times name it too).")
     consultationType = serializers.CharField(
         source="consultation_type", help_text="What this time can be booked as: IN_CLINIC, ONLINE or BOTH."
     )
-    consultationFee = NumberField(source="consultation_fee")
+    consultationFee = NumberField(source="consultation_fee", help_text="Rupees.")
     remaining = serializers.IntegerField(help_text="Places still free at this time (maxPatients minus booked).")
-    slotId = ObjectIdField(source="slot_id")
+    slotId = ObjectIdField(source="slot_id", help_text="The weekly slot this time belongs to.")
+
+
+class AvailabilityDaySerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="YYYY-MM-DD, clinic-local.")
+    slots = AvailableTimeSerializer(many=True, help_text="Bookable times of the day, earliest first.")
 
 
 class AvailabilitySerializer(serializers.Serializer):
-    doctorId = serializers.CharField()
-    date = serializers.DateField()
-    slots = AvailableTimeSerializer(many=True)
+    doctorId = serializers.CharField(help_text="The doctor's doctorId.")
+    date = serializers.DateField(required=False, help_text="Only with ?date=: the day asked for.")
+    slots = AvailableTimeSerializer(
+        many=True, required=False, help_text="Only with ?date=: that day's bookable times (as `days[0].slots`)."
+    )
+    days = AvailabilityDaySerializer(many=True, help_text="Every day asked for, in date order.")
 
 
 class DoctorAppointmentFilterSerializer(serializers.Serializer):

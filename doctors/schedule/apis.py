@@ -71,8 +71,8 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
     service_error_fields = API_FIELD_NAMES
 
     @extend_schema(responses=SlotSerializer, tags=["doctor"])
-    def get(self, request: Request, slot_id: str) -> Response:
-        return Response(SlotSerializer(slot_get(doctor=request.user, slot_id=slot_id)).data)
+    def get(self, request: Request, slotId: str) -> Response:
+        return Response(SlotSerializer(slot_get(doctor=request.user, slot_id=slotId)).data)
 
     @extend_schema(
         request=SlotInputSerializer,
@@ -80,8 +80,8 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="Change a slot (isActive=false deactivates it)",
     )
-    def patch(self, request: Request, slot_id: str) -> Response:
-        slot = slot_get(doctor=request.user, slot_id=slot_id)
+    def patch(self, request: Request, slotId: str) -> Response:
+        slot = slot_get(doctor=request.user, slot_id=slotId)
         data = SlotInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         slot = slot_update(slot=slot, doctor=request.user, data=data.validated_data)
@@ -92,6 +92,6 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="Remove a slot; 409 while it has upcoming appointments (deactivate it instead)",
     )
-    def delete(self, request: Request, slot_id: str) -> Response:
-        slot_delete(slot=slot_get(doctor=request.user, slot_id=slot_id))
+    def delete(self, request: Request, slotId: str) -> Response:
+        slot_delete(slot=slot_get(doctor=request.user, slot_id=slotId))
         return Response(status=status.HTTP_204_NO_CONTENT)

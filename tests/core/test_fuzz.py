@@ -218,5 +218,5 @@ def test_every_operation_of_the_schema_is_fuzzed() -> None:
     assert served == RAW  # what /api/schema/ serves is what the fuzzer reads
     labels = set(_operations(RAW))
     assert ("GET", "/api/v1/doctors") in labels
-    assert ("POST", "/api/v1/doctor/appointments/{appointment_id}/confirm") in labels
+    assert ("POST", "/api/v1/doctor/appointments/{appointmentId}/confirm") in labels
     assert all(re.match(r"^/(api|auth)/", path) for _, path in labels)
