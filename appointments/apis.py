@@ -7,7 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from appointments.selectors import appointment_get_for_member, appointment_list_for_member, availability_days
+from appointments.selectors import (
+    appointment_get_for_member,
+    appointment_list_for_member,
+    appointment_page_in_time_order,
+    availability_days,
+)
 from appointments.serializers import (
     AppointmentBookSerializer,
     AppointmentListParamsSerializer,
@@ -17,6 +22,7 @@ from appointments.serializers import (
 )
 from appointments.services.booking import appointment_book, appointment_cancel_by_member
 from appointments.services.workflow import ReasonInvalid
+from appointments.video_rooms import appointment_fill_video_rooms
 from core.api_docs import error_responses
 from doctors.discovery.apis import DOCTOR_ID_PARAM
 from doctors.discovery.selectors import doctor_get
@@ -70,7 +76,12 @@ class AppointmentListApi(ListAPIView):
     serializer_class = AppointmentSerializer
 
     @extend_schema(
-        summary="My appointments, newest date first",
+        summary="My appointments",
+        description=(
+            "Newest date first, or with `when=upcoming` the coming ones soonest first. Each ONLINE appointment "
+            "says whether its video room is open (`videoRoomOpen`) and, once the doctor has started the call, "
+            "its `consultationId`, so an app can show a Join button without asking for the consultation."
+        ),
         tags=["booking"],
         parameters=[AppointmentListParamsSerializer],
         responses={200: AppointmentSerializer(many=True), **error_responses(400, 401, 403)},
@@ -78,8 +89,12 @@ class AppointmentListApi(ListAPIView):
     def get(self, request: Request) -> Response:
         params = AppointmentListParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        appointments = appointment_list_for_member(user=request.user, status=params.validated_data.get("status"))
-        page = self.paginate_queryset(appointments)
+        when = params.validated_data.get("when")
+        appointments = appointment_list_for_member(
+            user=request.user, status=params.validated_data.get("status"), when=when
+        )
+        page = appointment_page_in_time_order(self.paginate_queryset(appointments) or [], when=when)
+        appointment_fill_video_rooms(page)
         return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
 
     @extend_schema(
@@ -121,6 +136,7 @@ class AppointmentDetailApi(APIView):
     )
     def get(self, request: Request, appointmentId: str) -> Response:
         appointment = appointment_get_for_member(user=request.user, appointment_id=appointmentId)
+        appointment_fill_video_rooms([appointment])
         return Response(AppointmentSerializer(appointment).data)
 
 

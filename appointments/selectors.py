@@ -25,7 +25,7 @@ from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType
@@ -490,12 +490,44 @@ def doctors_available_on(*, doctor_ids: Sequence[str], day: date, consultation_t
     return {doctor_id for (doctor_id, _), times in available.items() if times}
 
 
-def appointment_list_for_member(*, user: Any, status: str | None = None) -> QuerySet[Appointment]:
-    """The member's own appointments, newest date first (the seed's {userId, status} index)."""
+WHEN_UPCOMING, WHEN_PAST = "upcoming", "past"
+
+
+def appointment_list_for_member(
+    *, user: Any, status: str | None = None, when: str | None = None
+) -> QuerySet[Appointment]:
+    """The member's own appointments (the seed's {userId, status} index).
+
+    `when=upcoming`: PENDING_CONFIRMATION or CONFIRMED from today on (clinic-local), soonest date first.
+    `when=past`: all the others (an earlier date, or completed or cancelled), newest date first. Neither: all
+    of them, newest date first.
+    """
     appointments = Appointment.objects.filter(user=user)
     if status:
         appointments = appointments.filter(status=status)
+    today = clock.local_today().isoformat()
+    upcoming = Q(status__in=LIVE, appointment_date__gte=today)
+    if when == WHEN_UPCOMING:
+        return appointments.filter(upcoming).order_by("appointment_date", "created_at")
+    if when == WHEN_PAST:
+        appointments = appointments.filter(~upcoming)
     return appointments.order_by("-appointment_date", "-created_at")
+
+
+def appointment_page_in_time_order(page: Sequence[Appointment], *, when: str | None) -> list[Appointment]:
+    """A page of `appointment_list_for_member` with the times of one date in clock order (the stored 12-hour
+    times do not sort as text); dates keep the list's order."""
+    descending = when != WHEN_UPCOMING
+    by_date = sorted(page, key=lambda a: minutes_12h(a.time_slot) if _is_time(a.time_slot) else 0, reverse=descending)
+    return sorted(by_date, key=lambda a: a.appointment_date, reverse=descending)
+
+
+def _is_time(value: object) -> bool:
+    try:
+        minutes_12h(str(value))
+    except (ValueError, AttributeError):
+        return False
+    return True
 
 
 def appointment_get_for_member(*, user: Any, appointment_id: str) -> Appointment:

@@ -9,7 +9,7 @@ from typing import Any
 from rest_framework import serializers
 
 from appointments.models import AppointmentStatus, AppointmentType, CallPreference
-from appointments.selectors import MSG_DATE_IN_PAST, booking_date_error, booking_horizon_days
+from appointments.selectors import WHEN_PAST, WHEN_UPCOMING, MSG_DATE_IN_PAST, booking_date_error, booking_horizon_days
 from core.serializers import NumberField, ObjectIdField
 from core.validators import MSG_DATE, validate_date
 
@@ -47,6 +47,23 @@ class AppointmentSerializer(serializers.Serializer):
     cancellationReason = serializers.CharField(source="cancellation_reason", allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at")
     updatedAt = serializers.DateTimeField(source="updated_at")
+    consultationId = serializers.CharField(
+        source="consultation_id",
+        allow_null=True,
+        default=None,
+        read_only=True,
+        help_text=(
+            "ONLINE only: the video consultation's id once the doctor has started the call (then join it with "
+            "POST /api/v1/consultations/{consultationId}/join); null before, and for IN_CLINIC."
+        ),
+    )
+    videoRoomOpen = serializers.BooleanField(
+        source="video_room_open",
+        allow_null=True,
+        default=None,
+        read_only=True,
+        help_text="ONLINE only: whether the call's room is open to join now; null for IN_CLINIC.",
+    )
 
 
 class AppointmentBookSerializer(serializers.Serializer):
@@ -68,7 +85,17 @@ class AppointmentBookSerializer(serializers.Serializer):
 
 
 class AppointmentListParamsSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=AppointmentStatus.choices, required=False, help_text="Only appointments in this status."
+    )
+    when = serializers.ChoiceField(
+        choices=[WHEN_UPCOMING, WHEN_PAST],
+        required=False,
+        help_text=(
+            "`upcoming`: pending or confirmed, from today on, soonest first. `past`: all the others (an earlier "
+            "date, completed or cancelled), newest first. Without it: all, newest first."
+        ),
+    )
 
 
 MSG_DATE_OR_RANGE = "Give either date, or from and to."

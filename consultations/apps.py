@@ -12,3 +12,9 @@ class ConsultationsConfig(AppConfig):
         # A cancelled appointment closes its open video room. Subscribed here rather than called by the
         # appointment workflow, which sits below consultations and must not import it.
         appointment_event_subscribe(AppointmentEvent.CANCELLED, consultations_on_appointment_cancelled)
+
+        # The member's appointment list shows each ONLINE appointment's consultationId and open room.
+        from appointments.video_rooms import video_room_reader_register
+        from consultations.selectors import video_rooms_of_appointments
+
+        video_room_reader_register(video_rooms_of_appointments)

@@ -19,8 +19,8 @@ from doctors.discovery.selectors import (
     doctor_filter_available_on,
     doctor_get,
     doctor_ids_by_distance,
-    doctor_ids_by_next_available,
     doctor_order,
+    doctors_by_next_available,
     doctors_in_order,
     specialty_list,
 )
@@ -92,10 +92,10 @@ class DoctorListApi(ListAPIView):
             doctors = doctors.filter(pk__in=within)
         if ordering == ORDER_BY_DISTANCE:
             page = doctors_in_order(self.paginate_queryset(doctor_ids_by_distance(doctors, origin=origin)))
-        elif ordering == ORDER_BY_NEXT_AVAILABLE:
-            page = doctors_in_order(
-                self.paginate_queryset(doctor_ids_by_next_available(doctors, consultation_type=kind))
-            )
+        elif ordering == ORDER_BY_NEXT_AVAILABLE:  # nextAvailable is filled while sorting
+            page = self.paginate_queryset(doctors_by_next_available(doctors, consultation_type=kind)) or []
+            doctor_fill_distances(page, origin=origin)
+            return self.get_paginated_response(DoctorSerializer(page, many=True).data)
         else:
             page = self.paginate_queryset(doctor_order(doctors, ordering=ordering))
         return self._page(page, origin=origin, kind=kind)

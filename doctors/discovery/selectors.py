@@ -189,18 +189,18 @@ def doctor_ids_by_distance(
     return [pk for *_, pk in keyed]
 
 
-def doctor_ids_by_next_available(doctors: QuerySet[Doctor], *, consultation_type: str | None) -> list[Any]:
-    """Primary keys of `doctors`, soonest free time first (then doctorId); doctors with none within the
-    booking horizon last. Computed for every match (the order is global, so pages do not overlap), in round
-    trips that do not grow with the number of matches."""
+def doctors_by_next_available(doctors: QuerySet[Doctor], *, consultation_type: str | None) -> list[Doctor]:
+    """`doctors`, soonest free time first (then doctorId), each with its `next_available` set; doctors with
+    none within the booking horizon last. Computed for every match (the order is global, so pages do not
+    overlap), in round trips that do not grow with the number of matches."""
     matches = list(doctors)
-    soonest = doctors_next_available(matches, consultation_type=consultation_type)
+    doctor_fill_next_available(matches, consultation_type=consultation_type)
 
     def key(doctor: Doctor) -> tuple:
-        free = soonest.get(doctor.doctor_id)
+        free = doctor.next_available  # type: ignore[attr-defined]
         return (free is None, free.date if free else None, free.minutes if free else 0, doctor.doctor_id)
 
-    return [doctor.pk for doctor in sorted(matches, key=key)]
+    return sorted(matches, key=key)
 
 
 def doctor_filter_available_on(
