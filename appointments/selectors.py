@@ -32,8 +32,10 @@ from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
-from core.validators import DAYS_OF_WEEK, minutes_of_day
-from doctors.models import ConsultationType, Doctor, DoctorSlot
+from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, time_12h
+from doctors.models import ConsultationType, Doctor, DoctorSlot, ScheduleException, ScheduleExceptionKind
+from doctors.schedule.exceptions import extra_hours_as_slot
+from doctors.schedule.selectors import schedule_exceptions
 from mongo.compiler import FIRST_BATCH
 from mongo.lookups import first_by_key
 from mongo.raw import collection
@@ -58,19 +60,6 @@ def booking_date_error(day: date) -> str | None:
     if day > today + timedelta(days=booking_horizon_days()):
         return MSG_DATE_TOO_FAR.format(days=booking_horizon_days())
     return None
-
-
-def time_12h(minutes: int) -> str:
-    """Minutes since midnight as the seed's 12-hour "hh:mm AM"."""
-    hours, mins = divmod(minutes, 60)
-    return f"{(hours % 12) or 12:02d}:{mins:02d} {'AM' if hours < 12 else 'PM'}"
-
-
-def minutes_12h(value: str) -> int:
-    """Minutes since midnight of a valid "hh:mm AM/PM" time."""
-    clock_part, meridiem = value.split(" ")
-    hours, mins = (int(part) for part in clock_part.split(":"))
-    return (hours % 12 + (12 if meridiem == "PM" else 0)) * 60 + mins
 
 
 def appointment_starts_at(*, appointment_date: str, time_slot: str) -> datetime:
@@ -169,11 +158,31 @@ def _first_future_minute(day: date) -> int:
     return now.hour * 60 + now.minute + 1
 
 
+def _step_types(
+    *, slot: DoctorSlot, doctor: Doctor, day: date, start: int, end: int, in_clinic_ok: bool, time_off: list[Any]
+) -> set[str]:
+    """What the step [start, end) of `slot` can be booked as: the slot's types, the doctor's flags, the clinic
+    (`in_clinic_ok`: an active clinic of the doctor's, inside its hours) and the time off covering it (time
+    off everywhere takes the step; time off at the slot's clinic takes its IN_CLINIC side)."""
+    if any(off.covers(day=day, minute=start, clinic_id=None) for off in time_off):
+        return set()
+    types = _types_of(slot, doctor)
+    if not in_clinic_ok or any(off.covers(day=day, minute=start, clinic_id=slot.clinic_id) for off in time_off):
+        types.discard(AppointmentType.IN_CLINIC)
+    return types
+
+
 def _day_offers(
-    *, doctor: Doctor, day: date, slots: Sequence[DoctorSlot], clinics: dict[str, Clinic]
+    *,
+    doctor: Doctor,
+    day: date,
+    slots: Sequence[DoctorSlot],
+    clinics: dict[str, Clinic],
+    time_off: list[ScheduleException],
 ) -> dict[int, BookableTime]:
     """THE rules of one doctor's day: the offered times of `day` (future ones only) by start minute, from the
-    doctor's active weekly `slots` of that weekday (sorted: earliest start, then clinic, owns a time).
+    doctor's active weekly `slots` of that weekday and the day's extra hours (sorted: earliest start, then
+    clinic, owns a time), less the day's `time_off`.
 
     The one place a per-day rule goes (time off, extra hours, notice): every reader of availability, one day
     or a range, single doctor or a search page, comes through here.
@@ -188,10 +197,16 @@ def _day_offers(
         for start, end in _steps(slot):
             if start < first_future or start in offered:
                 continue
-            types = _types_of(slot, doctor)
             inside_hours = window is None or (window[0] <= start and end <= window[1])
-            if not (practises_here and inside_hours):
-                types.discard(AppointmentType.IN_CLINIC)
+            types = _step_types(
+                slot=slot,
+                doctor=doctor,
+                day=day,
+                start=start,
+                end=end,
+                in_clinic_ok=practises_here and inside_hours,
+                time_off=time_off,
+            )
             if not types:
                 continue
             # This slot owns the time: the type and clinic asked for filter its offer afterwards, they never let
@@ -216,31 +231,58 @@ def days_between(start: date, end: date) -> list[date]:
 
 @dataclass(frozen=True)
 class _WeeklySlots:
-    """The active weekly slots of some doctors (per doctor and weekday, in owning order) and their clinics."""
+    """What the days of some doctors are made of: their active weekly slots (per doctor and weekday), their
+    time off and extra hours (`schedule_exceptions`) over the days asked, and the clinics of both."""
 
     by_doctor_day: dict[tuple[str, str], list[DoctorSlot]]
+    exceptions: list[ScheduleException]
     clinics: dict[str, Clinic]
 
     def doctor_ids(self) -> set[str]:
-        return {doctor_id for doctor_id, _ in self.by_doctor_day}
+        """The doctors with any weekly slot or extra hours (the others have no time at all)."""
+        extra = {e.doctor_id for e in self.exceptions if e.kind == ScheduleExceptionKind.EXTRA_HOURS}
+        return {doctor_id for doctor_id, _ in self.by_doctor_day} | extra
+
+    def day(self, doctor_id: str, day: date) -> tuple[list[DoctorSlot], list[ScheduleException]]:
+        """The day's slots and extra hours (as slots) in the order that decides which one owns a time, and the
+        day's time off."""
+        mine = [e for e in self.exceptions if e.doctor_id == doctor_id and e.on(day)]
+        extra = [extra_hours_as_slot(e) for e in mine if e.kind == ScheduleExceptionKind.EXTRA_HOURS]
+        weekly = self.by_doctor_day.get((doctor_id, DAYS_OF_WEEK[day.weekday()]), [])
+        slots = sorted([*weekly, *extra], key=lambda s: (s.start_time, s.clinic_id, str(s.pk))) if extra else weekly
+        return slots, [e for e in mine if e.is_time_off]
 
 
-def _weekly_slots(*, doctor_ids: Iterable[str], weekdays: Iterable[str]) -> _WeeklySlots:
-    """Two queries whatever the number of doctors and weekdays: the slots (on slots_doctor_day_active) and
-    their clinics. Every slot of a day decides which one owns each time, so a clinic asked for filters the
-    result later and stays out of the query."""
-    ids, days = sorted(set(doctor_ids)), sorted(set(weekdays))
-    if not ids or not days:
-        return _WeeklySlots({}, {})
-    query = DoctorSlot.objects.filter(is_active=True)
-    query = query.filter(doctor_id=ids[0]) if len(ids) == 1 else query.filter(doctor_id__in=ids)
-    query = query.filter(day_of_week=days[0]) if len(days) == 1 else query.filter(day_of_week__in=days)
+def _weekly_slots(
+    *, doctor_ids: Iterable[str], start: date, end: date, exceptions: list[ScheduleException] | None = None
+) -> _WeeklySlots:
+    """Three queries whatever the number of doctors and days: the time off and extra hours over the days from
+    `start` to `end` (none when `exceptions` are given), the weekly slots of their weekdays, and the clinics of
+    both. Every slot of a day decides which one owns each time, so a clinic asked for filters the result
+    later and stays out of the query."""
+    ids = sorted(set(doctor_ids))
+    weekdays = sorted({DAYS_OF_WEEK[day.weekday()] for day in days_between(start, end)})
+    if not ids or not weekdays:
+        return _WeeklySlots({}, [], {})
+    if exceptions is None:
+        exceptions = schedule_exceptions(doctor_ids=ids, start=start, end=end)
+    # Index-friendly shapes (mongo/README.md): one doctor on some weekdays is the whole {doctorId, dayOfWeek,
+    # isActive} key; several doctors, or every weekday, is doctorId alone (`$in` for several), the rest
+    # compared here: SecantusDB plans a residual clause beside `$in` or a key prefix as a scan.
+    if len(ids) == 1 and len(weekdays) < len(DAYS_OF_WEEK):
+        days = {"day_of_week": weekdays[0]} if len(weekdays) == 1 else {"day_of_week__in": weekdays}
+        query = DoctorSlot.objects.filter(doctor_id=ids[0], **days, is_active=True)
+    else:
+        query = DoctorSlot.objects.filter(**({"doctor_id": ids[0]} if len(ids) == 1 else {"doctor_id__in": ids}))
+    wanted = set(weekdays)
+    query = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
     by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
     for slot in sorted(query, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
         by_doctor_day.setdefault((slot.doctor_id, slot.day_of_week), []).append(slot)
     clinic_ids = {slot.clinic_id for slots in by_doctor_day.values() for slot in slots}
+    clinic_ids |= {e.clinic_id for e in exceptions if e.kind == ScheduleExceptionKind.EXTRA_HOURS and e.clinic_id}
     clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in=clinic_ids)} if clinic_ids else {}
-    return _WeeklySlots(by_doctor_day, clinics)
+    return _WeeklySlots(by_doctor_day, exceptions, clinics)
 
 
 def _schedule(
@@ -255,8 +297,12 @@ def _schedule(
     schedule: dict[tuple[str, date], list[BookableTime]] = {}
     for doctor in doctors:
         for day in days:
-            slots = weekly.by_doctor_day.get((doctor.doctor_id, DAYS_OF_WEEK[day.weekday()]), [])
-            offered = _day_offers(doctor=doctor, day=day, slots=slots, clinics=weekly.clinics) if slots else {}
+            slots, time_off = weekly.day(doctor.doctor_id, day)
+            offered = (
+                _day_offers(doctor=doctor, day=day, slots=slots, clinics=weekly.clinics, time_off=time_off)
+                if slots
+                else {}
+            )
             schedule[(doctor.doctor_id, day)] = [
                 offered[minute]
                 for minute in sorted(offered)
@@ -273,27 +319,44 @@ def slot_schedule_range(
     end: date,
     consultation_type: str | None = None,
     clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> dict[tuple[str, date], list[BookableTime]]:
     """The times of each doctor on each date from `start` to `end` (future ones only), keyed by
     (doctorId, date), before subtracting places already taken (`remaining` is the full `maxPatients`).
 
-    Two queries whatever the number of doctors and days (`_weekly_slots`); every day goes through
-    `_day_offers`.
+    Three queries whatever the number of doctors and days (`_weekly_slots`); every day goes through
+    `_day_offers`. `exceptions` (time off and extra hours covering the range, as `schedule_exceptions` reads
+    them) save a query when the caller has them already.
     """
-    days = days_between(start, end)
     weekly = _weekly_slots(
-        doctor_ids=[doctor.doctor_id for doctor in doctors], weekdays=[DAYS_OF_WEEK[day.weekday()] for day in days]
+        doctor_ids=[doctor.doctor_id for doctor in doctors], start=start, end=end, exceptions=exceptions
     )
-    return _schedule(weekly, doctors=doctors, days=days, consultation_type=consultation_type, clinic_id=clinic_id)
+    return _schedule(
+        weekly,
+        doctors=doctors,
+        days=days_between(start, end),
+        consultation_type=consultation_type,
+        clinic_id=clinic_id,
+    )
 
 
 def slot_schedule(
-    *, doctor: Doctor, day: date, consultation_type: str | None = None, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    day: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> list[BookableTime]:
     """The doctor's times on `day` (future ones only), before subtracting places already taken: the range of
     one day (`slot_schedule_range`)."""
     schedule = slot_schedule_range(
-        doctors=[doctor], start=day, end=day, consultation_type=consultation_type, clinic_id=clinic_id
+        doctors=[doctor],
+        start=day,
+        end=day,
+        consultation_type=consultation_type,
+        clinic_id=clinic_id,
+        exceptions=exceptions,
     )
     return schedule[(doctor.doctor_id, day)]
 
@@ -310,6 +373,35 @@ def slot_offered(
         if offered.time_slot == time_slot:
             return offered
     return None
+
+
+MSG_AWAY_ON_DATE = "{doctor} is away on {date}{at_clinic} ({reason}). Choose another date."
+MSG_AWAY_AT_TIME = "{doctor} is away on {date} from {start} to {end}{at_clinic} ({reason}). Choose another time."
+
+
+def time_off_covering(
+    exceptions: Iterable[ScheduleException], *, day: date, time_slot: str, appointment_type: str, clinic_id: str | None
+) -> ScheduleException | None:
+    """The first time off among `exceptions` that covers an appointment of this type at this time, or None.
+
+    An IN_CLINIC time is covered by time off everywhere or at its clinic; an ONLINE one only by time off
+    everywhere (docs/booking.md, Time off and extra hours)."""
+    try:
+        minute = minutes_12h(time_slot)
+    except ValueError:
+        return None
+    at = clinic_id if appointment_type == AppointmentType.IN_CLINIC else None
+    return next((e for e in exceptions if e.covers(day=day, minute=minute, clinic_id=at)), None)
+
+
+def time_off_message(*, doctor: Doctor, time_off: ScheduleException, day: date) -> tuple[str, str]:
+    """(field, message) of a refusal inside `time_off`: the date for whole days, the time for part of one."""
+    entry = doctor.clinic(time_off.clinic_id) if time_off.clinic_id else None
+    at_clinic = f" at {entry.name if entry else time_off.clinic_id}" if time_off.clinic_id else ""
+    names = {"doctor": doctor.name, "date": day.isoformat(), "at_clinic": at_clinic, "reason": time_off.reason}
+    if time_off.whole_day:
+        return "appointmentDate", MSG_AWAY_ON_DATE.format(**names)
+    return "timeSlot", MSG_AWAY_AT_TIME.format(start=time_off.start_time, end=time_off.end_time, **names)
 
 
 def places_taken_range(*, doctor_ids: Iterable[str], days: Iterable[date]) -> dict[tuple[str, str], dict[str, int]]:
@@ -348,7 +440,10 @@ def free_times(times: Sequence[BookableTime], taken: dict[str, int]) -> list[Boo
     return [t for t in free if t.remaining > 0]
 
 
-def _subtract_places(schedule: dict[tuple[str, date], list[BookableTime]]) -> dict[tuple[str, date], list[BookableTime]]:
+Schedule = dict[tuple[str, date], list[BookableTime]]
+
+
+def _subtract_places(schedule: Schedule) -> Schedule:
     """`schedule` minus the places already taken: one query (`places_taken_range`) for the days with times."""
     busy = [key for key, times in schedule.items() if times]
     taken = places_taken_range(doctor_ids=[doctor_id for doctor_id, _ in busy], days=[day for _, day in busy])
@@ -448,19 +543,19 @@ def next_available(
 ) -> dict[str, NextAvailable | None]:
     """Each doctor's soonest bookable time from now up to the booking horizon, or None, by doctorId.
 
-    Round trips do not grow with the number of doctors: two for their weekly slots and clinics, then one
+    Round trips do not grow with the number of doctors: three for their weekly slots, time off and extra
+    hours, and clinics, then one
     places query per window of days (NEXT_AVAILABLE_WINDOWS) for the doctors still without a free time.
     """
     today = clock.local_today()
-    weekly = _weekly_slots(doctor_ids=[d.doctor_id for d in doctors], weekdays=DAYS_OF_WEEK)
+    last = today + timedelta(days=booking_horizon_days())
+    weekly = _weekly_slots(doctor_ids=[d.doctor_id for d in doctors], start=today, end=last)
     found: dict[str, NextAvailable | None] = {doctor.doctor_id: None for doctor in doctors}
     waiting = [doctor for doctor in doctors if doctor.doctor_id in weekly.doctor_ids()]
-    for days in _windows(today, today + timedelta(days=booking_horizon_days())):
+    for days in _windows(today, last):
         if not waiting:
             break
-        available = _subtract_places(
-            _schedule(weekly, doctors=waiting, days=days, consultation_type=consultation_type)
-        )
+        available = _subtract_places(_schedule(weekly, doctors=waiting, days=days, consultation_type=consultation_type))
         for doctor in waiting:
             found[doctor.doctor_id] = _first_free(available, doctor_id=doctor.doctor_id, days=days)
         waiting = [doctor for doctor in waiting if found[doctor.doctor_id] is None]
@@ -479,13 +574,14 @@ def _first_free(
 def doctors_available_on(*, doctor_ids: Sequence[str], day: date, consultation_type: str | None = None) -> set[str]:
     """The doctorIds among `doctor_ids` with a free time on `day` (nothing outside the booking window).
 
-    At most five queries whatever the number of doctors: their slots of that weekday and the slots' clinics,
-    then only the doctors with a slot that day, and the places taken that day.
+    At most six queries whatever the number of doctors: their slots of that weekday, time off and extra hours
+    and clinics, then only the doctors with hours that day, and the places taken that day.
     """
     if booking_date_error(day) is not None:
         return set()
-    weekly = _weekly_slots(doctor_ids=doctor_ids, weekdays=[DAYS_OF_WEEK[day.weekday()]])
-    candidates = list(Doctor.objects.filter(doctor_id__in=sorted(weekly.doctor_ids()))) if weekly.by_doctor_day else []
+    weekly = _weekly_slots(doctor_ids=doctor_ids, start=day, end=day)
+    with_hours = sorted(weekly.doctor_ids())
+    candidates = list(Doctor.objects.filter(doctor_id__in=with_hours)) if with_hours else []
     available = _subtract_places(_schedule(weekly, doctors=candidates, days=[day], consultation_type=consultation_type))
     return {doctor_id for (doctor_id, _), times in available.items() if times}
 

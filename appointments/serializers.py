@@ -6,10 +6,11 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
 from rest_framework import serializers
 
 from appointments.models import AppointmentStatus, AppointmentType, CallPreference
-from appointments.selectors import WHEN_PAST, WHEN_UPCOMING, MSG_DATE_IN_PAST, booking_date_error, booking_horizon_days
+from appointments.selectors import MSG_DATE_IN_PAST, WHEN_PAST, WHEN_UPCOMING, booking_date_error, booking_horizon_days
 from core.serializers import NumberField, ObjectIdField
 from core.validators import MSG_DATE, validate_date
 
@@ -103,7 +104,10 @@ MSG_RANGE_NEEDS_BOTH = "Give both from and to."
 MSG_RANGE_ORDER = "from must be on or before to."
 MSG_RANGE_TOO_LONG = "A range covers at most {days} days."
 MSG_RANGE_OUTSIDE = "No day of this range can be booked: bookings open from today to {days} days ahead."
-AVAILABILITY_RANGE_MAX_DAYS = 31
+
+
+def range_max_days() -> int:
+    return int(getattr(settings, "AVAILABILITY_RANGE_MAX_DAYS", 31))
 
 
 def _iso_date(**kwargs: object) -> serializers.DateField:
@@ -128,7 +132,7 @@ class AvailabilityParamsSerializer(serializers.Serializer):
         # `from` is a Python keyword, so these two are added here rather than declared above.
         fields["from"] = _iso_date(help_text="First day of a range, YYYY-MM-DD (clinic-local); needs `to`.")
         fields["to"] = _iso_date(
-            help_text=f"Last day of the range, YYYY-MM-DD, at most {AVAILABILITY_RANGE_MAX_DAYS} days including `from`."
+            help_text=f"Last day of the range, YYYY-MM-DD, at most {range_max_days()} days including `from`."
         )
         return fields
 
@@ -150,8 +154,8 @@ class AvailabilityParamsSerializer(serializers.Serializer):
             raise serializers.ValidationError({"from" if start is None else "to": [MSG_RANGE_NEEDS_BOTH]})
         if start > end:
             raise serializers.ValidationError({"to": [MSG_RANGE_ORDER]})
-        if (end - start).days + 1 > AVAILABILITY_RANGE_MAX_DAYS:
-            raise serializers.ValidationError({"to": [MSG_RANGE_TOO_LONG.format(days=AVAILABILITY_RANGE_MAX_DAYS)]})
+        if (end - start).days + 1 > range_max_days():
+            raise serializers.ValidationError({"to": [MSG_RANGE_TOO_LONG.format(days=range_max_days())]})
         if booking_date_error(end) == MSG_DATE_IN_PAST or booking_date_error(start) not in (None, MSG_DATE_IN_PAST):
             raise serializers.ValidationError({"from": [MSG_RANGE_OUTSIDE.format(days=booking_horizon_days())]})
         return attrs

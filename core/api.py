@@ -33,7 +33,7 @@ def service_error_response(exc: ServiceError, *, field_names: dict[str, str] | N
         names = field_names or {}
         body: dict[str, Any] = {names.get(name, name): messages for name, messages in exc.errors.items()}
     else:
-        body = {"detail": exc.message}
+        body = {"detail": exc.message, **exc.data}
     response = Response(body, status=exc.kind.status)
     if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)

@@ -7,6 +7,7 @@ response in one DRF exception handler (`core.api.exception_handler`); the portal
 """
 
 from enum import Enum
+from typing import Any
 
 
 class ErrorKind(Enum):
@@ -27,7 +28,8 @@ class ErrorKind(Enum):
 
 
 class ServiceError(Exception):
-    """A service refused. `errors` names the fields at fault (for 400s); `retry_after` is in seconds (429)."""
+    """A service refused. `errors` names the fields at fault (for 400s); `retry_after` is in seconds (429);
+    `data` adds JSON-ready keys to the API's `{"detail"}` answer."""
 
     kind: ErrorKind = ErrorKind.INVALID
     default_message = "The request was refused."
@@ -40,11 +42,13 @@ class ServiceError(Exception):
         *,
         errors: dict[str, list[str]] | None = None,
         retry_after: int | None = None,
+        data: dict[str, Any] | None = None,
     ) -> None:
         self.message = message or self.default_message
         super().__init__(self.message)
         self.errors = errors or {}
         self.retry_after = retry_after
+        self.data = data or {}  # more of the answer beside `detail` (e.g. the appointments a time off covers)
 
 
 class Invalid(ServiceError):

@@ -54,3 +54,16 @@ def minutes_of_day(hhmm: str) -> int:
     """Minutes since midnight of a valid 24-hour 'HH:MM' time."""
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+def minutes_12h(value: str) -> int:
+    """Minutes since midnight of a valid 12-hour "hh:mm AM/PM" time."""
+    clock_part, meridiem = value.split(" ")
+    hours, mins = (int(part) for part in clock_part.split(":"))
+    return (hours % 12 + (12 if meridiem == "PM" else 0)) * 60 + mins
+
+
+def time_12h(minutes: int) -> str:
+    """Minutes since midnight as the seed's 12-hour "hh:mm AM"."""
+    hours, mins = divmod(minutes, 60)
+    return f"{(hours % 12) or 12:02d}:{mins:02d} {'AM' if hours < 12 else 'PM'}"

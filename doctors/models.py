@@ -1,10 +1,12 @@
 """Doctors (seed `doctors`), their weekly slots (seed `doctor_slots`) and the specialty master list."""
 
+from datetime import date
+
 from bson import ObjectId
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField
+from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField, ObjectIdField
 from django_mongodb_backend.models import EmbeddedModel
 
 from clinics.models import Location
@@ -14,6 +16,7 @@ from core.validators import (
     DAYS_OF_WEEK,
     FEE_VALIDATORS,
     is_time_24h,
+    minutes_12h,
     minutes_of_day,
     validate_date,
     validate_day_of_week,
@@ -233,6 +236,120 @@ class DoctorSlot(models.Model):
             raise ValidationError({"end_time": MSG_END_AFTER_START})
         if self.slot_duration and end - start < self.slot_duration:
             raise ValidationError({"slot_duration": MSG_DURATION_FITS})
+
+
+class ScheduleExceptionKind(models.TextChoices):
+    TIME_OFF = "TIME_OFF", "Time off"
+    EXTRA_HOURS = "EXTRA_HOURS", "Extra hours"
+
+
+class CreatedBy(models.TextChoices):
+    """Who recorded a schedule exception (the values of appointments' Actor that may)."""
+
+    DOCTOR = "DOCTOR", "Doctor"
+    STAFF = "STAFF", "Staff"
+
+
+class AffectedDecision(models.TextChoices):
+    """What was decided for the live appointments a time off covered when it was saved."""
+
+    KEEP = "keep", "Keep them all"
+    CANCEL = "cancel", "Cancel them all"
+    EACH = "each", "Chosen one by one"
+
+
+class ScheduleException(models.Model):
+    """A doctor's one-off change to the weekly template (`doctor_schedule_exceptions`,
+    docs/decisions/0035-schedule-exceptions.md).
+
+    TIME_OFF: the doctor is away from `startDate` to `endDate` (inclusive), all day or, with `startTime` and
+    `endTime` (12-hour, as appointments' `timeSlot`), for the times that start from `startTime` and before
+    `endTime` on each of those days; at `clinicId` only (its IN_CLINIC times) or, without one, everywhere.
+    EXTRA_HOURS: a one-off slot on one date (`startDate` = `endDate`) at a clinic, with the weekly slot's
+    fields and rules (`startTime`/`endTime` 24-hour, as `doctor_slots`).
+    Written only by doctors/schedule/exceptions.py (through appointments/services/time_off.py).
+    """
+
+    doctor = models.ForeignKey(
+        Doctor,
+        to_field="doctor_id",
+        db_column="doctorId",
+        on_delete=models.CASCADE,
+        related_name="schedule_exceptions",
+    )
+    kind = models.CharField(max_length=12, choices=ScheduleExceptionKind.choices)
+    start_date = models.CharField(max_length=10, validators=[validate_date], db_column="startDate")
+    end_date = models.CharField(max_length=10, validators=[validate_date], db_column="endDate")
+    start_time = models.CharField(max_length=8, blank=True, null=True, db_column="startTime")
+    end_time = models.CharField(max_length=8, blank=True, null=True, db_column="endTime")
+    clinic_id = models.CharField("clinic ID", max_length=32, blank=True, null=True, db_column="clinicId")
+    reason = models.CharField(max_length=500, blank=True, default="")
+    # EXTRA_HOURS only: the weekly slot's fields (doctor_slots).
+    slot_duration = models.IntegerField(
+        blank=True, null=True, validators=[MinValueValidator(5), MaxValueValidator(480)], db_column="slotDuration"
+    )
+    max_patients = models.IntegerField(
+        blank=True, null=True, validators=[MinValueValidator(1), MaxValueValidator(100)], db_column="maxPatients"
+    )
+    consultation_fee = NumberField(blank=True, null=True, validators=MIN_FEE, db_column="consultationFee")
+    consultation_type = models.CharField(
+        max_length=10, choices=ConsultationType.choices, blank=True, null=True, db_column="consultationType"
+    )
+    # TIME_OFF only: the live appointments it covered when saved, and what was decided for them.
+    affected_decision = models.CharField(
+        max_length=6, choices=AffectedDecision.choices, blank=True, null=True, db_column="affectedAppointments"
+    )
+    kept_appointment_ids = ArrayField(ObjectIdField(), default=list, blank=True, db_column="keptAppointmentIds")
+    cancelled_appointment_ids = ArrayField(
+        ObjectIdField(), default=list, blank=True, db_column="cancelledAppointmentIds"
+    )
+    created_by_role = models.CharField(max_length=8, choices=CreatedBy.choices, db_column="createdByRole")
+    created_by_id = models.CharField(max_length=64, db_column="createdById")
+    created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
+    updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
+
+    class Meta:
+        db_table = "doctor_schedule_exceptions"
+        ordering = ["start_date", "start_time", "created_at"]
+        indexes = [
+            # Availability, booking and the week view: many doctors, a window of days (schedule_exceptions).
+            models.Index(fields=["doctor", "end_date", "start_date"], name="schedule_exc_doctor_dates"),
+            # The doctor's upcoming time off or extra hours (the doctor API and the portal's lists).
+            models.Index(fields=["doctor", "kind", "end_date"], name="schedule_exc_doctor_kind_end"),
+        ]
+
+    def __str__(self) -> str:
+        days = self.start_date if self.start_date == self.end_date else f"{self.start_date} to {self.end_date}"
+        hours = f" {self.start_time}-{self.end_time}" if self.start_time and self.end_time else ""
+        return f"{self.get_kind_display()} {self.doctor_id} {days}{hours}"
+
+    @property
+    def is_time_off(self) -> bool:
+        return self.kind == ScheduleExceptionKind.TIME_OFF
+
+    @property
+    def whole_day(self) -> bool:
+        return not (self.start_time and self.end_time)
+
+    def on(self, day: date) -> bool:
+        """Whether `day` is one of its dates."""
+        return self.start_date <= day.isoformat() <= self.end_date
+
+    def covers(self, *, day: date, minute: int, clinic_id: str | None) -> bool:
+        """Whether this time off covers the time starting at `minute` on `day` at `clinic_id`.
+
+        `clinic_id` None asks about a time that needs no clinic (ONLINE): only time off everywhere covers it.
+        """
+        if not self.is_time_off or not self.on(day):
+            return False
+        if self.clinic_id and self.clinic_id != clinic_id:
+            return False
+        if self.whole_day:
+            return True
+        try:
+            return minutes_12h(str(self.start_time)) <= minute < minutes_12h(str(self.end_time))
+        except ValueError:
+            return False
 
 
 class DoctorSession(models.Model):

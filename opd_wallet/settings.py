@@ -234,6 +234,12 @@ BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
 REQUEST_EXPIRY_HOURS = env_int("REQUEST_EXPIRY_HOURS", 24)
 REQUEST_EXPIRY_BEFORE_MINUTES = env_int("REQUEST_EXPIRY_BEFORE_MINUTES", 120)
 
+# --- member API (issue 17: availability ranges, next free time, search) -------------------------------------
+# Days one availability request may cover (?from=&to=), and how long each process keeps the stored city names
+# doctor search matches `city` against (docs/api.md, Doctors).
+AVAILABILITY_RANGE_MAX_DAYS = env_int("AVAILABILITY_RANGE_MAX_DAYS", 31)
+CITY_NAMES_CACHE_SECONDS = env_int("CITY_NAMES_CACHE_SECONDS", 60)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.

@@ -30,20 +30,23 @@ from appointments.selectors import (
     appointment_starts_at,
     booking_date_error,
     slot_offered,
+    time_off_covering,
+    time_off_message,
 )
 
 # The booking's 409s live with the rule that raises them (places.py); re-exported for booking's callers.
 from appointments.services.places import MSG_ALREADY_BOOKED as MSG_ALREADY_BOOKED
 from appointments.services.places import MSG_SLOT_FULL as MSG_SLOT_FULL
 from appointments.services.places import SlotTaken as SlotTaken
-from appointments.services.places import place_move, place_take
+from appointments.services.places import place_free, place_move, place_take
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
 from clinics.models import Clinic
 from core import clock
 from core.errors import Invalid
 from core.sequences import next_sequence
 from core.validators import validate_date, validate_time_12h
-from doctors.models import Doctor
+from doctors.models import Doctor, ScheduleException
+from doctors.schedule.selectors import schedule_exceptions
 
 MSG_UNKNOWN_DOCTOR = "No active doctor with this doctorId."
 MSG_DOCTOR_NOT_ONLINE = "This doctor does not consult online."
@@ -51,6 +54,7 @@ MSG_DOCTOR_NOT_IN_CLINIC = "This doctor does not see patients in the clinic."
 MSG_NOT_DOCTORS_CLINIC = "This doctor does not practise at this clinic."
 MSG_TIME_NOT_OFFERED = "This doctor has no {type} time at {time} on {date}{at_clinic}."
 MSG_CONTACT_NUMBER = "Enter a valid phone number, e.g. +919876543210."
+MSG_UNDONE_TIME_OFF = "Booked while the doctor's time off was being saved; the time off covers it."
 MSG_CANNOT_CANCEL_STARTED = "This appointment's time has passed; it can no longer be cancelled."
 
 CONTACT_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
@@ -138,6 +142,9 @@ def _offered_time(
     )
     if offered is not None:
         return offered
+    _raise_if_time_off(
+        doctor=doctor, day=day, time_slot=time_slot, appointment_type=appointment_type, clinic_id=clinic_id
+    )
     at_clinic = f" at {clinic_id}" if clinic_id else ""
     raise BookingInvalid.from_errors(
         {
@@ -146,6 +153,60 @@ def _offered_time(
             )
         }
     )
+
+
+def _raise_if_time_off(
+    *,
+    doctor: Doctor,
+    day: date,
+    time_slot: str,
+    appointment_type: str,
+    clinic_id: str | None,
+    exceptions: list[ScheduleException] | None = None,
+) -> None:
+    """Refuse (BookingInvalid, 400) a time inside the doctor's time off, naming it. Reads the day's
+    exceptions unless given."""
+    if exceptions is None:
+        exceptions = schedule_exceptions(doctor_ids=[doctor.doctor_id], start=day, end=day)
+    covering = time_off_covering(
+        exceptions, day=day, time_slot=time_slot, appointment_type=appointment_type, clinic_id=clinic_id
+    )
+    if covering is not None:
+        field, message = time_off_message(doctor=doctor, time_off=covering, day=day)
+        raise BookingInvalid.from_errors({field: message})
+
+
+def time_off_recheck(*, appointment: Appointment) -> None:
+    """After a place was taken: undo it if a time off covering it was saved meanwhile.
+
+    Availability was checked before the insert; a time off saved between that check and the insert would
+    otherwise leave a new booking inside it. Its service writes the time off first and reads the appointments
+    after, so whichever order the writes take, this re-read or the time off's own sees the other
+    (docs/decisions/0036-time-off-write-order.md). The undone place is freed by the system (one guarded
+    update) and the refusal names the time off. One query.
+    """
+    day = date.fromisoformat(appointment.appointment_date)
+    try:
+        _raise_if_time_off(
+            doctor=appointment.doctor,
+            day=day,
+            time_slot=appointment.time_slot,
+            appointment_type=appointment.appointment_type,
+            clinic_id=appointment.clinic_id,
+        )
+    except BookingInvalid:
+        now = clock.now()
+        place_free(
+            appointment=appointment,
+            allowed_from=CANCELLABLE,
+            changes={
+                "updatedAt": now,
+                "cancelledAt": now,
+                "cancelledBy": Actor.SYSTEM.value,
+                "cancellationReason": MSG_UNDONE_TIME_OFF,
+            },
+        )
+        raise
 
 
 def _clinic_name_and_address(doctor: Doctor, clinic_id: str) -> tuple[str, str]:
@@ -226,6 +287,7 @@ def appointment_book(
             call_preference=call_preference if online else None,
         ),
     )
+    time_off_recheck(appointment=appointment)
     appointment_event_emit(AppointmentEvent.BOOKED, appointment=appointment, by=Actor.MEMBER)
     return appointment
 

@@ -5,15 +5,17 @@ carries everything a doctor card shows, so there is never a query per row.
 """
 
 from collections.abc import Sequence
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 
-from clinics.models import Clinic
 from clinics.cities import city_display_name, city_key
+from clinics.models import Clinic
 from core.errors import NotFound
 from core.geo import haversine_km
 from doctors.discovery.availability import doctor_ids_available_on, doctors_next_available
@@ -75,17 +77,15 @@ def doctor_filter(
     if specialty_id:
         doctors = doctors.filter(specialty_id=specialty_id)  # {specialtyId, isActive} index
     if city:
-        doctors = doctors.filter(clinics__city__in=city_names_matching(city))
+        names = city_names_matching(city) or [city.strip()]  # none stored: as typed, which finds nobody
+        # One name (the usual case) is an equality, which SecantusDB's planner walks the index for.
+        doctors = doctors.filter(clinics__city=names[0]) if len(names) == 1 else doctors.filter(clinics__city__in=names)
     if consultation_type == TYPE_ONLINE:
         doctors = doctors.filter(available_online=True)
     elif consultation_type == TYPE_IN_CLINIC:
         doctors = doctors.filter(available_offline=True)
     if q:
-        matches = (
-            Q(name__icontains=q)
-            | Q(specializations__icontains=q)
-            | Q(specialty__icontains=q)
-        )
+        matches = Q(name__icontains=q) | Q(specializations__icontains=q) | Q(specialty__icontains=q)
         specialty_ids = specialty_ids_matching(q)
         if specialty_ids:
             matches |= Q(specialty_id__in=specialty_ids)
@@ -108,9 +108,16 @@ def clinic_ids_matching(q: str) -> list[str]:
     return sorted(Clinic.objects.filter(name__icontains=q).values_list("clinic_id", flat=True))
 
 
+_city_names: dict[str, Any] = {"names": None, "read_at": 0.0}
+
+
 def _stored_city_names() -> list[str]:
     """Every practice city stored on an active doctor, as stored. One query (an aggregation: SecantusDB's
-    `distinct` does not reach into arrays)."""
+    `distinct` does not reach into arrays), kept CITY_NAMES_CACHE_SECONDS per process: the list changes only
+    when a doctor or clinic is added or edited, and reading it scans the doctors."""
+    ttl = float(getattr(settings, "CITY_NAMES_CACHE_SECONDS", 60))
+    if _city_names["names"] is not None and time.monotonic() - _city_names["read_at"] < ttl:
+        return list(_city_names["names"])
     found = collection(Doctor._meta.db_table).aggregate(
         [
             {"$match": {"isActive": True}},
@@ -119,7 +126,15 @@ def _stored_city_names() -> list[str]:
             {"$group": {"_id": "$clinics.city"}},
         ]
     )
-    return [doc["_id"] for doc in found if isinstance(doc.get("_id"), str)]
+    names = [doc["_id"] for doc in found if isinstance(doc.get("_id"), str)]
+    _city_names.update(names=names, read_at=time.monotonic())
+    return list(names)
+
+
+def city_names_forget(**_signal: object) -> None:
+    """Drop this process's copy of the stored city names (a doctor or clinic was saved here; other
+    processes catch up within CITY_NAMES_CACHE_SECONDS)."""
+    _city_names["names"] = None
 
 
 def city_names_matching(city: str) -> list[str]:
@@ -160,9 +175,7 @@ def doctor_order(doctors: QuerySet[Doctor], *, ordering: str | None) -> QuerySet
     return doctors.order_by(*ORDERINGS.get(ordering or "", ()), "doctor_id")
 
 
-def doctor_ids_by_distance(
-    doctors: QuerySet[Doctor], *, origin: Origin, radius_km: float | None = None
-) -> list[Any]:
+def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_km: float | None = None) -> list[Any]:
     """Primary keys of `doctors`, nearest practice first; doctors with no located clinic last. With
     `radius_km`, only the doctors with a clinic that close (and none without a location).
 
@@ -208,7 +221,9 @@ def doctor_filter_available_on(
 ) -> QuerySet[Doctor]:
     """`doctors` narrowed to those with a free time on `day` (none outside the booking window)."""
     ids = list(doctors.values_list("doctor_id", flat=True))
-    return doctors.filter(doctor_id__in=sorted(doctor_ids_available_on(ids, day=day, consultation_type=consultation_type)))
+    return doctors.filter(
+        doctor_id__in=sorted(doctor_ids_available_on(ids, day=day, consultation_type=consultation_type))
+    )
 
 
 def doctor_fill_next_available(doctors: Sequence[Doctor], *, consultation_type: str | None) -> None:

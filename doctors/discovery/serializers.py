@@ -6,7 +6,13 @@ from rest_framework import serializers
 
 from clinics.serializers import LocationSerializer
 from core.serializers import NumberField, ObjectIdField
-from doctors.discovery.selectors import ORDER_BY_DISTANCE, ORDER_BY_NEXT_AVAILABLE, ORDERINGS, TYPE_IN_CLINIC, TYPE_ONLINE
+from doctors.discovery.selectors import (
+    ORDER_BY_DISTANCE,
+    ORDER_BY_NEXT_AVAILABLE,
+    ORDERINGS,
+    TYPE_IN_CLINIC,
+    TYPE_ONLINE,
+)
 
 MSG_LAT_LNG_TOGETHER = "Give both lat and lng, or neither."
 MSG_DISTANCE_NEEDS_POSITION = "Ordering by distance needs lat and lng."

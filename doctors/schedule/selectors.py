@@ -1,13 +1,16 @@
-"""Reads of a doctor's own weekly slots (the doctor API and the portal's schedule page)."""
+"""Reads of a doctor's schedule: weekly slots, and the one-off time off and extra hours."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from bson import ObjectId
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from core import clock
 from core.errors import NotFound
 from core.validators import DAYS_OF_WEEK
-from doctors.models import Doctor, DoctorSlot
+from doctors.models import Doctor, DoctorSlot, ScheduleException
 
 # Monday=0 .. Sunday=6: day names do not sort in week order.
 DAY_ORDER = Case(
@@ -59,3 +62,45 @@ def slot_week(*, doctor: Doctor) -> list[ScheduleDay]:
         if slot.day_of_week in week:
             week[slot.day_of_week].slots.append(slot)
     return list(week.values())
+
+
+# --- one-off changes: time off and extra hours (doctor_schedule_exceptions) --------------------------------
+
+
+def schedule_exceptions(*, doctor_ids: Iterable[str], start: date, end: date) -> list[ScheduleException]:
+    """The time off and extra hours of these doctors that touch any day from `start` to `end` (inclusive),
+    in date order. ONE query for many doctors and days, on the {doctorId, endDate, startDate} index.
+
+    Only `endDate >= start` goes to the server; `startDate <= end` is compared here: the backend guards a
+    `lte` with a null check, and SecantusDB plans neither that nor two ranges on an index. One doctor is an
+    equality on doctorId, which both planners walk the index for; several are `$in`, which MongoDB walks the
+    index for and SecantusDB scans (docs/decisions/0035-schedule-exceptions.md).
+    """
+    ids = sorted(set(doctor_ids))
+    if not ids:
+        return []
+    doctors = {"doctor_id": ids[0]} if len(ids) == 1 else {"doctor_id__in": ids}
+    rows = ScheduleException.objects.filter(**doctors, end_date__gte=start.isoformat())  # one filter(): no $and
+    last = end.isoformat()
+    found = [row for row in rows if row.start_date <= last]
+    return sorted(found, key=lambda e: (e.start_date, e.start_time or "", e.created_at))
+
+
+def schedule_exception_list(*, doctor: Doctor, kind: str) -> QuerySet[ScheduleException]:
+    """The doctor's time off (or extra hours) not yet over, soonest first."""
+    return ScheduleException.objects.filter(
+        doctor_id=doctor.doctor_id, kind=kind, end_date__gte=clock.local_today().isoformat()
+    ).order_by("start_date", "start_time", "created_at")
+
+
+def schedule_exception_get(*, doctor: Doctor, exception_id: str, kind: str) -> ScheduleException:
+    """One of the doctor's own time off (or extra hours) by its `_id`. NotFound when unknown or another's."""
+    found = None
+    if ObjectId.is_valid(exception_id):
+        found = ScheduleException.objects.filter(
+            pk=ObjectId(exception_id), doctor_id=doctor.doctor_id, kind=kind
+        ).first()
+    if found is None:
+        raise NotFound()
+    found.doctor = doctor
+    return found

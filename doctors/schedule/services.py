@@ -191,6 +191,9 @@ def _schedule_lock(*, doctor_id: str, day: str) -> Iterator[None]:
         locks.delete_one({"_id": key, "owner": owner})
 
 
+schedule_lock = _schedule_lock  # the extra hours (doctors/schedule/exceptions.py) take the same lock
+
+
 def _slot_save(*, slot: DoctorSlot, doctor: Doctor, update_fields: list[str] | None = None) -> DoctorSlot:
     _raise_if_invalid(slot=slot, doctor=doctor)
     with _schedule_lock(doctor_id=doctor.doctor_id, day=slot.day_of_week):

@@ -128,13 +128,14 @@ def test_a_past_date_alone_is_still_400(api: APIClient) -> None:
 def test_round_trips_do_not_grow_with_the_range(
     api: APIClient, assert_db_commands: Callable[[int], AbstractContextManager], days: int
 ) -> None:
-    """Sign-in check, doctor, slots, clinics, places: five round trips for 1, 7 or 31 days alike."""
+    """Sign-in check, doctor, slots, time off and extra hours, clinics, places: six round trips for 1, 7 or 31
+    days alike."""
     slot = DoctorSlotFactory(start_time="08:00", end_time="12:00", max_patients=3)
     for day in ("Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
         DoctorSlotFactory(doctor=slot.doctor, day_of_week=day, start_time="08:00", end_time="12:00")
     for offset in range(31):
         AppointmentFactory(doctor=slot.doctor, appointment_date=plus(MONDAY, offset), time_slot="09:00 AM")
-    with assert_db_commands(5):
+    with assert_db_commands(6):
         body = month(api, slot.doctor_id, MONDAY, plus(MONDAY, days - 1))
     assert len(body["days"]) == days
     assert all(d["slots"] for d in body["days"])

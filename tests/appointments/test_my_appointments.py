@@ -107,7 +107,9 @@ def test_the_list_costs_the_same_round_trips_however_many_online(
 ) -> None:
     """Sign-in, the page with its count, the consultations of its ONLINE appointments: three."""
     for n in range(count):
-        appointment = OnlineAppointmentFactory(user=member, appointment_date=MONDAY, time_slot=f"{n % 12 + 1:02d}:00 PM")
+        appointment = OnlineAppointmentFactory(
+            user=member, appointment_date=MONDAY, time_slot=f"{n % 12 + 1:02d}:00 PM"
+        )
         if n % 2:
             VideoConsultationFactory(appointment=appointment)
     with assert_db_commands(3):

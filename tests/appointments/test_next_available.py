@@ -116,7 +116,12 @@ def test_ordering_by_next_available_pages_do_not_overlap(api: APIClient) -> None
     for hour in range(8, 20):
         DoctorSlotFactory(day_of_week="Monday", start_time=f"{hour:02d}:00", end_time=f"{hour:02d}:30")
     pages = [
-        [d["doctorId"] for d in api.get("/api/v1/doctors", {"ordering": "nextAvailable", "page_size": 5, "page": n}).json()["results"]]
+        [
+            d["doctorId"]
+            for d in api.get("/api/v1/doctors", {"ordering": "nextAvailable", "page_size": 5, "page": n}).json()[
+                "results"
+            ]
+        ]
         for n in (1, 2, 3)
     ]
     seen = [doctor for page in pages for doctor in page]
@@ -132,7 +137,9 @@ def _page_of_doctors(count: int) -> list[Doctor]:
         DoctorSlotFactory(doctor=doctor, clinic=clinics[0], day_of_week=("Monday", "Wednesday")[n % 2])
         if n % 3 == 0:  # some full on their first day, so the scan goes on to the next week
             for time_slot in ("09:00 AM", "09:30 AM", "10:00 AM", "10:30 AM", "11:00 AM", "11:30 AM"):
-                AppointmentFactory(doctor=doctor, appointment_date=("2031-01-06", "2031-01-08")[n % 2], time_slot=time_slot)
+                AppointmentFactory(
+                    doctor=doctor, appointment_date=("2031-01-06", "2031-01-08")[n % 2], time_slot=time_slot
+                )
         made.append(doctor)
     return made
 
@@ -158,8 +165,9 @@ def test_round_trips_are_flat_in_page_size(api: APIClient) -> None:
 def test_plain_search_page_costs_a_fixed_number_of_round_trips(
     api: APIClient, assert_db_commands: Callable[[int], AbstractContextManager]
 ) -> None:
-    """Sign-in, the page with its count, then nextAvailable: slots, clinics, and a places query for the first
-    week and one for the next two (a third of the doctors are full in the first week)."""
+    """Sign-in, the page with its count, then nextAvailable: slots, time off and extra hours, clinics, and a
+    places query for the first week and one for the next two (a third of the doctors are full in the first
+    week)."""
     _page_of_doctors(20)
-    with assert_db_commands(6):
+    with assert_db_commands(7):
         api.get("/api/v1/doctors", {"page_size": 20, "ordering": "-rating"})

@@ -149,3 +149,19 @@ def test_radius_errors(api: APIClient, params: dict, errors: dict | None) -> Non
     assert "radiusKm" in response.json()
     if errors:
         assert response.json() == errors
+
+
+def test_stored_city_names_are_kept_a_while_and_refreshed_by_a_save(
+    api: APIClient, settings: pytest.FixtureRequest
+) -> None:
+    from doctors.discovery.selectors import _stored_city_names
+    from tests.db_commands import count_db_commands
+
+    settings.CITY_NAMES_CACHE_SECONDS = 60  # type: ignore[attr-defined]
+    doctor_in("Pune")
+    assert _stored_city_names() == ["Pune"]
+    with count_db_commands() as commands:
+        assert _stored_city_names() == ["Pune"]
+    assert commands.count == 0
+    there = doctor_in("Mumbai")  # a save in this process forgets the copy
+    assert found(api, city="bombay") == [there]
