@@ -269,6 +269,7 @@ VISIT_EARLY_MINUTES = env_int("VISIT_EARLY_MINUTES", 15)
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "core.api_docs.document_common_errors",
+    "core.api_docs.one_request_encoding",
 ]
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.
