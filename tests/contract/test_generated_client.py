@@ -100,7 +100,7 @@ def schema(live_server: Any) -> dict:
 
 
 def test_the_generator_drops_no_operation(schema: dict, tmp_path: Path) -> None:
-    client, output = generate(schema, tmp_path)
+    _client, output = generate(schema, tmp_path)
     assert "Endpoint will not be generated" not in output, output
     assert "WARNING" not in output, output
     generated = {
