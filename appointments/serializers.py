@@ -68,7 +68,7 @@ class AppointmentSerializer(serializers.Serializer):
 
 
 class AppointmentBookSerializer(serializers.Serializer):
-    """POST /api/v1/appointments. Shapes only: the booking rules live in appointment_book."""
+    # POST /api/v1/appointments. Shapes only: the booking rules live in appointment_book.
 
     doctorId = serializers.CharField(max_length=32)
     appointmentType = serializers.ChoiceField(choices=AppointmentType.choices)
@@ -189,7 +189,9 @@ class AvailabilitySerializer(serializers.Serializer):
 class DoctorAppointmentFilterSerializer(serializers.Serializer):
     """?date=YYYY-MM-DD&status=... of GET /api/v1/doctor/appointments."""
 
-    date = serializers.CharField(required=False, error_messages={"blank": MSG_DATE})
+    date = serializers.CharField(
+        required=False, error_messages={"blank": MSG_DATE}, help_text="Only this day, YYYY-MM-DD (clinic-local)."
+    )
     status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
 
     def validate_date(self, value: str) -> str:

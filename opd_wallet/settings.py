@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "core.api_docs.document_common_errors",
     "core.api_docs.one_request_encoding",
+    "core.api_docs.fill_examples",
 ]
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.

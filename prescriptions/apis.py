@@ -22,7 +22,10 @@ FILE_RESPONSES = {
     404: OpenApiResponse(description="no such prescription of the caller's"),
 }
 PRESCRIPTION_KEY = OpenApiParameter(
-    "prescriptionId", str, OpenApiParameter.PATH, description="The `prescriptionId` (e.g. PRESC-2031-000123) or its 24-hex `_id`."
+    "prescriptionId",
+    str,
+    OpenApiParameter.PATH,
+    description="The `prescriptionId` (e.g. PRESC-2031-000123) or its 24-hex `_id`.",
 )
 
 

@@ -4,8 +4,8 @@ Every list costs a fixed number of round trips whatever the page size: the embed
 carries everything a doctor card shows, so there is never a query per row.
 """
 
-from collections.abc import Sequence
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any

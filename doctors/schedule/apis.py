@@ -3,7 +3,7 @@
 Another doctor's slot is 404, never 403. Refusals of the slot services are answered by core/api.py.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -67,10 +67,15 @@ class DoctorSlotListApi(DoctorApiMixin, APIView):
         return Response(SlotSerializer(slot).data, status=status.HTTP_201_CREATED)
 
 
+SLOT_ID_PARAM = OpenApiParameter(
+    "slotId", str, OpenApiParameter.PATH, description="The weekly slot's 24-hex `_id`, as the slot list gives it."
+)
+
+
 class DoctorSlotDetailApi(DoctorApiMixin, APIView):
     service_error_fields = API_FIELD_NAMES
 
-    @extend_schema(responses=SlotSerializer, tags=["doctor"])
+    @extend_schema(responses=SlotSerializer, tags=["doctor"], parameters=[SLOT_ID_PARAM], summary="One of my slots")
     def get(self, request: Request, slotId: str) -> Response:
         return Response(SlotSerializer(slot_get(doctor=request.user, slot_id=slotId)).data)
 
@@ -78,6 +83,7 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
         request=SlotInputSerializer,
         responses={200: SlotSerializer, 409: CONFLICT_RESPONSE},
         tags=["doctor"],
+        parameters=[SLOT_ID_PARAM],
         summary="Change a slot (isActive=false deactivates it)",
     )
     def patch(self, request: Request, slotId: str) -> Response:
@@ -90,6 +96,7 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
     @extend_schema(
         responses={204: None, 409: CONFLICT_RESPONSE},
         tags=["doctor"],
+        parameters=[SLOT_ID_PARAM],
         summary="Remove a slot; 409 while it has upcoming appointments (deactivate it instead)",
     )
     def delete(self, request: Request, slotId: str) -> Response:
