@@ -88,7 +88,7 @@ class DoctorListApi(ListAPIView):
             within = doctor_ids_by_distance(doctors, origin=origin, radius_km=data["radiusKm"])
             if ordering == ORDER_BY_DISTANCE:
                 page = doctors_in_order(self.paginate_queryset(within))
-                return self._page(page, origin=origin, kind=kind)
+                return self._page(page, origin=origin, kind=kind, soonest=data["withNextAvailable"])
             doctors = doctors.filter(pk__in=within)
         if ordering == ORDER_BY_DISTANCE:
             page = doctors_in_order(self.paginate_queryset(doctor_ids_by_distance(doctors, origin=origin)))
@@ -98,11 +98,12 @@ class DoctorListApi(ListAPIView):
             return self.get_paginated_response(DoctorSerializer(page, many=True).data)
         else:
             page = self.paginate_queryset(doctor_order(doctors, ordering=ordering))
-        return self._page(page, origin=origin, kind=kind)
+        return self._page(page, origin=origin, kind=kind, soonest=data["withNextAvailable"])
 
-    def _page(self, page: list[Doctor], *, origin: Origin | None, kind: str | None) -> Response:
+    def _page(self, page: list[Doctor], *, origin: Origin | None, kind: str | None, soonest: bool) -> Response:
         doctor_fill_distances(page, origin=origin)
-        doctor_fill_next_available(page, consultation_type=kind)
+        if soonest:
+            doctor_fill_next_available(page, consultation_type=kind)
         return self.get_paginated_response(DoctorSerializer(page, many=True).data)
 
 

@@ -144,6 +144,12 @@ class DoctorListParamsSerializer(serializers.Serializer):
         ),
     )
 
+    withNextAvailable = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="false leaves `nextAvailable` null on every doctor, for a quicker page that does not show it.",
+    )
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_lat, has_lng = "lat" in attrs, "lng" in attrs
         if has_lat != has_lng:

@@ -171,3 +171,9 @@ def test_plain_search_page_costs_a_fixed_number_of_round_trips(
     _page_of_doctors(20)
     with assert_db_commands(7):
         api.get("/api/v1/doctors", {"page_size": 20, "ordering": "-rating"})
+
+
+def test_with_next_available_false_skips_it(api: APIClient) -> None:
+    slot = DoctorSlotFactory()
+    (shown,) = doctors(api, withNextAvailable="false")
+    assert (shown["doctorId"], shown["nextAvailable"]) == (slot.doctor_id, None)
