@@ -275,9 +275,9 @@ def _weekly_slots(
     else:
         query = DoctorSlot.objects.filter(**({"doctor_id": ids[0]} if len(ids) == 1 else {"doctor_id__in": ids}))
     wanted = set(weekdays)
-    query = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
+    kept = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
     by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
-    for slot in sorted(query, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
+    for slot in sorted(kept, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
         by_doctor_day.setdefault((slot.doctor_id, slot.day_of_week), []).append(slot)
     clinic_ids = {slot.clinic_id for slots in by_doctor_day.values() for slot in slots}
     clinic_ids |= {e.clinic_id for e in exceptions if e.kind == ScheduleExceptionKind.EXTRA_HOURS and e.clinic_id}

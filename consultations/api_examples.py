@@ -1,6 +1,6 @@
 """Examples of this app's API bodies for the OpenAPI schema, by component name (core/api_docs.py fills them in)."""
 
-_CONSULTATION = {
+_CONSULTATION: dict[str, object] = {
     "_id": "68d9f5e66cd3c49c7e4f8901",
     "consultationId": "VC-4821937650",
     "appointmentId": "68d9f5e66cd3c49c7e4f8801",

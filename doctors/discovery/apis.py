@@ -87,11 +87,11 @@ class DoctorListApi(ListAPIView):
         if origin is not None and "radiusKm" in data:
             within = doctor_ids_by_distance(doctors, origin=origin, radius_km=data["radiusKm"])
             if ordering == ORDER_BY_DISTANCE:
-                page = doctors_in_order(self.paginate_queryset(within))
+                page = doctors_in_order(self.paginate_queryset(within) or [])
                 return self._page(page, origin=origin, kind=kind, soonest=data["withNextAvailable"])
             doctors = doctors.filter(pk__in=within)
         if ordering == ORDER_BY_DISTANCE:
-            page = doctors_in_order(self.paginate_queryset(doctor_ids_by_distance(doctors, origin=origin)))
+            page = doctors_in_order(self.paginate_queryset(doctor_ids_by_distance(doctors, origin=origin)) or [])
         elif ordering == ORDER_BY_NEXT_AVAILABLE:  # nextAvailable is filled while sorting
             page = self.paginate_queryset(doctors_by_next_available(doctors, consultation_type=kind)) or []
             doctor_fill_distances(page, origin=origin)
