@@ -17,8 +17,9 @@ from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from appointments.models import Actor, Appointment
-from appointments.services.booking import appointment_move
+from appointments.models import Actor, Appointment, AppointmentType
+from appointments.selectors import appointment_doctor_late, doctor_late_appointment_ids
+from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import (
     appointment_cancel,
     appointment_complete,
@@ -32,8 +33,8 @@ MSG_CHANGED_MEANWHILE = (
     "This appointment was changed by someone else while you edited it; nothing was saved. "
     "Reload it and make your change again."
 )
-MSG_MOVE_ONE = "Choose exactly one appointment to move."
-MSG_MOVED = "Moved {appointment} to {date} {time}."
+MSG_MOVE_ONE = "Choose exactly one appointment to reschedule."
+MSG_MOVED = "Rescheduled {appointment} to {date} {time}."
 
 # What a save may change; everything else is read-only and changes through the actions (services).
 EDITABLE_FIELDS = (
@@ -67,6 +68,22 @@ class WhenFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DoctorNoShowFilter(admin.SimpleListFilter):
+    """ONLINE visits whose doctor had not opened the video room DOCTOR_NO_SHOW_MINUTES after the start
+    (appointments.selectors.appointment_doctor_late), for operations to follow up."""
+
+    title = "doctor did not show"
+    parameter_name = "doctor_no_show"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Doctor did not show")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+        if self.value() == "yes":
+            return queryset.filter(pk__in=doctor_late_appointment_ids())
+        return queryset
+
+
 def _workflow_action(
     step: Callable[..., Appointment], description: str
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Appointment]], None]:
@@ -92,13 +109,18 @@ def _workflow_action(
 
 
 class AppointmentMoveForm(forms.Form):
-    """The intermediate page of the "move" action: the new date and time (same doctor, type and clinic)."""
+    """The intermediate page of the "Reschedule" action: the new date and time (same doctor); type and clinic
+    stay the appointment's own unless given."""
 
     appointment_date = forms.CharField(label="New date (YYYY-MM-DD)", max_length=10)
     time_slot = forms.CharField(label="New time (hh:mm AM/PM)", max_length=8)
+    appointment_type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Keep the type"), *AppointmentType.choices]
+    )
+    clinic_id = forms.CharField(label="Clinic ID (IN_CLINIC; blank keeps it)", max_length=32, required=False)
 
 
-@admin.action(description="Move the selected appointment to another date/time", permissions=["change"])
+@admin.action(description="Reschedule the selected appointment", permissions=["change"])
 def move_appointment(
     model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Appointment]
 ) -> HttpResponse | None:
@@ -111,7 +133,15 @@ def move_appointment(
     form = AppointmentMoveForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         try:
-            moved = appointment_move(appointment=appointment, by=Actor.STAFF, **form.cleaned_data)
+            data = form.cleaned_data
+            moved = appointment_reschedule(
+                appointment=appointment,
+                appointment_date=data["appointment_date"],
+                time_slot=data["time_slot"],
+                appointment_type=data["appointment_type"] or None,
+                clinic_id=data["clinic_id"] or None,
+                by=Actor.STAFF,
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -122,7 +152,7 @@ def move_appointment(
             return None
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"Move {appointment.appointment_id}",
+        "title": f"Reschedule {appointment.appointment_id}",
         "appointment": appointment,
         "form": form,
         "opts": model_admin.model._meta,
@@ -171,10 +201,12 @@ class AppointmentAdmin(admin.ModelAdmin):
         "payment_status",
         "consultation_fee",
         "has_prescription",
+        "doctor_late",
     ]
     list_filter = [
         "status",
         WhenFilter,
+        DoctorNoShowFilter,
         "appointment_type",
         "payment_status",
         "has_prescription",
@@ -219,6 +251,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         "place_number",
         "prescription_id",
         "has_prescription",
+        "rescheduled_from",
+        "rescheduled_at",
+        "rescheduled_by",
+        "reschedule_count",
+        "video_opened_at",
         "created_at",
         "updated_at",
     ]
@@ -246,10 +283,18 @@ class AppointmentAdmin(admin.ModelAdmin):
             },
         ),
         ("When", {"fields": ["appointment_type", "appointment_date", "time_slot", "place_number"]}),
+        (
+            "Rescheduled and video",
+            {"fields": ["rescheduled_from", "rescheduled_at", "rescheduled_by", "reschedule_count", "video_opened_at"]},
+        ),
         ("Payment", {"fields": ["consultation_fee", "payment_status", "amount_paid", "covered_by_insurance"]}),
         ("Prescription", {"fields": ["has_prescription", "prescription_id"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description="doctor did not show", boolean=True)
+    def doctor_late(self, obj: Appointment) -> bool:
+        return appointment_doctor_late(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # booked through the member API (appointments/services/booking.py), which holds the time
@@ -281,3 +326,6 @@ class AppointmentAdmin(admin.ModelAdmin):
             self.message_user(request, MSG_CHANGED_MEANWHILE, messages.ERROR)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+
+from appointments import time_off_admin as time_off_admin  # noqa: E402  (registers ScheduleExceptionAdmin)

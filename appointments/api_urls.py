@@ -9,6 +9,7 @@ from appointments.apis import (
     AppointmentCancelApi,
     AppointmentDetailApi,
     AppointmentListApi,
+    AppointmentRescheduleApi,
     DoctorAvailabilityApi,
 )
 from appointments.doctor_apis import (
@@ -16,6 +17,13 @@ from appointments.doctor_apis import (
     DoctorAppointmentCompleteApi,
     DoctorAppointmentConfirmApi,
     DoctorAppointmentListApi,
+    DoctorAppointmentRescheduleApi,
+)
+from appointments.time_off_apis import (
+    DoctorExtraHoursDetailApi,
+    DoctorExtraHoursListApi,
+    DoctorTimeOffDetailApi,
+    DoctorTimeOffListApi,
 )
 
 urlpatterns: list = [
@@ -24,6 +32,11 @@ urlpatterns: list = [
     path("appointments", AppointmentListApi.as_view(), name="appointment-list"),
     path("appointments/<str:appointmentId>", AppointmentDetailApi.as_view(), name="appointment-detail"),
     path("appointments/<str:appointmentId>/cancel", AppointmentCancelApi.as_view(), name="appointment-cancel"),
+    path(
+        "appointments/<str:appointmentId>/reschedule",
+        AppointmentRescheduleApi.as_view(),
+        name="appointment-reschedule",
+    ),
     # --- the doctor API (cookie doctor_session) ---
     path("doctor/appointments", DoctorAppointmentListApi.as_view(), name="doctor-appointments"),
     path(
@@ -40,5 +53,19 @@ urlpatterns: list = [
         "doctor/appointments/<str:appointmentId>/cancel",
         DoctorAppointmentCancelApi.as_view(),
         name="doctor-appointment-cancel",
+    ),
+    path(
+        "doctor/appointments/<str:appointmentId>/reschedule",
+        DoctorAppointmentRescheduleApi.as_view(),
+        name="doctor-appointment-reschedule",
+    ),
+    # --- the doctor API: time off and one-off extra hours ---
+    path("doctor/time-off", DoctorTimeOffListApi.as_view(), name="doctor-time-off"),
+    path("doctor/time-off/<str:exceptionId>", DoctorTimeOffDetailApi.as_view(), name="doctor-time-off-detail"),
+    path("doctor/extra-hours", DoctorExtraHoursListApi.as_view(), name="doctor-extra-hours"),
+    path(
+        "doctor/extra-hours/<str:exceptionId>",
+        DoctorExtraHoursDetailApi.as_view(),
+        name="doctor-extra-hours-detail",
     ),
 ]

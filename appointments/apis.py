@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from appointments.models import Actor
 from appointments.selectors import (
     appointment_get_for_member,
     appointment_list_for_member,
@@ -14,13 +15,15 @@ from appointments.selectors import (
     availability_days,
 )
 from appointments.serializers import (
+    RESCHEDULE_EXAMPLES,
     AppointmentBookSerializer,
     AppointmentListParamsSerializer,
+    AppointmentRescheduleSerializer,
     AppointmentSerializer,
     AvailabilityParamsSerializer,
     AvailabilitySerializer,
 )
-from appointments.services.booking import appointment_book, appointment_cancel_by_member
+from appointments.services.booking import appointment_book, appointment_cancel_by_member, appointment_reschedule
 from appointments.services.workflow import ReasonInvalid
 from appointments.video_rooms import appointment_fill_video_rooms
 from core.api_docs import error_responses
@@ -45,9 +48,10 @@ class DoctorAvailabilityApi(APIView):
             "Ask for one day with `date`, or a range with `from` and `to` (up to 31 days, e.g. a month "
             "calendar). Times come from the doctor's weekly schedule, cut into steps of the slot's length; "
             "in-clinic times stay inside the clinic's opening hours; a time is listed while places are left "
-            "(`remaining`), never in the past (clinic-local time). `type=ONLINE` also lists times that serve "
-            "BOTH. Days can be booked from today up to the booking horizon (90 days by default): in a range, "
-            "days outside it are listed with no times."
+            "(`remaining`), never inside the doctor's minimum booking notice (2 hours by default) nor in the "
+            "past (clinic-local time). `type=ONLINE` also lists times that serve BOTH. Days can be booked "
+            "from today up to the booking horizon (the doctor's own, 90 days by default): in a range, days "
+            "outside it are listed with no times."
         ),
         tags=["booking"],
         parameters=[DOCTOR_ID_PARAM, AvailabilityParamsSerializer],
@@ -55,7 +59,7 @@ class DoctorAvailabilityApi(APIView):
     )
     def get(self, request: Request, doctorId: str) -> Response:
         doctor = doctor_get(doctor_id=doctorId)
-        params = AvailabilityParamsSerializer(data=request.query_params)
+        params = AvailabilityParamsSerializer(data=request.query_params, context={"doctor": doctor})
         params.is_valid(raise_exception=True)
         data = params.validated_data
         days = availability_days(
@@ -145,7 +149,12 @@ class AppointmentCancelApi(APIView):
 
     @extend_schema(
         summary="Cancel one of my appointments",
-        description="Only a PENDING_CONFIRMATION or CONFIRMED appointment, before its time. Frees the time.",
+        description=(
+            "Only a PENDING_CONFIRMATION or CONFIRMED appointment, up to the doctor's cut-off before its time "
+            "(2 hours by default; 409 naming the limit after it); an ONLINE one also after its time when the "
+            "doctor has not opened the video room `DOCTOR_NO_SHOW_MINUTES` (10) after the start (the reason "
+            'recorded is then "The doctor did not join the video call."). Frees the time.'
+        ),
         tags=["booking"],
         parameters=[APPOINTMENT_ID_PARAM],
         request=None,
@@ -157,4 +166,33 @@ class AppointmentCancelApi(APIView):
         if not isinstance(reason, str):
             raise ReasonInvalid("A cancellation reason is text.")
         appointment = appointment_cancel_by_member(appointment=appointment, reason=reason)
+        return Response(AppointmentSerializer(appointment).data)
+
+
+class AppointmentRescheduleApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        summary="Move one of my appointments to another time",
+        description=(
+            "Only a PENDING_CONFIRMATION or CONFIRMED appointment, before its time. The new time must be one "
+            "availability offers (the same rules and messages as booking: 400). Type, clinic, contact number "
+            "and call preference stay the appointment's own unless given. One write takes the new place and "
+            "frees the old one: on any refusal the appointment stays where it was. It keeps its `_id`, "
+            "`appointmentId` and `appointmentNumber` and records `rescheduledFrom`, `rescheduledAt`, "
+            "`rescheduledBy` and `rescheduleCount`. A CONFIRMED appointment of a doctor who confirms bookings "
+            "goes back to PENDING_CONFIRMATION. 409 when the new time is full, the member already holds it, "
+            "or the appointment can no longer be changed."
+        ),
+        tags=["booking"],
+        parameters=[APPOINTMENT_ID_PARAM],
+        request=AppointmentRescheduleSerializer,
+        examples=RESCHEDULE_EXAMPLES,
+        responses={200: AppointmentSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_member(user=request.user, appointment_id=appointmentId)
+        body = AppointmentRescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        appointment = appointment_reschedule(appointment=appointment, by=Actor.MEMBER, **body.service_arguments())
         return Response(AppointmentSerializer(appointment).data)

@@ -4,7 +4,7 @@
 Another doctor's appointment is 404, never 403. Refusals are answered by core/api.py.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,10 +15,17 @@ from rest_framework.views import APIView
 from appointments.doctor_selectors import doctor_appointments
 from appointments.models import Actor
 from appointments.selectors import appointment_get_for_doctor
-from appointments.serializers import AppointmentSerializer, DoctorAppointmentFilterSerializer
+from appointments.serializers import (
+    RESCHEDULE_EXAMPLES,
+    AppointmentRescheduleSerializer,
+    AppointmentSerializer,
+    DoctorAppointmentFilterSerializer,
+)
+from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import TRANSITION_SERVICES, ReasonInvalid
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
+from doctors.models import Doctor
 
 CONFLICT_RESPONSE = OpenApiResponse(description="the current state does not allow it: {detail}")
 
@@ -63,17 +70,18 @@ def _reason(request: Request) -> str:
     return reason
 
 
+APPOINTMENT_ID_PARAM = OpenApiParameter(
+    "appointmentId",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="the appointment's _id (24 hex) or appointmentId",
+)
+
+
 def _transition_schema(summary: str) -> Any:
     return extend_schema(
         request=None,
-        parameters=[
-            OpenApiParameter(
-                "appointmentId",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                description="the appointment's _id (24 hex) or appointmentId",
-            )
-        ],
+        parameters=[APPOINTMENT_ID_PARAM],
         responses={
             200: AppointmentSerializer,
             404: OpenApiResponse(description="not yours or unknown"),
@@ -106,3 +114,26 @@ class DoctorAppointmentCancelApi(_AppointmentTransitionApi):
     @_transition_schema("PENDING_CONFIRMATION or CONFIRMED -> CANCELLED (frees the time)")
     def post(self, request: Request, appointmentId: str) -> Response:
         return super().post(request, appointmentId)
+
+
+class DoctorAppointmentRescheduleApi(_AppointmentTransitionApi):
+    @extend_schema(
+        request=AppointmentRescheduleSerializer,
+        examples=RESCHEDULE_EXAMPLES,
+        parameters=[APPOINTMENT_ID_PARAM],
+        responses={
+            200: AppointmentSerializer,
+            400: OpenApiResponse(description="the same rules and messages as booking"),
+            404: OpenApiResponse(description="not yours or unknown"),
+            409: CONFLICT_RESPONSE,
+        },
+        tags=["doctor"],
+        summary="Move an own PENDING_CONFIRMATION or CONFIRMED appointment to another time (keeps its status)",
+    )
+    def post(self, request: Request, appointmentId: str) -> Response:
+        doctor = cast(Doctor, request.user)  # DoctorApiMixin signs in doctors only
+        appointment = appointment_get_for_doctor(doctor=doctor, appointment_id=appointmentId)
+        body = AppointmentRescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        appointment = appointment_reschedule(appointment=appointment, by=Actor.DOCTOR, **body.service_arguments())
+        return Response(AppointmentSerializer(appointment).data)

@@ -17,8 +17,13 @@ class AppointmentEvent(StrEnum):
     BOOKED = "booked"
     CONFIRMED = "confirmed"
     COMPLETED = "completed"
-    CANCELLED = "cancelled"  # details: reason (str); the appointment carries cancelledBy / cancellationReason
-    RESCHEDULED = "rescheduled"  # details: from_date, from_time_slot (what it was moved from)
+    # details: reason (str); expired=True when the doctor did not confirm in time (expire_requests),
+    # doctor_no_show=True when the member cancelled because the doctor did not open the video room.
+    # The appointment carries cancelledBy / cancellationReason.
+    CANCELLED = "cancelled"
+    # details: from_date, from_time_slot, from_clinic_id, from_appointment_type (what it was moved from);
+    # the appointment carries rescheduledFrom / rescheduledAt / rescheduledBy / rescheduleCount.
+    RESCHEDULED = "rescheduled"
 
 
 # listener(event=..., appointment=..., by=..., **details); `by` is an appointments.models.Actor value.

@@ -10,12 +10,18 @@ existing system, or before the place numbers existed, has none and still counts.
   appointment keeps a placeNumber (repair: unset it, guarded); numbers within 1..maxPatients and no place held
   twice (report only).
 - `appointments.one_per_member_time`: one holder per member per (doctor, date, time) (report only).
+- `appointments.time_off`: no live appointment inside a time off unless the time off keeps it
+  (`keptAppointmentIds`); repair: cancel it by the system with the time off's reason, which is what the time
+  off's own service does after its insert (appointments/services/time_off.py: a crash between the two).
+
+Extra hours (`doctor_schedule_exceptions`, EXTRA_HOURS) offer times on their date as weekly slots do.
 
 Scope: times from `--since` (default: clinic-local today) on, read doctor by doctor on the
 `appointments_doctor_date` index, one doctor-date in memory at a time, with projections (ids, date, time,
 status, placeNumber, userId: nothing medical).
 """
 
+import contextlib
 import itertools
 from collections import Counter
 from collections.abc import Iterator
@@ -107,6 +113,7 @@ def audit_times(options: AuditOptions) -> Iterator[Time]:
         for slot in slots.find({"doctorId": doctor_id, "isActive": True}, {**SLOT_FIELDS, "clinicId": 1}):
             by_day.setdefault(str(slot.get("dayOfWeek")), []).append(slot)
         offered_by_day = {day: _offered(day_slots) for day, day_slots in by_day.items()}
+        extra_by_date = _extra_hours_by_date(doctor_id, since)
         cursor = _appointments().find(
             {"doctorId": doctor_id, "appointmentDate": {"$gte": since}},
             {**APPOINTMENT_FIELDS, "placeNumber": 1},
@@ -114,7 +121,10 @@ def audit_times(options: AuditOptions) -> Iterator[Time]:
             batch_size=500,
         )
         for day, documents in itertools.groupby(cursor, key=lambda d: str(d.get("appointmentDate"))):
-            offered = offered_by_day.get(_weekday(day) or "", {})
+            weekday = _weekday(day) or ""
+            offered = offered_by_day.get(weekday, {})
+            if day in extra_by_date:  # a date with extra hours: they offer times too (docs/booking.md)
+                offered = _offered([*by_day.get(weekday, []), *extra_by_date[day]])
             times: dict[str, Time] = {}
             for document in documents:
                 time_slot = str(document.get("timeSlot"))
@@ -125,6 +135,18 @@ def audit_times(options: AuditOptions) -> Iterator[Time]:
                     entry = times[time_slot] = Time(doctor_id, day, time_slot, capacity, slot_id)
                 (entry.cancelled if document.get("status") == CANCELLED else entry.holders).append(document)
             yield from times.values()
+
+
+def _extra_hours_by_date(doctor_id: str, since: str) -> dict[str, list[dict[str, Any]]]:
+    """The doctor's extra hours from `since` on, by date, shaped as weekly slots (one query)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    cursor = collection("doctor_schedule_exceptions").find(
+        {"doctorId": doctor_id, "endDate": {"$gte": since}}, {**SLOT_FIELDS, "clinicId": 1, "kind": 1, "startDate": 1}
+    )
+    for extra in cursor:
+        if extra.get("kind") == "EXTRA_HOURS":
+            found.setdefault(str(extra.get("startDate")), []).append(extra)
+    return found
 
 
 def _weekday(day: str) -> str | None:
@@ -242,4 +264,42 @@ def check_one_per_member_time(options: AuditOptions) -> CheckResult:
         for user_id, count in Counter(d.get("userId") for d in time.holders).items():
             if count > 1:
                 result.findings.append(Finding(PROBLEM_MEMBER_TWICE, time.ids(userId=user_id, live=count)))
+    return result
+
+
+PROBLEM_INSIDE_TIME_OFF = "live appointment inside a time off that does not keep it"
+
+
+@integrity_check("appointments.time_off", "no live appointment inside a time off, except those it keeps")
+def check_time_off(options: AuditOptions) -> CheckResult:
+    from appointments.models import Actor
+    from appointments.services.time_off import time_off_affected
+    from appointments.services.workflow import TransitionRefused, appointment_cancel
+    from doctors.models import ScheduleException, ScheduleExceptionKind
+
+    result = CheckResult()
+    since = _since(options)
+    for time_off in ScheduleException.objects.filter(kind=ScheduleExceptionKind.TIME_OFF, end_date__gte=since):
+        result.examined += 1
+        kept = set(time_off.kept_appointment_ids or [])
+        for appointment in time_off_affected(time_off=time_off):
+            if appointment.pk in kept or appointment.appointment_date < since:
+                continue
+            finding = Finding(
+                PROBLEM_INSIDE_TIME_OFF,
+                {
+                    "timeOffId": time_off.pk,
+                    "doctorId": time_off.doctor_id,
+                    "date": appointment.appointment_date,
+                    "time": appointment.time_slot,
+                    "_id": appointment.pk,
+                    "appointmentId": appointment.appointment_id,
+                },
+                repairable=True,
+            )
+            if options.repair:
+                with contextlib.suppress(TransitionRefused):  # cancelled or completed meanwhile: nothing inside
+                    appointment_cancel(appointment=appointment, by=Actor.SYSTEM, reason=time_off.reason)
+                finding.repaired = True
+            result.findings.append(finding)
     return result

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django_mongodb_backend.fields import ObjectIdField
+from django_mongodb_backend.fields import EmbeddedModelField, ObjectIdField
+from django_mongodb_backend.models import EmbeddedModel
 
 from core.fields import BooleanField, NumberField
 from core.validators import FEE_VALIDATORS, validate_date, validate_time_12h
@@ -27,7 +28,19 @@ PLACE_INDEXES = {
 
 
 # Fields of ours beyond the seed's shape, written only once they have a value (docs/decisions/0009).
-OMITTED_WHEN_NULL = frozenset({"place_number", "cancelled_at", "cancelled_by", "cancellation_reason"})
+OMITTED_WHEN_NULL = frozenset(
+    {
+        "place_number",
+        "cancelled_at",
+        "cancelled_by",
+        "cancellation_reason",
+        "rescheduled_from",
+        "rescheduled_at",
+        "rescheduled_by",
+        "reschedule_count",
+        "video_opened_at",
+    }
+)
 
 
 class AppointmentType(models.TextChoices):
@@ -62,6 +75,18 @@ class CallPreference(models.TextChoices):
     VOICE = "VOICE", "Voice"
     VIDEO = "VIDEO", "Video"
     BOTH = "BOTH", "Both"
+
+
+class RescheduledFrom(EmbeddedModel):
+    """Where and when an appointment was before its latest reschedule (`rescheduledFrom`)."""
+
+    appointment_date = models.CharField(max_length=10, db_column="appointmentDate")
+    time_slot = models.CharField(max_length=8, db_column="timeSlot")
+    clinic_id = models.CharField(max_length=32, blank=True, null=True, db_column="clinicId")
+    appointment_type = models.CharField(max_length=10, choices=AppointmentType.choices, db_column="appointmentType")
+
+    def __str__(self) -> str:
+        return f"{self.appointment_date} {self.time_slot}"
 
 
 class Appointment(models.Model):
@@ -117,6 +142,17 @@ class Appointment(models.Model):
         max_length=10, choices=Actor.choices, blank=True, null=True, db_column="cancelledBy"
     )
     cancellation_reason = models.CharField(max_length=500, blank=True, null=True, db_column="cancellationReason")
+    # Set by the reschedule (appointments/services/booking.py), in the update that moves it
+    # (docs/decisions/0039-reschedule-in-one-update.md): the latest move's origin, when, who, how many moves.
+    rescheduled_from = EmbeddedModelField(RescheduledFrom, null=True, blank=True, db_column="rescheduledFrom")
+    rescheduled_at = models.DateTimeField(null=True, blank=True, db_column="rescheduledAt")
+    rescheduled_by = models.CharField(
+        max_length=10, choices=Actor.choices, blank=True, null=True, db_column="rescheduledBy"
+    )
+    reschedule_count = models.PositiveIntegerField(null=True, blank=True, db_column="rescheduleCount")
+    # When the doctor first opened the video room of this ONLINE appointment (consultations tells us:
+    # docs/decisions/0041-doctor-no-show.md); absent until then, removed again by a reschedule.
+    video_opened_at = models.DateTimeField(null=True, blank=True, db_column="videoOpenedAt")
     prescription_id = ObjectIdField(null=True, blank=True, db_column="prescriptionId")
     has_prescription = BooleanField(default=False, db_column="hasPrescription")
     # The place this appointment holds at its time (1..maxPatients), present only while it holds a numbered
@@ -137,6 +173,9 @@ class Appointment(models.Model):
             models.Index(fields=["doctor", "appointment_date", "time_slot"], name="appointments_doctor_date_time"),
             # The seed's { appointmentId: 1 }; the unique index Django makes is partial ($type), unused for reads.
             models.Index(fields=["appointment_id"], name="appointments_appointment_id"),
+            # Requests to expire ({status: PENDING_CONFIRMATION}) and doctors who did not show ({status:
+            # CONFIRMED, appointmentDate <= today}): docs/decisions/0040-request-expiry-computed.md.
+            models.Index(fields=["status", "appointment_date"], name="appointments_status_date"),
         ]
 
     def __str__(self) -> str:

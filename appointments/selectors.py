@@ -1,8 +1,11 @@
 """Reads on appointments: the bookable times of a doctor's day, and a member's own appointments.
 
 How a day's times are made (docs/booking.md, Availability):
-- the doctor's active weekly `doctor_slots` for that weekday, each cut into `slotDuration` steps from
-  `startTime`; a step must end by `endTime`;
+- the doctor's active weekly `doctor_slots` for that weekday, and the doctor's extra hours on that date (a
+  one-off slot, `doctor_schedule_exceptions`), each cut into `slotDuration` steps from `startTime`; a step
+  must end by `endTime`;
+- minus what the doctor's time off covers: time off everywhere takes the step, time off at one clinic takes
+  the IN_CLINIC side of that clinic's steps (docs/booking.md, Time off and extra hours);
 - a step can be booked as the slot's `consultationType` (BOTH serves either), narrowed by the doctor's
   `availableOnline` / `availableOffline`;
 - IN_CLINIC also needs an active clinic the doctor practises at (the doctor's embedded `clinics`) and the
@@ -12,7 +15,9 @@ How a day's times are made (docs/booking.md, Availability):
   clinic's hours is still offered ONLINE;
 - `maxPatients` per time minus the places already taken: the appointments there that are not CANCELLED,
   numbered or not (one query per date; docs/decisions/0019-place-numbers.md);
-- nothing at or before the current clinic-local time;
+- nothing inside the doctor's minimum booking notice (`BOOKING_MIN_NOTICE_MINUTES` or the doctor's own,
+  doctors/schedule/notice.py), counted in whole minutes: a time exactly the notice ahead is offered; and
+  never a time at or before the current clinic-local minute (staff moves skip the notice, not this);
 - one entry per time: a doctor is in one place at a time, so if weekly slots overlap on the same start
   time the first slot (earliest start, then clinic) wins, whatever type or clinic is asked for: a time has
   one slot, one `maxPatients`, for availability and booking alike (`slot_offered`).
@@ -33,33 +38,60 @@ from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
 from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, time_12h
-from doctors.models import ConsultationType, Doctor, DoctorSlot, ScheduleException, ScheduleExceptionKind
+from doctors.models import (
+    MAX_HORIZON_DAYS,
+    ConsultationType,
+    Doctor,
+    DoctorSlot,
+    ScheduleException,
+    ScheduleExceptionKind,
+)
 from doctors.schedule.exceptions import extra_hours_as_slot
+from doctors.schedule.notice import duration_possessive, earliest_bookable, notice_rules
 from doctors.schedule.selectors import schedule_exceptions
 from mongo.compiler import FIRST_BATCH
 from mongo.lookups import first_by_key
 from mongo.raw import collection
 
-DEFAULT_BOOKING_HORIZON_DAYS = 90
 MSG_DATE_IN_PAST = "Choose today or a later date."
 MSG_DATE_TOO_FAR = "Bookings open at most {days} days ahead."
+MSG_NOTICE_TOO_SHORT = "Bookings need at least {notice} notice; choose a time from {earliest}."
+MSG_TIME_PASSED = "This time has passed; choose a time from {earliest}."
 MSG_APPOINTMENT_NOT_FOUND = "No such appointment."
 # The statuses a slot's upcoming bookings can be in (the workflow's CANCELLABLE, repeated: services import us).
 LIVE = (AppointmentStatus.PENDING_CONFIRMATION, AppointmentStatus.CONFIRMED)
 
 
-def booking_horizon_days() -> int:
-    return int(getattr(settings, "BOOKING_HORIZON_DAYS", DEFAULT_BOOKING_HORIZON_DAYS))
+def booking_horizon_days(doctor: Doctor | None = None) -> int:
+    """How many days ahead `doctor` can be booked (the doctor's own horizon, else BOOKING_HORIZON_DAYS)."""
+    return notice_rules(doctor).horizon_days
 
 
-def booking_date_error(day: date) -> str | None:
-    """Why `day` cannot be booked (or shown as available), or None when it is inside the window."""
+def booking_date_error(day: date, doctor: Doctor | None = None) -> str | None:
+    """Why `day` cannot be booked (or shown as available) with `doctor`, or None when it is inside the window."""
     today = clock.local_today()
     if day < today:
         return MSG_DATE_IN_PAST
-    if day > today + timedelta(days=booking_horizon_days()):
-        return MSG_DATE_TOO_FAR.format(days=booking_horizon_days())
+    horizon = booking_horizon_days(doctor)
+    if day > today + timedelta(days=horizon):
+        return MSG_DATE_TOO_FAR.format(days=horizon)
     return None
+
+
+def booking_notice_error(*, doctor: Doctor, appointment_date: str, time_slot: str) -> str | None:
+    """Why a member cannot book this (valid) date and time for lack of notice, or None: the start must be at
+    least the doctor's minimum notice after the current minute (doctors/schedule/notice.py)."""
+    rules = notice_rules(doctor)
+    earliest = earliest_bookable(rules)
+    if appointment_starts_at(appointment_date=appointment_date, time_slot=time_slot) >= earliest:
+        return None
+    when = f"{earliest:%I:%M %p}"
+    on_day = "today" if earliest.date() == clock.local_today() else f"on {earliest:%Y-%m-%d}"
+    if rules.min_notice_minutes <= 0:
+        return MSG_TIME_PASSED.format(earliest=f"{when} {on_day}")
+    return MSG_NOTICE_TOO_SHORT.format(
+        notice=duration_possessive(rules.min_notice_minutes), earliest=f"{when} {on_day}"
+    )
 
 
 def appointment_starts_at(*, appointment_date: str, time_slot: str) -> datetime:
@@ -78,6 +110,72 @@ def request_expires_at(appointment: Appointment) -> datetime:
     if requested is None:
         return before_visit
     return min(requested + timedelta(hours=settings.REQUEST_EXPIRY_HOURS), before_visit)
+
+
+def requests_expired() -> list[Appointment]:
+    """The PENDING_CONFIRMATION requests whose `request_expires_at` has passed, by the settings in force now.
+
+    ONE query, {status: PENDING_CONFIRMATION} on the {status, appointmentDate} index; the time rule is applied
+    here rather than stored, so a change of REQUEST_EXPIRY_* applies to every request at once
+    (docs/decisions/0040-request-expiry-computed.md). The set stays small: `expire_requests` cancels every
+    request older than REQUEST_EXPIRY_HOURS, so only the last hours' requests remain pending.
+    """
+    now = clock.now()
+    expired = []
+    for appointment in Appointment.objects.filter(status=AppointmentStatus.PENDING_CONFIRMATION):
+        try:
+            expires = request_expires_at(appointment)
+        except ValueError:  # a legacy time we cannot read: left to the doctor and staff
+            continue
+        if expires <= now:
+            expired.append(appointment)
+    return expired
+
+
+# --- a doctor who does not show (docs/decisions/0041-doctor-no-show.md) ---------------------------------------
+
+
+def doctor_no_show_at(appointment: Appointment) -> datetime:
+    """From when an ONLINE visit whose video room the doctor has not opened counts as "doctor did not show"."""
+    starts = appointment_starts_at(appointment_date=appointment.appointment_date, time_slot=appointment.time_slot)
+    return starts + timedelta(minutes=settings.DOCTOR_NO_SHOW_MINUTES)
+
+
+def appointment_doctor_late(appointment: Appointment) -> bool:
+    """An ONLINE CONFIRMED appointment whose doctor has not opened the video room (no `videoOpenedAt`)
+    DOCTOR_NO_SHOW_MINUTES after its start. No query: the appointment's own fields."""
+    if (
+        appointment.appointment_type != AppointmentType.ONLINE
+        or appointment.status != AppointmentStatus.CONFIRMED
+        or appointment.video_opened_at is not None
+    ):
+        return False
+    try:
+        return clock.now() >= doctor_no_show_at(appointment)
+    except ValueError:
+        return False
+
+
+def doctor_late_appointment_ids() -> list[ObjectId]:
+    """The `_id`s of every appointment `appointment_doctor_late` flags (the admin's filter). One query on the
+    {status, appointmentDate} index ({status: CONFIRMED, appointmentDate <= today}); type, room and time are
+    compared here (a filter on other fields makes SecantusDB scan the collection: docs/decisions/0021)."""
+    documents = collection(Appointment._meta.db_table).find(
+        {"status": AppointmentStatus.CONFIRMED.value, "appointmentDate": {"$lte": clock.local_today().isoformat()}},
+        {"_id": 1, "appointmentDate": 1, "timeSlot": 1, "appointmentType": 1, "videoOpenedAt": 1},
+    )
+    now = clock.now()
+    late = []
+    for document in documents:
+        if document.get("appointmentType") != AppointmentType.ONLINE or document.get("videoOpenedAt") is not None:
+            continue
+        try:
+            starts = appointment_starts_at(appointment_date=document["appointmentDate"], time_slot=document["timeSlot"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if now >= starts + timedelta(minutes=settings.DOCTOR_NO_SHOW_MINUTES):
+            late.append(document["_id"])
+    return late
 
 
 @dataclass(frozen=True)
@@ -148,6 +246,16 @@ def _steps(slot: DoctorSlot) -> Iterable[tuple[int, int]]:
     return [(step, step + duration) for step in range(start, end - duration + 1, duration)]
 
 
+def _earliest_minute(day: date, doctor: Doctor) -> int:
+    """Steps of `day` starting before this minute are inside the doctor's minimum notice (or past)."""
+    earliest = earliest_bookable(notice_rules(doctor))
+    if day > earliest.date():
+        return 0
+    if day < earliest.date():
+        return 24 * 60
+    return earliest.hour * 60 + earliest.minute
+
+
 def _first_future_minute(day: date) -> int:
     """Steps of `day` starting before this minute are in the past (clinic-local clock)."""
     now = clock.local_now()
@@ -179,16 +287,18 @@ def _day_offers(
     slots: Sequence[DoctorSlot],
     clinics: dict[str, Clinic],
     time_off: list[ScheduleException],
+    min_notice: bool = True,
 ) -> dict[int, BookableTime]:
     """THE rules of one doctor's day: the offered times of `day` (future ones only) by start minute, from the
     doctor's active weekly `slots` of that weekday and the day's extra hours (sorted: earliest start, then
-    clinic, owns a time), less the day's `time_off`.
+    clinic, owns a time), less the day's `time_off`, from the doctor's minimum notice on (only future times
+    with `min_notice=False`, for staff).
 
     The one place a per-day rule goes (time off, extra hours, notice): every reader of availability, one day
     or a range, single doctor or a search page, comes through here.
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
-    first_future = _first_future_minute(day)
+    first_future = _earliest_minute(day, doctor) if min_notice else _first_future_minute(day)
     offered: dict[int, BookableTime] = {}
     for slot in slots:
         clinic = clinics.get(slot.clinic_id)
@@ -292,6 +402,7 @@ def _schedule(
     days: Sequence[date],
     consultation_type: str | None = None,
     clinic_id: str | None = None,
+    min_notice: bool = True,
 ) -> dict[tuple[str, date], list[BookableTime]]:
     """The times of each doctor on each day from their weekly slots (no query), through `_day_offers`."""
     schedule: dict[tuple[str, date], list[BookableTime]] = {}
@@ -299,7 +410,14 @@ def _schedule(
         for day in days:
             slots, time_off = weekly.day(doctor.doctor_id, day)
             offered = (
-                _day_offers(doctor=doctor, day=day, slots=slots, clinics=weekly.clinics, time_off=time_off)
+                _day_offers(
+                    doctor=doctor,
+                    day=day,
+                    slots=slots,
+                    clinics=weekly.clinics,
+                    time_off=time_off,
+                    min_notice=min_notice,
+                )
                 if slots
                 else {}
             )
@@ -320,8 +438,9 @@ def slot_schedule_range(
     consultation_type: str | None = None,
     clinic_id: str | None = None,
     exceptions: list[ScheduleException] | None = None,
+    min_notice: bool = True,
 ) -> dict[tuple[str, date], list[BookableTime]]:
-    """The times of each doctor on each date from `start` to `end` (future ones only), keyed by
+    """The times of each doctor on each date from `start` to `end` (from the minimum notice on), keyed by
     (doctorId, date), before subtracting places already taken (`remaining` is the full `maxPatients`).
 
     Three queries whatever the number of doctors and days (`_weekly_slots`); every day goes through
@@ -337,6 +456,7 @@ def slot_schedule_range(
         days=days_between(start, end),
         consultation_type=consultation_type,
         clinic_id=clinic_id,
+        min_notice=min_notice,
     )
 
 
@@ -347,9 +467,10 @@ def slot_schedule(
     consultation_type: str | None = None,
     clinic_id: str | None = None,
     exceptions: list[ScheduleException] | None = None,
+    min_notice: bool = True,
 ) -> list[BookableTime]:
-    """The doctor's times on `day` (future ones only), before subtracting places already taken: the range of
-    one day (`slot_schedule_range`)."""
+    """The doctor's times on `day` (from the minimum notice on; future ones only with `min_notice=False`, for
+    staff), before subtracting places already taken: the range of one day (`slot_schedule_range`)."""
     schedule = slot_schedule_range(
         doctors=[doctor],
         start=day,
@@ -357,19 +478,28 @@ def slot_schedule(
         consultation_type=consultation_type,
         clinic_id=clinic_id,
         exceptions=exceptions,
+        min_notice=min_notice,
     )
     return schedule[(doctor.doctor_id, day)]
 
 
 def slot_offered(
-    *, doctor: Doctor, day: date, time_slot: str, consultation_type: str, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    day: date,
+    time_slot: str,
+    consultation_type: str,
+    clinic_id: str | None = None,
+    min_notice: bool = True,
 ) -> BookableTime | None:
     """THE offer for one time (its slot, fee and `maxPatients`), as availability lists it, or None.
 
     Booking and the admin's move take their capacity from here, so no path can find a bigger capacity than
-    the one availability shows.
+    the one availability shows. `min_notice=False` (staff) also offers times inside the minimum notice.
     """
-    for offered in slot_schedule(doctor=doctor, day=day, consultation_type=consultation_type, clinic_id=clinic_id):
+    for offered in slot_schedule(
+        doctor=doctor, day=day, consultation_type=consultation_type, clinic_id=clinic_id, min_notice=min_notice
+    ):
         if offered.time_slot == time_slot:
             return offered
     return None
@@ -460,23 +590,40 @@ def slot_availability_range(
     end: date,
     consultation_type: str | None = None,
     clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> dict[tuple[str, date], list[BookableTime]]:
     """The bookable times of each doctor on each date from `start` to `end`, keyed by (doctorId, date), each
     with its places still free (> 0). Three queries at most whatever the number of doctors and days."""
     return _subtract_places(
         slot_schedule_range(
-            doctors=doctors, start=start, end=end, consultation_type=consultation_type, clinic_id=clinic_id
+            doctors=doctors,
+            start=start,
+            end=end,
+            consultation_type=consultation_type,
+            clinic_id=clinic_id,
+            exceptions=exceptions,
         )
     )
 
 
 def slot_availability(
-    *, doctor: Doctor, date: date, consultation_type: str | None = None, clinic_id: str | None = None
+    *,
+    doctor: Doctor,
+    date: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
 ) -> list[BookableTime]:
     """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0): the range of
-    one day (`slot_availability_range`)."""
+    one day (`slot_availability_range`). `exceptions`: the doctor's time off and extra hours already read
+    for a window of days (`schedule_exceptions`)."""
     available = slot_availability_range(
-        doctors=[doctor], start=date, end=date, consultation_type=consultation_type, clinic_id=clinic_id
+        doctors=[doctor],
+        start=date,
+        end=date,
+        consultation_type=consultation_type,
+        clinic_id=clinic_id,
+        exceptions=exceptions,
     )
     return available[(doctor.doctor_id, date)]
 
@@ -495,7 +642,7 @@ def availability_days(
     trips do not grow with the range: the part inside the window is one `slot_availability_range`.
     """
     today = clock.local_today()
-    first, last = max(start, today), min(end, today + timedelta(days=booking_horizon_days()))
+    first, last = max(start, today), min(end, today + timedelta(days=booking_horizon_days(doctor)))
     available = (
         slot_availability_range(
             doctors=[doctor], start=first, end=last, consultation_type=consultation_type, clinic_id=clinic_id
@@ -548,7 +695,8 @@ def next_available(
     places query per window of days (NEXT_AVAILABLE_WINDOWS) for the doctors still without a free time.
     """
     today = clock.local_today()
-    last = today + timedelta(days=booking_horizon_days())
+    horizons = {doctor.doctor_id: today + timedelta(days=booking_horizon_days(doctor)) for doctor in doctors}
+    last = max(horizons.values(), default=today)
     weekly = _weekly_slots(doctor_ids=[d.doctor_id for d in doctors], start=today, end=last)
     found: dict[str, NextAvailable | None] = {doctor.doctor_id: None for doctor in doctors}
     waiting = [doctor for doctor in doctors if doctor.doctor_id in weekly.doctor_ids()]
@@ -557,7 +705,8 @@ def next_available(
             break
         available = _subtract_places(_schedule(weekly, doctors=waiting, days=days, consultation_type=consultation_type))
         for doctor in waiting:
-            found[doctor.doctor_id] = _first_free(available, doctor_id=doctor.doctor_id, days=days)
+            mine = [day for day in days if day <= horizons[doctor.doctor_id]]  # each doctor's own horizon
+            found[doctor.doctor_id] = _first_free(available, doctor_id=doctor.doctor_id, days=mine)
         waiting = [doctor for doctor in waiting if found[doctor.doctor_id] is None]
     return found
 
@@ -577,11 +726,12 @@ def doctors_available_on(*, doctor_ids: Sequence[str], day: date, consultation_t
     At most six queries whatever the number of doctors: their slots of that weekday, time off and extra hours
     and clinics, then only the doctors with hours that day, and the places taken that day.
     """
-    if booking_date_error(day) is not None:
+    if day < clock.local_today():
         return set()
     weekly = _weekly_slots(doctor_ids=doctor_ids, start=day, end=day)
     with_hours = sorted(weekly.doctor_ids())
-    candidates = list(Doctor.objects.filter(doctor_id__in=with_hours)) if with_hours else []
+    found = list(Doctor.objects.filter(doctor_id__in=with_hours)) if with_hours else []
+    candidates = [doctor for doctor in found if booking_date_error(day, doctor) is None]  # own horizons
     available = _subtract_places(_schedule(weekly, doctors=candidates, days=[day], consultation_type=consultation_type))
     return {doctor_id for (doctor_id, _), times in available.items() if times}
 
@@ -661,11 +811,11 @@ def slot_most_places_held(slot: DoctorSlot) -> int:
     times = {time_12h(start) for start, _ in _steps(slot)}
     today = clock.local_today()
     first_future = _first_future_minute(today)
-    # The slot's upcoming dates up to the booking horizon, listed ($in) so the query stays on the
-    # {doctorId, appointmentDate} index; status compared here (mongo/README.md).
+    # The slot's upcoming dates up to the longest booking horizon a doctor can have, listed ($in) so the
+    # query stays on the {doctorId, appointmentDate} index; status compared here (mongo/README.md).
     days = [
         (today + timedelta(days=offset)).isoformat()
-        for offset in range(booking_horizon_days() + 1)
+        for offset in range(max(booking_horizon_days(), MAX_HORIZON_DAYS) + 1)
         if DAYS_OF_WEEK[(today + timedelta(days=offset)).weekday()] == slot.day_of_week
     ]
     held: dict[tuple[str, str], int] = {}

@@ -7,12 +7,27 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
-from appointments.models import AppointmentStatus, AppointmentType, CallPreference
-from appointments.selectors import MSG_DATE_IN_PAST, WHEN_PAST, WHEN_UPCOMING, booking_date_error, booking_horizon_days
+from appointments.models import Appointment, AppointmentStatus, AppointmentType, CallPreference
+from appointments.selectors import (
+    MSG_DATE_IN_PAST,
+    WHEN_PAST,
+    WHEN_UPCOMING,
+    booking_date_error,
+    booking_horizon_days,
+    request_expires_at,
+)
 from core.serializers import NumberField, ObjectIdField
 from core.validators import MSG_DATE, validate_date
+
+
+class RescheduledFromSerializer(serializers.Serializer):
+    appointmentDate = serializers.CharField(source="appointment_date")
+    timeSlot = serializers.CharField(source="time_slot")
+    clinicId = serializers.CharField(source="clinic_id", allow_null=True)
+    appointmentType = serializers.ChoiceField(source="appointment_type", choices=AppointmentType.choices)
 
 
 class AppointmentSerializer(serializers.Serializer):
@@ -46,6 +61,18 @@ class AppointmentSerializer(serializers.Serializer):
     cancelledAt = serializers.DateTimeField(source="cancelled_at", allow_null=True)
     cancelledBy = serializers.CharField(source="cancelled_by", allow_null=True)
     cancellationReason = serializers.CharField(source="cancellation_reason", allow_null=True)
+    rescheduledFrom = RescheduledFromSerializer(
+        source="rescheduled_from", allow_null=True, help_text="Where and when it was before its latest reschedule."
+    )
+    rescheduledAt = serializers.DateTimeField(source="rescheduled_at", allow_null=True)
+    rescheduledBy = serializers.CharField(source="rescheduled_by", allow_null=True, help_text="MEMBER, DOCTOR or STAFF")
+    rescheduleCount = serializers.IntegerField(source="reschedule_count", allow_null=True)
+    videoOpenedAt = serializers.DateTimeField(
+        source="video_opened_at", allow_null=True, help_text="When the doctor first opened the video room."
+    )
+    requestExpiresAt = serializers.SerializerMethodField(
+        help_text="PENDING_CONFIRMATION only: when the request is cancelled if the doctor has not confirmed it."
+    )
     createdAt = serializers.DateTimeField(source="created_at")
     updatedAt = serializers.DateTimeField(source="updated_at")
     consultationId = serializers.CharField(
@@ -66,6 +93,14 @@ class AppointmentSerializer(serializers.Serializer):
         help_text="ONLINE only: whether the call's room is open to join now; null for IN_CLINIC.",
     )
 
+    def get_requestExpiresAt(self, appointment: Appointment) -> datetime.datetime | None:
+        if appointment.status != AppointmentStatus.PENDING_CONFIRMATION:
+            return None
+        try:
+            return request_expires_at(appointment)
+        except ValueError:
+            return None
+
 
 class AppointmentBookSerializer(serializers.Serializer):
     # POST /api/v1/appointments. Shapes only: the booking rules live in appointment_book.
@@ -83,6 +118,73 @@ class AppointmentBookSerializer(serializers.Serializer):
     callPreference = serializers.ChoiceField(
         choices=CallPreference.choices, required=False, allow_null=True, help_text="Required for ONLINE."
     )
+
+
+RESCHEDULE_EXAMPLES = [
+    OpenApiExample(
+        "Another time, same type and clinic",
+        value={"appointmentDate": "2025-10-06", "timeSlot": "11:30 AM"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Another clinic",
+        value={"appointmentDate": "2025-10-07", "timeSlot": "05:00 PM", "clinicId": "CLN002"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "From the clinic to a video call",
+        value={
+            "appointmentDate": "2025-10-06",
+            "timeSlot": "06:30 PM",
+            "appointmentType": "ONLINE",
+            "contactNumber": "+919876543210",
+            "callPreference": "VIDEO",
+        },
+        request_only=True,
+    ),
+]
+
+
+class AppointmentRescheduleSerializer(serializers.Serializer):
+    # POST .../appointments/{id}/reschedule. Shapes only: the rules live in appointment_reschedule.
+
+    appointmentDate = serializers.CharField(max_length=10, help_text="YYYY-MM-DD")
+    timeSlot = serializers.CharField(max_length=8, help_text='"hh:mm AM", as availability lists it')
+    clinicId = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="IN_CLINIC: the clinic; absent keeps the appointment's own.",
+    )
+    appointmentType = serializers.ChoiceField(
+        choices=AppointmentType.choices, required=False, allow_null=True, help_text="Absent keeps the type."
+    )
+    contactNumber = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="ONLINE: absent keeps the appointment's own (needed when it has none).",
+    )
+    callPreference = serializers.ChoiceField(
+        choices=CallPreference.choices,
+        required=False,
+        allow_null=True,
+        help_text="ONLINE: absent keeps the appointment's own (needed when moving an IN_CLINIC visit online).",
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The validated body as appointment_reschedule's keyword arguments."""
+        data = self.validated_data
+        return {
+            "appointment_date": data["appointmentDate"],
+            "time_slot": data["timeSlot"],
+            "clinic_id": data.get("clinicId") or None,
+            "appointment_type": data.get("appointmentType") or None,
+            "contact_number": data.get("contactNumber") or None,
+            "call_preference": data.get("callPreference") or None,
+        }
 
 
 class AppointmentListParamsSerializer(serializers.Serializer):
@@ -137,7 +239,8 @@ class AvailabilityParamsSerializer(serializers.Serializer):
         return fields
 
     def validate_date(self, value: datetime.date) -> datetime.date:
-        if problem := booking_date_error(value):
+        # The doctor's own horizon when the view passes the doctor (context "doctor"), else the default.
+        if problem := booking_date_error(value, self.context.get("doctor")):
             raise serializers.ValidationError(problem)
         return value
 
@@ -156,8 +259,10 @@ class AvailabilityParamsSerializer(serializers.Serializer):
             raise serializers.ValidationError({"to": [MSG_RANGE_ORDER]})
         if (end - start).days + 1 > range_max_days():
             raise serializers.ValidationError({"to": [MSG_RANGE_TOO_LONG.format(days=range_max_days())]})
-        if booking_date_error(end) == MSG_DATE_IN_PAST or booking_date_error(start) not in (None, MSG_DATE_IN_PAST):
-            raise serializers.ValidationError({"from": [MSG_RANGE_OUTSIDE.format(days=booking_horizon_days())]})
+        doctor = self.context.get("doctor")
+        before = booking_date_error(end, doctor) == MSG_DATE_IN_PAST
+        if before or booking_date_error(start, doctor) not in (None, MSG_DATE_IN_PAST):
+            raise serializers.ValidationError({"from": [MSG_RANGE_OUTSIDE.format(days=booking_horizon_days(doctor))]})
         return attrs
 
 

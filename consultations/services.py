@@ -25,7 +25,12 @@ from pymongo.collection import Collection
 from appointments.models import Actor, Appointment, AppointmentStatus, AppointmentType
 from appointments.selectors import appointment_starts_at
 from appointments.services.workflow import TransitionRefused as AppointmentTransitionRefused
-from appointments.services.workflow import appointment_complete, visit_window_open, visit_window_text
+from appointments.services.workflow import (
+    appointment_complete,
+    appointment_video_opened,
+    visit_window_open,
+    visit_window_text,
+)
 from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, VideoConsultation
 from core import clock
 from core.errors import Conflict, NotFound
@@ -39,6 +44,7 @@ MSG_NOT_CONFIRMED = "Only a confirmed appointment can start a video consultation
 MSG_START_TOO_EARLY = "This video call can be started from {opens}."
 MSG_APPOINTMENT_CANCELLED = "The appointment was cancelled."
 MSG_APPOINTMENT_MOVED = "The appointment changed while the call was starting. Start it again."
+MSG_APPOINTMENT_RESCHEDULED = "The appointment was moved to another time."
 MSG_METADATA_CHANGED = (
     "This consultation was changed by someone else meanwhile; nothing was saved. Reload and try again."
 )
@@ -135,6 +141,7 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
     consultation_start_check(appointment=appointment)
     existing = _open_consultation(appointment)
     if existing:
+        appointment_video_opened(appointment=appointment)  # repeated: a start that crashed before it
         return existing, False
     consultation, created = _room_insert(doctor=doctor, appointment=appointment)
     if not _still_startable(appointment):
@@ -144,6 +151,8 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
         consultations_cancel_for_appointment(appointment=appointment, reason=reason)
         consultation_start_check(appointment=appointment)  # the reason, from the state that refused it
         raise TransitionRefused(MSG_APPOINTMENT_MOVED)
+    # The doctor has shown: the appointment is no "doctor did not show" (docs/decisions/0041-doctor-no-show.md).
+    appointment_video_opened(appointment=appointment)
     return consultation, created
 
 
@@ -325,6 +334,12 @@ def consultations_cancel_for_appointment(*, appointment: Appointment, reason: st
 def consultations_on_appointment_cancelled(*, appointment: Appointment, **_event: object) -> None:
     """The appointments/events.py listener: a cancelled appointment's open rooms close."""
     consultations_cancel_for_appointment(appointment=appointment)
+
+
+def consultations_on_appointment_rescheduled(*, appointment: Appointment, **_event: object) -> None:
+    """The appointments/events.py listener: a moved appointment's open room closes (it was for the old time;
+    the doctor starts a new one at the new time)."""
+    consultations_cancel_for_appointment(appointment=appointment, reason=MSG_APPOINTMENT_RESCHEDULED)
 
 
 def consultation_mark_no_show(*, consultation: VideoConsultation, marked_by: str = EndedBy.DOCTOR) -> VideoConsultation:

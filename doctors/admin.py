@@ -11,7 +11,8 @@ from core.passwords import validate_password_length
 from core.portal_errors import form_add_service_error
 from core.validators import DAYS_OF_WEEK
 from doctors.auth.services import doctor_set_password
-from doctors.models import Doctor, DoctorSlot, Specialty
+from doctors.models import NOTICE_RULE_FIELDS, Doctor, DoctorSlot, Specialty
+from doctors.schedule.notice import doctor_notice_rules_set
 from doctors.schedule.services import SLOT_FIELDS, slot_check, slot_create, slot_update
 
 # The backend's nested form reports a bad item of `availableSlots[].slots` as a bare "Item 1 in the array did
@@ -80,8 +81,16 @@ class DoctorAdminForm(forms.ModelForm):
             "available_slots",
             "available_online",
             "available_offline",
+            *NOTICE_RULE_FIELDS,
             "is_active",
         ]
+        help_texts = {
+            "booking_min_notice_minutes": "Empty: the default (BOOKING_MIN_NOTICE_MINUTES, 120). 0 to a week.",
+            "booking_horizon_days": "Empty: the default (BOOKING_HORIZON_DAYS, 90). 1 to 365.",
+            "member_change_cutoff_minutes": (
+                "Minutes before the start. Empty: the default (MEMBER_CHANGE_CUTOFF_MINUTES, 120). 0 to a week."
+            ),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,6 +178,13 @@ class DoctorAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Notice rules",
+            {
+                "fields": list(NOTICE_RULE_FIELDS),
+                "description": "Leave a field empty to use the default from the settings (docs/booking.md).",
+            },
+        ),
         ("Schedule", {"fields": ["weekly_schedule", "available_slots_overview", "available_slots"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
@@ -237,6 +253,9 @@ class DoctorAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Doctor, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if change and any(name in form.changed_data for name in NOTICE_RULE_FIELDS):
+            # A whole save never writes these (doctors/models.py): their one writer sets or removes them.
+            doctor_notice_rules_set(doctor=obj, **{name: form.cleaned_data.get(name) for name in NOTICE_RULE_FIELDS})
         password = form.cleaned_data.get("new_password")
         if password:
             doctor_set_password(doctor=obj, password=password)

@@ -33,6 +33,7 @@ _DOCTOR = {
     "allowDirectBooking": True,
     "availableOnline": True,
     "availableOffline": True,
+    "bookingRules": {"minNoticeMinutes": 120, "horizonDays": 90, "changeCutoffMinutes": 120},
     "nextAvailable": {
         "date": "2025-09-30",
         "timeSlot": "10:00 AM",

@@ -1,6 +1,7 @@
 """Doctors (seed `doctors`), their weekly slots (seed `doctor_slots`) and the specialty master list."""
 
 from datetime import date
+from typing import Any
 
 from bson import ObjectId
 from django.core.exceptions import ValidationError
@@ -33,6 +34,13 @@ MSG_END_AFTER_START = "End time must be after start time."
 MSG_DURATION_FITS = "The slot must be at least one slotDuration long."
 MSG_RATING_RANGE = "Rating must be between 0 and 5."
 MIN_FEE = FEE_VALIDATORS
+
+
+MAX_NOTICE_MINUTES = 7 * 24 * 60  # a week: a longer notice or cut-off is a mistake, not a policy
+MAX_HORIZON_DAYS = 365
+# The doctor's notice rules (fields of ours): omitted from the document while unset, and never written by a
+# whole-document save (the admin writes them through doctors/schedule/notice.py: doctor_notice_rules_set).
+NOTICE_RULE_FIELDS = ("booking_min_notice_minutes", "booking_horizon_days", "member_change_cutoff_minutes")
 
 
 class ConsultationType(models.TextChoices):
@@ -126,6 +134,29 @@ class Doctor(models.Model):
     available_offline = BooleanField(default=True, db_column="availableOffline")
     last_login = models.DateTimeField(blank=True, null=True, db_column="lastLogin")
     is_active = BooleanField("active", default=True, db_column="isActive")
+    # Notice rules of this doctor, overriding the settings' defaults (doctors/schedule/notice.py): fields of
+    # ours, in the document only while set, written only by `doctor_notice_rules_set` (docs/decisions/0043).
+    booking_min_notice_minutes = models.PositiveIntegerField(
+        "minimum booking notice (minutes)",
+        blank=True,
+        null=True,
+        validators=[MaxValueValidator(MAX_NOTICE_MINUTES)],
+        db_column="bookingMinNoticeMinutes",
+    )
+    booking_horizon_days = models.PositiveIntegerField(
+        "booking horizon (days)",
+        blank=True,
+        null=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
+        db_column="bookingHorizonDays",
+    )
+    member_change_cutoff_minutes = models.PositiveIntegerField(
+        "member cancel/move cut-off (minutes before)",
+        blank=True,
+        null=True,
+        validators=[MaxValueValidator(MAX_NOTICE_MINUTES)],
+        db_column="memberChangeCutoffMinutes",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 
@@ -172,6 +203,16 @@ class Doctor(models.Model):
 
     def check_password(self, raw_password: str | None) -> bool:
         return verify_password(raw_password, self.password)
+
+    def _do_insert(self, manager: Any, using: Any, fields: Any, returning_fields: Any, raw: Any) -> Any:
+        # Our notice rules appear in the document only once set (the seed's shape otherwise).
+        fields = [f for f in fields if f.attname not in NOTICE_RULE_FIELDS or getattr(self, f.attname) is not None]
+        return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
+
+    def _do_update(self, base_qs: Any, using: Any, pk_val: Any, values: Any, *args: Any) -> Any:
+        # A whole save never writes (nor nulls) the notice rules: doctor_notice_rules_set sets and unsets them.
+        values = [value for value in values if value[0].attname not in NOTICE_RULE_FIELDS]
+        return super()._do_update(base_qs, using, pk_val, values, *args)
 
     def clinic(self, clinic_id: str) -> DoctorClinic | None:
         """The doctor's embedded entry for `clinic_id`, if the doctor practises there."""

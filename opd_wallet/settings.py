@@ -234,6 +234,22 @@ BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 90)
 REQUEST_EXPIRY_HOURS = env_int("REQUEST_EXPIRY_HOURS", 24)
 REQUEST_EXPIRY_BEFORE_MINUTES = env_int("REQUEST_EXPIRY_BEFORE_MINUTES", 120)
 
+# --- time off and extra hours (issue 14; docs/decisions/0035-schedule-exceptions.md) ----------------------------
+# The most days one time off may cover (doctors/schedule/exceptions.py); a longer leave is added in parts.
+TIME_OFF_MAX_DAYS = env_int("TIME_OFF_MAX_DAYS", 90)
+# --- notice rules (schedule-ui; docs/booking.md#notice-rules) ------------------------------------------------
+# Defaults a doctor's own fields override (bookingMinNoticeMinutes, bookingHorizonDays above as
+# BOOKING_HORIZON_DAYS, memberChangeCutoffMinutes; doctors.schedule.selectors.notice_rules):
+# a time can be booked only this many minutes ahead, and a member may cancel (or move) an appointment only
+# up to this many minutes before its start.
+BOOKING_MIN_NOTICE_MINUTES = env_int("BOOKING_MIN_NOTICE_MINUTES", 120)
+MEMBER_CHANGE_CUTOFF_MINUTES = env_int("MEMBER_CHANGE_CUTOFF_MINUTES", 120)
+
+# --- reschedule, expiry and a doctor who does not show (issue 14, branch reschedule) --------------------------
+# An ONLINE CONFIRMED visit whose doctor has not opened the video room this many minutes after its start is
+# "doctor did not show": flagged in the admin, and its member may cancel it at once (docs/booking.md).
+DOCTOR_NO_SHOW_MINUTES = env_int("DOCTOR_NO_SHOW_MINUTES", 10)
+
 # --- member API (issue 17: availability ranges, next free time, search) -------------------------------------
 # Days one availability request may cover (?from=&to=), and how long each process keeps the stored city names
 # doctor search matches `city` against (docs/api.md, Doctors).

@@ -21,7 +21,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
 from doctors.auth.services import doctor_login
-from doctors.models import Doctor, DoctorSlot
+from doctors.models import Doctor, DoctorSlot, ScheduleException
 from prescriptions.models import Prescription
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.clinics.factories import ClinicFactory
@@ -46,6 +46,7 @@ class Party:
     appointments: list[Appointment] = field(default_factory=list)
     consultations: list[VideoConsultation] = field(default_factory=list)
     prescriptions: list[Prescription] = field(default_factory=list)
+    exceptions: list[ScheduleException] = field(default_factory=list)  # time off and extra hours
 
 
 @dataclass
@@ -83,6 +84,8 @@ def _ids(kind: str, party: Party) -> list[str]:
         return [ref for p in party.prescriptions for ref in (p.prescription_id, str(p.pk))]
     if kind == "member":
         return [str(party.member.pk), party.member.member_id]
+    if kind == "exception":
+        return [str(e.pk) for e in party.exceptions]
     return []
 
 
@@ -117,6 +120,35 @@ def _party(n: int) -> Party:
     prescription = PrescriptionFactory(appointment=done)
     default_storage.save(prescription.file_path, ContentFile(PDF_BYTES))
     party.prescriptions.append(prescription)
+    far = (today + timedelta(days=60)).isoformat()  # clear of the appointments above
+    party.exceptions.append(
+        ScheduleException.objects.create(
+            doctor=doctor,
+            kind="TIME_OFF",
+            start_date=far,
+            end_date=far,
+            reason="Conference",
+            created_by_role="DOCTOR",
+            created_by_id=doctor.doctor_id,
+        )
+    )
+    party.exceptions.append(
+        ScheduleException.objects.create(
+            doctor=doctor,
+            kind="EXTRA_HOURS",
+            start_date=far,
+            end_date=far,
+            clinic_id=clinic.clinic_id,
+            start_time="23:30",
+            end_time="23:45",
+            slot_duration=15,
+            max_patients=1,
+            consultation_fee=500,
+            consultation_type="BOTH",
+            created_by_role="DOCTOR",
+            created_by_id=doctor.doctor_id,
+        )
+    )
     return party
 
 

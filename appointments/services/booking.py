@@ -24,11 +24,14 @@ from appointments.models import (
     AppointmentStatus,
     AppointmentType,
     PaymentStatus,
+    RescheduledFrom,
 )
 from appointments.selectors import (
     BookableTime,
+    appointment_doctor_late,
     appointment_starts_at,
     booking_date_error,
+    booking_notice_error,
     slot_offered,
     time_off_covering,
     time_off_message,
@@ -36,7 +39,9 @@ from appointments.selectors import (
 
 # The booking's 409s live with the rule that raises them (places.py); re-exported for booking's callers.
 from appointments.services.places import MSG_ALREADY_BOOKED as MSG_ALREADY_BOOKED
+from appointments.services.places import MSG_MOVE_SAME_TIME as MSG_MOVE_SAME_TIME
 from appointments.services.places import MSG_SLOT_FULL as MSG_SLOT_FULL
+from appointments.services.places import MoveRefused as MoveRefused
 from appointments.services.places import SlotTaken as SlotTaken
 from appointments.services.places import place_free, place_move, place_take
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
@@ -46,6 +51,12 @@ from core.errors import Invalid
 from core.sequences import next_sequence
 from core.validators import validate_date, validate_time_12h
 from doctors.models import Doctor, ScheduleException
+from doctors.schedule.notice import (
+    current_minute,
+    duration_text,
+    member_change_deadline,
+    notice_rules,
+)
 from doctors.schedule.selectors import schedule_exceptions
 
 MSG_UNKNOWN_DOCTOR = "No active doctor with this doctorId."
@@ -55,7 +66,13 @@ MSG_NOT_DOCTORS_CLINIC = "This doctor does not practise at this clinic."
 MSG_TIME_NOT_OFFERED = "This doctor has no {type} time at {time} on {date}{at_clinic}."
 MSG_CONTACT_NUMBER = "Enter a valid phone number, e.g. +919876543210."
 MSG_UNDONE_TIME_OFF = "Booked while the doctor's time off was being saved; the time off covers it."
-MSG_CANNOT_CANCEL_STARTED = "This appointment's time has passed; it can no longer be cancelled."
+MSG_MEMBER_CHANGE_CUTOFF = "Appointments can be cancelled or moved up to {cutoff} before their time."
+MSG_MEMBER_CHANGE_STARTED = "This appointment's time has passed; it can no longer be {change}."
+MEMBER_CANCEL = "cancelled"
+MEMBER_RESCHEDULE = "rescheduled"
+MSG_CANNOT_CANCEL_STARTED = MSG_MEMBER_CHANGE_STARTED.format(change=MEMBER_CANCEL)
+MSG_CANNOT_RESCHEDULE = "Only a pending or confirmed appointment can be rescheduled."
+MSG_DOCTOR_DID_NOT_JOIN = "The doctor did not join the video call."
 
 CONTACT_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 APPOINTMENT_ID_PREFIX = "APT-"
@@ -70,8 +87,8 @@ class BookingInvalid(Invalid):
         return cls(next(iter(errors.values())), errors={field: [message] for field, message in errors.items()})
 
 
-def _when_errors(*, appointment_date: str, time_slot: str) -> dict[str, str]:
-    """The date's and the time's formats, and the date inside the booking window."""
+def _when_errors(*, appointment_date: str, time_slot: str, doctor: Doctor | None = None) -> dict[str, str]:
+    """The date's and the time's formats, and the date inside the (doctor's) booking window."""
     errors: dict[str, str] = {}
     for field, value, validator in (
         ("appointmentDate", appointment_date, validate_date),
@@ -81,7 +98,9 @@ def _when_errors(*, appointment_date: str, time_slot: str) -> dict[str, str]:
             validator(value)
         except ValidationError as exc:
             errors[field] = exc.messages[0]
-    if "appointmentDate" not in errors and (problem := booking_date_error(date.fromisoformat(appointment_date))):
+    if "appointmentDate" not in errors and (
+        problem := booking_date_error(date.fromisoformat(appointment_date), doctor)
+    ):
         errors["appointmentDate"] = problem
     return errors
 
@@ -117,11 +136,20 @@ def _check_request(
     clinic_id: str | None,
     contact_number: str | None,
     call_preference: str | None,
+    min_notice: bool = True,
 ) -> Doctor:
-    """Every 400 rule that needs no schedule; all failures reported at once. Returns the (known) doctor."""
-    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot)
+    """Every 400 rule that needs no schedule (the minimum notice too, unless `min_notice` is off: staff and
+    doctors moving a visit are held to the future only); all failures reported at once. Returns the (known)
+    doctor."""
+    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot, doctor=doctor)
     if doctor is None:
         errors["doctorId"] = MSG_UNKNOWN_DOCTOR
+    elif (
+        min_notice
+        and not errors
+        and (notice := booking_notice_error(doctor=doctor, appointment_date=appointment_date, time_slot=time_slot))
+    ):
+        errors["timeSlot"] = notice
     if appointment_type == AppointmentType.ONLINE:
         errors.update(_online_errors(doctor=doctor, contact_number=contact_number, call_preference=call_preference))
     else:
@@ -134,11 +162,22 @@ def _check_request(
 
 
 def _offered_time(
-    *, doctor: Doctor, appointment_type: str, day: date, time_slot: str, clinic_id: str | None
+    *,
+    doctor: Doctor,
+    appointment_type: str,
+    day: date,
+    time_slot: str,
+    clinic_id: str | None,
+    min_notice: bool = True,
 ) -> BookableTime:
     """The time as availability offers it (its slot, fee and `maxPatients`), or a 400 saying there is none."""
     offered = slot_offered(
-        doctor=doctor, day=day, time_slot=time_slot, consultation_type=appointment_type, clinic_id=clinic_id
+        doctor=doctor,
+        day=day,
+        time_slot=time_slot,
+        consultation_type=appointment_type,
+        clinic_id=clinic_id,
+        min_notice=min_notice,
     )
     if offered is not None:
         return offered
@@ -306,7 +345,7 @@ def _appointment_fields(
 ) -> dict[str, Any]:
     """The document's fields: denormalised names, fee (§4), status and payment (§5)."""
     now = clock.now()
-    confirmed = doctor.allow_direct_booking and not doctor.requires_confirmation
+    confirmed = _books_confirmed(doctor)
     clinic_name, clinic_address = _clinic_name_and_address(doctor, clinic_id) if clinic_id else (None, None)
     fee = offered.consultation_fee
     return {
@@ -335,13 +374,17 @@ def _appointment_fields(
     }
 
 
-def appointment_cancel_by_member(*, appointment: Appointment, reason: str = "") -> Appointment:
-    """The member cancels their own PENDING_CONFIRMATION or CONFIRMED appointment before its time.
+# --- what a member may still change, and cancelling -------------------------------------------------------
 
-    Raises TransitionRefused (409) otherwise. The caller has already checked the appointment is theirs.
-    """
+
+def appointment_member_change_check(*, appointment: Appointment, change: str = MEMBER_CANCEL) -> None:
+    """May the member still cancel or reschedule (`change`) their appointment: PENDING_CONFIRMATION or
+    CONFIRMED, not begun, and the current minute at or before the doctor's cut-off (`memberChangeCutoffMinutes`,
+    else MEMBER_CHANGE_CUTOFF_MINUTES) before its start. The ONE rule for both. Raises TransitionRefused (409)
+    naming the reason or the limit. "At the limit" is allowed: with a 2-hour cut-off a 10:00 AM visit can be
+    changed until 08:00:59 (docs/booking.md#notice-rules)."""
     if appointment.status not in CANCELLABLE:
-        raise TransitionRefused(MSG_CANNOT_CANCEL)
+        raise TransitionRefused(MSG_CANNOT_CANCEL if change == MEMBER_CANCEL else MSG_CANNOT_RESCHEDULE)
     try:
         starts_at = appointment_starts_at(
             appointment_date=appointment.appointment_date, time_slot=appointment.time_slot
@@ -351,38 +394,189 @@ def appointment_cancel_by_member(*, appointment: Appointment, reason: str = "") 
     if (starts_at is not None and starts_at <= clock.now()) or (
         starts_at is None and appointment.appointment_date < clock.local_today().isoformat()
     ):
-        raise TransitionRefused(MSG_CANNOT_CANCEL_STARTED)
+        raise TransitionRefused(MSG_MEMBER_CHANGE_STARTED.format(change=change))
+    if starts_at is None:
+        return
+    rules = notice_rules(appointment.doctor)
+    if current_minute() > member_change_deadline(rules, starts_at):
+        raise TransitionRefused(MSG_MEMBER_CHANGE_CUTOFF.format(cutoff=duration_text(rules.change_cutoff_minutes)))
+
+
+def appointment_cancel_by_member(*, appointment: Appointment, reason: str = "") -> Appointment:
+    """The member cancels their own PENDING_CONFIRMATION or CONFIRMED appointment before its time, or at once
+    (whatever the time) when the doctor did not open an ONLINE visit's video room: the reason recorded is then
+    MSG_DOCTOR_DID_NOT_JOIN (docs/booking.md#a-doctor-who-does-not-show).
+
+    Raises TransitionRefused (409) otherwise. The caller has already checked the appointment is theirs.
+    """
+    if appointment_doctor_late(appointment):
+        return _cancel_doctor_late(appointment)
+    appointment_member_change_check(appointment=appointment, change=MEMBER_CANCEL)
     return appointment_cancel(appointment=appointment, by=Actor.MEMBER, reason=reason)
 
 
-def appointment_move(*, appointment: Appointment, appointment_date: str, time_slot: str, by: str) -> Appointment:
-    """Move a pending or confirmed appointment to another date and time of its doctor (the admin's action;
-    reschedule later), keeping its type and clinic.
+def _cancel_doctor_late(appointment: Appointment) -> Appointment:
+    """Cancel, guarded by what made the doctor late: still CONFIRMED at that time, the room still unopened."""
+    try:
+        return appointment_cancel(
+            appointment=appointment,
+            by=Actor.MEMBER,
+            reason=MSG_DOCTOR_DID_NOT_JOIN,
+            allowed_from=(AppointmentStatus.CONFIRMED,),
+            expected={
+                "appointmentDate": appointment.appointment_date,
+                "timeSlot": appointment.time_slot,
+                "videoOpenedAt": None,
+            },
+            doctor_no_show=True,
+        )
+    except TransitionRefused:
+        appointment.refresh_from_db()  # the doctor opened the room, or it changed: the usual rule decides
+        appointment_member_change_check(appointment=appointment, change=MEMBER_CANCEL)
+        raise
 
-    The target must be a time availability offers for that type and clinic (400 otherwise), with a free place
-    (409). One guarded update moves it and frees the old place (places.place_move).
+
+# --- reschedule (docs/decisions/0039-reschedule-in-one-update.md) ------------------------------------------
+
+
+def _books_confirmed(doctor: Doctor) -> bool:
+    """Whether this doctor's bookings are CONFIRMED at once (else PENDING_CONFIRMATION until confirmed)."""
+    return bool(doctor.allow_direct_booking and not doctor.requires_confirmation)
+
+
+def _rescheduled_status(*, appointment: Appointment, doctor: Doctor, by: str) -> dict[str, Any]:
+    """Status fields of the move: a CONFIRMED appointment its MEMBER moves goes back to PENDING_CONFIRMATION
+    when the doctor confirms bookings; a request still pending after a move is a new request (its expiry
+    counts from now)."""
+    now = clock.now()
+    back_to_pending = (
+        appointment.status == AppointmentStatus.CONFIRMED and by == Actor.MEMBER and not _books_confirmed(doctor)
+    )
+    if back_to_pending:
+        return {"status": AppointmentStatus.PENDING_CONFIRMATION.value, "requestedAt": now, "confirmedAt": None}
+    if appointment.status == AppointmentStatus.PENDING_CONFIRMATION:
+        return {"requestedAt": now}
+    return {}
+
+
+def _rescheduled_fee(*, appointment: Appointment, offered: BookableTime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(changes, expected) for the fee: it follows the new time's offer while nothing is paid (guarded by the
+    payment read); once paid it stays what was paid for."""
+    if appointment.payment_status == PaymentStatus.PAID or appointment.amount_paid:
+        return {}, {}
+    fee = offered.consultation_fee
+    changes = {"consultationFee": fee, "paymentStatus": PaymentStatus.FREE if fee == 0 else PaymentStatus.PENDING}
+    return changes, {"paymentStatus": appointment.payment_status, "amountPaid": appointment.amount_paid}
+
+
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    appointment_date: str,
+    time_slot: str,
+    clinic_id: str | None = None,
+    appointment_type: str | None = None,
+    contact_number: str | None = None,
+    call_preference: str | None = None,
+    by: str,
+) -> Appointment:
+    """Move a PENDING_CONFIRMATION or CONFIRMED appointment to another time of its doctor (and another type or
+    clinic), keeping its `_id`, `appointmentId` and `appointmentNumber`. `by` is a models.Actor value: a
+    MEMBER only while `appointment_member_change_check` allows.
+
+    The same rules and messages as booking (400, BookingInvalid); type, clinic, contact number and call
+    preference default to the appointment's own. Then ONE guarded update (places.place_move) takes the new
+    place and frees the old one, recording `rescheduledFrom/At/By` and `rescheduleCount`: SlotTaken (409) when
+    the new time is full, MoveRefused (409) when the appointment changed meanwhile; either way nothing is
+    written and the appointment keeps its place.
     """
-    errors = _when_errors(appointment_date=appointment_date, time_slot=time_slot)
-    if errors:
-        raise BookingInvalid.from_errors(errors)
+    if appointment.status not in CANCELLABLE:
+        raise TransitionRefused(MSG_CANNOT_RESCHEDULE)
+    if by == Actor.MEMBER:
+        appointment_member_change_check(appointment=appointment, change=MEMBER_RESCHEDULE)
+    new_type = appointment_type or appointment.appointment_type
+    online = new_type == AppointmentType.ONLINE
+    if not online and clinic_id is None and appointment.appointment_type == AppointmentType.IN_CLINIC:
+        clinic_id = appointment.clinic_id
+    contact_number = contact_number or appointment.contact_number
+    call_preference = call_preference or appointment.call_preference
+    where = (appointment_date, time_slot, new_type, None if online else clinic_id)
+    if where == (
+        appointment.appointment_date,
+        appointment.time_slot,
+        appointment.appointment_type,
+        appointment.clinic_id,
+    ):
+        raise MoveRefused(MSG_MOVE_SAME_TIME)
+    doctor = _check_request(
+        doctor=Doctor.objects.filter(doctor_id=appointment.doctor_id, is_active=True).first(),
+        appointment_type=new_type,
+        appointment_date=appointment_date,
+        time_slot=time_slot,
+        clinic_id=clinic_id,
+        contact_number=contact_number,
+        call_preference=call_preference,
+        min_notice=by == Actor.MEMBER,
+    )
+    new_clinic = None if online else clinic_id
     offered = _offered_time(
-        doctor=appointment.doctor,
-        appointment_type=appointment.appointment_type,
+        doctor=doctor,
+        appointment_type=new_type,
         day=date.fromisoformat(appointment_date),
         time_slot=time_slot,
-        clinic_id=appointment.clinic_id if appointment.appointment_type == AppointmentType.IN_CLINIC else None,
+        clinic_id=new_clinic,
+        min_notice=by == Actor.MEMBER,  # staff and doctors are held to the future only
+    )
+    fee_changes, fee_expected = _rescheduled_fee(appointment=appointment, offered=offered)
+    clinic_name, clinic_address = _clinic_name_and_address(doctor, new_clinic) if new_clinic else (None, None)
+    origin = RescheduledFrom(
+        appointment_date=appointment.appointment_date,
+        time_slot=appointment.time_slot,
+        clinic_id=appointment.clinic_id,
+        appointment_type=appointment.appointment_type,
     )
     place_move(
         appointment=appointment,
-        allowed_from=CANCELLABLE,
+        allowed_from=(appointment.status,),
         appointment_date=appointment_date,
         time_slot=time_slot,
         capacity=offered.max_patients,
-        changes={"slotId": offered.slot_id},
+        changes={
+            "slotId": offered.slot_id,
+            "appointmentType": new_type,
+            "clinicId": new_clinic,
+            "clinicName": clinic_name,
+            "clinicAddress": clinic_address,
+            "contactNumber": contact_number,
+            "callPreference": call_preference if online else None,
+            **fee_changes,
+            **_rescheduled_status(appointment=appointment, doctor=doctor, by=by),
+            "rescheduledFrom": _embedded(origin),
+            "rescheduledAt": clock.now(),
+            "rescheduledBy": by,
+            "rescheduleCount": (appointment.reschedule_count or 0) + 1,
+        },
+        removals=("videoOpenedAt",),
+        expected={
+            "appointmentType": appointment.appointment_type,
+            "clinicId": appointment.clinic_id,
+            "rescheduleCount": appointment.reschedule_count,
+            **fee_expected,
+        },
     )
-    from_date, from_time_slot = appointment.appointment_date, appointment.time_slot
     appointment.refresh_from_db()
     appointment_event_emit(
-        AppointmentEvent.RESCHEDULED, appointment=appointment, by=by, from_date=from_date, from_time_slot=from_time_slot
+        AppointmentEvent.RESCHEDULED,
+        appointment=appointment,
+        by=by,
+        from_date=origin.appointment_date,
+        from_time_slot=origin.time_slot,
+        from_clinic_id=origin.clinic_id,
+        from_appointment_type=origin.appointment_type,
     )
     return appointment
+
+
+def _embedded(origin: RescheduledFrom) -> dict[str, Any]:
+    """The embedded document as the model field stores it: its fields by column."""
+    return {str(field.column): getattr(origin, field.attname) for field in RescheduledFrom._meta.concrete_fields}

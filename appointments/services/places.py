@@ -8,7 +8,8 @@ member at one time, so the database itself decides every race. This module is th
 
 - `place_take` (booking): read the holders, refuse a full time or a member who already holds it, number any
   un-numbered (legacy) holder, insert the appointment WITH its place: one insert, a whole booking or none;
-- `place_move` (admin today, reschedule later): one update_one filtered on the old date and time;
+- `place_move` (reschedule, by the member, the doctor or staff): one update_one filtered on the old date and
+  time that takes the new place and frees the old one;
 - `place_free` (every cancel): one update_one that cancels and `$unset`s the place.
 
 No counter to drift: the places taken at a time are always counted from the appointments.
@@ -27,6 +28,7 @@ from pymongo.errors import DuplicateKeyError
 from appointments.models import (
     INDEX_ONE_HOLDER_PER_PLACE,
     INDEX_ONE_PER_MEMBER_TIME,
+    OMITTED_WHEN_NULL,
     Appointment,
     AppointmentStatus,
 )
@@ -137,8 +139,8 @@ def _document(appointment: Appointment) -> dict[str, Any]:
         if field.primary_key:
             continue
         value = field.get_db_prep_save(field.pre_save(appointment, True), connection=connection)
-        if field.attname == "place_number" and value is None:
-            continue
+        if field.attname in OMITTED_WHEN_NULL and value is None:
+            continue  # our fields beyond the seed's shape appear only once set (no `placeNumber: null` either)
         document[str(field.column)] = value
     return document
 
@@ -210,16 +212,23 @@ def place_take(*, appointment: Appointment, capacity: int) -> Appointment:
         raise
 
 
-def place_free(*, appointment: Appointment, allowed_from: Iterable[str], changes: Mapping[str, Any]) -> bool:
+def place_free(
+    *,
+    appointment: Appointment,
+    allowed_from: Iterable[str],
+    changes: Mapping[str, Any],
+    expected: Mapping[str, Any] | None = None,
+) -> bool:
     """Cancel the appointment and free exactly the place it holds: ONE update_one filtered on the statuses it
-    may be cancelled from, `$set` status CANCELLED (+ `changes`, by column) and `$unset` placeNumber.
+    may be cancelled from (and `expected`, by column: the values the caller decided on), `$set` status
+    CANCELLED (+ `changes`, by column) and `$unset` placeNumber.
 
-    False when it was no longer in `allowed_from` (already cancelled, completed...): nothing written, so a
-    cancel retried after a lost reply frees nothing twice.
+    False when it was no longer in `allowed_from` (already cancelled, completed...) or no longer as `expected`:
+    nothing written, so a cancel retried after a lost reply frees nothing twice.
     """
     _fault("free:before-update")
     done = _appointments().update_one(
-        {"_id": appointment.pk, "status": {"$in": list(allowed_from)}},
+        {"_id": appointment.pk, **(expected or {}), "status": {"$in": list(allowed_from)}},
         {"$set": {"status": CANCELLED, **changes}, "$unset": {"placeNumber": ""}},
     )
     _fault("free:after-update")
@@ -234,33 +243,46 @@ def place_move(
     time_slot: str,
     capacity: int,
     changes: Mapping[str, Any] | None = None,
+    removals: Iterable[str] = (),
+    expected: Mapping[str, Any] | None = None,
 ) -> None:
     """Move the appointment to another date and time of its doctor, taking a free place there.
 
-    ONE update_one filtered on {_id, status in allowed_from, the old date, the old time} that sets the new
-    date, time, place number (and `changes`, by column): the old place is freed by the same write. Raises
-    SlotTaken (409) when the target is full or the patient already holds it, MoveRefused (409) when the
-    appointment changed meanwhile.
+    ONE update_one filtered on {_id, status in allowed_from, the old date, the old time} (+ `expected`, by
+    column) that sets the new date, time, place number (and `changes`, by column; `removals` are unset): the
+    old place is freed by the same write, so a crash leaves the appointment wholly at its old time or wholly
+    at its new one. Raises SlotTaken (409) when the target is full or the patient already holds it,
+    MoveRefused (409) when the appointment changed meanwhile.
+
+    At the same date and time (a new type, say: the place is per doctor, date and time, whatever the type),
+    the appointment keeps its place and only `changes` are written, in one update with the same guard; with
+    nothing to change that is MoveRefused.
     """
-    if (appointment_date, time_slot) == (appointment.appointment_date, appointment.time_slot):
+    same_time = (appointment_date, time_slot) == (appointment.appointment_date, appointment.time_slot)
+    if same_time and not changes:
         raise MoveRefused(MSG_MOVE_SAME_TIME)
     guard = {
         "_id": appointment.pk,
+        **(expected or {}),
         "status": {"$in": list(allowed_from)},
         "appointmentDate": appointment.appointment_date,
         "timeSlot": appointment.time_slot,
     }
+    unset = {"$unset": dict.fromkeys(removals, "")} if removals else {}
+
+    def write(update: dict[str, Any]) -> None:
+        _fault("move:before-update")
+        done = _appointments().update_one(guard, {"$set": {"updatedAt": clock.now(), **update}, **unset})
+        _fault("move:after-update")
+        if not done.matched_count:
+            raise MoveRefused(MSG_MOVE_CHANGED)
+
+    if same_time:
+        write(dict(changes or {}))
+        return
 
     def move(number: int) -> None:
-        update = {
-            "appointmentDate": appointment_date,
-            "timeSlot": time_slot,
-            "placeNumber": number,
-            "updatedAt": clock.now(),
-            **(changes or {}),
-        }
-        if not _appointments().update_one(guard, {"$set": update}).matched_count:
-            raise MoveRefused(MSG_MOVE_CHANGED)
+        write({"appointmentDate": appointment_date, "timeSlot": time_slot, "placeNumber": number, **(changes or {})})
 
     _with_free_place(
         doctor_id=appointment.doctor_id,

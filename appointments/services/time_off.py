@@ -88,14 +88,14 @@ def _days(time_off: ScheduleException) -> list[str]:
 
 
 def time_off_affected(*, time_off: ScheduleException) -> list[Appointment]:
-    """The live appointments the time off covers, by date and time. One query on {doctorId, appointmentDate}."""
-    rows = Appointment.objects.filter(
-        doctor_id=time_off.doctor_id, appointment_date__in=_days(time_off), status__in=LIVE
-    )
+    """The live appointments the time off covers, by date and time. One query on {doctorId, appointmentDate}
+    (the days listed; the status compared here: index-friendly shape, mongo/README.md)."""
+    rows = Appointment.objects.filter(doctor_id=time_off.doctor_id, appointment_date__in=_days(time_off))
     covered = [
         a
         for a in rows
-        if time_off_covering(
+        if a.status in LIVE
+        and time_off_covering(
             [time_off],
             day=date.fromisoformat(a.appointment_date),
             time_slot=a.time_slot,

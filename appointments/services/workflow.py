@@ -7,15 +7,16 @@ Confirm and complete keep the appointment's place; cancel frees it in the same u
 its buttons from it (`appointment_actions`).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from appointments.events import AppointmentEvent, appointment_event_emit
-from appointments.models import Appointment, AppointmentStatus
+from appointments.models import Actor, Appointment, AppointmentStatus
 from appointments.services.places import place_free
 from core import clock
 from core.errors import Conflict, Invalid
@@ -129,11 +130,21 @@ def appointment_complete(*, appointment: Appointment, by: str) -> Appointment:
     return appointment
 
 
-def appointment_cancel(*, appointment: Appointment, by: str, reason: str = "") -> Appointment:
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    by: str,
+    reason: str = "",
+    allowed_from: Iterable[str] = CANCELLABLE,
+    expected: Mapping[str, Any] | None = None,
+    **details: object,
+) -> Appointment:
     """Cancel, recording who (`by`, a models.Actor value) and why, give the time back to other patients and
-    tell the subscribers (consultations closes the video room; appointments/events.py).
+    tell the subscribers (consultations closes the video room; appointments/events.py), with `details`.
 
-    Callers add their own rules (e.g. a member may not cancel once the time has begun).
+    Callers add their own rules (e.g. a member may not cancel once the time has begun); a caller that decided
+    on the appointment's state narrows `allowed_from` and names the values it read in `expected` (by column),
+    so the update refuses (TransitionRefused) if they changed meanwhile.
     """
     reason = reason.strip()
     if len(reason) > REASON_MAX_LENGTH:
@@ -142,11 +153,54 @@ def appointment_cancel(*, appointment: Appointment, by: str, reason: str = "") -
     now = clock.now()
     # One update: CANCELLED, who and why, and the place it held freed together (appointments/services/places.py).
     changes = {"updatedAt": now, "cancelledAt": now, "cancelledBy": by, "cancellationReason": reason or None}
-    if not place_free(appointment=appointment, allowed_from=move.allowed_from, changes=changes):
+    if not place_free(appointment=appointment, allowed_from=allowed_from, changes=changes, expected=expected):
         raise TransitionRefused(move.refused)
     appointment.refresh_from_db()
-    appointment_event_emit(AppointmentEvent.CANCELLED, appointment=appointment, by=by, reason=reason)
+    appointment_event_emit(AppointmentEvent.CANCELLED, appointment=appointment, by=by, reason=reason, **details)
     return appointment
+
+
+def appointment_video_opened(*, appointment: Appointment) -> bool:
+    """Record that the doctor opened this ONLINE appointment's video room (`videoOpenedAt`, first time only),
+    so it is no "doctor did not show" (docs/decisions/0041-doctor-no-show.md). Consultations calls it when a
+    room opens (it sits above us). One update guarded by the date and time the room was opened for: a visit
+    moved meanwhile stays unopened at its new time. True when this call wrote it."""
+    done = Appointment.objects.filter(
+        pk=appointment.pk,
+        appointment_date=appointment.appointment_date,
+        time_slot=appointment.time_slot,
+        video_opened_at__isnull=True,
+    ).update(video_opened_at=clock.now())
+    return bool(done)
+
+
+MSG_REQUEST_EXPIRED = "The doctor did not confirm this request in time."
+
+
+def requests_expire(*, appointments: Iterable[Appointment]) -> int:
+    """Cancel each request (from `appointments.selectors.requests_expired`) by the SYSTEM with
+    MSG_REQUEST_EXPIRED, emitting CANCELLED with `expired=True`. Each cancel is guarded by what made it expire:
+    still PENDING_CONFIRMATION, at the date, time and request time read, so a request confirmed or moved
+    meanwhile is left alone, and a second run at the same moment cancels nothing twice. Returns how many."""
+    cancelled = 0
+    for appointment in appointments:
+        try:
+            appointment_cancel(
+                appointment=appointment,
+                by=Actor.SYSTEM,
+                reason=MSG_REQUEST_EXPIRED,
+                allowed_from=(AppointmentStatus.PENDING_CONFIRMATION,),
+                expected={
+                    "appointmentDate": appointment.appointment_date,
+                    "timeSlot": appointment.time_slot,
+                    "requestedAt": appointment.requested_at,
+                },
+                expired=True,
+            )
+        except TransitionRefused:
+            continue  # confirmed, moved or cancelled meanwhile (another run, the doctor, the member)
+        cancelled += 1
+    return cancelled
 
 
 # The service of each action, for callers that take the action by name (the portal's buttons).

@@ -39,6 +39,7 @@ from doctors.auth.sessions import (
     session_cookie_delete,
     session_cookie_set,
 )
+from doctors.schedule.notice import duration_text, notice_rules
 
 MSG_SIGNED_OUT = "You have signed out."
 PORTAL_HOME = "/portal/"
@@ -208,5 +209,17 @@ def doctor_logout_view() -> Any:
 
 
 class ProfileView(DoctorRequiredMixin, TemplateView):
+    """The doctor's profile, read-only (staff change it in the admin), with the notice rules in force."""
+
     template_name = "portal/profile.html"
     nav_section = "profile"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        rules = notice_rules(self.doctor)
+        context["notice_rules"] = {
+            "min_notice": duration_text(rules.min_notice_minutes),
+            "horizon_days": rules.horizon_days,
+            "change_cutoff": duration_text(rules.change_cutoff_minutes),
+        }
+        return context

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinics.serializers import LocationSerializer
@@ -13,6 +14,8 @@ from doctors.discovery.selectors import (
     TYPE_IN_CLINIC,
     TYPE_ONLINE,
 )
+from doctors.models import Doctor
+from doctors.schedule.notice import notice_rules
 
 MSG_LAT_LNG_TOGETHER = "Give both lat and lng, or neither."
 MSG_DISTANCE_NEEDS_POSITION = "Ordering by distance needs lat and lng."
@@ -42,6 +45,22 @@ class DoctorClinicSerializer(serializers.Serializer):
         help_text="Kilometres from the lat/lng given in the request; null without them.",
     )
     consultationFee = NumberField(source="consultation_fee")
+
+
+class BookingRulesSerializer(serializers.Serializer):
+    """The notice rules in force for one doctor: how far ahead, and until when before a visit, members may book
+    and change."""
+
+    minNoticeMinutes = serializers.IntegerField(
+        source="min_notice_minutes", help_text="A time can be booked only this many minutes ahead."
+    )
+    horizonDays = serializers.IntegerField(
+        source="horizon_days", help_text="Dates bookable up to this many days ahead."
+    )
+    changeCutoffMinutes = serializers.IntegerField(
+        source="change_cutoff_minutes",
+        help_text="The member may cancel or reschedule up to this many minutes before the start.",
+    )
 
 
 class NextAvailableSerializer(serializers.Serializer):
@@ -79,6 +98,12 @@ class DoctorSerializer(serializers.Serializer):
     allowDirectBooking = serializers.BooleanField(source="allow_direct_booking")
     availableOnline = serializers.BooleanField(source="available_online")
     availableOffline = serializers.BooleanField(source="available_offline")
+    bookingRules = serializers.SerializerMethodField()
+
+    @extend_schema_field(BookingRulesSerializer)
+    def get_bookingRules(self, doctor: Doctor) -> dict[str, Any]:
+        return dict(BookingRulesSerializer(notice_rules(doctor)).data)
+
     nextAvailable = NextAvailableSerializer(
         source="next_available",
         allow_null=True,

@@ -8,6 +8,7 @@ never imports appointments); the decisions are docs/decisions/0035 and 0036.
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
@@ -179,18 +180,19 @@ def _extra_date_errors(day: str) -> dict[str, list[str]]:
 
 def _as_slot(extra: ScheduleException) -> DoctorSlot:
     """The extra hours as the weekly slot of their weekday they stand for (unsaved): the slot's rules apply."""
-    return DoctorSlot(
-        doctor_id=extra.doctor_id,  # the id, not the object: no query per extra hours
-        clinic_id=extra.clinic_id,
-        day_of_week=DAYS_OF_WEEK[date.fromisoformat(extra.start_date).weekday()],
-        start_time=extra.start_time,
-        end_time=extra.end_time,
-        slot_duration=extra.slot_duration,
-        max_patients=extra.max_patients,
-        consultation_fee=extra.consultation_fee,
-        consultation_type=extra.consultation_type,
-        is_active=True,
-    )
+    fields: dict[str, Any] = {
+        "doctor_id": extra.doctor_id,  # the id, not the object: no query per extra hours
+        "clinic_id": extra.clinic_id,
+        "day_of_week": DAYS_OF_WEEK[date.fromisoformat(extra.start_date).weekday()],
+        "start_time": extra.start_time,
+        "end_time": extra.end_time,
+        "slot_duration": extra.slot_duration,
+        "max_patients": extra.max_patients,
+        "consultation_fee": extra.consultation_fee,
+        "consultation_type": extra.consultation_type,
+        "is_active": True,
+    }
+    return DoctorSlot(**fields)
 
 
 def extra_hours_as_slot(extra: ScheduleException) -> DoctorSlot:

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.errors import ServiceError
-from core.portal_errors import form_add_service_error
+from core.portal_errors import anchored, form_add_service_error, messages_by_anchor
 from doctors.auth.portal import DoctorRequiredMixin
 from doctors.models import DoctorSlot
 from doctors.schedule.forms import SlotForm, slot_initial
@@ -38,8 +38,14 @@ def _describe(slot: DoctorSlot) -> dict[str, str]:
     return {"day": slot.day_of_week, "start": slot.start_time, "end": slot.end_time}
 
 
-def _schedule_url(day: str) -> str:
-    return f"{reverse('portal-slots')}#day-{day}"
+def _schedule_url(anchor: str) -> str:
+    """The schedule page scrolled to one element (`day-Monday`, `slot-<id>`, `add-slot`); messages tagged
+    `anchored(anchor)` show there (core/portal_errors.py), so they are in view."""
+    return f"{reverse('portal-slots')}#{anchor}"
+
+
+def _day_anchor(day: str) -> str:
+    return f"day-{day}"
 
 
 class _SlotFormMixin(DoctorRequiredMixin):
@@ -51,8 +57,8 @@ class _SlotFormMixin(DoctorRequiredMixin):
         return {}
 
     def invalid_form_response(self, status: int) -> HttpResponse:
-        if status == 400:
-            messages.error(self.request, MSG_FIX_ERRORS)
+        if status == 400 and not self.form.non_field_errors():
+            self.form.add_error(None, MSG_FIX_ERRORS)  # on the form, where the doctor is looking
         context = self.get_context_data(form=self.form, **self.form_context())  # type: ignore[attr-defined]
         return self.render_to_response(context, status=status)  # type: ignore[attr-defined]
 
@@ -69,6 +75,7 @@ class ScheduleView(_SlotFormMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        top_messages, anchored_messages = messages_by_anchor(self.request)
         clinic_filter = self.request.GET.get("clinic") or ""
         week = slot_week(doctor=self.doctor)
         if clinic_filter:
@@ -81,6 +88,8 @@ class ScheduleView(_SlotFormMixin, TemplateView):
             clinic_filter=clinic_filter,
             clinic_names=clinic_names,
             slot_count=sum(len(day.slots) for day in week),
+            messages=top_messages,  # the rest show next to their day, slot or form
+            anchored_messages=anchored_messages,
         )
         return context
 
@@ -89,8 +98,9 @@ class ScheduleView(_SlotFormMixin, TemplateView):
         if not self.form.is_valid():
             return self.invalid_form_response(400)
         slot = slot_create(doctor=self.doctor, **self.form.cleaned_data)
-        messages.success(request, MSG_SLOT_ADDED.format(**_describe(slot)))
-        return HttpResponseRedirect(_schedule_url(slot.day_of_week))
+        anchor = _day_anchor(slot.day_of_week)
+        messages.success(request, MSG_SLOT_ADDED.format(**_describe(slot)), extra_tags=anchored(anchor))
+        return HttpResponseRedirect(_schedule_url(anchor))
 
 
 class SlotEditView(_SlotFormMixin, TemplateView):
@@ -113,28 +123,35 @@ class SlotEditView(_SlotFormMixin, TemplateView):
         if not self.form.is_valid():
             return self.invalid_form_response(400)
         saved = slot_update(slot=slot, doctor=self.doctor, data=self.form.cleaned_data)
-        messages.success(request, MSG_SLOT_SAVED.format(**_describe(saved)))
-        return HttpResponseRedirect(_schedule_url(saved.day_of_week))
+        anchor = f"slot-{saved.pk}"
+        messages.success(request, MSG_SLOT_SAVED.format(**_describe(saved)), extra_tags=anchored(anchor))
+        return HttpResponseRedirect(_schedule_url(anchor))
 
 
 class SlotActionView(DoctorRequiredMixin, View):
-    """POST /portal/slots/<id>/<deactivate|activate|delete>/; a refusal is an error message on the schedule."""
+    """POST /portal/slots/<id>/<deactivate|activate|delete>/. Back on the schedule, scrolled to the slot, with
+    the outcome (a refusal too) next to its buttons; a removed slot's message shows on its day."""
+
+    def refused_anchor(self) -> str:
+        return f"slot-{self.slot.pk}"
 
     def refused_url(self) -> str:
-        return _schedule_url(self.slot.day_of_week)
+        return _schedule_url(self.refused_anchor())
 
     def post(self, request: HttpRequest, slot_id: str, action: str) -> HttpResponse:
         self.slot = slot = slot_get(doctor=self.doctor, slot_id=slot_id)
         described = _describe(slot)
+        anchor = self.refused_anchor()
         if action == "deactivate":
             slot_deactivate(slot=slot, doctor=self.doctor)
-            messages.success(request, MSG_SLOT_DEACTIVATED.format(**described))
+            message = MSG_SLOT_DEACTIVATED.format(**described)
         elif action == "activate":
             slot_activate(slot=slot, doctor=self.doctor)
-            messages.success(request, MSG_SLOT_ACTIVATED.format(**described))
+            message = MSG_SLOT_ACTIVATED.format(**described)
         elif action == "delete":
             slot_delete(slot=slot)
-            messages.success(request, MSG_SLOT_REMOVED.format(**described))
+            message, anchor = MSG_SLOT_REMOVED.format(**described), _day_anchor(slot.day_of_week)
         else:
             raise Http404
-        return HttpResponseRedirect(_schedule_url(slot.day_of_week))
+        messages.success(request, message, extra_tags=anchored(anchor))
+        return HttpResponseRedirect(_schedule_url(anchor))

@@ -1,7 +1,8 @@
 """Writes on a doctor's weekly slots (`doctor_slots`): add, change, open, close, remove.
 
-Check, then do: every rule (formats, a clinic of the doctor's, no overlap with another active slot of the
-day) is checked before the write, under a per-day lock so two requests cannot both pass the overlap check.
+Check, then do: every rule (formats, a clinic of the doctor's, an in-clinic slot inside the clinic's hours,
+no overlap with another active slot of the day) is checked before the write, under a per-day lock so two
+requests cannot both pass the overlap check.
 """
 
 import secrets
@@ -18,7 +19,8 @@ from pymongo.errors import DuplicateKeyError
 from clinics.models import Clinic
 from core import clock
 from core.errors import Conflict, Invalid
-from doctors.models import Doctor, DoctorSlot
+from core.validators import is_time_24h, minutes_of_day, time_12h
+from doctors.models import ConsultationType, Doctor, DoctorSlot
 from mongo.raw import collection
 
 MSG_NOT_YOUR_CLINIC = "Choose one of the clinics on your profile."
@@ -26,6 +28,13 @@ MSG_UNKNOWN_CLINIC = "No clinic with this clinicId exists."
 MSG_SLOT_OVERLAP = "This time overlaps your active {day} slot {start}-{end} at {clinic}."
 MSG_SLOT_HAS_APPOINTMENTS = (
     "This slot has upcoming appointments. Deactivate it to stop new bookings, or cancel those appointments first."
+)
+MSG_CLINIC_HOURS = (
+    "{clinic} is open {open}\u2013{close} on {days}. An in-clinic slot must fit inside those hours;"
+    " make it ONLINE to see patients online outside them."
+)
+MSG_CLINIC_CLOSED = (
+    "{clinic} is closed on {days}. An in-clinic slot needs the clinic open; make it ONLINE to see patients online."
 )
 MSG_SCHEDULE_BUSY = "Your schedule is being changed elsewhere right now. Please try again."
 MSG_MAX_PATIENTS_BELOW_HELD = (
@@ -95,8 +104,9 @@ def _raise_if_below_held(*, slot: DoctorSlot) -> None:
         raise SlotConflict(MSG_MAX_PATIENTS_BELOW_HELD.format(held=held))
 
 
-def _slot_errors(*, slot: DoctorSlot, doctor: Doctor) -> dict[str, list[str]]:
-    """The seed's rules for a slot: formats, enum, fee, end after start, and a clinic the doctor practises at."""
+def _slot_errors(*, slot: DoctorSlot, doctor: Doctor, check_hours: bool = True) -> dict[str, list[str]]:
+    """The seed's rules for a slot: formats, enum, fee, end after start, and a clinic the doctor practises at;
+    then (`check_hours`) an active IN_CLINIC or BOTH slot inside that clinic's hours for its day."""
     errors: dict[str, list[str]] = {}
     try:
         slot.full_clean(exclude=["doctor", "clinic"])
@@ -104,9 +114,36 @@ def _slot_errors(*, slot: DoctorSlot, doctor: Doctor) -> dict[str, list[str]]:
         errors.update(exc.message_dict)
     if doctor.clinic(slot.clinic_id) is None:
         errors.setdefault("clinic_id", []).append(MSG_NOT_YOUR_CLINIC)
-    elif not Clinic.objects.filter(clinic_id=slot.clinic_id).exists():
+        return errors
+    clinic = Clinic.objects.filter(clinic_id=slot.clinic_id).first()
+    if clinic is None:
         errors.setdefault("clinic_id", []).append(MSG_UNKNOWN_CLINIC)
+    elif check_hours and not errors and (outside := slot_clinic_hours_error(slot=slot, clinic=clinic)):
+        errors[outside[0]] = [outside[1]]
     return errors
+
+
+def slot_clinic_hours_error(*, slot: DoctorSlot, clinic: Clinic) -> tuple[str, str] | None:
+    """(field, message) when an active IN_CLINIC or BOTH slot falls outside `clinic`'s operating hours on its
+    day (or the clinic is closed that day), else None. ONLINE and inactive slots, and days without published
+    hours, have no limit: the same reading of the hours as availability (appointments/selectors.py).
+    BOTH is refused too, not kept online-only: docs/decisions/0044-in-clinic-slots-inside-clinic-hours.md."""
+    if slot.consultation_type == ConsultationType.ONLINE or not slot.is_active or not clinic.operating_hours:
+        return None
+    hours = clinic.operating_hours.for_day(slot.day_of_week)
+    if hours is None:
+        return None
+    days = f"{slot.day_of_week}s"
+    if hours.is_closed:
+        return "day_of_week", MSG_CLINIC_CLOSED.format(clinic=clinic.name, days=days)
+    if not (is_time_24h(hours.open) and is_time_24h(hours.close)):
+        return None  # malformed hours count as unpublished, as in availability
+    opens, closes = minutes_of_day(hours.open), minutes_of_day(hours.close)
+    start, end = minutes_of_day(slot.start_time), minutes_of_day(slot.end_time)
+    if opens <= start and end <= closes:
+        return None
+    message = MSG_CLINIC_HOURS.format(clinic=clinic.name, open=time_12h(opens), close=time_12h(closes), days=days)
+    return ("start_time" if start < opens or start >= closes else "end_time"), message
 
 
 def slot_overlapping(*, slot: DoctorSlot) -> DoctorSlot | None:
@@ -145,14 +182,30 @@ def slot_check(*, slot: DoctorSlot, doctor: Doctor) -> None:
 
     The same check `slot_create` and `slot_update` run; the admin's slot form calls it to show the refusal.
     """
-    _raise_if_invalid(slot=slot, doctor=doctor)
+    _raise_if_invalid(slot=slot, doctor=doctor, check_hours=_hours_may_change(slot=slot))
     if slot.is_active:
         _raise_if_overlapping(slot=slot, doctor=doctor)
     _raise_if_below_held(slot=slot)
 
 
-def _raise_if_invalid(*, slot: DoctorSlot, doctor: Doctor) -> None:
-    errors = _slot_errors(slot=slot, doctor=doctor)
+# A change to one of these (or a new slot) is checked against the clinic's hours; other edits of a slot
+# stored before the rule (a fee, maxPatients, closing it) are not refused for it.
+HOURS_FIELDS = frozenset({"clinic_id", "day_of_week", "start_time", "end_time", "consultation_type", "is_active"})
+
+
+def _hours_may_change(*, slot: DoctorSlot, update_fields: list[str] | None = None) -> bool:
+    """A new slot, or a stored one whose HOURS_FIELDS (those being written) differ from the stored values."""
+    if slot.pk is None or slot._state.adding:
+        return True
+    fields = HOURS_FIELDS if update_fields is None else HOURS_FIELDS & set(update_fields)
+    if not fields:
+        return False
+    stored = DoctorSlot.objects.filter(pk=slot.pk).values(*fields).first()
+    return stored is None or any(stored[name] != getattr(slot, name) for name in fields)
+
+
+def _raise_if_invalid(*, slot: DoctorSlot, doctor: Doctor, check_hours: bool = True) -> None:
+    errors = _slot_errors(slot=slot, doctor=doctor, check_hours=check_hours)
     if errors:
         raise SlotInvalid(next(iter(errors.values()))[0], errors=errors)
 
@@ -195,7 +248,7 @@ schedule_lock = _schedule_lock  # the extra hours (doctors/schedule/exceptions.p
 
 
 def _slot_save(*, slot: DoctorSlot, doctor: Doctor, update_fields: list[str] | None = None) -> DoctorSlot:
-    _raise_if_invalid(slot=slot, doctor=doctor)
+    _raise_if_invalid(slot=slot, doctor=doctor, check_hours=_hours_may_change(slot=slot, update_fields=update_fields))
     with _schedule_lock(doctor_id=doctor.doctor_id, day=slot.day_of_week):
         if slot.is_active:
             _raise_if_overlapping(slot=slot, doctor=doctor)

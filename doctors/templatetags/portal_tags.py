@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 
 from core import clock
 
@@ -37,3 +38,20 @@ def relative_day(value: str | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def anchored_for(by_anchor: dict | None, prefix: str, key: object) -> list:
+    """`{% anchored_for anchored_messages "slot" slot.pk as items %}`: the messages for element `slot-<pk>`
+    (core/portal_errors.py: messages_by_anchor)."""
+    return (by_anchor or {}).get(f"{prefix}-{key}", [])
+
+
+@register.simple_tag
+def url_if_exists(name: str, *args: object) -> str:
+    """`{% url_if_exists 'portal-time-off' as time_off_url %}`: the URL, or "" while no page has that name
+    (a page another part of the portal adds; the link is left out until it exists)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""

@@ -1,6 +1,7 @@
 """GET /api/v1/doctors/{doctorId}/availability and the slot_availability selector behind it."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -78,7 +79,8 @@ def test_inactive_weekly_slots_give_nothing(api: APIClient) -> None:
     assert times(api, slot.doctor) == []
 
 
-def test_times_of_several_slots_come_out_sorted_in_12_hour_form(api: APIClient) -> None:
+def test_times_of_several_slots_come_out_sorted_in_12_hour_form(api: APIClient, settings: Any) -> None:
+    settings.BOOKING_MIN_NOTICE_MINUTES = 0  # 08:00 is an hour ahead of the clock
     afternoon = DoctorSlotFactory(start_time="14:00", end_time="15:00", slot_duration=60)
     DoctorSlotFactory(doctor=afternoon.doctor, start_time="08:00", end_time="09:00", slot_duration=60)
     DoctorSlotFactory(doctor=afternoon.doctor, start_time="12:00", end_time="13:00", slot_duration=60)
@@ -225,7 +227,10 @@ def test_places_taken_on_another_date_do_not_count(api: APIClient) -> None:
         ("11:00", []),
     ],
 )
-def test_no_past_times_today(api: APIClient, set_clock: Callable[[str, str], None], now: str, expected: list) -> None:
+def test_no_past_times_today(
+    api: APIClient, set_clock: Callable[[str, str], None], settings: Any, now: str, expected: list
+) -> None:
+    settings.BOOKING_MIN_NOTICE_MINUTES = 0  # without notice, only the past is hidden
     slot = DoctorSlotFactory(start_time="09:00", end_time="11:00")
     set_clock(MONDAY, now)
     assert times(api, slot.doctor) == expected

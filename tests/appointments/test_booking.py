@@ -231,7 +231,16 @@ def test_time_on_another_weekday(api: APIClient, slot: DoctorSlot) -> None:
 
 def test_time_already_past_today(api: APIClient, slot: DoctorSlot, set_clock: Callable[[str, str], None]) -> None:
     set_clock(MONDAY, "10:05")
-    message = MSG_TIME_NOT_OFFERED.format(type="ONLINE", time="10:00 AM", date=MONDAY, at_clinic="")
+    message = "Bookings need at least 2 hours' notice; choose a time from 12:05 PM today."
+    assert_400(api, online(slot), "timeSlot", message)
+
+
+def test_time_already_past_today_without_notice(
+    api: APIClient, slot: DoctorSlot, set_clock: Callable[[str, str], None], settings: Any
+) -> None:
+    settings.BOOKING_MIN_NOTICE_MINUTES = 0
+    set_clock(MONDAY, "10:05")
+    message = "This time has passed; choose a time from 10:06 AM today."
     assert_400(api, online(slot), "timeSlot", message)
 
 

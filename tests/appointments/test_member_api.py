@@ -1,6 +1,7 @@
 """The member's own appointments: list, detail, cancel."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -130,9 +131,10 @@ def test_cannot_cancel_once_its_time_has_come(
     assert (response.status_code, response.json()) == (409, {"detail": MSG_CANNOT_CANCEL_STARTED})
 
 
-def test_can_cancel_until_just_before_its_time(
-    api: APIClient, member: User, set_clock: Callable[[str, str], None]
+def test_can_cancel_until_just_before_its_time_without_a_cut_off(
+    api: APIClient, member: User, set_clock: Callable[[str, str], None], settings: Any
 ) -> None:
+    settings.MEMBER_CHANGE_CUTOFF_MINUTES = 0
     appointment = AppointmentFactory(user=member, appointment_date=MONDAY, time_slot="10:00 AM")
     set_clock(MONDAY, "09:59")
     assert api.post(f"/api/v1/appointments/{appointment.appointment_id}/cancel").status_code == 200

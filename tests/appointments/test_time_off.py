@@ -392,3 +392,48 @@ def test_time_off_affected_is_one_query(slot: DoctorSlot, booked: list[Appointme
         assert len(time_off_affected(time_off=time_off)) == 3
     assert ObjectId.is_valid(str(booked[0].pk))
     _ = MONDAY
+
+
+# --- audit_integrity ------------------------------------------------------------------------------------------
+
+
+def test_audit_finds_a_live_appointment_inside_time_off_and_repair_cancels_it(slot: DoctorSlot) -> None:
+    from appointments.integrity import PROBLEM_INSIDE_TIME_OFF
+    from core.integrity import integrity_audit
+
+    kept = AppointmentFactory(doctor=slot.doctor, appointment_date=TUESDAY, time_slot="09:00 AM")
+    time_off = off(slot.doctor, affected="keep")
+    # As a crash between the insert and the cancels would leave it (or a raw write): a live one not kept.
+    left = AppointmentFactory(doctor=slot.doctor, appointment_date=TUESDAY, time_slot="10:00 AM")
+    report = integrity_audit(only=["appointments.time_off"])
+    assert [(f.problem, f.ids["_id"], f.ids["timeOffId"]) for _, f in report.problems] == [
+        (PROBLEM_INSIDE_TIME_OFF, left.pk, time_off.pk)
+    ]
+    integrity_audit(repair=True, only=["appointments.time_off"])
+    assert not integrity_audit(only=["appointments.time_off"]).problems
+    left.refresh_from_db()
+    assert (left.status, left.cancelled_by, left.cancellation_reason) == ("CANCELLED", Actor.SYSTEM, "Conference")
+    assert Appointment.objects.get(pk=kept.pk).status == "CONFIRMED"  # kept: legitimate
+
+
+def test_audit_counts_capacity_of_extra_hours(slot: DoctorSlot) -> None:
+    from appointments.integrity import NOTE_NO_SLOT, PROBLEM_OVER_CAPACITY
+    from core.integrity import integrity_audit
+
+    extra_hours_add(
+        doctor=slot.doctor,
+        by=doctor_by(slot.doctor),
+        date=WEDNESDAY,
+        clinic_id=slot.clinic_id,
+        start_time="17:00",
+        end_time="18:00",
+        consultation_fee=800,
+        consultation_type="BOTH",
+    )
+    book(UserFactory(), slot, "05:00 PM", WEDNESDAY)
+    result = integrity_audit(only=["appointments.capacity", "appointments.places"])
+    assert not result.problems
+    notes = [n.problem for _, (_, r) in result.results.items() for n in r.notes]
+    assert NOTE_NO_SLOT not in notes
+    AppointmentFactory(doctor=slot.doctor, appointment_date=WEDNESDAY, time_slot="05:00 PM")  # one too many
+    assert PROBLEM_OVER_CAPACITY in {f.problem for _, f in integrity_audit(only=["appointments.capacity"]).problems}

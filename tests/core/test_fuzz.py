@@ -49,7 +49,7 @@ CHECKS = [
 ]
 METHODS = {"get", "put", "post", "patch", "delete"}
 # A parameter or body field named `<kind>Id`, `<kind>_id`, `_ref` or `_key` takes that kind of real id (tests/world.py).
-ID_KINDS = ("appointment", "consultation", "prescription", "doctor", "clinic", "slot")
+ID_KINDS = ("appointment", "consultation", "prescription", "doctor", "clinic", "slot", "exception")
 
 
 def _raw_schema() -> dict[str, Any]:

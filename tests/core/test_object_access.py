@@ -21,7 +21,7 @@ from tests.world import MEMBER, Party, World, build_world, credentials
 pytestmark = pytest.mark.django_db
 
 METHODS = ("get", "post", "put", "patch", "delete")
-PRIVATE_KINDS = ("appointment", "consultation", "prescription", "slot")
+PRIVATE_KINDS = ("appointment", "consultation", "prescription", "slot", "exception")  # exception: time off
 PUBLIC_KINDS = ("doctor", "clinic", "specialty")
 GENERIC_NAMES = ("key", "pk", "id", "ref", "objectid")  # the kind comes from the segment before: appointments/<key>
 SKIPPED_PREFIXES = ("admin/", "static/", "api/schema", "api/docs")

@@ -259,3 +259,13 @@ def test_next_available_of_a_page_leads_every_read_with_the_doctors() -> None:
         leading = next(iter(plan.filter))
         assert (leading, plan.filter[leading].keys() >= {"$in"}) in {("doctorId", True), ("clinicId", True)}, plan
     assert [plan.stage for plan in plans if plan.collection == "doctor_slots"] == ["IXSCAN"]
+
+
+def test_a_doctors_upcoming_time_off_and_the_appointments_it_covers_are_read_through_indexes() -> None:
+    from appointments.services.time_off import time_off_affected
+    from doctors.schedule.selectors import schedule_exception_list
+
+    doctor = DoctorFactory()
+    time_off = ScheduleException(doctor=doctor, kind="TIME_OFF", start_date="2031-01-07", end_date="2031-01-09")
+    assert_index_scans(query_plans(lambda: list(schedule_exception_list(doctor=doctor, kind="TIME_OFF"))))
+    assert_index_scans(query_plans(lambda: time_off_affected(time_off=time_off)))

@@ -1,0 +1,72 @@
+"""Time off saved while members book inside it: afterwards no live appointment sits inside it unless the time
+off keeps it (docs/decisions/0036-time-off-write-order.md), and nobody gets an error they should not."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from appointments.models import Actor, Appointment
+from appointments.services.booking import BookingInvalid, appointment_book
+from appointments.services.time_off import Actorship, time_off_add
+from core.errors import ServiceError
+from core.integrity import integrity_audit
+from doctors.models import DoctorSlot
+from tests.appointments.conftest import MONDAY
+from tests.doctors.factories import DoctorSlotFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MEMBERS = 12
+RUNS = 5
+
+
+def _book(start: threading.Barrier, slot: DoctorSlot, member: Any, index: int) -> str:
+    start.wait()
+    try:
+        appointment_book(
+            user=member,
+            doctor_id=slot.doctor_id,
+            appointment_type="IN_CLINIC",
+            appointment_date=MONDAY,
+            time_slot=["10:00 AM", "11:00 AM", "12:00 PM"][index % 3],
+            clinic_id=slot.clinic_id,
+        )
+    except BookingInvalid:
+        return "refused"
+    except ServiceError:
+        return "full"
+    return "booked"
+
+
+def _time_off(start: threading.Barrier, slot: DoctorSlot) -> str:
+    start.wait()
+    time_off_add(
+        doctor=slot.doctor,
+        by=Actorship(actor=Actor.DOCTOR, id=slot.doctor_id),
+        start_date=MONDAY,
+        end_date=MONDAY,
+        reason="Emergency",
+        affected="keep",
+    )
+    return "saved"
+
+
+def test_bookings_racing_time_off_never_stay_inside_it_unless_kept() -> None:
+    members = [UserFactory() for _ in range(MEMBERS)]
+    for run in range(RUNS):
+        slot = DoctorSlotFactory(start_time="09:00", end_time="15:00", max_patients=3)
+        start = threading.Barrier(MEMBERS + 1)
+        with ThreadPoolExecutor(max_workers=MEMBERS + 1) as pool:
+            futures = [pool.submit(_book, start, slot, member, i) for i, member in enumerate(members)]
+            futures.append(pool.submit(_time_off, start, slot))
+            outcomes = [future.result() for future in futures]
+
+        assert outcomes[-1] == "saved", run
+        assert set(outcomes[:-1]) <= {"booked", "refused", "full"}, (run, outcomes)
+        assert not integrity_audit(only=["appointments.time_off"]).problems, run
+        live = Appointment.objects.filter(doctor_id=slot.doctor_id, status__in=["CONFIRMED", "PENDING_CONFIRMATION"])
+        kept = set(slot.doctor.schedule_exceptions.get().kept_appointment_ids)
+        assert {a.pk for a in live} == kept, run
