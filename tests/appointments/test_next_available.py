@@ -17,6 +17,12 @@ from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_ent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_notice(settings: pytest.FixtureRequest) -> None:
+    """Times from now on, unless a test sets a notice (the notice rule has its own test below)."""
+    settings.BOOKING_MIN_NOTICE_MINUTES = 0  # type: ignore[attr-defined]
+
+
 def doctors(api: APIClient, **params: object) -> list[dict]:
     response = api.get("/api/v1/doctors", {"page_size": 100, **params})
     assert response.status_code == 200, response.json()
@@ -48,6 +54,12 @@ def test_past_times_today_are_not_next(api: APIClient, set_clock: Callable[[str,
     slot = DoctorSlotFactory(day_of_week="Monday", start_time="09:00", end_time="10:00")
     set_clock(MONDAY, "09:10")
     assert soonest(api)[slot.doctor_id]["timeSlot"] == "09:30 AM"
+
+
+def test_the_minimum_notice_moves_it(api: APIClient, settings: pytest.FixtureRequest) -> None:
+    settings.BOOKING_MIN_NOTICE_MINUTES = 150  # type: ignore[attr-defined]  07:00 + 2.5 h
+    slot = DoctorSlotFactory(day_of_week="Monday", start_time="09:00", end_time="10:00")
+    assert (soonest(api)[slot.doctor_id]["date"], soonest(api)[slot.doctor_id]["timeSlot"]) == (MONDAY, "09:30 AM")
 
 
 def test_beyond_the_horizon_is_null(api: APIClient, settings: pytest.FixtureRequest) -> None:
