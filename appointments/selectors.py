@@ -363,6 +363,21 @@ class _WeeklySlots:
         return slots, [e for e in mine if e.is_time_off]
 
 
+_SLOT_FIELDS = [(field.attname, field.column) for field in DoctorSlot._meta.concrete_fields]
+
+
+def _slots_found(match: dict[str, Any]) -> list[DoctorSlot]:
+    """Weekly slots read as stored (one `find`) and made model instances without the ORM's per-field
+    conversions: a search page's slots cost a third of the ORM's read on the embedded server
+    (docs/performance.md). The fields read are plain strings, numbers and booleans in the seed's shape."""
+    documents = collection(DoctorSlot._meta.db_table).find(match, batch_size=FIRST_BATCH)
+    names = [attname for attname, _ in _SLOT_FIELDS]
+    return [
+        DoctorSlot.from_db("default", names, [document.get(column) for _, column in _SLOT_FIELDS])
+        for document in documents
+    ]
+
+
 def _weekly_slots(
     *, doctor_ids: Iterable[str], start: date, end: date, exceptions: list[ScheduleException] | None = None
 ) -> _WeeklySlots:
@@ -379,11 +394,10 @@ def _weekly_slots(
     # Index-friendly shapes (mongo/README.md): one doctor on some weekdays is the whole {doctorId, dayOfWeek,
     # isActive} key; several doctors, or every weekday, is doctorId alone (`$in` for several), the rest
     # compared here: SecantusDB plans a residual clause beside `$in` or a key prefix as a scan.
+    match: dict[str, Any] = {"doctorId": ids[0] if len(ids) == 1 else {"$in": ids}}
     if len(ids) == 1 and len(weekdays) < len(DAYS_OF_WEEK):
-        days = {"day_of_week": weekdays[0]} if len(weekdays) == 1 else {"day_of_week__in": weekdays}
-        query = DoctorSlot.objects.filter(doctor_id=ids[0], **days, is_active=True)
-    else:
-        query = DoctorSlot.objects.filter(**({"doctor_id": ids[0]} if len(ids) == 1 else {"doctor_id__in": ids}))
+        match |= {"dayOfWeek": weekdays[0] if len(weekdays) == 1 else {"$in": weekdays}, "isActive": True}
+    query = _slots_found(match)
     wanted = set(weekdays)
     kept = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
     by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
@@ -395,6 +409,31 @@ def _weekly_slots(
     return _WeeklySlots(by_doctor_day, exceptions, clinics)
 
 
+def _day_times(
+    weekly: _WeeklySlots,
+    *,
+    doctor: Doctor,
+    day: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    min_notice: bool = True,
+) -> list[BookableTime]:
+    """One doctor's times on one day (no query): `_day_offers` on what the day is made of, filtered by the type
+    and clinic asked for, in time order."""
+    slots, time_off = weekly.day(doctor.doctor_id, day)
+    if not slots:
+        return []
+    offered = _day_offers(
+        doctor=doctor, day=day, slots=slots, clinics=weekly.clinics, time_off=time_off, min_notice=min_notice
+    )
+    return [
+        offered[minute]
+        for minute in sorted(offered)
+        if (not consultation_type or offered[minute].serves(consultation_type))
+        and (not clinic_id or offered[minute].clinic_id == clinic_id)
+    ]
+
+
 def _schedule(
     weekly: _WeeklySlots,
     *,
@@ -404,30 +443,19 @@ def _schedule(
     clinic_id: str | None = None,
     min_notice: bool = True,
 ) -> dict[tuple[str, date], list[BookableTime]]:
-    """The times of each doctor on each day from their weekly slots (no query), through `_day_offers`."""
-    schedule: dict[tuple[str, date], list[BookableTime]] = {}
-    for doctor in doctors:
-        for day in days:
-            slots, time_off = weekly.day(doctor.doctor_id, day)
-            offered = (
-                _day_offers(
-                    doctor=doctor,
-                    day=day,
-                    slots=slots,
-                    clinics=weekly.clinics,
-                    time_off=time_off,
-                    min_notice=min_notice,
-                )
-                if slots
-                else {}
-            )
-            schedule[(doctor.doctor_id, day)] = [
-                offered[minute]
-                for minute in sorted(offered)
-                if (not consultation_type or offered[minute].serves(consultation_type))
-                and (not clinic_id or offered[minute].clinic_id == clinic_id)
-            ]
-    return schedule
+    """The times of each doctor on each day from their weekly slots (no query), through `_day_times`."""
+    return {
+        (doctor.doctor_id, day): _day_times(
+            weekly,
+            doctor=doctor,
+            day=day,
+            consultation_type=consultation_type,
+            clinic_id=clinic_id,
+            min_notice=min_notice,
+        )
+        for doctor in doctors
+        for day in days
+    }
 
 
 def slot_schedule_range(
@@ -691,8 +719,8 @@ def next_available(
     """Each doctor's soonest bookable time from now up to the booking horizon, or None, by doctorId.
 
     Round trips do not grow with the number of doctors: three for their weekly slots, time off and extra
-    hours, and clinics, then one
-    places query per window of days (NEXT_AVAILABLE_WINDOWS) for the doctors still without a free time.
+    hours, and clinics, then one places query per window of days (NEXT_AVAILABLE_WINDOWS) for the doctors
+    still without a free time. Each doctor's own horizon and notice apply (`_day_offers`).
     """
     today = clock.local_today()
     horizons = {doctor.doctor_id: today + timedelta(days=booking_horizon_days(doctor)) for doctor in doctors}
@@ -703,19 +731,28 @@ def next_available(
     for days in _windows(today, last):
         if not waiting:
             break
-        available = _subtract_places(_schedule(weekly, doctors=waiting, days=days, consultation_type=consultation_type))
+        taken = places_taken_range(doctor_ids=[doctor.doctor_id for doctor in waiting], days=days)
         for doctor in waiting:
             mine = [day for day in days if day <= horizons[doctor.doctor_id]]  # each doctor's own horizon
-            found[doctor.doctor_id] = _first_free(available, doctor_id=doctor.doctor_id, days=mine)
+            found[doctor.doctor_id] = _first_free(
+                weekly, doctor=doctor, days=mine, taken=taken, consultation_type=consultation_type
+            )
         waiting = [doctor for doctor in waiting if found[doctor.doctor_id] is None]
     return found
 
 
 def _first_free(
-    available: dict[tuple[str, date], list[BookableTime]], *, doctor_id: str, days: Sequence[date]
+    weekly: _WeeklySlots,
+    *,
+    doctor: Doctor,
+    days: Sequence[date],
+    taken: dict[tuple[str, str], dict[str, int]],
+    consultation_type: str | None,
 ) -> NextAvailable | None:
+    """The doctor's first time with a place left among `days`, working out only the days up to it."""
     for day in days:
-        for time_ in available.get((doctor_id, day), []):
+        times = _day_times(weekly, doctor=doctor, day=day, consultation_type=consultation_type)
+        for time_ in free_times(times, taken.get((doctor.doctor_id, day.isoformat()), {})) if times else []:
             return NextAvailable(day, time_.minutes, time_.time_slot, time_.consultation_type, time_.clinic_id)
     return None
 

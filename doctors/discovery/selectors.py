@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from math import cos, radians
 from typing import Any
 
 from django.conf import settings
@@ -188,6 +189,8 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
         match = filter_document(doctors)
     except EmptyResultSet:
         return []
+    if radius_km is not None:
+        match = {**match, **_bounding_box(origin, radius_km)}
     found = collection(Doctor._meta.db_table).find(
         match, {"doctorId": 1, "clinics.location": 1}, batch_size=FIRST_BATCH
     )
@@ -231,6 +234,19 @@ def doctor_fill_next_available(doctors: Sequence[Doctor], *, consultation_type: 
     soonest = doctors_next_available(doctors, consultation_type=consultation_type)
     for doctor in doctors:
         doctor.next_available = soonest.get(doctor.doctor_id)  # type: ignore[attr-defined]
+
+
+def _bounding_box(origin: Origin, radius_km: float) -> dict[str, Any]:
+    """A server-side pre-filter for a radius: some clinic's latitude (and, away from the poles and the
+    antimeridian, longitude) within the box around the circle. Clinics of one doctor may meet the bounds
+    separately, so this keeps a superset; the great-circle distance decides. Fewer documents come back."""
+    lat_span = radius_km / 111.0 + 0.01
+    box: dict[str, Any] = {"clinics.location.latitude": {"$gte": origin.lat - lat_span, "$lte": origin.lat + lat_span}}
+    cos_lat = cos(radians(min(89.0, abs(origin.lat) + lat_span)))
+    lng_span = radius_km / (111.0 * cos_lat) + 0.01 if cos_lat > 0.01 else 360.0
+    if origin.lng - lng_span > -180 and origin.lng + lng_span < 180:
+        box["clinics.location.longitude"] = {"$gte": origin.lng - lng_span, "$lte": origin.lng + lng_span}
+    return box
 
 
 def _stored_km(clinic: Any, origin: Origin) -> float | None:
