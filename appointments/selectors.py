@@ -363,7 +363,7 @@ class _WeeklySlots:
         return slots, [e for e in mine if e.is_time_off]
 
 
-_SLOT_FIELDS = [(field.attname, field.column) for field in DoctorSlot._meta.concrete_fields]
+_SLOT_FIELDS = [(field.attname, field.column or field.attname) for field in DoctorSlot._meta.concrete_fields]
 
 
 def _slots_found(match: dict[str, Any]) -> list[DoctorSlot]:
