@@ -7,9 +7,13 @@ class DoctorsConfig(AppConfig):
     name = "doctors"
 
     def ready(self) -> None:
+        from clinics.events import clinic_changed_subscribe
         from clinics.models import Clinic
         from doctors.discovery.selectors import city_names_forget
         from doctors.models import Doctor
+        from doctors.services import doctor_clinics_sync
+
+        clinic_changed_subscribe(doctor_clinics_sync)  # doctors' embedded clinic copies follow the clinic
 
         # Search keeps the stored city names for a minute; a save in this process refreshes them at once.
         for model in (Doctor, Clinic):

@@ -14,13 +14,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from core.admin_base import AllOrNothingAdmin
 from prescriptions.downloads import prescription_file_response
 from prescriptions.models import Prescription
 from prescriptions.services import prescription_deactivate, prescription_reactivate
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(AllOrNothingAdmin):
     list_display = [
         "prescription_id",
         "patient_name",

@@ -22,6 +22,8 @@ from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
 from doctors.auth.services import doctor_login
 from doctors.models import Doctor, DoctorSlot, ScheduleException
+from notifications.models import Channel, Notification
+from notifications.services import notify_booked
 from prescriptions.models import Prescription
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.clinics.factories import ClinicFactory
@@ -47,6 +49,7 @@ class Party:
     consultations: list[VideoConsultation] = field(default_factory=list)
     prescriptions: list[Prescription] = field(default_factory=list)
     exceptions: list[ScheduleException] = field(default_factory=list)  # time off and extra hours
+    notifications: list[str] = field(default_factory=list)  # the member's in-app notifications (_id hex)
 
 
 @dataclass
@@ -82,6 +85,8 @@ def _ids(kind: str, party: Party) -> list[str]:
         return [ref for c in party.consultations for ref in (c.consultation_id, str(c.pk))]
     if kind == "prescription":
         return [ref for p in party.prescriptions for ref in (p.prescription_id, str(p.pk))]
+    if kind == "notification":
+        return party.notifications
     if kind == "member":
         return [str(party.member.pk), party.member.member_id]
     if kind == "exception":
@@ -149,6 +154,10 @@ def _party(n: int) -> Party:
             created_by_id=doctor.doctor_id,
         )
     )
+    notify_booked(appointment=party.appointments[0])  # what booking it through the API writes
+    party.notifications = [
+        str(row.pk) for row in Notification.objects.filter(recipient_id=str(member.pk), channel=Channel.IN_APP)
+    ]
     return party
 
 

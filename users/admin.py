@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.passwords import validate_password_length
+from core.admin_base import AllOrNothingAdmin
+from core.passwords import validate_new_password
 from users.models import User
 from users.services import user_set_password
 
@@ -25,12 +26,12 @@ class UserAdminForm(forms.ModelForm):
     def clean_new_password(self) -> str:
         password = self.cleaned_data.get("new_password") or ""
         if password:
-            validate_password_length(password)
+            validate_new_password(password, user=self.instance)
         return password
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AllOrNothingAdmin):
     form = UserAdminForm
     list_display = ["email", "name", "member_id", "role", "phone", "is_active", "last_login", "created_at"]
     list_filter = ["role", "is_active"]

@@ -21,6 +21,8 @@ OPERATIONS_CHANGEABLE = frozenset(
     {
         "prescriptions.change_prescription",
         "consultations.change_videoconsultation",
+        # The phone desk: confirm, cancel with a reason, reschedule for a patient (appointments/admin.py).
+        "appointments.act_on_appointment",
     }
 )
 

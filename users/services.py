@@ -14,7 +14,7 @@ from core.login_throttle import (
     login_retry_after,
     throttle_key,
 )
-from core.passwords import hash_password, validate_password_length, verify_password
+from core.passwords import hash_password, validate_new_password, verify_password
 from mongo.lookups import first_by_email
 from users.models import User
 
@@ -34,7 +34,8 @@ def user_create(*, email: str, password: str | None, **fields: Any) -> User:
 
 
 def user_set_password(*, user: User, password: str) -> User:
-    validate_password_length(password)
+    """Raises ValidationError for a password the validators refuse (core/passwords.py)."""
+    validate_new_password(password, user=user)
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     return user

@@ -14,7 +14,7 @@ from core.login_throttle import (
     login_retry_after,
     throttle_key,
 )
-from core.passwords import hash_password, validate_password_length, verify_password
+from core.passwords import hash_password, validate_new_password, verify_password
 from doctors.auth.sessions import COOKIE_NAME, IssuedToken, token_claims, token_issue
 from doctors.models import Doctor, DoctorSession
 from mongo.lookups import first_by_email
@@ -46,9 +46,9 @@ class SignedIn:
 def doctor_set_password(*, doctor: Doctor, password: str) -> Doctor:
     """Hash and store the doctor's portal password (bcrypt, cost 10) and end the doctor's sessions.
 
-    Raises ValidationError if the password is too long.
+    Raises ValidationError for a password the validators refuse (core/passwords.py: validate_new_password).
     """
-    validate_password_length(password)
+    validate_new_password(password, user=doctor)
     doctor.set_password(password)
     doctor.save(update_fields=["password", "updated_at"])
     DoctorSession.objects.filter(doctor=doctor).delete()  # a new password signs out every open session

@@ -9,6 +9,8 @@ from appointments.models import Appointment
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
 from doctors.models import Doctor, DoctorSlot, ScheduleException, Specialty
+from notifications.models import Notification
+from notifications.services import notify_booked
 from prescriptions.models import Prescription
 from tests.admin_forms import admin_url, form_data, staff_client, submit_change
 from tests.consultations.factories import VideoConsultationFactory
@@ -31,6 +33,7 @@ def populated() -> dict[type, object]:
     slot = DoctorSlotFactory()
     prescription = PrescriptionFactory(appointment__doctor=slot.doctor)
     consultation = VideoConsultationFactory(appointment__doctor=slot.doctor)
+    notify_booked(appointment=prescription.appointment)  # what the booking service's event writes
     return {
         Specialty: Specialty.objects.get(),
         Doctor: slot.doctor,
@@ -49,6 +52,7 @@ def populated() -> dict[type, object]:
             created_by_role="DOCTOR",
             created_by_id=slot.doctor.doctor_id,
         ),
+        Notification: Notification.objects.filter(appointment_id=prescription.appointment.appointment_id).first(),
     }
 
 
@@ -170,6 +174,7 @@ SEARCH_TERMS = {
     Prescription: lambda objs: objs[Prescription].prescription_id,
     VideoConsultation: lambda objs: objs[VideoConsultation].consultation_id,
     ScheduleException: lambda objs: objs[Doctor].doctor_id,
+    Notification: lambda objs: objs[Notification].appointment_id,
 }
 
 
