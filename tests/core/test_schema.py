@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 MEMBER_OPERATIONS = {
     ("/api/v1/specialties", "get"),
+    ("/api/v1/cities", "get"),
     ("/api/v1/doctors", "get"),
     ("/api/v1/doctors/{doctorId}", "get"),
     ("/api/v1/doctors/{doctorId}/availability", "get"),
