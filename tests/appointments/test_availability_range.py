@@ -139,3 +139,17 @@ def test_round_trips_do_not_grow_with_the_range(
         body = month(api, slot.doctor_id, MONDAY, plus(MONDAY, days - 1))
     assert len(body["days"]) == days
     assert all(d["slots"] for d in body["days"])
+
+
+def test_a_range_stops_at_the_doctor_s_own_horizon(api: APIClient) -> None:
+    slot = DoctorSlotFactory(day_of_week="Monday", doctor__booking_horizon_days=6)
+    days = month(api, slot.doctor_id, MONDAY, plus(MONDAY, 13))["days"]
+    assert [d["date"] for d in days if d["slots"]] == [MONDAY]  # the next Monday is 7 days out
+
+
+def test_next_available_stops_at_the_doctor_s_own_horizon(api: APIClient, settings: pytest.FixtureRequest) -> None:
+    settings.BOOKING_MIN_NOTICE_MINUTES = 0  # type: ignore[attr-defined]
+    slot = DoctorSlotFactory(day_of_week="Monday", start_time="09:00", end_time="09:30", doctor__booking_horizon_days=6)
+    AppointmentFactory(doctor=slot.doctor, appointment_date=MONDAY, time_slot="09:00 AM")
+    (shown,) = api.get("/api/v1/doctors").json()["results"]
+    assert shown["nextAvailable"] is None
