@@ -44,7 +44,7 @@ GENERIC_ERRORS = {
     403: "Authenticated, but not allowed: the wrong role, or a missing CSRF token with the cookie.",
     404: "Does not exist, or belongs to someone else (or a page past the last one).",
     413: "The request body is over the size limit.",
-    415: "The body's media type is not one this operation reads (JSON; uploads: multipart/form-data).",
+    415: "The body's Content-Type is not one this operation reads (JSON, or multipart for a file).",
 }
 
 
