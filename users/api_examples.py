@@ -12,8 +12,9 @@ _REFRESH = (
 EXAMPLES = {
     "MemberLoginRequest": {"email": "member@example.com", "password": "opd-demo-2025"},
     "TokenPair": {"access": _ACCESS, "refresh": _REFRESH},
-    "TokenRefreshRequest": {"refresh": _REFRESH},
-    "TokenRefresh": {"access": _ACCESS},
+    "RefreshRequest": {"refresh": _REFRESH},
+    "Access": {"access": _ACCESS},
+    "SignedOut": {"detail": "You have signed out."},
     "Me": {
         "_id": "674d8e123abc456789012345",
         "memberId": "USR001",

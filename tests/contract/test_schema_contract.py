@@ -13,7 +13,16 @@ INTERNAL = re.compile(
     r"serializer|queryset|decision|docs/|django|\bdrf\b|core/|\bindex\b",
     re.IGNORECASE,
 )
-PATH_PARAMETERS = {"doctorId", "appointmentId", "consultationId", "prescriptionId", "clinicId", "slotId", "exceptionId", "notificationId"}
+PATH_PARAMETERS = {
+    "doctorId",
+    "appointmentId",
+    "consultationId",
+    "prescriptionId",
+    "clinicId",
+    "slotId",
+    "exceptionId",
+    "notificationId",
+}
 
 
 @pytest.fixture(scope="module")
