@@ -29,6 +29,7 @@ from appointments.services.workflow import (
     appointment_complete,
     appointment_confirm,
 )
+from audit.services import audit_record
 from core import clock
 from core.admin_base import AllOrNothingAdmin
 from core.errors import ServiceError
@@ -186,18 +187,18 @@ MSG_CANCELLED = "Cancelled {count} appointment(s)."
 
 
 def audit_appointment_action(request: HttpRequest, *, action: str, appointment: Appointment, **details: object) -> None:
-    """THE hook where every staff action on an appointment is recorded: confirm, cancel, reschedule.
+    """THE hook where every staff action on an appointment is recorded: confirm, complete, cancel, reschedule.
 
-    Until the audit trail (issue 16: `audit.services.audit_record`) is on main it writes a log line without
-    medical data; then it calls `audit_record` instead."""
-    logger.info(
-        "staff appointment action",
-        extra={
-            "action": action,
-            "appointment_id": appointment.appointment_id,
-            "staff_id": str(getattr(request.user, "pk", "")),
-            **{key: value for key, value in details.items() if key != "reason"},
-        },
+    One entry in the audit trail (audit.services.audit_record) per appointment changed. Never the
+    cancellation reason (free text the patient reads): the details keep only non-medical facts (new date, time).
+    """
+    audit_record(
+        request_or_actor=request,
+        action=action,
+        target_type="appointment",
+        target_id=appointment.appointment_id,
+        subject_id=appointment.user_id,
+        details={key: str(value) for key, value in details.items() if key != "reason"},
     )
 
 
@@ -481,6 +482,11 @@ class AppointmentAdmin(AllOrNothingAdmin):
         )
         if not done.matched_count:
             request._appointment_save_refused = True  # type: ignore[attr-defined]  # read by response_change
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, "_appointment_save_refused", False):
+            return None  # nothing was written: no log entry, and so no audit entry (audit/admin_hooks.py)
+        return super().log_change(request, obj, message)
 
     def response_change(self, request: HttpRequest, obj: Appointment) -> HttpResponse:
         if getattr(request, "_appointment_save_refused", False):

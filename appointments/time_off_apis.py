@@ -36,7 +36,9 @@ from doctors.schedule.selectors import schedule_exception_get, schedule_exceptio
 
 API_FIELD_NAMES = {**SLOT_FIELD_NAMES, "start_date": "startDate", "end_date": "endDate"}
 TIME_OFF, EXTRA_HOURS = ScheduleExceptionKind.TIME_OFF, ScheduleExceptionKind.EXTRA_HOURS
-ID_PARAMETER = OpenApiParameter("exception_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="its _id")
+ID_PARAMETER = OpenApiParameter(
+    "exceptionId", OpenApiTypes.STR, OpenApiParameter.PATH, description="The time off's or extra hours' 24-hex `_id`."
+)
 
 TIME_OFF_EXAMPLES = [
     OpenApiExample(
@@ -177,9 +179,9 @@ class DoctorTimeOffDetailApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # 
         tags=["doctor"],
         summary="Remove time off: its times are offered again (appointments it cancelled stay cancelled)",
     )
-    def delete(self, request: Request, exception_id: str) -> Response:
+    def delete(self, request: Request, exceptionId: str) -> Response:
         time_off_delete(
-            time_off=schedule_exception_get(doctor=_doctor(request), exception_id=exception_id, kind=TIME_OFF)
+            time_off=schedule_exception_get(doctor=_doctor(request), exception_id=exceptionId, kind=TIME_OFF)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -226,8 +228,8 @@ class DoctorExtraHoursDetailApi(DoctorApiMixin, APIView):  # type: ignore[misc] 
         tags=["doctor"],
         summary="Remove extra hours (409 while they hold live appointments)",
     )
-    def delete(self, request: Request, exception_id: str) -> Response:
+    def delete(self, request: Request, exceptionId: str) -> Response:
         extra_hours_delete(
-            extra=schedule_exception_get(doctor=_doctor(request), exception_id=exception_id, kind=EXTRA_HOURS)
+            extra=schedule_exception_get(doctor=_doctor(request), exception_id=exceptionId, kind=EXTRA_HOURS)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

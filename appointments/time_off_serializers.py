@@ -9,7 +9,7 @@ from core.serializers import NumberField, ObjectIdField
 
 
 class TimeOffSerializer(serializers.Serializer):
-    """A time off (`doctor_schedule_exceptions`, kind TIME_OFF)."""
+    """A time off: days (or hours of one day) when the doctor sees no one, everywhere or at one clinic."""
 
     _id = ObjectIdField(source="pk", read_only=True)
     doctorId = serializers.CharField(source="doctor_id")
@@ -61,7 +61,7 @@ class TimeOffConflictSerializer(serializers.Serializer):
 
 
 class ExtraHoursSerializer(serializers.Serializer):
-    """One-off extra hours (`doctor_schedule_exceptions`, kind EXTRA_HOURS): a slot valid on `date` only."""
+    """One-off extra hours: a slot valid on `date` only."""
 
     _id = ObjectIdField(source="pk", read_only=True)
     doctorId = serializers.CharField(source="doctor_id")

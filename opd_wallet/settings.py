@@ -30,7 +30,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "core.django_apps.MongoOTPTOTPConfig",
+    "core.django_apps.MongoOTPStaticConfig",
     "core",
+    "audit",
     "users",
     "doctors",
     "clinics",
@@ -46,6 +50,8 @@ MIGRATION_MODULES = {
     "admin": "core.django_migrations.admin",
     "auth": "core.django_migrations.auth",
     "contenttypes": "core.django_migrations.contenttypes",
+    "otp_totp": "core.django_migrations.otp_totp",
+    "otp_static": "core.django_migrations.otp_static",
 }
 
 MIDDLEWARE = [
@@ -53,10 +59,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoStoreAuthenticatedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.two_factor.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
@@ -140,13 +148,18 @@ JITSI_DOMAIN = env_str("JITSI_DOMAIN", "meet.jit.si")
 # --- REST framework -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "users.authentication.MemberJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -257,6 +270,12 @@ DOCTOR_NO_SHOW_MINUTES = env_int("DOCTOR_NO_SHOW_MINUTES", 10)
 # bounded as appointments pile up (appointments.selectors.doctor_late_appointment_ids; docs/operations.md).
 DOCTOR_NO_SHOW_LOOKBACK_DAYS = env_int("DOCTOR_NO_SHOW_LOOKBACK_DAYS", 14)
 
+# --- member API (issue 17: availability ranges, next free time, search) -------------------------------------
+# Days one availability request may cover (?from=&to=), and how long each process keeps the stored city names
+# doctor search matches `city` against (docs/api.md, Doctors).
+AVAILABILITY_RANGE_MAX_DAYS = env_int("AVAILABILITY_RANGE_MAX_DAYS", 31)
+CITY_NAMES_CACHE_SECONDS = env_int("CITY_NAMES_CACHE_SECONDS", 60)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.
@@ -318,10 +337,27 @@ NOTIFY_EVENT_MINUTES = env_int("NOTIFY_EVENT_MINUTES", 30)
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "core.api_docs.document_common_errors",
+    "core.api_docs.one_request_encoding",
+    "core.api_docs.fill_examples",
 ]
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.
 LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}})
+# --- accounts and audit (issue 16) ---------------------------------------------------------------------
+# Audit entries (audit_log) are kept this many days by a TTL index; never less than a year (audit/retention.py).
+AUDIT_RETENTION_DAYS = max(365, env_int("AUDIT_RETENTION_DAYS", 730))
+# Mixed into every ModelAdmin by the admin site (core/admin_site.py): staff adds, changes, deletes and the
+# reads below go to the audit trail (audit/admin_hooks.py).
+ADMIN_MODEL_MIXINS = ["audit.admin_hooks.AuditedAdminMixin"]
+AUDIT_ADMIN_READS = ["appointments.appointment", "prescriptions.prescription"]
+# Staff sign in to the admin with a password and a code from an authenticator app (users/two_factor.py). Required
+# for every staff member when on (default: on in production, off with DEBUG so the demo admin signs in with its
+# password); staff who enrolled give a code either way.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "OPD Wallet"
+STAFF_RECOVERY_CODES = 10
+# Cookies that carry a credential: answers to requests bearing them are never cached (core/middleware.py).
+CREDENTIAL_COOKIES = ["sessionid", "doctor_session"]
 # --- bench -----------------------------------------------------------------------------------------------
 # `make bench` only: count MongoDB commands per request into an X-DB-Commands header (devtools/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):

@@ -14,11 +14,13 @@ PORTAL_APPS = ["doctors", "appointments", "consultations", "prescriptions", "not
 urlpatterns = [
     path("", landing, name="landing"),
     path("healthz", healthz, name="healthz"),
+    path("admin/two-factor/", include("users.two_factor_urls")),  # staff enrol an authenticator app
     path("admin/operations/dashboard/", admin.site.admin_view(dashboard_view), name="operations-dashboard"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("users.api_urls")),
+    path("api/v1/", include("audit.api_urls")),
     *[path("api/v1/", include(f"{app}.api_urls")) for app in APPS],
     *[path("portal/", include(f"{app}.portal_urls")) for app in PORTAL_APPS],
     # doctor sign-in (JSON and the portal's sign-in page)

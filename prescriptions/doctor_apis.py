@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from appointments.selectors import appointment_get_for_doctor
 from core.pagination import StandardPagination
 from doctors.auth.sessions import DoctorApiMixin
+from prescriptions.access import AuditedListMixin
 from prescriptions.apis import FILE_RESPONSES, PRESCRIPTION_KEY, FileDownloadMixin
 from prescriptions.downloads import prescription_file_response
 from prescriptions.files import FileTooLarge, too_large_message
@@ -27,7 +28,7 @@ from prescriptions.services import prescription_replace_file, prescription_uploa
 from prescriptions.uploads import upload_too_large
 
 APPOINTMENT_KEY = OpenApiParameter(
-    "appointment_id", str, OpenApiParameter.PATH, description="the appointmentId (e.g. APT-001) or the _id (24 hex)"
+    "appointmentId", str, OpenApiParameter.PATH, description="The `appointmentId` (e.g. APT-001) or its 24-hex `_id`."
 )
 
 
@@ -38,7 +39,7 @@ def _upload_size_guard(request: Request) -> None:
 
 
 @extend_schema(tags=["doctor"])
-class DoctorPrescriptionListApi(DoctorApiMixin, ListAPIView):
+class DoctorPrescriptionListApi(AuditedListMixin, DoctorApiMixin, ListAPIView):
     """GET /api/v1/doctor/prescriptions: everything the doctor uploaded, deactivated ones included."""
 
     serializer_class = DoctorPrescriptionSerializer
@@ -65,8 +66,8 @@ class DoctorPrescriptionUploadApi(DoctorApiMixin, APIView):
         },
         tags=["doctor"],
     )
-    def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointmentId)
         _upload_size_guard(request)
         data = PrescriptionUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,12 +87,12 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    def _own(self, request: Request, prescription_id: str) -> Prescription:
-        return prescription_get_for_doctor(doctor=request.user, prescription_id=prescription_id)
+    def _own(self, request: Request, prescriptionId: str) -> Prescription:
+        return prescription_get_for_doctor(doctor=request.user, prescription_id=prescriptionId)
 
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["doctor"])
-    def get(self, request: Request, prescription_id: str) -> FileResponse:
-        return prescription_file_response(self._own(request, prescription_id))
+    def get(self, request: Request, prescriptionId: str) -> FileResponse:
+        return prescription_file_response(self._own(request, prescriptionId), request=request)
 
     @extend_schema(
         parameters=[PRESCRIPTION_KEY],
@@ -105,8 +106,8 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
         },
         tags=["doctor"],
     )
-    def put(self, request: Request, prescription_id: str) -> Response:
-        prescription = self._own(request, prescription_id)
+    def put(self, request: Request, prescriptionId: str) -> Response:
+        prescription = self._own(request, prescriptionId)
         _upload_size_guard(request)
         data = PrescriptionFileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

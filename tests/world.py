@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.middleware.csrf import _get_new_csrf_string
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
@@ -32,6 +31,7 @@ from tests.doctors.factories import DOCTOR_PASSWORD, DoctorFactory, DoctorSlotFa
 from tests.prescriptions.factories import PrescriptionFactory
 from tests.users.factories import UserFactory
 from users.models import User
+from users.tokens import member_tokens_issue
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MEMBER, DOCTOR = "member", "doctor"
@@ -167,7 +167,7 @@ def build_world() -> World:
 
 
 def member_credentials(member: User) -> Credentials:
-    token = RefreshToken.for_user(member).access_token
+    token = member_tokens_issue(user=member).access
     return Credentials(headers={"Authorization": f"Bearer {token}"}, cookies={})
 
 

@@ -73,7 +73,7 @@ def test_an_upload_lands_in_gridfs_and_downloads_from_it(doctor: Doctor, appoint
         doctor=doctor, appointment=appointment, uploaded_file=upload(png_bytes(), "x.png")
     )
     assert _gridfs_names() == [storage_name(prescription.file_path)]
-    response = prescription_file_response(prescription)
+    response = prescription_file_response(prescription, request=_request())
     assert response["Content-Type"] == "image/png"
     assert _body(response) == png_bytes()
 
@@ -95,7 +95,7 @@ def test_a_gridfs_write_that_fails_leaves_no_document_and_no_file(
 def test_a_file_still_on_disk_is_read_through(settings: Any) -> None:
     prescription = PrescriptionFactory(file_path="/uploads/doctors/DOC001/prescription_20251006_143022.pdf")
     _on_disk(settings, "doctors/DOC001/prescription_20251006_143022.pdf", pdf_bytes())
-    assert _body(prescription_file_response(prescription)) == pdf_bytes()
+    assert _body(prescription_file_response(prescription, request=_request())) == pdf_bytes()
     assert storage().listdir("doctors/DOC001") == ([], ["prescription_20251006_143022.pdf"])
 
 
@@ -190,3 +190,10 @@ def test_a_file_is_found_by_name_through_an_index() -> None:
     assert plan.stage == "IXSCAN", plan
     chunks = connection.get_collection(f"{BUCKET}.chunks")
     assert any(index["key"].get("files_id") == 1 for index in chunks.list_indexes())
+
+
+def _request() -> Any:
+    """A request for the download's audit entry (prescriptions/downloads.py)."""
+    from django.test import RequestFactory
+
+    return RequestFactory().get("/")
