@@ -13,13 +13,21 @@ MSG_TIME_12H = "Enter a valid time in 12-hour hh:mm AM/PM format, e.g. 09:00 AM.
 MSG_DATE = "Enter a valid date in YYYY-MM-DD format."
 MSG_DAY = "Enter a day name from Monday to Sunday."
 MSG_FEE_NEGATIVE = "Consultation fee must be 0 or more."
+FEE_MAX = 1_000_000
+MSG_FEE_TOO_HIGH = f"Consultation fee must be at most {FEE_MAX:,}."
 
 # Seed: consultationFee >= 0 on doctors, their clinic entries, slots and appointments.
 FEE_VALIDATORS = [MinValueValidator(0, message=MSG_FEE_NEGATIVE)]
 
-_TIME_24H = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_TIME_12H = re.compile(r"^(0[1-9]|1[0-2]):[0-5]\d (AM|PM)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+def fee_error(value: float | None) -> str | None:
+    """The upper bound of a fee set through a form or the API (the lower one is FEE_VALIDATORS, on the models)."""
+    return MSG_FEE_TOO_HIGH if value is not None and value > FEE_MAX else None
+
+
+# [0-9], not \d (which matches any script's digits, e.g. "10:0٩ AM"), and \Z, not $ (which allows a final "\n").
+_TIME_24H = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z")
+_TIME_12H = re.compile(r"^(0[1-9]|1[0-2]):[0-5][0-9] (AM|PM)\Z")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def validate_time_24h(value: str) -> None:

@@ -19,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 from clinics.models import Clinic
 from core import clock
 from core.errors import Conflict, Invalid
-from core.validators import is_time_24h, minutes_of_day, time_12h
+from core.validators import fee_error, is_time_24h, minutes_of_day, time_12h
 from doctors.models import ConsultationType, Doctor, DoctorSlot
 from mongo.raw import collection
 
@@ -112,6 +112,8 @@ def _slot_errors(*, slot: DoctorSlot, doctor: Doctor, check_hours: bool = True) 
         slot.full_clean(exclude=["doctor", "clinic"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if "consultation_fee" not in errors and (too_high := fee_error(slot.consultation_fee)):
+        errors["consultation_fee"] = [too_high]
     if doctor.clinic(slot.clinic_id) is None:
         errors.setdefault("clinic_id", []).append(MSG_NOT_YOUR_CLINIC)
         return errors

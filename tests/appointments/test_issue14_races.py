@@ -1,0 +1,173 @@
+"""Races on the surfaces of issue 14: reschedule against cancel, confirm and expiry; double-submitted time off;
+extra hours removed while members book into them. Threads on the real database; conftest.py runs
+`audit_integrity` after each test of this module (it starts threads), so a half-written state fails it too."""
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.db import connections
+from rest_framework.test import APIClient
+
+from appointments.models import Actor, Appointment, AppointmentStatus
+from appointments.services.booking import appointment_book, appointment_reschedule
+from appointments.services.workflow import TransitionRefused, appointment_confirm, requests_expire
+from core.errors import ServiceError
+from doctors.models import ScheduleException
+from tests.appointments.conftest import TUESDAY
+from tests.doctors.clients import doctor_api_client
+from tests.doctors.factories import DoctorFactory, DoctorSlotFactory
+from tests.member_api import member_client
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RUNS = 4
+EXTRA_RUNS = [  # extra hours of each run (24-hour) and the times members book in them
+    ("13:00", "14:00", ["01:00 PM", "01:30 PM"]),
+    ("14:00", "15:00", ["02:00 PM", "02:30 PM"]),
+    ("17:00", "18:00", ["05:00 PM", "05:30 PM"]),
+    ("18:00", "19:00", ["06:00 PM", "06:30 PM"]),
+]
+
+
+def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released together; an exception is returned, not raised."""
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Any]) -> Any:
+        start.wait()
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each call ended with
+            return exc
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def _confirming_slot() -> Any:
+    """Tuesday 09:00-12:00 of a doctor who confirms each request, one patient per time."""
+    doctor = DoctorFactory(requires_confirmation=True)
+    return DoctorSlotFactory(doctor=doctor, day_of_week="Tuesday", max_patients=1)
+
+
+def _request(slot: Any, user: Any, time_slot: str = "10:00 AM") -> Appointment:
+    return appointment_book(
+        user=user,
+        doctor_id=slot.doctor_id,
+        appointment_type="IN_CLINIC",
+        appointment_date=TUESDAY,
+        time_slot=time_slot,
+        clinic_id=slot.clinic_id,
+    )
+
+
+def test_a_confirm_read_before_a_reschedule_does_not_confirm_the_new_time() -> None:
+    """The doctor's confirm was decided on the request at 10:00; the member moved it to 11:00 meanwhile: the
+    confirm is refused (409), and the moved request waits for the doctor to confirm its new time."""
+    slot = _confirming_slot()
+    requested = _request(slot, UserFactory())
+    assert requested.status == AppointmentStatus.PENDING_CONFIRMATION
+    seen_by_doctor = Appointment.objects.get(pk=requested.pk)
+    appointment_reschedule(appointment=requested, appointment_date=TUESDAY, time_slot="11:00 AM", by=Actor.MEMBER)
+
+    with pytest.raises(TransitionRefused):
+        appointment_confirm(appointment=seen_by_doctor, by=Actor.DOCTOR)
+
+    stored = Appointment.objects.get(pk=requested.pk)
+    assert (stored.status, stored.time_slot, stored.confirmed_at) == (AppointmentStatus.PENDING_CONFIRMATION, "11:00 AM", None)
+
+
+def _outcome(result: Any) -> str:
+    if isinstance(result, Exception) and not isinstance(result, ServiceError):
+        raise result  # would have been a 500
+    return "refused" if isinstance(result, ServiceError) else "done"
+
+
+def test_reschedule_cancel_confirm_and_expiry_race_for_one_request() -> None:
+    """Each ends done or refused with a service error (never an unhandled one), and the request ends in one
+    coherent state: cancelled (place freed) or live at exactly one time, holding exactly one place."""
+    slot = _confirming_slot()
+    for run in range(RUNS):
+        member = UserFactory()
+        requested = _request(slot, member, time_slot=["09:00 AM", "09:30 AM", "10:00 AM", "10:30 AM"][run])
+        copies = [Appointment.objects.get(pk=requested.pk) for _ in range(4)]
+        target = ["11:00 AM", "11:30 AM", "11:00 AM", "11:30 AM"][run]
+        results = _all_at_once(
+            [
+                lambda a=copies[0]: appointment_reschedule(
+                    appointment=a, appointment_date=TUESDAY, time_slot=target, by=Actor.MEMBER
+                ),
+                lambda a=copies[1]: member_client(member).post(
+                    f"/api/v1/appointments/{a.appointment_id}/cancel", {}, format="json"
+                ),
+                lambda a=copies[2]: appointment_confirm(appointment=a, by=Actor.DOCTOR),
+                lambda a=copies[3]: requests_expire(appointments=[a]),
+            ]
+        )
+        cancel = results[1]
+        assert not isinstance(cancel, Exception) and cancel.status_code in (200, 409), cancel
+        _outcome(results[0]), _outcome(results[2]), _outcome(results[3])
+        stored = Appointment.objects.get(pk=requested.pk)
+        if stored.status == AppointmentStatus.CANCELLED:
+            assert stored.place_number is None
+        else:
+            assert stored.place_number is not None
+            if stored.status == AppointmentStatus.CONFIRMED and stored.time_slot == target:
+                # confirmed at the new time: only when the confirm read the moved request
+                assert stored.confirmed_at is not None and stored.confirmed_at >= stored.rescheduled_at
+
+
+def test_a_double_submitted_time_off_is_saved_once() -> None:
+    slot = DoctorSlotFactory(day_of_week="Tuesday")
+    clients: list[APIClient] = [doctor_api_client(slot.doctor) for _ in range(4)]
+    body = {"startDate": TUESDAY, "endDate": TUESDAY, "reason": "Conference"}
+    for run in range(RUNS):
+        ScheduleException.objects.all().delete()
+        answers = _all_at_once([lambda c=client: c.post("/api/v1/doctor/time-off", body, format="json") for client in clients])
+        assert {answer.status_code for answer in answers} == {201}, [a.content for a in answers]
+        assert ScheduleException.objects.count() == 1, f"run {run}"
+        assert len({answer.json()["_id"] for answer in answers}) == 1
+
+
+def test_extra_hours_removed_while_members_book_into_them_leave_no_booking_behind() -> None:
+    """The removal is refused (409) while they hold a live appointment; a booking that lost the race is refused.
+    Afterwards a live appointment is never left on extra hours that are gone."""
+    slot = DoctorSlotFactory(day_of_week="Tuesday")
+    doctor_api = doctor_api_client(slot.doctor)
+    for run, (start, end, times) in enumerate(EXTRA_RUNS):
+        members = [member_client(UserFactory()) for _ in times]
+        extra = doctor_api.post(
+            "/api/v1/doctor/extra-hours",
+            {
+                "date": TUESDAY,
+                "clinicId": slot.clinic_id,
+                "startTime": start,
+                "endTime": end,
+                "slotDuration": 30,
+                "maxPatients": 1,
+                "consultationFee": 800,
+                "consultationType": "IN_CLINIC",
+            },
+            format="json",
+        ).json()
+        book = {"doctorId": slot.doctor_id, "appointmentType": "IN_CLINIC", "clinicId": slot.clinic_id}
+        answers = _all_at_once(
+            [lambda: doctor_api.delete(f"/api/v1/doctor/extra-hours/{extra['_id']}")]
+            + [
+                lambda c=client, t=time: c.post(
+                    "/api/v1/appointments", {**book, "appointmentDate": TUESDAY, "timeSlot": t}, format="json"
+                )
+                for client, time in zip(members, times, strict=True)
+            ]
+        )
+        assert all(answer.status_code < 500 for answer in answers), [a.status_code for a in answers]
+        gone = not ScheduleException.objects.filter(pk=extra["_id"]).exists()
+        live = Appointment.objects.filter(slot_id=extra["_id"], status__in=["PENDING_CONFIRMATION", "CONFIRMED"])
+        if gone:
+            assert not live.exists(), f"run {run}: live appointments on removed extra hours"
