@@ -19,6 +19,7 @@ MSG_FEE_TOO_HIGH = f"Consultation fee must be at most {FEE_MAX:,}."
 # Seed: consultationFee >= 0 on doctors, their clinic entries, slots and appointments.
 FEE_VALIDATORS = [MinValueValidator(0, message=MSG_FEE_NEGATIVE)]
 
+
 def fee_error(value: float | None) -> str | None:
     """The upper bound of a fee set through a form or the API (the lower one is FEE_VALIDATORS, on the models)."""
     return MSG_FEE_TOO_HIGH if value is not None and value > FEE_MAX else None

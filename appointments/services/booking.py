@@ -47,7 +47,7 @@ from appointments.services.places import place_free, place_move, place_take
 from appointments.services.workflow import CANCELLABLE, MSG_CANNOT_CANCEL, TransitionRefused, appointment_cancel
 from clinics.models import Clinic
 from core import clock
-from core.errors import Invalid
+from core.errors import Conflict, Invalid
 from core.sequences import next_sequence
 from core.validators import validate_date, validate_time_12h
 from doctors.models import Doctor, ScheduleException
@@ -65,6 +65,8 @@ MSG_DOCTOR_NOT_IN_CLINIC = "This doctor does not see patients in the clinic."
 MSG_NOT_DOCTORS_CLINIC = "This doctor does not practise at this clinic."
 MSG_TIME_NOT_OFFERED = "This doctor has no {type} time at {time} on {date}{at_clinic}."
 MSG_CONTACT_NUMBER = "Enter a valid phone number, e.g. +919876543210."
+MSG_UNDONE_EXTRA_HOURS = "Booked while the doctor was removing these extra hours."
+MSG_EXTRA_HOURS_REMOVED = "The doctor has just removed these hours. Please choose another time."
 MSG_UNDONE_TIME_OFF = "Booked while the doctor's time off was being saved; the time off covers it."
 MSG_MEMBER_CHANGE_CUTOFF = "Appointments can be cancelled or moved up to {cutoff} before their time."
 MSG_MEMBER_CHANGE_STARTED = "This appointment's time has passed; it can no longer be {change}."
@@ -248,6 +250,28 @@ def time_off_recheck(*, appointment: Appointment) -> None:
         raise
 
 
+def extra_hours_recheck(*, appointment: Appointment) -> None:
+    """After a place was taken on extra hours: undo it (freed by the system, one guarded update) and refuse
+    (409) if they were closed for removal or removed meanwhile. Their removal closes them first and looks for
+    appointments after, so whichever write comes first, this re-read or the removal's sees the other
+    (docs/decisions/0069-extra-hours-removal-closes-first.md). One query."""
+    offered = ScheduleException.objects.filter(pk=appointment.slot_id, closing_at=None).exists()
+    if offered:
+        return
+    now = clock.now()
+    place_free(
+        appointment=appointment,
+        allowed_from=CANCELLABLE,
+        changes={
+            "updatedAt": now,
+            "cancelledAt": now,
+            "cancelledBy": Actor.SYSTEM.value,
+            "cancellationReason": MSG_UNDONE_EXTRA_HOURS,
+        },
+    )
+    raise Conflict(MSG_EXTRA_HOURS_REMOVED)
+
+
 def _clinic_name_and_address(doctor: Doctor, clinic_id: str) -> tuple[str, str]:
     entry = doctor.clinic(clinic_id)
     if entry is not None and entry.name and entry.address:
@@ -327,6 +351,8 @@ def appointment_book(
         ),
     )
     time_off_recheck(appointment=appointment)
+    if offered.from_extra_hours:
+        extra_hours_recheck(appointment=appointment)
     appointment_event_emit(AppointmentEvent.BOOKED, appointment=appointment, by=Actor.MEMBER)
     return appointment
 

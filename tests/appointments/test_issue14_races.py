@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from appointments.models import Actor, Appointment, AppointmentStatus
 from appointments.services.booking import appointment_book, appointment_reschedule
-from appointments.services.workflow import TransitionRefused, appointment_confirm, requests_expire
+from appointments.services.workflow import MSG_CONFIRM_MOVED, TransitionRefused, appointment_confirm, requests_expire
 from core.errors import ServiceError
 from doctors.models import ScheduleException
 from tests.appointments.conftest import TUESDAY
@@ -41,7 +41,7 @@ def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
         start.wait()
         try:
             return call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each call ended with
+        except Exception as exc:
             return exc
         finally:
             connections.close_all()
@@ -76,11 +76,16 @@ def test_a_confirm_read_before_a_reschedule_does_not_confirm_the_new_time() -> N
     seen_by_doctor = Appointment.objects.get(pk=requested.pk)
     appointment_reschedule(appointment=requested, appointment_date=TUESDAY, time_slot="11:00 AM", by=Actor.MEMBER)
 
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(TransitionRefused) as refused:
         appointment_confirm(appointment=seen_by_doctor, by=Actor.DOCTOR)
+    assert refused.value.message == MSG_CONFIRM_MOVED
 
     stored = Appointment.objects.get(pk=requested.pk)
-    assert (stored.status, stored.time_slot, stored.confirmed_at) == (AppointmentStatus.PENDING_CONFIRMATION, "11:00 AM", None)
+    assert (stored.status, stored.time_slot, stored.confirmed_at) == (
+        AppointmentStatus.PENDING_CONFIRMATION,
+        "11:00 AM",
+        None,
+    )
 
 
 def _outcome(result: Any) -> str:
@@ -100,10 +105,10 @@ def test_reschedule_cancel_confirm_and_expiry_race_for_one_request() -> None:
         target = ["11:00 AM", "11:30 AM", "11:00 AM", "11:30 AM"][run]
         results = _all_at_once(
             [
-                lambda a=copies[0]: appointment_reschedule(
-                    appointment=a, appointment_date=TUESDAY, time_slot=target, by=Actor.MEMBER
+                lambda a=copies[0], t=target: appointment_reschedule(
+                    appointment=a, appointment_date=TUESDAY, time_slot=t, by=Actor.MEMBER
                 ),
-                lambda a=copies[1]: member_client(member).post(
+                lambda a=copies[1], m=member: member_client(m).post(
                     f"/api/v1/appointments/{a.appointment_id}/cancel", {}, format="json"
                 ),
                 lambda a=copies[2]: appointment_confirm(appointment=a, by=Actor.DOCTOR),
@@ -129,7 +134,9 @@ def test_a_double_submitted_time_off_is_saved_once() -> None:
     body = {"startDate": TUESDAY, "endDate": TUESDAY, "reason": "Conference"}
     for run in range(RUNS):
         ScheduleException.objects.all().delete()
-        answers = _all_at_once([lambda c=client: c.post("/api/v1/doctor/time-off", body, format="json") for client in clients])
+        answers = _all_at_once(
+            [lambda c=client: c.post("/api/v1/doctor/time-off", body, format="json") for client in clients]
+        )
         assert {answer.status_code for answer in answers} == {201}, [a.content for a in answers]
         assert ScheduleException.objects.count() == 1, f"run {run}"
         assert len({answer.json()["_id"] for answer in answers}) == 1
@@ -158,10 +165,10 @@ def test_extra_hours_removed_while_members_book_into_them_leave_no_booking_behin
         ).json()
         book = {"doctorId": slot.doctor_id, "appointmentType": "IN_CLINIC", "clinicId": slot.clinic_id}
         answers = _all_at_once(
-            [lambda: doctor_api.delete(f"/api/v1/doctor/extra-hours/{extra['_id']}")]
+            [lambda e=extra["_id"]: doctor_api.delete(f"/api/v1/doctor/extra-hours/{e}")]
             + [
-                lambda c=client, t=time: c.post(
-                    "/api/v1/appointments", {**book, "appointmentDate": TUESDAY, "timeSlot": t}, format="json"
+                lambda c=client, t=time, b=book: c.post(
+                    "/api/v1/appointments", {**b, "appointmentDate": TUESDAY, "timeSlot": t}, format="json"
                 )
                 for client, time in zip(members, times, strict=True)
             ]
