@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 from typing import Any
 
+from bson import ObjectId
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
@@ -250,12 +251,12 @@ def time_off_recheck(*, appointment: Appointment) -> None:
         raise
 
 
-def extra_hours_recheck(*, appointment: Appointment) -> None:
-    """After a place was taken on extra hours: undo it (freed by the system, one guarded update) and refuse
-    (409) if they were closed for removal or removed meanwhile. Their removal closes them first and looks for
-    appointments after, so whichever write comes first, this re-read or the removal's sees the other
-    (docs/decisions/0069-extra-hours-removal-closes-first.md). One query."""
-    offered = ScheduleException.objects.filter(pk=appointment.slot_id, closing_at=None).exists()
+def extra_hours_recheck(*, appointment: Appointment, extra_id: ObjectId) -> None:
+    """After a place was taken on the extra hours `extra_id`: undo it (freed by the system, one guarded
+    update) and refuse (409) if they were closed for removal or removed meanwhile. Their removal closes them
+    first and looks for appointments after, so whichever write comes first, this re-read or the removal's sees
+    the other (docs/decisions/0069-extra-hours-removal-closes-first.md). One query."""
+    offered = ScheduleException.objects.filter(pk=extra_id, closing_at=None).exists()
     if offered:
         return
     now = clock.now()
@@ -352,7 +353,7 @@ def appointment_book(
     )
     time_off_recheck(appointment=appointment)
     if offered.from_extra_hours:
-        extra_hours_recheck(appointment=appointment)
+        extra_hours_recheck(appointment=appointment, extra_id=offered.slot_id)
     appointment_event_emit(AppointmentEvent.BOOKED, appointment=appointment, by=Actor.MEMBER)
     return appointment
 
