@@ -178,3 +178,42 @@ def test_extra_hours_removed_while_members_book_into_them_leave_no_booking_behin
         live = Appointment.objects.filter(slot_id=extra["_id"], status__in=["PENDING_CONFIRMATION", "CONFIRMED"])
         if gone:
             assert not live.exists(), f"run {run}: live appointments on removed extra hours"
+
+
+def test_extra_hours_being_removed_are_not_offered_and_a_booking_that_took_a_place_undoes_itself() -> None:
+    """The two halves of decision 0069 one after the other, without threads' luck: closed extra hours leave
+    availability, and a booking whose place was taken before they closed is freed by the system (409)."""
+    from appointments.selectors import slot_availability
+    from appointments.services.booking import MSG_EXTRA_HOURS_REMOVED, extra_hours_recheck
+    from core.errors import Conflict
+    from doctors.schedule.exceptions import extra_hours_close
+    from tests.appointments.conftest import local
+
+    slot = DoctorSlotFactory(day_of_week="Tuesday")
+    extra = doctor_api_client(slot.doctor).post(
+        "/api/v1/doctor/extra-hours",
+        {
+            "date": TUESDAY,
+            "clinicId": slot.clinic_id,
+            "startTime": "17:00",
+            "endTime": "18:00",
+            "consultationFee": 800,
+            "consultationType": "IN_CLINIC",
+        },
+        format="json",
+    )
+    record = ScheduleException.objects.get(pk=extra.json()["_id"])
+    booked = _request(slot, UserFactory(), time_slot="05:00 PM")
+    day = local(TUESDAY, "00:00").date()
+    times = {t.time_slot for t in slot_availability(doctor=slot.doctor, date=day, consultation_type="IN_CLINIC")}
+    assert "05:30 PM" in times
+
+    extra_hours_close(extra=record)
+
+    times = {t.time_slot for t in slot_availability(doctor=slot.doctor, date=day, consultation_type="IN_CLINIC")}
+    assert "05:30 PM" not in times
+    with pytest.raises(Conflict) as refused:
+        extra_hours_recheck(appointment=booked, extra_id=record.pk)
+    assert refused.value.message == MSG_EXTRA_HOURS_REMOVED
+    booked.refresh_from_db()
+    assert (booked.status, booked.cancelled_by, booked.place_number) == ("CANCELLED", "SYSTEM", None)
