@@ -411,3 +411,71 @@ def test_a_doctor_cannot_remove_another_doctors_time_off_in_the_portal(slot: Doc
     client = doctor_portal_client(slot.doctor)
     assert client.post(reverse("portal-time-off-delete", args=[time_off])).status_code == 404
     assert ScheduleException.objects.count() == 1
+
+
+# --- portal forms: hostile values ------------------------------------------------------------------------------
+
+PORTAL_TIME_OFF = {"start_date": TUESDAY, "end_date": TUESDAY, "start_time": "10:00", "end_time": "11:00"}
+PORTAL_HOSTILE = [
+    "",
+    "x" * 100_000,
+    "\x00",
+    "2031-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "13:00 PM",
+    "25:00",
+    "-1",
+    "1e308",
+]
+
+
+@pytest.mark.parametrize("field", ["start_date", "end_date", "start_time", "end_time", "clinic_id", "affected"])
+@pytest.mark.parametrize("value", PORTAL_HOSTILE, ids=repr)
+def test_the_portal_time_off_form_refuses_hostile_values(slot: DoctorSlot, field: str, value: str) -> None:
+    _book(slot, UserFactory())
+    before = _snapshot()
+    data = {**PORTAL_TIME_OFF, "reason": "Conference", field: value}
+    response = doctor_portal_client(slot.doctor).post(reverse("portal-time-off"), data)
+    assert response.status_code in (400, 409), response.status_code
+    _assert_unchanged(before)
+
+
+@pytest.mark.parametrize(
+    "field", ["date", "start_time", "end_time", "consultation_fee", "slot_duration", "max_patients"]
+)
+@pytest.mark.parametrize("value", [*PORTAL_HOSTILE, "1e30", "9223372036854775808", "NaN", "inf"], ids=repr)
+def test_the_portal_extra_hours_form_refuses_hostile_values(slot: DoctorSlot, field: str, value: str) -> None:
+    data = {
+        "date": TUESDAY,
+        "clinic_id": slot.clinic_id,
+        "start_time": "17:00",
+        "end_time": "19:00",
+        "consultation_type": "IN_CLINIC",
+        "consultation_fee": "800",
+        "slot_duration": "30",
+        "max_patients": "1",
+        field: value,
+    }
+    response = doctor_portal_client(slot.doctor).post(reverse("portal-extra-hours"), data)
+    assert response.status_code in (400, 409), response.status_code
+    assert not ScheduleException.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["date", "time_slot"])
+@pytest.mark.parametrize("value", [*PORTAL_HOSTILE, "10:00 AM", "11:00"], ids=repr)
+def test_the_portal_reschedule_form_refuses_hostile_values(
+    slot: DoctorSlot, booked: Appointment, field: str, value: str
+) -> None:
+    before = _snapshot()
+    data = {"date": TUESDAY, "time_slot": "11:00 AM", field: value}
+    url = reverse("portal-appointment-reschedule", args=[booked.pk])
+    response = doctor_portal_client(slot.doctor).post(url, data)
+    assert response.status_code in (400, 409), response.status_code
+    _assert_unchanged(before)
+
+
+def test_removing_a_time_off_twice_answers_404_the_second_time(doctor_api: APIClient) -> None:
+    created = doctor_api.post(TIME_OFF, TIME_OFF_BODY, format="json").json()["_id"]
+    assert doctor_api.delete(f"{TIME_OFF}/{created}").status_code == 204
+    assert doctor_api.delete(f"{TIME_OFF}/{created}").status_code == 404
