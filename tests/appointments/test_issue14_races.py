@@ -217,3 +217,47 @@ def test_extra_hours_being_removed_are_not_offered_and_a_booking_that_took_a_pla
     assert refused.value.message == MSG_EXTRA_HOURS_REMOVED
     booked.refresh_from_db()
     assert (booked.status, booked.cancelled_by, booked.place_number) == ("CANCELLED", "SYSTEM", None)
+
+
+def test_overlapping_extra_hours_added_at_once_are_saved_once() -> None:
+    slot = DoctorSlotFactory(day_of_week="Tuesday")
+    clients = [doctor_api_client(slot.doctor) for _ in range(4)]
+    bodies = [
+        {
+            "date": TUESDAY,
+            "clinicId": slot.clinic_id,
+            "startTime": start,
+            "endTime": end,
+            "consultationFee": 800,
+            "consultationType": "IN_CLINIC",
+        }
+        for start, end in (("17:00", "18:00"), ("17:30", "18:30"), ("16:45", "17:45"), ("17:00", "18:00"))
+    ]
+    answers = _all_at_once(
+        [
+            lambda c=c, b=b: c.post("/api/v1/doctor/extra-hours", b, format="json")
+            for c, b in zip(clients, bodies, strict=True)
+        ]
+    )
+    assert sorted(answer.status_code for answer in answers) == [201, 409, 409, 409], [a.content for a in answers]
+    assert ScheduleException.objects.count() == 1
+
+
+def test_a_reschedule_submitted_twice_at_once_moves_once_and_holds_one_place() -> None:
+    slot = DoctorSlotFactory(day_of_week="Tuesday", max_patients=2)
+    member = UserFactory()
+    booked = _request(slot, member, time_slot="09:00 AM")
+    clients = [member_client(member) for _ in range(4)]
+    url = f"/api/v1/appointments/{booked.appointment_id}/reschedule"
+    targets = ["10:00 AM", "10:30 AM", "11:00 AM", "10:00 AM"]
+    answers = _all_at_once(
+        [
+            lambda c=c, t=t: c.post(url, {"appointmentDate": TUESDAY, "timeSlot": t}, format="json")
+            for c, t in zip(clients, targets, strict=True)
+        ]
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409], [a.content for a in answers]
+    stored = Appointment.objects.get(pk=booked.pk)
+    assert stored.reschedule_count == 1
+    assert stored.place_number == 1
+    assert stored.time_slot in targets
