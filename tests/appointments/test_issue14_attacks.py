@@ -479,3 +479,32 @@ def test_removing_a_time_off_twice_answers_404_the_second_time(doctor_api: APICl
     created = doctor_api.post(TIME_OFF, TIME_OFF_BODY, format="json").json()["_id"]
     assert doctor_api.delete(f"{TIME_OFF}/{created}").status_code == 204
     assert doctor_api.delete(f"{TIME_OFF}/{created}").status_code == 404
+
+
+def test_an_appointment_kept_inside_a_time_off_cannot_be_moved_to_another_time_inside_it(
+    doctor_api: APIClient, member: User, booked: Appointment
+) -> None:
+    saved = doctor_api.post(
+        TIME_OFF, {**TIME_OFF_BODY, "startTime": None, "endTime": None, "affectedAppointments": "keep"}, format="json"
+    )
+    assert saved.status_code == 201, saved.json()
+    before = _snapshot()
+    for client, url in (
+        (member_client(member), f"/api/v1/appointments/{booked.appointment_id}/reschedule"),
+        (doctor_api, f"/api/v1/doctor/appointments/{booked.pk}/reschedule"),
+    ):
+        response = client.post(url, {"appointmentDate": TUESDAY, "timeSlot": "11:00 AM"}, format="json")
+        assert response.status_code == 400, response.json()
+    _assert_unchanged(before)
+
+
+def test_an_inactive_doctors_appointment_cannot_be_moved(member: User, booked: Appointment, slot: DoctorSlot) -> None:
+    type(slot.doctor).objects.filter(pk=slot.doctor.pk).update(is_active=False)
+    before = _snapshot()
+    response = member_client(member).post(
+        f"/api/v1/appointments/{booked.appointment_id}/reschedule",
+        {"appointmentDate": TUESDAY, "timeSlot": "11:00 AM"},
+        format="json",
+    )
+    assert response.status_code in (400, 404, 409), response.status_code
+    _assert_unchanged(before)
