@@ -382,13 +382,24 @@ def test_the_time_off_page_answers_any_date_parameter_without_an_error(slot: Doc
     assert response.status_code in (200, 302, 400), response.status_code
 
 
-def test_portal_posts_without_the_csrf_token_are_refused(slot: DoctorSlot, booked: Appointment) -> None:
+def test_portal_posts_without_the_csrf_token_are_refused(
+    slot: DoctorSlot, booked: Appointment, doctor_api: APIClient
+) -> None:
+    time_off = doctor_api.post(
+        TIME_OFF, {**TIME_OFF_BODY, "startDate": "2031-01-14", "endDate": "2031-01-14"}, format="json"
+    )
+    extra = doctor_api.post(EXTRA_HOURS, {**EXTRA_BODY, "clinicId": slot.clinic_id}, format="json")
     client = doctor_portal_client(slot.doctor)
     del client.defaults["HTTP_X_CSRFTOKEN"]
     before = _snapshot()
+    extra_form = {**{k: str(v) for k, v in EXTRA_BODY.items()}, "clinic_id": slot.clinic_id, "start_time": "19:00"}
     posts = [
         (reverse("portal-time-off"), {"start_date": TUESDAY, "end_date": TUESDAY, "reason": "Conference"}),
         (reverse("portal-appointment-reschedule", args=[booked.pk]), {"date": TUESDAY, "time_slot": "11:00 AM"}),
+        (reverse("portal-extra-hours"), extra_form),
+        (reverse("portal-time-off-delete", args=[time_off.json()["_id"]]), {}),
+        (reverse("portal-extra-hours-delete", args=[extra.json()["_id"]]), {}),
+        (reverse("portal-appointment-action", args=[booked.pk, "cancel"]), {}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
