@@ -261,3 +261,33 @@ def test_a_reschedule_submitted_twice_at_once_moves_once_and_holds_one_place() -
     assert stored.reschedule_count == 1
     assert stored.place_number == 1
     assert stored.time_slot in targets
+
+
+def test_a_member_cannot_move_two_appointments_onto_one_time_even_at_once() -> None:
+    slot = DoctorSlotFactory(day_of_week="Tuesday", max_patients=3)
+    member = UserFactory()
+    first = _request(slot, member, time_slot="09:00 AM")
+    second = _request(slot, member, time_slot="09:30 AM")
+    client = member_client(member)
+    answers = _all_at_once(
+        [
+            lambda a=a, c=member_client(member): c.post(
+                f"/api/v1/appointments/{a.appointment_id}/reschedule",
+                {"appointmentDate": TUESDAY, "timeSlot": "11:00 AM"},
+                format="json",
+            )
+            for a in (first, second)
+        ]
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 409], [a.content for a in answers]
+    live = Appointment.objects.filter(
+        user_id=member.pk, time_slot="11:00 AM", status__in=["PENDING_CONFIRMATION", "CONFIRMED"]
+    )
+    assert live.count() == 1
+    third = _request(slot, member, time_slot="10:00 AM")
+    moved = client.post(
+        f"/api/v1/appointments/{third.appointment_id}/reschedule",
+        {"appointmentDate": TUESDAY, "timeSlot": "11:00 AM"},
+        format="json",
+    )
+    assert moved.status_code == 409
