@@ -24,6 +24,9 @@ class MissingAsDefaultMixin(_FieldBase):
         return value
 
 
+BSON_INT64_LIMIT = 2**63
+
+
 class NumberField(MissingAsDefaultMixin, models.FloatField):
     """A plain BSON number, as the seed stores fees and ratings: an int when whole (1000), else a double.
 
@@ -32,9 +35,9 @@ class NumberField(MissingAsDefaultMixin, models.FloatField):
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < BSON_INT64_LIMIT:
             return int(value)
-        return value
+        return value  # a whole number beyond a BSON int64 stays a double (as int it could not be stored: 500)
 
 
 class BooleanField(MissingAsDefaultMixin, models.BooleanField):

@@ -269,14 +269,15 @@ def test_a_member_cannot_move_two_appointments_onto_one_time_even_at_once() -> N
     first = _request(slot, member, time_slot="09:00 AM")
     second = _request(slot, member, time_slot="09:30 AM")
     client = member_client(member)
+    clients = [member_client(member), member_client(member)]
     answers = _all_at_once(
         [
-            lambda a=a, c=member_client(member): c.post(
+            lambda a=a, c=c: c.post(
                 f"/api/v1/appointments/{a.appointment_id}/reschedule",
                 {"appointmentDate": TUESDAY, "timeSlot": "11:00 AM"},
                 format="json",
             )
-            for a in (first, second)
+            for a, c in zip((first, second), clients, strict=True)
         ]
     )
     assert sorted(answer.status_code for answer in answers) == [200, 409], [a.content for a in answers]

@@ -79,3 +79,14 @@ def test_formats_take_ascii_digits_only_and_nothing_after(validator: Any, value:
         validator(value)
     if message:
         assert refused.value.messages == [message]
+
+
+def test_a_whole_number_beyond_int64_is_stored_as_a_double_not_a_500() -> None:
+    """Defence in depth under the fee rule: a path without it (an older admin form) cannot crash the insert."""
+    from core.fields import NumberField
+
+    assert NumberField().get_prep_value(1000.0) == 1000 and isinstance(NumberField().get_prep_value(1000.0), int)
+    assert isinstance(NumberField().get_prep_value(1e30), float)
+    doctor = DoctorFactory(consultation_fee=1e30)
+    doctor.refresh_from_db()
+    assert doctor.consultation_fee == 1e30
