@@ -222,6 +222,16 @@ def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture
+def filesystem_prescriptions(settings: Any) -> None:
+    """Prescription files on this test's MEDIA_ROOT instead of GridFS (PRESCRIPTION_STORAGE="filesystem"), for
+    the tests about the disk itself (permissions, a blocked folder, file ages)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "prescriptions": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_bcrypt(settings: Any, request: pytest.FixtureRequest) -> None:
     """bcrypt cost 4 keeps the suite fast; tests marked `real_bcrypt` keep the seed's cost 10."""

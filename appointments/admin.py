@@ -5,12 +5,15 @@ No whole-document save: a save racing a cancel (or a move) could otherwise write
 (docs/booking.md, Workflow).
 """
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Field, QuerySet
@@ -21,13 +24,18 @@ from appointments.models import Actor, Appointment, AppointmentType
 from appointments.selectors import appointment_doctor_late, doctor_late_appointment_ids
 from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import (
+    REASON_MAX_LENGTH,
     appointment_cancel,
     appointment_complete,
     appointment_confirm,
 )
+from audit.services import audit_record
 from core import clock
+from core.admin_base import AllOrNothingAdmin
 from core.errors import ServiceError
 from mongo.raw import collection
+
+logger = logging.getLogger(__name__)
 
 MSG_CHANGED_MEANWHILE = (
     "This appointment was changed by someone else while you edited it; nothing was saved. "
@@ -70,13 +78,16 @@ class WhenFilter(admin.SimpleListFilter):
 
 class DoctorNoShowFilter(admin.SimpleListFilter):
     """ONLINE visits whose doctor had not opened the video room DOCTOR_NO_SHOW_MINUTES after the start
-    (appointments.selectors.appointment_doctor_late), for operations to follow up."""
+    (appointments.selectors.appointment_doctor_late), for operations to follow up: those of the last
+    DOCTOR_NO_SHOW_LOOKBACK_DAYS days only, so the filter does not read the whole history."""
 
     title = "doctor did not show"
     parameter_name = "doctor_no_show"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("yes", "Doctor did not show")]
+        from django.conf import settings  # here: the admin's restructure (ops) owns the module's imports
+
+        return [("yes", f"Doctor did not show (last {settings.DOCTOR_NO_SHOW_LOOKBACK_DAYS} days)")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
         if self.value() == "yes":
@@ -85,7 +96,7 @@ class DoctorNoShowFilter(admin.SimpleListFilter):
 
 
 def _workflow_action(
-    step: Callable[..., Appointment], description: str
+    step: Callable[..., Appointment], description: str, permission: str = "change"
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Appointment]], None]:
     """An admin action that moves each selected appointment through the status workflow service."""
 
@@ -95,6 +106,9 @@ def _workflow_action(
             try:
                 step(appointment=appointment, by=Actor.STAFF)
                 moved += 1
+                audit_appointment_action(
+                    request, action=step.__name__.removeprefix("appointment_"), appointment=appointment
+                )
             except ServiceError as exc:  # one refusal per appointment, reported with the others
                 refused.append(f"{appointment.appointment_id}: {exc.message}")
         if moved:
@@ -103,7 +117,7 @@ def _workflow_action(
             model_admin.message_user(request, line, messages.WARNING)
 
     action.__name__ = step.__name__
-    action.allowed_permissions = ("change",)
+    action.allowed_permissions = (permission,)
     action.short_description = f"{description} the selected appointments"
     return action
 
@@ -120,7 +134,7 @@ class AppointmentMoveForm(forms.Form):
     clinic_id = forms.CharField(label="Clinic ID (IN_CLINIC; blank keeps it)", max_length=32, required=False)
 
 
-@admin.action(description="Reschedule the selected appointment", permissions=["change"])
+@admin.action(description="Reschedule the selected appointment", permissions=["act"])
 def move_appointment(
     model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Appointment]
 ) -> HttpResponse | None:
@@ -145,6 +159,9 @@ def move_appointment(
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
+            audit_appointment_action(
+                request, action="reschedule", appointment=moved, date=moved.appointment_date, time=moved.time_slot
+            )
             message = MSG_MOVED.format(
                 appointment=moved.appointment_id, date=moved.appointment_date, time=moved.time_slot
             )
@@ -159,6 +176,149 @@ def move_appointment(
         "action_checkbox_name": ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/appointments/appointment/move.html", context)
+
+
+# --- the phone desk: actions ADMIN and OPERATIONS take for a patient ------------------------------------------
+
+# users/roles.py grants it to ADMIN and OPERATIONS; `has_act_permission` below reads it.
+ACT_PERMISSION = "appointments.act_on_appointment"
+MSG_CANCEL_REASON_REQUIRED = "Say why the appointment is cancelled; the patient sees the reason."
+MSG_CANCELLED = "Cancelled {count} appointment(s)."
+
+
+def audit_appointment_action(request: HttpRequest, *, action: str, appointment: Appointment, **details: object) -> None:
+    """THE hook where every staff action on an appointment is recorded: confirm, complete, cancel, reschedule.
+
+    One entry in the audit trail (audit.services.audit_record) per appointment changed. Never the
+    cancellation reason (free text the patient reads): the details keep only non-medical facts (new date, time).
+    """
+    audit_record(
+        request_or_actor=request,
+        action=action,
+        target_type="appointment",
+        target_id=appointment.appointment_id,
+        subject_id=appointment.user_id,
+        details={key: str(value) for key, value in details.items() if key != "reason"},
+    )
+
+
+class DoctorFilter(admin.SimpleListFilter):
+    """By doctor (the seed's {doctorId, appointmentDate} index); doctors listed in one query."""
+
+    title = "doctor"
+    parameter_name = "doctor"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        from doctors.models import Doctor
+
+        rows = Doctor.objects.order_by("name").values_list("doctor_id", "name")
+        return [(doctor_id, f"{name} ({doctor_id})") for doctor_id, name in rows]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+        return queryset.filter(doctor_id=self.value()) if self.value() else queryset
+
+
+class ClinicFilter(admin.SimpleListFilter):
+    title = "clinic"
+    parameter_name = "clinic"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        from clinics.models import Clinic
+
+        rows = Clinic.objects.order_by("city", "name").values_list("clinic_id", "name", "city")
+        return [(clinic_id, f"{city}: {name}") for clinic_id, name, city in rows]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+        return queryset.filter(clinic_id=self.value()) if self.value() else queryset
+
+
+class DateRangeFilter(admin.ListFilter):
+    """Appointments from one date to another, inclusive (`?date_from=YYYY-MM-DD&date_to=YYYY-MM-DD`; either
+    may be left out). A date that is not one gives the admin's "invalid filter" page."""
+
+    title = "date range"
+    template = "admin/appointments/date_range_filter.html"
+    parameters = ("date_from", "date_to")
+
+    def __init__(
+        self, request: HttpRequest, params: dict[str, Any], model: type, model_admin: admin.ModelAdmin
+    ) -> None:
+        super().__init__(request, params, model, model_admin)
+        self.values: dict[str, str] = {}
+        for name in self.parameters:
+            if name in params:
+                value = params.pop(name)
+                value = value[-1] if isinstance(value, list) else value
+                try:
+                    self.values[name] = date.fromisoformat(value).isoformat()
+                except ValueError as exc:
+                    raise IncorrectLookupParameters(f"{name}: not a date") from exc
+
+    def has_output(self) -> bool:
+        return True
+
+    def expected_parameters(self) -> list[str | None]:
+        return list(self.parameters)
+
+    def choices(self, changelist: Any) -> Iterator[Mapping[str, object]]:
+        yield {
+            "selected": not self.values,
+            "query_string": changelist.get_query_string(remove=list(self.parameters)),
+            "display": "Any date",
+            "values": self.values,
+            "others": changelist.get_filters_params(),
+        }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+        if "date_from" in self.values:
+            queryset = queryset.filter(appointment_date__gte=self.values["date_from"])
+        if "date_to" in self.values:
+            queryset = queryset.filter(appointment_date__lte=self.values["date_to"])
+        return queryset
+
+
+class AppointmentCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the patient sees it)",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": MSG_CANCEL_REASON_REQUIRED},
+    )
+
+
+@admin.action(description="Cancel the selected appointments, with a reason", permissions=["act"])
+def cancel_appointments(
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Appointment]
+) -> HttpResponse | None:
+    """Ask for the reason once, then cancel each through the workflow service (by staff)."""
+    appointments = list(queryset)
+    form = AppointmentCancelForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        cancelled, refused = 0, []
+        for appointment in appointments:
+            try:
+                appointment_cancel(appointment=appointment, by=Actor.STAFF, reason=form.cleaned_data["reason"])
+            except ServiceError as exc:  # one refusal per appointment, reported with the others
+                refused.append(f"{appointment.appointment_id}: {exc.message}")
+                continue
+            cancelled += 1
+            audit_appointment_action(
+                request, action="cancel", appointment=appointment, reason=form.cleaned_data["reason"]
+            )
+        if cancelled:
+            model_admin.message_user(request, MSG_CANCELLED.format(count=cancelled), messages.SUCCESS)
+        for line in refused:
+            model_admin.message_user(request, line, messages.WARNING)
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Cancel appointments",
+        "appointments": appointments,
+        "form": form,
+        "opts": model_admin.model._meta,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/appointments/appointment/cancel.html", context)
 
 
 def _guarded_values(form: forms.ModelForm, obj: Appointment, names: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -185,34 +345,32 @@ def _guarded_values(form: forms.ModelForm, obj: Appointment, names: list[str]) -
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(AllOrNothingAdmin):
+    # Fits a 1366 px screen with the filters beside it (tests/appointments/test_admin_browser.py).
     list_display = [
         "appointment_id",
-        "appointment_number",
-        "patient_name",
-        "patient_id",
-        "doctor_name",
-        "specialty",
-        "appointment_type",
         "appointment_date",
         "time_slot",
-        "clinic_name",
         "status",
-        "payment_status",
-        "consultation_fee",
-        "has_prescription",
+        "appointment_type",
+        "patient_name",
+        "doctor_name",
+        "clinic_name",
         "doctor_late",
     ]
     list_filter = [
         "status",
+        "appointment_type",
+        DateRangeFilter,
         WhenFilter,
         DoctorNoShowFilter,
-        "appointment_type",
+        DoctorFilter,
+        ClinicFilter,
+        "cancelled_by",
         "payment_status",
         "has_prescription",
         "call_preference",
         "covered_by_insurance",
-        "specialty",
     ]
     search_fields = [
         "appointment_id",
@@ -260,9 +418,9 @@ class AppointmentAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = [
-        _workflow_action(appointment_confirm, "Confirm"),
+        _workflow_action(appointment_confirm, "Confirm", permission="act"),
+        cancel_appointments,
         _workflow_action(appointment_complete, "Complete"),
-        _workflow_action(appointment_cancel, "Cancel"),
         move_appointment,
     ]
     fieldsets = [
@@ -292,6 +450,10 @@ class AppointmentAdmin(admin.ModelAdmin):
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def has_act_permission(self, request: HttpRequest) -> bool:
+        """The phone desk's actions (confirm, cancel with a reason): ADMIN and OPERATIONS (users/roles.py)."""
+        return request.user.has_perm(ACT_PERMISSION)  # type: ignore[union-attr]  # admin views: a signed-in user
+
     @admin.display(description="doctor did not show", boolean=True)
     def doctor_late(self, obj: Appointment) -> bool:
         return appointment_doctor_late(obj)
@@ -320,6 +482,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         )
         if not done.matched_count:
             request._appointment_save_refused = True  # type: ignore[attr-defined]  # read by response_change
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, "_appointment_save_refused", False):
+            return None  # nothing was written: no log entry, and so no audit entry (audit/admin_hooks.py)
+        return super().log_change(request, obj, message)
 
     def response_change(self, request: HttpRequest, obj: Appointment) -> HttpResponse:
         if getattr(request, "_appointment_save_refused", False):

@@ -1,4 +1,5 @@
-"""What other apps hear when an appointment changes: booked, confirmed, completed, cancelled, rescheduled.
+"""What other apps hear when an appointment changes: booked, confirmed, completed, cancelled, rescheduled,
+and when its video room opens or its prescription is uploaded.
 
 The services of appointments emit an event after their write has succeeded; apps built on appointments
 (consultations closes a cancelled visit's video room; notifications writes its outbox) subscribe from their
@@ -24,6 +25,9 @@ class AppointmentEvent(StrEnum):
     # details: from_date, from_time_slot, from_clinic_id, from_appointment_type (what it was moved from);
     # the appointment carries rescheduledFrom / rescheduledAt / rescheduledBy / rescheduleCount.
     RESCHEDULED = "rescheduled"
+    # Emitted by the apps above appointments, after their own writes (notifications tells the member):
+    VIDEO_OPENED = "video_opened"  # consultations: the doctor opened the room; details: opened_at
+    PRESCRIPTION_READY = "prescription_ready"  # prescriptions: uploaded; details: uploaded_at
 
 
 # listener(event=..., appointment=..., by=..., **details); `by` is an appointments.models.Actor value.

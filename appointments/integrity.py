@@ -12,7 +12,9 @@ existing system, or before the place numbers existed, has none and still counts.
 - `appointments.one_per_member_time`: one holder per member per (doctor, date, time) (report only).
 - `appointments.time_off`: no live appointment inside a time off unless the time off keeps it
   (`keptAppointmentIds`); repair: cancel it by the system with the time off's reason, which is what the time
-  off's own service does after its insert (appointments/services/time_off.py: a crash between the two).
+  off's own service does after its insert (appointments/services/time_off.py: a crash between the two). One a
+  reschedule moved there (`rescheduledFrom` set: a crash before its re-check, appointments/services/booking.py)
+  is its own problem, naming where it came from; repair cancels it too.
 
 Extra hours (`doctor_schedule_exceptions`, EXTRA_HOURS) offer times on their date as weekly slots do.
 
@@ -268,6 +270,25 @@ def check_one_per_member_time(options: AuditOptions) -> CheckResult:
 
 
 PROBLEM_INSIDE_TIME_OFF = "live appointment inside a time off that does not keep it"
+# The same, for one a reschedule moved there (`rescheduledFrom` set): its re-check did not run (a crash between
+# the move and it). Named apart so operations can offer the member their old time; repair still cancels.
+PROBLEM_MOVED_INTO_TIME_OFF = "live appointment moved into a time off that does not keep it (rescheduled)"
+
+
+def _inside_time_off(time_off: Any, appointment: Any) -> Finding:
+    ids = {
+        "timeOffId": time_off.pk,
+        "doctorId": time_off.doctor_id,
+        "date": appointment.appointment_date,
+        "time": appointment.time_slot,
+        "_id": appointment.pk,
+        "appointmentId": appointment.appointment_id,
+    }
+    origin = appointment.rescheduled_from
+    if origin is None:
+        return Finding(PROBLEM_INSIDE_TIME_OFF, ids, repairable=True)
+    ids["rescheduledFrom"] = f"{origin.appointment_date} {origin.time_slot}"
+    return Finding(PROBLEM_MOVED_INTO_TIME_OFF, ids, repairable=True)
 
 
 @integrity_check("appointments.time_off", "no live appointment inside a time off, except those it keeps")
@@ -285,18 +306,7 @@ def check_time_off(options: AuditOptions) -> CheckResult:
         for appointment in time_off_affected(time_off=time_off):
             if appointment.pk in kept or appointment.appointment_date < since:
                 continue
-            finding = Finding(
-                PROBLEM_INSIDE_TIME_OFF,
-                {
-                    "timeOffId": time_off.pk,
-                    "doctorId": time_off.doctor_id,
-                    "date": appointment.appointment_date,
-                    "time": appointment.time_slot,
-                    "_id": appointment.pk,
-                    "appointmentId": appointment.appointment_id,
-                },
-                repairable=True,
-            )
+            finding = _inside_time_off(time_off, appointment)
             if options.repair:
                 with contextlib.suppress(TransitionRefused):  # cancelled or completed meanwhile: nothing inside
                     appointment_cancel(appointment=appointment, by=Actor.SYSTEM, reason=time_off.reason)

@@ -173,6 +173,10 @@ class Appointment(models.Model):
             models.Index(fields=["doctor", "appointment_date", "time_slot"], name="appointments_doctor_date_time"),
             # The seed's { appointmentId: 1 }; the unique index Django makes is partial ($type), unused for reads.
             models.Index(fields=["appointment_id"], name="appointments_appointment_id"),
+            # The operations dashboard (operations/selectors.py): a range of visit dates across doctors, and the
+            # requests still waiting for confirmation, oldest first.
+            models.Index(fields=["appointment_date", "status"], name="appointments_date_status"),
+            models.Index(fields=["status", "requested_at"], name="appointments_status_requested"),
             # Requests to expire ({status: PENDING_CONFIRMATION}) and doctors who did not show ({status:
             # CONFIRMED, appointmentDate <= today}): docs/decisions/0040-request-expiry-computed.md.
             models.Index(fields=["status", "appointment_date"], name="appointments_status_date"),

@@ -156,11 +156,18 @@ def appointment_doctor_late(appointment: Appointment) -> bool:
 
 
 def doctor_late_appointment_ids() -> list[ObjectId]:
-    """The `_id`s of every appointment `appointment_doctor_late` flags (the admin's filter). One query on the
-    {status, appointmentDate} index ({status: CONFIRMED, appointmentDate <= today}); type, room and time are
-    compared here (a filter on other fields makes SecantusDB scan the collection: docs/decisions/0021)."""
+    """The `_id`s of the appointments `appointment_doctor_late` flags from the last DOCTOR_NO_SHOW_LOOKBACK_DAYS
+    days (the admin's filter: older ones are history, and reading them would grow with it). One query on the
+    {status, appointmentDate} index ({status: CONFIRMED, appointmentDate from today - N days to today}); type,
+    room and time are compared here (a filter on other fields makes SecantusDB scan the collection:
+    docs/decisions/0021)."""
+    today = clock.local_today()
+    since = today - timedelta(days=settings.DOCTOR_NO_SHOW_LOOKBACK_DAYS)
     documents = collection(Appointment._meta.db_table).find(
-        {"status": AppointmentStatus.CONFIRMED.value, "appointmentDate": {"$lte": clock.local_today().isoformat()}},
+        {
+            "status": AppointmentStatus.CONFIRMED.value,
+            "appointmentDate": {"$gte": since.isoformat(), "$lte": today.isoformat()},
+        },
         {"_id": 1, "appointmentDate": 1, "timeSlot": 1, "appointmentType": 1, "videoOpenedAt": 1},
     )
     now = clock.now()

@@ -21,6 +21,7 @@ from appointments.services.time_off import (
     time_off_affected,
     time_off_delete,
 )
+from core.admin_base import AllOrNothingAdmin
 from core.errors import ServiceError
 from core.portal_errors import form_add_service_error
 from doctors.models import Doctor, ScheduleException, ScheduleExceptionKind
@@ -116,7 +117,7 @@ class ScheduleExceptionAddForm(forms.ModelForm):
 
 
 @admin.register(ScheduleException)
-class ScheduleExceptionAdmin(admin.ModelAdmin):
+class ScheduleExceptionAdmin(AllOrNothingAdmin):
     form = ScheduleExceptionAddForm
     autocomplete_fields = ["doctor"]  # a search box, not a list of every doctor
     list_display = [
@@ -174,12 +175,20 @@ class ScheduleExceptionAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: ScheduleException) -> None:
         try:
-            if obj.kind == ScheduleExceptionKind.EXTRA_HOURS:
-                extra_hours_delete(extra=obj)
-            else:
-                time_off_delete(time_off=obj)
+            self._remove(obj)
         except ServiceError as exc:
             messages.error(request, exc.message)
+
+    def undo_add(self, obj: ScheduleException) -> None:
+        """An add that failed after its write is removed through the services (core/admin_base.py); appointments
+        its time off cancelled stay cancelled."""
+        self._remove(ScheduleException.objects.get(pk=obj.pk))
+
+    def _remove(self, obj: ScheduleException) -> None:
+        if obj.kind == ScheduleExceptionKind.EXTRA_HOURS:
+            extra_hours_delete(extra=obj)
+        else:
+            time_off_delete(time_off=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ScheduleException]) -> None:
         for obj in queryset:

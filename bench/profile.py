@@ -21,14 +21,16 @@ def main(out_dir: Path) -> None:
     django.setup()
     from django.test import Client
     from pyinstrument import Profiler
-    from rest_framework_simplejwt.tokens import AccessToken
 
     from bench import dataset
     from users.models import User
+    from users.tokens import member_tokens_issue
 
     today = date.fromisoformat(os.environ.get("BENCH_TODAY") or dataset.local_today().isoformat())
     member = User.objects.filter(role="MEMBER").order_by("member_id").first()
-    member_client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(member)}", HTTP_HOST="127.0.0.1")
+    assert member is not None, "the bench dataset has members"
+    access = member_tokens_issue(user=member).access
+    member_client = Client(HTTP_AUTHORIZATION=f"Bearer {access}", HTTP_HOST="127.0.0.1")
     doctor_client = Client(HTTP_HOST="127.0.0.1")
     credentials = {"email": dataset.DASHBOARD_EMAIL, "password": dataset.PASSWORD}
     signed_in = doctor_client.post("/auth/doctor/login", credentials, content_type="application/json")

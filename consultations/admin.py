@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from consultations.models import VideoConsultation
 from consultations.services import STAFF_EDITABLE, consultation_update_metadata
+from core.admin_base import AllOrNothingAdmin
 from core.errors import ServiceError
 
 _REFUSED = "_consultation_save_refused"
@@ -27,7 +28,7 @@ def _values_read(form: ModelForm, names: list[str]) -> dict[str, Any]:
 
 
 @admin.register(VideoConsultation)
-class VideoConsultationAdmin(admin.ModelAdmin):
+class VideoConsultationAdmin(AllOrNothingAdmin):
     """Staff see every consultation with its quality metrics. They may set recording metadata and quality
     indicators only; the status moves only through the workflow (consultations/services.py)."""
 

@@ -70,6 +70,7 @@ class VideoConsultation(models.Model):
     doctor = models.ForeignKey(
         "doctors.Doctor", db_column="doctorId", on_delete=models.PROTECT, related_name="consultations"
     )
+    doctor_id: ObjectId  # the column attribute Django adds; declared for the type checker
     doctor_name = models.CharField(max_length=200, db_column="doctorName")
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, db_column="patientId", on_delete=models.PROTECT, related_name="consultations"

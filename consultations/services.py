@@ -22,6 +22,7 @@ from django.db import IntegrityError
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 
+from appointments.events import AppointmentEvent, appointment_event_emit
 from appointments.models import Actor, Appointment, AppointmentStatus, AppointmentType
 from appointments.selectors import appointment_starts_at
 from appointments.services.workflow import TransitionRefused as AppointmentTransitionRefused
@@ -35,6 +36,7 @@ from consultations.models import OPEN_STATUSES, ConsultationStatus, EndedBy, Vid
 from core import clock
 from core.errors import Conflict, NotFound
 from doctors.models import Doctor
+from doctors.services import doctor_rating_add
 from mongo.raw import collection
 
 logger = logging.getLogger(__name__)
@@ -153,6 +155,10 @@ def consultation_start(*, doctor: Doctor, appointment: Appointment) -> tuple[Vid
         raise TransitionRefused(MSG_APPOINTMENT_MOVED)
     # The doctor has shown: the appointment is no "doctor did not show" (docs/decisions/0041-doctor-no-show.md).
     appointment_video_opened(appointment=appointment)
+    if created:  # the member is told once, when the room first opens (notifications)
+        appointment_event_emit(
+            AppointmentEvent.VIDEO_OPENED, appointment=appointment, by=Actor.DOCTOR, opened_at=consultation.created_at
+        )
     return consultation, created
 
 
@@ -433,6 +439,10 @@ def consultation_give_feedback(
         if consultation.status != ConsultationStatus.COMPLETED:
             raise TransitionRefused(MSG_FEEDBACK_NOT_COMPLETED)
         raise TransitionRefused(MSG_FEEDBACK_ALREADY_GIVEN)
+    if participant == EndedBy.PATIENT:
+        # After the guarded write above, which succeeds once per consultation: never counted twice (a crash
+        # between the two writes leaves this one rating uncounted; docs/operations.md, the rating formula).
+        doctor_rating_add(doctor_pk=consultation.doctor_id, rating=rating)
     return consultation
 
 

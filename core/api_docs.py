@@ -38,6 +38,7 @@ GENERIC_ERRORS = {
     403: "Authenticated, but not allowed: the wrong role, or a missing CSRF token with the cookie.",
     404: "Does not exist, or belongs to someone else (or a page past the last one).",
     413: "The request body is over the size limit.",
+    415: "The body's Content-Type is not one this operation reads (JSON, or multipart for a file).",
 }
 
 
@@ -45,7 +46,7 @@ def document_common_errors(result: dict, generator: object, request: object, pub
     """drf-spectacular postprocessing hook: the errors DRF gives any operation, documented where missing.
 
     A signed-in operation can answer 401 and 403; one with a path parameter or a `page` 404; one that reads
-    a query or a body 400, and one with a body 413. Views document their own errors with better descriptions;
+    a query or a body 400, and one with a body 413 and 415. Views document their own errors with better descriptions;
     this fills the gaps, also for endpoints added later, so the schema stays true (tests/core/test_fuzz.py).
     """
     components = result.setdefault("components", {}).setdefault("schemas", {})
@@ -66,7 +67,7 @@ def document_common_errors(result: dict, generator: object, request: object, pub
             if any(p["in"] == "query" for p in parameters) or "requestBody" in operation:
                 codes.add(400)
             if "requestBody" in operation:
-                codes.add(413)
+                codes |= {413, 415}
             for code in sorted(codes):
                 operation["responses"].setdefault(str(code), _error_response(code, GENERIC_ERRORS[code]))
     return result

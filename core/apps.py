@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django_mongodb_backend.fields.ObjectIdAutoField"
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from mongo.embedded_forms import patch_embedded_model_widget
+
+        patch_embedded_model_widget()  # nested embedded forms crashed add pages after saving (mongo/embedded_forms.py)

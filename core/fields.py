@@ -36,8 +36,8 @@ class NumberField(MissingAsDefaultMixin, models.FloatField):
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if isinstance(value, float) and value.is_integer() and abs(value) < BSON_INT64_LIMIT:
-            return int(value)
-        return value  # a whole number beyond a BSON int64 stays a double (as int it could not be stored: 500)
+            return int(value)  # a whole number larger than BSON's int64 stays a double rather than fail to encode
+        return value
 
 
 class BooleanField(MissingAsDefaultMixin, models.BooleanField):

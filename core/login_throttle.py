@@ -4,6 +4,13 @@ Failed attempts are counted in MongoDB, not in memory, because gunicorn runs sev
 document per key (an email, an IP address, namespaced by who signs in) in `doctor_login_failures`
 (doctors.models.LoginFailure, whose unique index on `key` and TTL index on `expiresAt` this relies on),
 changed only by atomic `$inc` upserts.
+
+Three counters per sign-in attempt (docs/decisions/0052-lockout-resistant-sign-in-throttle.md):
+- the account from this address: a low ceiling, so guessing one password from one place stops quickly;
+- the address, whatever the account: stops one machine trying many accounts;
+- the account, whatever the address: a much higher ceiling, so a stranger who knows an email cannot lock its
+  owner out from a handful of addresses, yet a distributed guess still stops.
+A success clears the account-and-address counter only.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -19,10 +26,30 @@ FAILURES_COLLECTION = "doctor_login_failures"
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 MSG_TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Please wait a few minutes and try again."
 KEY_MAX_LENGTH = 320
+MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+MAX_FAILURES_PER_ADDRESS = 20
+MAX_FAILURES_PER_ACCOUNT = 100
 
 
 def throttle_key(*parts: str) -> str:
     return ":".join(parts)[:KEY_MAX_LENGTH]
+
+
+def login_failure_keys(*, namespace: str, account: str, ip_address: str) -> dict[str, int]:
+    """The counters of one sign-in attempt, key -> the failures in one window that close it. `namespace`
+    separates who signs in ("member", "staff"; "" for doctors, whose keys predate namespaces)."""
+    prefix = (namespace,) if namespace else ()
+    return {
+        pair_key(namespace=namespace, account=account, ip_address=ip_address): MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+        throttle_key(*prefix, "ip", ip_address): MAX_FAILURES_PER_ADDRESS,
+        throttle_key(*prefix, "email", account): MAX_FAILURES_PER_ACCOUNT,
+    }
+
+
+def pair_key(*, namespace: str, account: str, ip_address: str) -> str:
+    """The account-and-address counter, which a successful sign-in clears."""
+    prefix = (namespace,) if namespace else ()
+    return throttle_key(*prefix, "email-ip", ip_address, account)
 
 
 def _failures() -> Collection[dict[str, Any]]:

@@ -1,12 +1,15 @@
-"""Cross-cutting request handling: request ids and access logs, and a clean 503 while the database is down."""
+"""Cross-cutting request handling: request ids and access logs, no caching of what a credential unlocked, and a
+clean 503 while the database is down."""
 
 import logging
 import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.api import MSG_DATABASE_UNAVAILABLE, is_database_outage
 
@@ -55,6 +58,34 @@ class RequestLogMiddleware:
                 "request_id": request.request_id,
             },
         )
+        return response
+
+
+class NoStoreAuthenticatedMiddleware:
+    """Every answer to a request that carries a credential (a Bearer token, the admin's session cookie, the
+    doctor's session cookie), or that sets one, is `Cache-Control: no-store`, with `Vary` naming what it
+    depended on: no browser, proxy or shared cache keeps patient data or serves one person's page to another.
+
+    Listed after WhiteNoise, so static files keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        cookies = settings.CREDENTIAL_COOKIES
+        by_bearer = "Authorization" in request.headers
+        by_cookie = any(name in request.COOKIES for name in cookies) or any(
+            name in response.cookies for name in cookies
+        )
+        if by_bearer:
+            patch_vary_headers(response, ["Authorization"])
+        if by_cookie:
+            patch_vary_headers(response, ["Cookie"])
+        if by_bearer or by_cookie:
+            patch_cache_control(response, no_store=True, private=True)
+            response.headers.pop("Expires", None)
         return response
 
 

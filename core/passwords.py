@@ -4,8 +4,11 @@ Django's hashers cannot verify that form (docs/decisions/0005-bcrypt-cost-10.md)
 models call these two functions directly. A hash we write is readable by the existing Node system and vice versa.
 """
 
+from typing import Any
+
 import bcrypt
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 BCRYPT_MAX_BYTES = 72
@@ -18,6 +21,14 @@ def validate_password_length(raw: str) -> None:
         raise ValidationError(MSG_PASSWORD_EMPTY, code="password_empty")
     if len(raw.encode("utf-8")) > BCRYPT_MAX_BYTES:
         raise ValidationError(MSG_PASSWORD_TOO_LONG, code="password_too_long")
+
+
+def validate_new_password(raw: str, *, user: Any = None) -> None:
+    """A password someone chooses now (portal and staff): bcrypt's limits plus Django's
+    AUTH_PASSWORD_VALIDATORS (settings: at least 10 characters, not common, not all digits, not like the
+    user's name or email). Existing hashes are never re-checked. Raises ValidationError with every reason."""
+    validate_password_length(raw)
+    password_validation.validate_password(raw, user=user)
 
 
 def hash_password(raw: str) -> str:

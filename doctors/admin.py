@@ -1,19 +1,22 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from clinics.models import Clinic
+from core.admin_base import AllOrNothingAdmin
 from core.admin_display import EMPTY, table
 from core.errors import ServiceError
-from core.passwords import validate_password_length
+from core.passwords import validate_new_password
 from core.portal_errors import form_add_service_error
 from core.validators import DAYS_OF_WEEK
 from doctors.auth.services import doctor_set_password
-from doctors.models import NOTICE_RULE_FIELDS, Doctor, DoctorSlot, Specialty
+from doctors.models import MSG_UNKNOWN_SPECIALTY, NOTICE_RULE_FIELDS, Doctor, DoctorClinic, DoctorSlot, Specialty
 from doctors.schedule.notice import doctor_notice_rules_set
-from doctors.schedule.services import SLOT_FIELDS, slot_check, slot_create, slot_update
+from doctors.schedule.services import MSG_NOT_YOUR_CLINIC, SLOT_FIELDS, slot_check, slot_create, slot_update
+from doctors.services import doctor_clinic_entries
 
 # The backend's nested form reports a bad item of `availableSlots[].slots` as a bare "Item 1 in the array did
 # not validate:", dropping the reason; this says it.
@@ -22,7 +25,7 @@ MAX_NAMED_DOCTORS = 200  # a name search wider than this is not a search
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(AllOrNothingAdmin):
     list_display = ["specialty_id", "name", "code", "description", "display_order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["specialty_id", "name", "code", "description"]
@@ -46,6 +49,42 @@ class ClinicCityFilter(admin.SimpleListFilter):
         return queryset.filter(clinics__city=self.value()) if self.value() else queryset
 
 
+CLINICS_HELP = "Pick each clinic from the clinics list; its name, address, city and location are copied from it."
+MSG_NOT_THE_DOCTORS_CLINIC = "Choose one of this doctor's clinics (listed under Clinics on the doctor's page)."
+
+
+def clinic_choices() -> list[tuple[str, str]]:
+    """Every clinic, by city and name, in one query: (clinicId, "City: Name (clinicId)")."""
+    rows = Clinic.objects.order_by("city", "name").values_list("clinic_id", "name", "city", "is_active")
+    return [("", "---------")] + [
+        (clinic_id, f"{city}: {name} ({clinic_id})" + ("" if active else " [inactive]"))
+        for clinic_id, name, city, active in rows
+    ]
+
+
+def specialty_choices() -> list[tuple[str, str]]:
+    rows = Specialty.objects.order_by("display_order", "name").values_list("specialty_id", "name")
+    return [("", "---------")] + [(specialty_id, f"{name} ({specialty_id})") for specialty_id, name in rows]
+
+
+class DoctorClinicPickForm(forms.ModelForm):
+    """One of a doctor's clinics: picked from `clinics`, with the doctor's fee there."""
+
+    class Meta:
+        model = DoctorClinic
+        fields = ["clinic_id", "consultation_fee"]
+
+
+def clinic_picks_formset() -> type[forms.BaseFormSet]:
+    """The formset of a doctor's clinic picks, its choices read once for the whole page."""
+    form: Any = type("DoctorClinicPickForm", (DoctorClinicPickForm,), {})
+    form.base_fields = {
+        **DoctorClinicPickForm.base_fields,
+        "clinic_id": forms.ChoiceField(label="Clinic", choices=clinic_choices()),
+    }
+    return forms.formset_factory(form=form, can_delete=True, extra=2, validate_max=True)
+
+
 class DoctorAdminForm(forms.ModelForm):
     new_password = forms.CharField(
         label="Set portal password",
@@ -66,12 +105,9 @@ class DoctorAdminForm(forms.ModelForm):
             "qualifications",
             "specializations",
             "specialty_id",
-            "specialty",
             "registration_number",
             "languages",
             "experience_years",
-            "rating",
-            "review_count",
             "clinics",
             "consultation_fee",
             "cashless_available",
@@ -92,21 +128,47 @@ class DoctorAdminForm(forms.ModelForm):
             ),
         }
 
+    specialty_id = forms.ChoiceField(
+        label="Specialty",
+        help_text="From the specialty master; fills `specialty`.",
+        error_messages={"invalid_choice": MSG_UNKNOWN_SPECIALTY},
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "available_slots" in self.fields:  # not for view-only staff
             slots = self.fields["available_slots"].formset.form.base_fields["slots"]
             slots.error_messages = {**slots.error_messages, "item_invalid": MSG_SLOT_TIME_ITEM}
+        if "clinics" in self.fields:
+            clinics: Any = self.fields["clinics"]  # the backend's EmbeddedModelArrayField form field
+            clinics.formset = clinic_picks_formset()
+            clinics.help_text = CLINICS_HELP
+        if "specialty_id" in self.fields:
+            cast(forms.ChoiceField, self.fields["specialty_id"]).choices = specialty_choices()
+
+    def clean_specialty_id(self) -> str:
+        specialty_id = self.cleaned_data["specialty_id"]
+        master = Specialty.objects.filter(specialty_id=specialty_id).first()
+        if master is not None:
+            self.instance.specialty = master.name  # `specialty` is the master's name, never typed
+        return specialty_id
+
+    def clean_clinics(self) -> list[DoctorClinic]:
+        try:
+            picks = self.cleaned_data.get("clinics") or []
+            return doctor_clinic_entries(picks=picks, previous=self.instance.clinics or [])
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
     def clean_new_password(self) -> str:
         password = self.cleaned_data.get("new_password") or ""
         if password:
-            validate_password_length(password)
+            validate_new_password(password, user=self.instance)
         return password
 
 
 @admin.register(Doctor)
-class DoctorAdmin(admin.ModelAdmin):
+class DoctorAdmin(AllOrNothingAdmin):
     form = DoctorAdminForm
     list_display = [
         "doctor_id",
@@ -136,6 +198,9 @@ class DoctorAdmin(admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = [
         "role",
+        "specialty",
+        "rating",
+        "review_count",
         "portal_password",
         "last_login",
         "clinics_overview",
@@ -277,11 +342,19 @@ class DoctorSlotAdminForm(forms.ModelForm):
         try:
             slot_check(slot=slot, doctor=slot.doctor)
         except ServiceError as exc:
+            exc.errors = {name: [_for_staff(message) for message in messages] for name, messages in exc.errors.items()}
             form_add_service_error(self, exc, field_names={"clinic_id": "clinic"})
 
 
+def _for_staff(message: str) -> str:
+    """The slot service speaks to the doctor ("your"); staff read about the doctor."""
+    if message == MSG_NOT_YOUR_CLINIC:
+        return MSG_NOT_THE_DOCTORS_CLINIC
+    return message.replace(" your ", " the doctor's ")
+
+
 @admin.register(DoctorSlot)
-class DoctorSlotAdmin(admin.ModelAdmin):
+class DoctorSlotAdmin(AllOrNothingAdmin):
     """Tens of thousands of slots: the list and the search read the slot documents only (no joins)."""
 
     form = DoctorSlotAdminForm

@@ -30,13 +30,19 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "core.django_apps.MongoOTPTOTPConfig",
+    "core.django_apps.MongoOTPStaticConfig",
     "core",
+    "audit",
     "users",
     "doctors",
     "clinics",
     "appointments",
     "consultations",
     "prescriptions",
+    "notifications",
+    "operations",  # the operations dashboard (issue 18): reads every app above
     "demo",
 ]
 
@@ -44,6 +50,8 @@ MIGRATION_MODULES = {
     "admin": "core.django_migrations.admin",
     "auth": "core.django_migrations.auth",
     "contenttypes": "core.django_migrations.contenttypes",
+    "otp_totp": "core.django_migrations.otp_totp",
+    "otp_static": "core.django_migrations.otp_static",
 }
 
 MIDDLEWARE = [
@@ -51,10 +59,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoStoreAuthenticatedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.two_factor.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
@@ -138,13 +148,18 @@ JITSI_DOMAIN = env_str("JITSI_DOMAIN", "meet.jit.si")
 # --- REST framework -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "users.authentication.MemberJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -250,6 +265,11 @@ MEMBER_CHANGE_CUTOFF_MINUTES = env_int("MEMBER_CHANGE_CUTOFF_MINUTES", 120)
 # "doctor did not show": flagged in the admin, and its member may cancel it at once (docs/booking.md).
 DOCTOR_NO_SHOW_MINUTES = env_int("DOCTOR_NO_SHOW_MINUTES", 10)
 
+# --- issue 14 follow-up (branch followup) ------------------------------------------------------------------
+# The admin's "Doctor did not show" filter looks this many days back (today included), so its one query stays
+# bounded as appointments pile up (appointments.selectors.doctor_late_appointment_ids; docs/operations.md).
+DOCTOR_NO_SHOW_LOOKBACK_DAYS = env_int("DOCTOR_NO_SHOW_LOOKBACK_DAYS", 14)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.
@@ -274,6 +294,38 @@ CONSULTATION_MAX_MINUTES = env_int("CONSULTATION_MAX_MINUTES", 120)
 # A visit can be completed, and its video call started, from this many minutes before its start.
 VISIT_EARLY_MINUTES = env_int("VISIT_EARLY_MINUTES", 15)
 
+# --- notifications (docs/notifications.md) ------------------------------------------------------------------
+# Email through Django's email framework: SMTP when EMAIL_HOST is set, the console otherwise (development).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OPD Wallet <no-reply@opd-wallet.local>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+# SMS and WhatsApp: a dotted path to a class with send(*, to, text) (notifications/channels.py); the default logs.
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "notifications.channels.LoggingTextBackend")
+NOTIFY_WHATSAPP_BACKEND = env_str("NOTIFY_WHATSAPP_BACKEND", "notifications.channels.LoggingTextBackend")
+# The channels each recipient is told on (EMAIL, SMS, WHATSAPP, IN_APP; doctors: no IN_APP).
+NOTIFY_MEMBER_CHANNELS = env_list("NOTIFY_MEMBER_CHANNELS", ["EMAIL", "IN_APP"])
+NOTIFY_DOCTOR_CHANNELS = env_list("NOTIFY_DOCTOR_CHANNELS", ["EMAIL"])
+# Reminders this many hours before a visit; a doctor is warned this many minutes before a request expires.
+NOTIFY_REMINDER_HOURS = [int(hours) for hours in env_list("NOTIFY_REMINDER_HOURS", ["24", "2"])]
+NOTIFY_EXPIRY_WARNING_MINUTES = env_int("NOTIFY_EXPIRY_WARNING_MINUTES", 120)
+# The worker (`manage.py deliver_notifications`): attempts before FAILED, the first retry's delay (doubling,
+# capped), how long a claim holds before another worker may retake it, the --loop pause.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
+NOTIFY_CLAIM_LEASE_SECONDS = env_int("NOTIFY_CLAIM_LEASE_SECONDS", 300)
+NOTIFY_LOOP_SECONDS = env_int("NOTIFY_LOOP_SECONDS", 30)
+# Links in messages and the calendar feed's address (no trailing slash); calendar events last this long.
+NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL", "http://127.0.0.1:8000")
+NOTIFY_EVENT_MINUTES = env_int("NOTIFY_EVENT_MINUTES", 30)
+
 # --- hardening ---------------------------------------------------------------------------------------------
 # Document the errors every operation can give (401/403/404/400) wherever a view did not (core/api_docs.py).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
@@ -283,7 +335,47 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.
 LOGGING["loggers"].update({"pymongo": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}})
+# --- accounts and audit (issue 16) ---------------------------------------------------------------------
+# Audit entries (audit_log) are kept this many days by a TTL index; never less than a year (audit/retention.py).
+AUDIT_RETENTION_DAYS = max(365, env_int("AUDIT_RETENTION_DAYS", 730))
+# Mixed into every ModelAdmin by the admin site (core/admin_site.py): staff adds, changes, deletes and the
+# reads below go to the audit trail (audit/admin_hooks.py).
+ADMIN_MODEL_MIXINS = ["audit.admin_hooks.AuditedAdminMixin"]
+AUDIT_ADMIN_READS = ["appointments.appointment", "prescriptions.prescription"]
+# Staff sign in to the admin with a password and a code from an authenticator app (users/two_factor.py). Required
+# for every staff member when on (default: on in production, off with DEBUG so the demo admin signs in with its
+# password); staff who enrolled give a code either way.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "OPD Wallet"
+STAFF_RECOVERY_CODES = 10
+# Cookies that carry a credential: answers to requests bearing them are never cached (core/middleware.py).
+CREDENTIAL_COOKIES = ["sessionid", "doctor_session"]
 # --- bench -----------------------------------------------------------------------------------------------
 # `make bench` only: count MongoDB commands per request into an X-DB-Commands header (devtools/db_commands.py).
 if env_bool("OPD_COUNT_DB_COMMANDS", default=False):
     MIDDLEWARE = ["devtools.db_commands.CountDbCommandsMiddleware", *MIDDLEWARE]
+
+# --- ops (issue 18): passwords, prescription storage, dashboard ---------------------------------------------
+# Portal (doctor) and staff passwords chosen from now on (core/passwords.py: validate_new_password).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Where prescription files are kept (docs/operations.md#prescription-files-in-mongodb): "gridfs" (default) in
+# MongoDB's GridFS bucket `prescription_files`, so any number of app servers share one database and nothing
+# else, still reading files left under MEDIA_ROOT; or "filesystem" under MEDIA_ROOT on this server's disk.
+PRESCRIPTION_STORAGE = env_str("PRESCRIPTION_STORAGE", "gridfs")
+if PRESCRIPTION_STORAGE not in ("gridfs", "filesystem"):
+    raise ImproperlyConfigured('PRESCRIPTION_STORAGE must be "gridfs" or "filesystem"')
+STORAGES["prescriptions"] = {
+    "BACKEND": (
+        "prescriptions.files.PrescriptionGridFSStorage"
+        if PRESCRIPTION_STORAGE == "gridfs"
+        else "django.core.files.storage.FileSystemStorage"
+    )
+}

@@ -14,13 +14,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from audit.admin_hooks import audit_admin
+from core.admin_base import AllOrNothingAdmin
 from prescriptions.downloads import prescription_file_response
 from prescriptions.models import Prescription
 from prescriptions.services import prescription_deactivate, prescription_reactivate
 
 
+def _audited(request: HttpRequest, action: str, prescription: Prescription, changed: bool) -> bool:
+    """One audit entry for a prescription an action really changed."""
+    if changed:
+        audit_admin(request, action, prescription)
+    return changed
+
+
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(AllOrNothingAdmin):
     list_display = [
         "prescription_id",
         "patient_name",
@@ -88,7 +97,7 @@ class PrescriptionAdmin(admin.ModelAdmin):
         prescription = self.get_object(request, unquote(object_id))
         if prescription is None or not self.has_view_permission(request, prescription):
             raise Http404
-        return prescription_file_response(prescription)
+        return prescription_file_response(prescription, request=request)
 
     @admin.display(description="file")
     def file_download(self, prescription: Prescription) -> str:
@@ -99,10 +108,10 @@ class PrescriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Deactivate selected prescriptions (hide them from the patient)", permissions=["change"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Prescription]) -> None:
-        changed = sum(prescription_deactivate(prescription=p) for p in queryset)
+        changed = sum(_audited(request, "deactivate", p, prescription_deactivate(prescription=p)) for p in queryset)
         self.message_user(request, f"{changed} prescription(s) deactivated.", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected prescriptions", permissions=["change"])
     def reactivate(self, request: HttpRequest, queryset: QuerySet[Prescription]) -> None:
-        changed = sum(prescription_reactivate(prescription=p) for p in queryset)
+        changed = sum(_audited(request, "reactivate", p, prescription_reactivate(prescription=p)) for p in queryset)
         self.message_user(request, f"{changed} prescription(s) reactivated.", messages.SUCCESS)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from core.pagination import StandardPagination
+from prescriptions.access import AuditedListMixin
 from prescriptions.downloads import prescription_file_response
 from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_get_for_member, prescription_list_for_member
@@ -35,7 +36,7 @@ class FileDownloadMixin:
 
 
 @extend_schema(tags=["member"])
-class MemberPrescriptionListApi(ListAPIView):
+class MemberPrescriptionListApi(AuditedListMixin, ListAPIView):
     """GET /api/v1/prescriptions: the member's own active prescriptions, newest first."""
 
     permission_classes = [IsMember]
@@ -54,4 +55,4 @@ class MemberPrescriptionFileApi(FileDownloadMixin, APIView):
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["member"])
     def get(self, request: Request, prescription_id: str) -> FileResponse:
         prescription = prescription_get_for_member(user=request.user, prescription_id=prescription_id)
-        return prescription_file_response(prescription)
+        return prescription_file_response(prescription, request=request)

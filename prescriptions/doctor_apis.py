@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from appointments.selectors import appointment_get_for_doctor
 from core.pagination import StandardPagination
 from doctors.auth.sessions import DoctorApiMixin
+from prescriptions.access import AuditedListMixin
 from prescriptions.apis import FILE_RESPONSES, PRESCRIPTION_KEY, FileDownloadMixin
 from prescriptions.downloads import prescription_file_response
 from prescriptions.files import FileTooLarge, too_large_message
@@ -38,7 +39,7 @@ def _upload_size_guard(request: Request) -> None:
 
 
 @extend_schema(tags=["doctor"])
-class DoctorPrescriptionListApi(DoctorApiMixin, ListAPIView):
+class DoctorPrescriptionListApi(AuditedListMixin, DoctorApiMixin, ListAPIView):
     """GET /api/v1/doctor/prescriptions: everything the doctor uploaded, deactivated ones included."""
 
     serializer_class = DoctorPrescriptionSerializer
@@ -91,7 +92,7 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
 
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["doctor"])
     def get(self, request: Request, prescription_id: str) -> FileResponse:
-        return prescription_file_response(self._own(request, prescription_id))
+        return prescription_file_response(self._own(request, prescription_id), request=request)
 
     @extend_schema(
         parameters=[PRESCRIPTION_KEY],

@@ -2,16 +2,20 @@
 
 import logging
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
+from rest_framework.request import Request
 
+from audit.models import Action
+from audit.services import audit_record
 from prescriptions.files import content_disposition, download_name, file_open
 from prescriptions.models import Prescription
 
 logger = logging.getLogger(__name__)
 
 
-def prescription_file_response(prescription: Prescription) -> FileResponse:
+def prescription_file_response(prescription: Prescription, *, request: HttpRequest | Request) -> FileResponse:
     """An attachment with a safe name, the content type of the bytes themselves, never cached or sniffed.
+    Each download is one entry in the audit trail (who, role, when, from where), whichever route served it.
 
     Raises Http404 when the stored file is missing (logged: the document points at nothing).
     """
@@ -25,4 +29,11 @@ def prescription_file_response(prescription: Prescription) -> FileResponse:
     response["Content-Disposition"] = content_disposition(name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    audit_record(
+        request_or_actor=request,
+        action=Action.DOWNLOAD,
+        target_type="prescription",
+        target_id=prescription.prescription_id,
+        subject_id=prescription.user_id,  # type: ignore[attr-defined]  # the ForeignKey's column
+    )
     return response

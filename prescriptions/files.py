@@ -4,7 +4,8 @@ A file is judged by its CONTENT, never by its name or the content type the clien
 header and an `%%EOF` marker near the end), PNG or JPEG (magic bytes, then opened, verified and fully
 decoded by Pillow under a pixel cap, so a decompression bomb is refused before it is decoded).
 
-Files live in the default storage (MEDIA_ROOT) under `doctors/{doctorId}/` with a name the server makes
+Files live in the prescriptions storage (GridFS, or MEDIA_ROOT: PRESCRIPTION_STORAGE) under
+`doctors/{doctorId}/` with a name the server makes
 (`{prescriptionId}-{uuid4 hex}.{ext of the detected type}`); the uploaded name is only ever displayed.
 The document's `filePath` keeps the seed's form, `/uploads/doctors/{doctorId}/{name}`: the `/uploads/` prefix
 stands for MEDIA_ROOT (point MEDIA_ROOT at the existing system's uploads directory and both agree). Paths
@@ -24,10 +25,12 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import Storage, storages
+from django.utils.deconstruct import deconstructible
 from PIL import Image
 
 from core.errors import ErrorKind, ServiceError
+from mongo.gridfs_storage import GridFSStorage
 
 MSG_FILE_MISSING = "Choose a file to upload."
 MSG_FILE_EMPTY = "The file is empty."
@@ -165,8 +168,17 @@ def _check_image(uploaded_file: IO[bytes], file_type: FileType) -> None:
 # --- storing ----------------------------------------------------------------------------------------------
 
 
+@deconstructible(path="prescriptions.files.PrescriptionGridFSStorage")
+class PrescriptionGridFSStorage(GridFSStorage):
+    """GridFS bucket `prescription_files`, reading files still under MEDIA_ROOT (PRESCRIPTION_STORAGE="gridfs")."""
+
+    def __init__(self) -> None:
+        super().__init__(bucket="prescription_files", fallback=True)
+
+
 def storage() -> Storage:
-    return default_storage
+    """The prescription files' store: GridFS or MEDIA_ROOT, as PRESCRIPTION_STORAGE says (settings)."""
+    return storages["prescriptions"]
 
 
 def _safe_segment(value: str) -> str:

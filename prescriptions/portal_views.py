@@ -16,6 +16,7 @@ from django.views.generic import ListView
 
 from appointments.selectors import appointment_get_for_doctor
 from doctors.auth.portal import DoctorRequiredMixin
+from prescriptions.access import prescriptions_viewed
 from prescriptions.downloads import prescription_file_response
 from prescriptions.files import too_large_message
 from prescriptions.forms import PrescriptionFileForm, PrescriptionUploadForm
@@ -43,13 +44,18 @@ class PrescriptionListView(DoctorRequiredMixin, ListView):
     def get_queryset(self) -> Any:
         return prescription_list_for_doctor(doctor=self.doctor)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        prescriptions_viewed(request=self.request, prescriptions=context["object_list"])
+        return context
+
 
 class PrescriptionFileView(DoctorRequiredMixin, View):
     """/portal/prescriptions/{prescriptionId}/file: the doctor's own prescription file."""
 
     def get(self, request: HttpRequest, prescription_id: str) -> FileResponse:
         return prescription_file_response(
-            prescription_get_for_doctor(doctor=self.doctor, prescription_id=prescription_id)
+            prescription_get_for_doctor(doctor=self.doctor, prescription_id=prescription_id), request=request
         )
 
 

@@ -30,7 +30,8 @@ from django.core.files import File
 from django.db import IntegrityError
 from pymongo.collection import Collection
 
-from appointments.models import Appointment, AppointmentStatus
+from appointments.events import AppointmentEvent, appointment_event_emit
+from appointments.models import Actor, Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
 from core import clock
 from core.errors import Conflict, NotFound, Unavailable
@@ -255,6 +256,13 @@ def prescription_upload(
     except BaseException:
         _take_back(appointment=appointment, prescription=prescription)
         raise
+    # The member learns it is ready (notifications); never its diagnosis or file.
+    appointment_event_emit(
+        AppointmentEvent.PRESCRIPTION_READY,
+        appointment=appointment,
+        by=Actor.DOCTOR,
+        uploaded_at=prescription.upload_date,
+    )
     return prescription
 
 

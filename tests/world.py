@@ -16,12 +16,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.middleware.csrf import _get_new_csrf_string
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from appointments.models import Appointment, AppointmentStatus
 from consultations.models import VideoConsultation
 from doctors.auth.services import doctor_login
 from doctors.models import Doctor, DoctorSlot, ScheduleException
+from notifications.models import Channel, Notification
+from notifications.services import notify_booked
 from prescriptions.models import Prescription
 from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.clinics.factories import ClinicFactory
@@ -30,6 +31,7 @@ from tests.doctors.factories import DOCTOR_PASSWORD, DoctorFactory, DoctorSlotFa
 from tests.prescriptions.factories import PrescriptionFactory
 from tests.users.factories import UserFactory
 from users.models import User
+from users.tokens import member_tokens_issue
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MEMBER, DOCTOR = "member", "doctor"
@@ -47,6 +49,7 @@ class Party:
     consultations: list[VideoConsultation] = field(default_factory=list)
     prescriptions: list[Prescription] = field(default_factory=list)
     exceptions: list[ScheduleException] = field(default_factory=list)  # time off and extra hours
+    notifications: list[str] = field(default_factory=list)  # the member's in-app notifications (_id hex)
 
 
 @dataclass
@@ -82,6 +85,8 @@ def _ids(kind: str, party: Party) -> list[str]:
         return [ref for c in party.consultations for ref in (c.consultation_id, str(c.pk))]
     if kind == "prescription":
         return [ref for p in party.prescriptions for ref in (p.prescription_id, str(p.pk))]
+    if kind == "notification":
+        return party.notifications
     if kind == "member":
         return [str(party.member.pk), party.member.member_id]
     if kind == "exception":
@@ -149,6 +154,10 @@ def _party(n: int) -> Party:
             created_by_id=doctor.doctor_id,
         )
     )
+    notify_booked(appointment=party.appointments[0])  # what booking it through the API writes
+    party.notifications = [
+        str(row.pk) for row in Notification.objects.filter(recipient_id=str(member.pk), channel=Channel.IN_APP)
+    ]
     return party
 
 
@@ -158,7 +167,7 @@ def build_world() -> World:
 
 
 def member_credentials(member: User) -> Credentials:
-    token = RefreshToken.for_user(member).access_token
+    token = member_tokens_issue(user=member).access
     return Credentials(headers={"Authorization": f"Bearer {token}"}, cookies={})
 
 

@@ -1,12 +1,26 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.passwords import validate_password_length
+from core.admin_base import AllOrNothingAdmin
+from core.passwords import validate_new_password
 from users.models import User
 from users.services import user_set_password
+from users.staff_login import StaffAuthenticationForm
+from users.two_factor import staff_2fa_reset
+
+# Staff sign-in is throttled like every other sign-in and asks for the two-factor code (users/staff_login.py).
+admin.site.login_form = StaffAuthenticationForm
+# django-otp's own admin pages would show device secrets: staff manage their devices on /admin/two-factor/,
+# and an ADMIN resets someone's with the user action below.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 class UserAdminForm(forms.ModelForm):
@@ -25,17 +39,18 @@ class UserAdminForm(forms.ModelForm):
     def clean_new_password(self) -> str:
         password = self.cleaned_data.get("new_password") or ""
         if password:
-            validate_password_length(password)
+            validate_new_password(password, user=self.instance)
         return password
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AllOrNothingAdmin):
     form = UserAdminForm
     list_display = ["email", "name", "member_id", "role", "phone", "is_active", "last_login", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "name", "member_id", "phone"]
     show_full_result_count = False
+    actions = ["reset_two_factor"]
     readonly_fields = ["password_status", "last_login", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["email", "name", "role", "is_active"]}),
@@ -57,3 +72,10 @@ class UserAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if password:
             user_set_password(user=obj, password=password)
+
+    @admin.action(description="Reset two-factor sign-in (lost phone): they set it up again", permissions=["change"])
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            staff_2fa_reset(user=user)
+            self.log_change(request, user, "Reset two-factor sign-in")  # the audit trail records it too
+        self.message_user(request, f"Two-factor sign-in reset for {len(queryset)} user(s).", messages.SUCCESS)

@@ -4,15 +4,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from core.api_docs import DetailSerializer, error_responses
 from core.client_ip import client_ip
 from users.permissions import IsMember
 from users.serializers import MeSerializer
 from users.services import member_login
+from users.tokens import member_logout, member_tokens_issue, member_tokens_refresh
+
+MSG_SIGNED_OUT = "You have signed out."
 
 
 class MeApi(APIView):
@@ -54,19 +54,65 @@ class MemberTokenApi(APIView):
         body = MemberLoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         user = member_login(**body.validated_data, ip_address=client_ip(request))  # refusals: core/api.py
-        refresh = RefreshToken.for_user(user)
-        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+        pair = member_tokens_issue(user=user)
+        return Response({"access": pair.access, "refresh": pair.refresh})
 
 
-class MemberTokenRefreshApi(TokenRefreshView):
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+class AccessSerializer(serializers.Serializer):
+    access = serializers.CharField()
+
+
+class SignedOutSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class MemberTokenRefreshApi(APIView):
+    """A new access token, while the refresh token is live, not revoked and bound to the current password."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
     @extend_schema(
+        request=RefreshSerializer,
         responses={
-            200: TokenRefreshSerializer,
+            200: AccessSerializer,
             **error_responses(400),
-            401: OpenApiResponse(DetailSerializer, description="the refresh token is invalid or expired"),
+            401: OpenApiResponse(
+                DetailSerializer,
+                description="the refresh token is invalid, expired or revoked, or the password changed since",
+            ),
         },
         tags=["member"],
         summary="A new access token for a refresh token",
     )
-    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().post(request, *args, **kwargs)
+    def post(self, request: Request) -> Response:
+        body = RefreshSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response({"access": member_tokens_refresh(refresh=body.validated_data["refresh"])})
+
+
+class MemberLogoutApi(APIView):
+    """Sign out: the refresh token and every access token of its sign-in stop working at once."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=RefreshSerializer,
+        responses={
+            200: SignedOutSerializer,
+            **error_responses(400),
+            401: OpenApiResponse(DetailSerializer, description="not a refresh token of ours"),
+        },
+        tags=["member"],
+        summary="Sign out: revoke a refresh token and its access tokens",
+    )
+    def post(self, request: Request) -> Response:
+        body = RefreshSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member_logout(refresh=body.validated_data["refresh"])
+        return Response({"detail": MSG_SIGNED_OUT})

@@ -11,6 +11,9 @@ from users.roles import STAFF_ROLES, Role, role_has_perm
 
 __all__ = ["STAFF_ROLES", "Role", "User", "UserManager"]
 
+# Fields of ours beyond the seed's shape, written only once they have a value.
+OMITTED_WHEN_NULL = frozenset({"reminders_opt_out"})
+
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
@@ -46,6 +49,9 @@ class User(AbstractBaseUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     is_active = BooleanField("active", default=True, db_column="isActive")
     last_login = models.DateTimeField(blank=True, null=True, db_column="lastLogin")
+    # Ours, beyond the seed: True once the member turns reminders off (PATCH /api/v1/me/preferences). Written
+    # only once set, so a new user's document keeps the seed's fields (docs/decisions/0049-member-reminder-opt-out.md).
+    reminders_opt_out = BooleanField(null=True, blank=True, default=None, db_column="remindersOptOut")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")
     updated_at = models.DateTimeField(auto_now=True, db_column="updatedAt")
 
@@ -66,6 +72,19 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    # Our fields beyond the seed's are left out of a whole-document write while they are unset (None).
+    def _do_insert(self, manager: Any, using: Any, fields: Any, returning_fields: Any, raw: Any) -> Any:
+        fields = [
+            field
+            for field in fields
+            if field.attname not in OMITTED_WHEN_NULL or getattr(self, field.attname) is not None
+        ]
+        return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
+
+    def _do_update(self, base_qs: Any, using: Any, pk_val: Any, values: Any, *args: Any, **kwargs: Any) -> Any:
+        values = [value for value in values if value[0].attname not in OMITTED_WHEN_NULL or value[2] is not None]
+        return super()._do_update(base_qs, using, pk_val, values, *args, **kwargs)
 
     # bcrypt "$2b$10$..." as stored by the existing system, not Django's "algorithm$..." form.
     def set_password(self, raw_password: str | None) -> None:

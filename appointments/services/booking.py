@@ -7,12 +7,14 @@ one availability offers (the same selector, so the same slot and the same `maxPa
 
 import re
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from bson import ObjectId
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from appointments.events import AppointmentEvent, appointment_event_emit
@@ -20,6 +22,7 @@ from appointments.models import (
     MSG_IN_CLINIC_NEEDS_CLINIC,
     MSG_ONLINE_NEEDS_CALL_PREFERENCE,
     MSG_ONLINE_NEEDS_CONTACT,
+    OMITTED_WHEN_NULL,
     Actor,
     Appointment,
     AppointmentStatus,
@@ -40,6 +43,7 @@ from appointments.selectors import (
 
 # The booking's 409s live with the rule that raises them (places.py); re-exported for booking's callers.
 from appointments.services.places import MSG_ALREADY_BOOKED as MSG_ALREADY_BOOKED
+from appointments.services.places import MSG_MOVE_CHANGED as MSG_MOVE_CHANGED
 from appointments.services.places import MSG_MOVE_SAME_TIME as MSG_MOVE_SAME_TIME
 from appointments.services.places import MSG_SLOT_FULL as MSG_SLOT_FULL
 from appointments.services.places import MoveRefused as MoveRefused
@@ -76,10 +80,23 @@ MEMBER_RESCHEDULE = "rescheduled"
 MSG_CANNOT_CANCEL_STARTED = MSG_MEMBER_CHANGE_STARTED.format(change=MEMBER_CANCEL)
 MSG_CANNOT_RESCHEDULE = "Only a pending or confirmed appointment can be rescheduled."
 MSG_DOCTOR_DID_NOT_JOIN = "The doctor did not join the video call."
+MSG_RESCHEDULE_UNDONE_CANCELLED = (
+    "The doctor's time off was saved while this appointment was being moved, and it covers the new time. "
+    "The original time was no longer available, so the appointment was cancelled. Please book another time."
+)
+MSG_REASON_MOVED_INTO_TIME_OFF = (
+    "Moved while the doctor's time off was being saved; the time off covers the new time and the original "
+    "time was no longer available."
+)
 
 CONTACT_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 APPOINTMENT_ID_PREFIX = "APT-"
 ID_ATTEMPTS = 3
+
+
+class RescheduleCancelled(Conflict):
+    """409: a reschedule landed inside a time off saved meanwhile and could not go back to its place, so the
+    appointment was cancelled (by the system, or by the time off itself)."""
 
 
 class BookingInvalid(Invalid):
@@ -562,27 +579,29 @@ def appointment_reschedule(
         clinic_id=appointment.clinic_id,
         appointment_type=appointment.appointment_type,
     )
+    changes = {
+        "slotId": offered.slot_id,
+        "appointmentType": new_type,
+        "clinicId": new_clinic,
+        "clinicName": clinic_name,
+        "clinicAddress": clinic_address,
+        "contactNumber": contact_number,
+        "callPreference": call_preference if online else None,
+        **fee_changes,
+        **_rescheduled_status(appointment=appointment, doctor=doctor, by=by),
+        "rescheduledFrom": _embedded(origin),
+        "rescheduledAt": clock.now(),
+        "rescheduledBy": by,
+        "rescheduleCount": (appointment.reschedule_count or 0) + 1,
+    }
+    undo = _Undo.of(appointment, columns=[*changes, "videoOpenedAt"])
     place_move(
         appointment=appointment,
         allowed_from=(appointment.status,),
         appointment_date=appointment_date,
         time_slot=time_slot,
         capacity=offered.max_patients,
-        changes={
-            "slotId": offered.slot_id,
-            "appointmentType": new_type,
-            "clinicId": new_clinic,
-            "clinicName": clinic_name,
-            "clinicAddress": clinic_address,
-            "contactNumber": contact_number,
-            "callPreference": call_preference if online else None,
-            **fee_changes,
-            **_rescheduled_status(appointment=appointment, doctor=doctor, by=by),
-            "rescheduledFrom": _embedded(origin),
-            "rescheduledAt": clock.now(),
-            "rescheduledBy": by,
-            "rescheduleCount": (appointment.reschedule_count or 0) + 1,
-        },
+        changes=changes,
         removals=("videoOpenedAt",),
         expected={
             "appointmentType": appointment.appointment_type,
@@ -592,6 +611,7 @@ def appointment_reschedule(
         },
     )
     appointment.refresh_from_db()
+    _reschedule_time_off_recheck(moved=appointment, undo=undo)
     appointment_event_emit(
         AppointmentEvent.RESCHEDULED,
         appointment=appointment,
@@ -602,6 +622,175 @@ def appointment_reschedule(
         from_appointment_type=origin.appointment_type,
     )
     return appointment
+
+
+# --- a reschedule racing a time off (docs/decisions/0037-reschedule-racing-time-off.md) -------------------
+
+
+@dataclass(frozen=True)
+class _Undo:
+    """How to put a moved appointment back as it was: its old date, time and place number, and its old values
+    of the columns the move wrote (`values` to set, `absent` to unset: our fields stored only once set)."""
+
+    appointment_date: str
+    time_slot: str
+    appointment_type: str
+    clinic_id: str | None
+    place_number: int | None
+    values: dict[str, Any]
+    absent: tuple[str, ...]
+
+    @classmethod
+    def of(cls, appointment: Appointment, *, columns: Iterable[str]) -> "_Undo":
+        fields = {str(field.column): field for field in Appointment._meta.concrete_fields}
+        values: dict[str, Any] = {}
+        absent: list[str] = []
+        for column in columns:
+            field = fields[column]
+            value = field.get_db_prep_save(getattr(appointment, field.attname), connection=connection)
+            if value is None and field.attname in OMITTED_WHEN_NULL:
+                absent.append(column)
+            else:
+                values[column] = value
+        return cls(
+            appointment_date=appointment.appointment_date,
+            time_slot=appointment.time_slot,
+            appointment_type=appointment.appointment_type,
+            clinic_id=appointment.clinic_id,
+            place_number=appointment.place_number,
+            values=values,
+            absent=tuple(absent),
+        )
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None  # a legacy date we cannot read
+
+
+def _time_off_against(
+    exceptions: list[ScheduleException],
+    *,
+    appointment_id: Any,
+    day: date | None,
+    time_slot: str,
+    appointment_type: str,
+    clinic_id: str | None,
+) -> ScheduleException | None:
+    """The first time off among `exceptions` covering this time that does not keep the appointment, or None:
+    the audit's invariant (appointments/integrity.py, `appointments.time_off`)."""
+    if day is None:
+        return None
+    not_keeping = [e for e in exceptions if appointment_id not in (e.kept_appointment_ids or [])]
+    return time_off_covering(
+        not_keeping, day=day, time_slot=time_slot, appointment_type=appointment_type, clinic_id=clinic_id
+    )
+
+
+def _reschedule_time_off_recheck(*, moved: Appointment, undo: _Undo) -> None:
+    """After the move: undo it if a time off saved meanwhile covers the new time (and does not keep it).
+
+    The same pattern as a booking's `time_off_recheck` (docs/decisions/0036): the time off writes itself
+    first and reads the appointments after, the move writes first and reads the time off after, so one of the
+    two re-reads sees the other. The undo moves it back to exactly the place it left (`_move_back`), unless
+    that place was taken meanwhile, or its old time is now inside a time off that does not keep it, or it had
+    no place number (written by the existing system): then it is cancelled by the system. One query (the
+    time off of both dates) when nothing is covered.
+    """
+    new_day, old_day = _day(moved.appointment_date), _day(undo.appointment_date)
+    if new_day is None:
+        return  # not a date booking's checks let through: nothing to re-check
+    days = [new_day] if old_day is None else [new_day, old_day]
+    exceptions = schedule_exceptions(doctor_ids=[moved.doctor_id], start=min(days), end=max(days))
+    covering = _time_off_against(
+        exceptions,
+        appointment_id=moved.pk,
+        day=new_day,
+        time_slot=moved.time_slot,
+        appointment_type=moved.appointment_type,
+        clinic_id=moved.clinic_id,
+    )
+    if covering is None:
+        return
+    field, message = time_off_message(doctor=moved.doctor, time_off=covering, day=new_day)
+    old_time_off = _time_off_against(
+        exceptions,
+        appointment_id=moved.pk,
+        day=old_day,
+        time_slot=undo.time_slot,
+        appointment_type=undo.appointment_type,
+        clinic_id=undo.clinic_id,
+    )
+    if old_time_off is None and undo.place_number is not None and _move_back(moved=moved, undo=undo):
+        raise BookingInvalid.from_errors({field: message})
+    _cancel_inside_time_off(moved)
+
+
+def _move_back(*, moved: Appointment, undo: _Undo) -> bool:
+    """Put the moved appointment back as it was, in the place it left: ONE update (places.place_move) guarded
+    by the move it undoes (still live, at the new time, with the move's `rescheduleCount`). True when it is back
+    and no time off saved since the first re-read covers its old time (one more query); False when its place
+    was taken meanwhile (nothing written) or such a time off covers it (it is back, the caller cancels it)."""
+    try:
+        place_move(
+            appointment=moved,
+            allowed_from=CANCELLABLE,
+            appointment_date=undo.appointment_date,
+            time_slot=undo.time_slot,
+            capacity=undo.place_number or 0,
+            place_number=undo.place_number,
+            changes=undo.values,
+            removals=undo.absent,
+            expected={"rescheduleCount": moved.reschedule_count},
+        )
+    except SlotTaken:
+        return False
+    except MoveRefused:
+        _raise_changed_meanwhile(moved)
+    moved.refresh_from_db()
+    day = _day(moved.appointment_date)
+    exceptions = schedule_exceptions(doctor_ids=[moved.doctor_id], start=day, end=day) if day else []
+    return (
+        _time_off_against(
+            exceptions,
+            appointment_id=moved.pk,
+            day=day,
+            time_slot=moved.time_slot,
+            appointment_type=moved.appointment_type,
+            clinic_id=moved.clinic_id,
+        )
+        is None
+    )
+
+
+def _cancel_inside_time_off(appointment: Appointment) -> NoReturn:
+    """Cancel the appointment where it stands, by the system, guarded by where it stands and its
+    `rescheduleCount`; tell the caller (RescheduleCancelled, 409)."""
+    try:
+        appointment_cancel(
+            appointment=appointment,
+            by=Actor.SYSTEM,
+            reason=MSG_REASON_MOVED_INTO_TIME_OFF,
+            expected={
+                "appointmentDate": appointment.appointment_date,
+                "timeSlot": appointment.time_slot,
+                "rescheduleCount": appointment.reschedule_count,
+            },
+        )
+    except TransitionRefused:
+        _raise_changed_meanwhile(appointment)
+    raise RescheduleCancelled(MSG_RESCHEDULE_UNDONE_CANCELLED)
+
+
+def _raise_changed_meanwhile(appointment: Appointment) -> NoReturn:
+    """The undo's guard failed: cancelled meanwhile (the time off's own cancels did it) is RescheduleCancelled;
+    anything else (moved again, completed) is MoveRefused, and whoever changed it answers for it."""
+    appointment.refresh_from_db()
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise RescheduleCancelled(MSG_RESCHEDULE_UNDONE_CANCELLED)
+    raise MoveRefused(MSG_MOVE_CHANGED)
 
 
 def _embedded(origin: RescheduledFrom) -> dict[str, Any]:

@@ -245,6 +245,7 @@ def place_move(
     changes: Mapping[str, Any] | None = None,
     removals: Iterable[str] = (),
     expected: Mapping[str, Any] | None = None,
+    place_number: int | None = None,
 ) -> None:
     """Move the appointment to another date and time of its doctor, taking a free place there.
 
@@ -257,6 +258,9 @@ def place_move(
     At the same date and time (a new type, say: the place is per doctor, date and time, whatever the type),
     the appointment keeps its place and only `changes` are written, in one update with the same guard; with
     nothing to change that is MoveRefused.
+
+    `place_number` takes exactly that place, in one try (a reschedule undoing itself takes back the place it
+    left: booking.py, `_move_back`): SlotTaken when it is held meanwhile, nothing written.
     """
     same_time = (appointment_date, time_slot) == (appointment.appointment_date, appointment.time_slot)
     if same_time and not changes:
@@ -284,6 +288,13 @@ def place_move(
     def move(number: int) -> None:
         write({"appointmentDate": appointment_date, "timeSlot": time_slot, "placeNumber": number, **(changes or {})})
 
+    if place_number is not None:
+        try:
+            move(place_number)
+        except DuplicateKeyError as exc:
+            taken = MSG_ALREADY_BOOKED if _index_of(exc) == INDEX_ONE_PER_MEMBER_TIME else MSG_SLOT_FULL
+            raise SlotTaken(taken) from exc
+        return
     _with_free_place(
         doctor_id=appointment.doctor_id,
         appointment_date=appointment_date,

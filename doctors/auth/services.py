@@ -8,13 +8,16 @@ from django.utils import timezone
 
 from core.errors import Throttled, Unauthorized
 from core.login_throttle import (
+    MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+    MAX_FAILURES_PER_ADDRESS,
     MSG_TOO_MANY_ATTEMPTS,
+    login_failure_keys,
     login_failure_record,
     login_failures_clear,
     login_retry_after,
-    throttle_key,
+    pair_key,
 )
-from core.passwords import hash_password, validate_password_length, verify_password
+from core.passwords import hash_password, validate_new_password, verify_password
 from doctors.auth.sessions import COOKIE_NAME, IssuedToken, token_claims, token_issue
 from doctors.models import Doctor, DoctorSession
 from mongo.lookups import first_by_email
@@ -23,8 +26,8 @@ from mongo.lookups import first_by_email
 MSG_INVALID_CREDENTIALS = "Invalid email or password."
 MSG_ACCOUNT_INACTIVE = "This doctor account is deactivated. Please contact OPD Wallet support."
 
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 20
+MAX_FAILURES_PER_EMAIL = MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS  # from one address; more from many
+MAX_FAILURES_PER_IP = MAX_FAILURES_PER_ADDRESS
 
 
 class LoginRefused(Unauthorized):
@@ -46,18 +49,13 @@ class SignedIn:
 def doctor_set_password(*, doctor: Doctor, password: str) -> Doctor:
     """Hash and store the doctor's portal password (bcrypt, cost 10) and end the doctor's sessions.
 
-    Raises ValidationError if the password is too long.
+    Raises ValidationError for a password the validators refuse (core/passwords.py: validate_new_password).
     """
-    validate_password_length(password)
+    validate_new_password(password, user=doctor)
     doctor.set_password(password)
     doctor.save(update_fields=["password", "updated_at"])
     DoctorSession.objects.filter(doctor=doctor).delete()  # a new password signs out every open session
     return doctor
-
-
-def _failure_keys(email: str, ip_address: str) -> dict[str, int]:
-    """Counter key -> the number of failures in one window that closes it."""
-    return {throttle_key("email", email): MAX_FAILURES_PER_EMAIL, throttle_key("ip", ip_address): MAX_FAILURES_PER_IP}
 
 
 @cache
@@ -72,7 +70,7 @@ def _normalise_email(email: str) -> str:
 def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str = "") -> SignedIn:
     """Check the credentials and open an 8-hour session. Raises LoginRefused (401) or LoginThrottled (429)."""
     email = _normalise_email(email)
-    keys = _failure_keys(email, ip_address)
+    keys = login_failure_keys(namespace="", account=email, ip_address=ip_address)
     retry_after = login_retry_after(keys=keys)
     if retry_after is not None:
         raise LoginThrottled(MSG_TOO_MANY_ATTEMPTS, retry_after=retry_after)
@@ -84,7 +82,7 @@ def doctor_login(*, email: str, password: str, ip_address: str, user_agent: str 
         raise LoginRefused(MSG_INVALID_CREDENTIALS)
     if not doctor.is_active:
         raise LoginRefused(MSG_ACCOUNT_INACTIVE)
-    login_failures_clear(key=throttle_key("email", email))
+    login_failures_clear(key=pair_key(namespace="", account=email, ip_address=ip_address))
     now = timezone.now()  # the real clock, as the token's `iat` needs (doctors/auth/sessions.py)
     Doctor.objects.filter(pk=doctor.pk).update(last_login=now)
     doctor.last_login = now

@@ -1,8 +1,10 @@
 """Doctor sessions, shared by the doctor API and the portal.
 
 A doctor's session is a JWT (HS256, SECRET_KEY, 8 hours, `sub` = the doctor's `_id`, role DOCTOR, a unique
-`jti`) in the HTTP-only cookie `doctor_session`. A token is accepted only while its `doctor_sessions` row
-exists, so logout (which deletes the row) kills every copy of the cookie.
+`jti`, `cfp`) in the HTTP-only cookie `doctor_session`. A token is accepted only while its `doctor_sessions` row
+exists, so logout (which deletes the row) kills every copy of the cookie, and only while its `cfp` matches the
+doctor's current password hash and `isActive` (core/credentials.py), so a password change or deactivation by
+any route, even a write straight into MongoDB, ends every session at once.
 
 Reuse in other apps:
 - doctor API views: `class MyApi(DoctorApiMixin, APIView)`; `request.user` is the `Doctor`.
@@ -25,9 +27,10 @@ from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from core.credentials import FINGERPRINT_CLAIM, credential_fingerprint, fingerprint_matches
 from doctors.models import Doctor, DoctorSession
+from users.authentication import MemberJWTAuthentication
 
 COOKIE_NAME = "doctor_session"
 SESSION_LIFETIME = timedelta(hours=8)  # the seed's "8-hour expiry"
@@ -38,6 +41,8 @@ JWT_AUDIENCE = "opd-wallet:doctor-portal"
 JWT_ISSUER = "opd-wallet"
 # Session times read the real clock (timezone.now), not core.clock: PyJWT checks `iat` and `exp` against
 # the real time, so a session dated by a moved test clock would be refused as not yet valid or expired.
+
+REQUIRED_CLAIMS = ["sub", "jti", "exp", "iat", "role", FINGERPRINT_CLAIM]
 
 MSG_SESSION_ENDED = "Your session has ended. Please sign in again."
 MSG_DOCTORS_ONLY = "This endpoint is for doctors only."
@@ -61,6 +66,7 @@ def token_issue(*, doctor: Doctor, now: datetime) -> IssuedToken:
         "doctorId": doctor.doctor_id,
         "role": ROLE_DOCTOR,
         "jti": jti,
+        FINGERPRINT_CLAIM: credential_fingerprint(password_hash=doctor.password, is_active=doctor.is_active),
         "iat": int(now.timestamp()),
         "exp": int(expires_at.timestamp()),
         "aud": JWT_AUDIENCE,
@@ -81,7 +87,10 @@ def token_claims(token: str | None, *, allow_expired: bool = False) -> dict[str,
             algorithms=[JWT_ALGORITHM],
             audience=JWT_AUDIENCE,
             issuer=JWT_ISSUER,
-            options={"require": ["sub", "jti", "exp", "iat", "role"], "verify_exp": not allow_expired},
+            options={
+                "require": ["sub", "jti", "exp", "iat", "role", FINGERPRINT_CLAIM],
+                "verify_exp": not allow_expired,
+            },
         )
     except jwt.PyJWTError:
         return None
@@ -91,7 +100,8 @@ def token_claims(token: str | None, *, allow_expired: bool = False) -> dict[str,
 
 
 def doctor_from_token(token: str | None) -> Doctor | None:
-    """The active doctor a live, unrevoked session token belongs to, else None. One query."""
+    """The active doctor a live, unrevoked session token belongs to, if it still matches the doctor's
+    credentials; else None. One query (the session joined to its doctor)."""
     claims = token_claims(token)
     if claims is None:
         return None
@@ -104,7 +114,12 @@ def doctor_from_token(token: str | None) -> Doctor | None:
         .filter(jti=claims["jti"], doctor_id=doctor_pk, expires_at__gt=timezone.now(), doctor__is_active=True)
         .first()
     )
-    return session.doctor if session else None
+    if session is None:
+        return None
+    doctor = session.doctor
+    if not fingerprint_matches(claims[FINGERPRINT_CLAIM], password_hash=doctor.password, is_active=doctor.is_active):
+        return None  # the password or the active flag changed since this session began
+    return doctor
 
 
 def doctor_from_request(request: HttpRequest) -> Doctor | None:
@@ -170,7 +185,7 @@ class IsDoctor(BasePermission):
 class DoctorApiMixin:
     """Put first in a doctor API view's bases: cookie auth (Bearer too, so other roles get 403) + IsDoctor."""
 
-    authentication_classes = [DoctorCookieAuthentication, JWTAuthentication]
+    authentication_classes = [DoctorCookieAuthentication, MemberJWTAuthentication]
     permission_classes = [IsDoctor]
 
 

@@ -18,7 +18,6 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
 from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +25,7 @@ from rest_framework.views import APIView
 
 from core.client_ip import client_ip
 from core.errors import ServiceError
+from core.parsers import SafeJSONParser
 from core.portal_errors import PortalErrorsMixin, form_add_service_error
 from doctors.auth.forms import DoctorLoginForm
 from doctors.auth.portal import DoctorRequiredMixin
@@ -67,7 +67,7 @@ def _sign_in(request: HttpRequest, email: str, password: str) -> SignedIn:
 class DoctorLoginApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=DoctorLoginSerializer,

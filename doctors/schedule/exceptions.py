@@ -269,7 +269,7 @@ def extra_hours_check(
         consultation_type=consultation_type,
         reason=reason,
     )
-    slot_check(slot=_as_slot(extra), doctor=doctor)
+    slot_check(slot=_as_slot(extra), doctor=doctor, weekly=False)
     _raise_if_overlapping_extra(extra)
     return extra
 
@@ -281,7 +281,7 @@ def extra_hours_insert(
     (the one weekly slot writes take), so two requests cannot both pass them."""
     slot = _as_slot(extra)
     with schedule_lock(doctor_id=extra.doctor_id, day=slot.day_of_week):
-        slot_check(slot=slot, doctor=extra.doctor)
+        slot_check(slot=slot, doctor=extra.doctor, weekly=False)
         _raise_if_overlapping_extra(extra)
         extra.created_by_role = created_by_role
         extra.created_by_id = created_by_id

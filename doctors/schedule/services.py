@@ -9,7 +9,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,8 +19,8 @@ from pymongo.errors import DuplicateKeyError
 from clinics.models import Clinic
 from core import clock
 from core.errors import Conflict, Invalid
-from core.validators import fee_error, is_time_24h, minutes_of_day, time_12h
-from doctors.models import ConsultationType, Doctor, DoctorSlot
+from core.validators import DAYS_OF_WEEK, is_time_24h, minutes_of_day, time_12h
+from doctors.models import ConsultationType, Doctor, DoctorSlot, ScheduleException, ScheduleExceptionKind
 from mongo.raw import collection
 
 MSG_NOT_YOUR_CLINIC = "Choose one of the clinics on your profile."
@@ -35,6 +35,10 @@ MSG_CLINIC_HOURS = (
 )
 MSG_CLINIC_CLOSED = (
     "{clinic} is closed on {days}. An in-clinic slot needs the clinic open; make it ONLINE to see patients online."
+)
+MSG_SLOT_OVERLAPS_EXTRA_HOURS = (
+    "This time overlaps your extra hours {start}-{end} on {date} at {clinic}. Remove those extra hours first,"
+    " or choose another time."
 )
 MSG_SCHEDULE_BUSY = "Your schedule is being changed elsewhere right now. Please try again."
 MSG_MAX_PATIENTS_BELOW_HELD = (
@@ -112,8 +116,6 @@ def _slot_errors(*, slot: DoctorSlot, doctor: Doctor, check_hours: bool = True) 
         slot.full_clean(exclude=["doctor", "clinic"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if "consultation_fee" not in errors and (too_high := fee_error(slot.consultation_fee)):
-        errors["consultation_fee"] = [too_high]
     if doctor.clinic(slot.clinic_id) is None:
         errors.setdefault("clinic_id", []).append(MSG_NOT_YOUR_CLINIC)
         return errors
@@ -179,14 +181,54 @@ def _raise_if_overlapping(*, slot: DoctorSlot, doctor: Doctor) -> None:
         )
 
 
-def slot_check(*, slot: DoctorSlot, doctor: Doctor) -> None:
+def extra_hours_overlapping(*, slot: DoctorSlot) -> ScheduleException | None:
+    """The doctor's earliest extra hours from today on, on the slot's weekday, whose time overlaps the slot's.
+
+    One query on {doctorId, kind, endDate} (equality and one range); weekday and times compared here: a doctor
+    has few extra hours to come (docs/decisions/0038-weekly-slot-over-extra-hours.md)."""
+    found = ScheduleException.objects.filter(
+        doctor_id=slot.doctor_id,
+        kind=ScheduleExceptionKind.EXTRA_HOURS,
+        end_date__gte=clock.local_today().isoformat(),
+    )
+    overlapping = [
+        extra
+        for extra in found
+        if DAYS_OF_WEEK[date.fromisoformat(extra.start_date).weekday()] == slot.day_of_week
+        and (extra.start_time or "") < slot.end_time  # extra hours always have both times
+        and (extra.end_time or "") > slot.start_time
+    ]
+    return min(overlapping, key=lambda extra: (extra.start_date, extra.start_time), default=None)
+
+
+def _raise_if_over_extra_hours(*, slot: DoctorSlot, doctor: Doctor) -> None:
+    """A weekly slot may not overlap extra hours to come, as extra hours may not overlap a weekly slot
+    (doctors/schedule/exceptions.py): whichever is added second is refused."""
+    extra = extra_hours_overlapping(slot=slot)
+    if extra is not None:
+        entry = doctor.clinic(extra.clinic_id or "")
+        raise SlotConflict(
+            MSG_SLOT_OVERLAPS_EXTRA_HOURS.format(
+                start=extra.start_time,
+                end=extra.end_time,
+                date=extra.start_date,
+                clinic=entry.name if entry else extra.clinic_id,
+            )
+        )
+
+
+def slot_check(*, slot: DoctorSlot, doctor: Doctor, weekly: bool = True) -> None:
     """Every rule of a slot, without writing: SlotInvalid (400) or SlotConflict (409, an overlap).
 
     The same check `slot_create` and `slot_update` run; the admin's slot form calls it to show the refusal.
+    `weekly=False`: the slot extra hours stand for (exceptions.py), which checks other extra hours itself.
     """
-    _raise_if_invalid(slot=slot, doctor=doctor, check_hours=_hours_may_change(slot=slot))
+    hours_change = _hours_may_change(slot=slot)
+    _raise_if_invalid(slot=slot, doctor=doctor, check_hours=hours_change)
     if slot.is_active:
         _raise_if_overlapping(slot=slot, doctor=doctor)
+        if weekly and hours_change:
+            _raise_if_over_extra_hours(slot=slot, doctor=doctor)
     _raise_if_below_held(slot=slot)
 
 
@@ -250,10 +292,13 @@ schedule_lock = _schedule_lock  # the extra hours (doctors/schedule/exceptions.p
 
 
 def _slot_save(*, slot: DoctorSlot, doctor: Doctor, update_fields: list[str] | None = None) -> DoctorSlot:
-    _raise_if_invalid(slot=slot, doctor=doctor, check_hours=_hours_may_change(slot=slot, update_fields=update_fields))
+    hours_change = _hours_may_change(slot=slot, update_fields=update_fields)
+    _raise_if_invalid(slot=slot, doctor=doctor, check_hours=hours_change)
     with _schedule_lock(doctor_id=doctor.doctor_id, day=slot.day_of_week):
         if slot.is_active:
             _raise_if_overlapping(slot=slot, doctor=doctor)
+            if hours_change:  # under the lock extra hours take too (exceptions.py): one of two racing is refused
+                _raise_if_over_extra_hours(slot=slot, doctor=doctor)
         if update_fields is None or "max_patients" in update_fields:
             _raise_if_below_held(slot=slot)
         slot.save(update_fields=update_fields)

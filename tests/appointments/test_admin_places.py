@@ -149,3 +149,6 @@ def test_an_admin_save_of_values_changed_meanwhile_is_refused(admin_client: Clie
     assert MSG_CHANGED_MEANWHILE in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.amount_paid == 70
+    from audit.models import AuditEntry
+
+    assert not AuditEntry.objects.filter(action="change").exists()  # nothing written, nothing audited as changed

@@ -23,7 +23,8 @@ def change_url(consultation: VideoConsultation) -> str:
 
 @pytest.fixture
 def operations(client: Client) -> Client:
-    client.force_login(StaffFactory(role=Role.OPERATIONS))
+    """Staff who may set recording metadata: ADMIN only since issue 16 (operations change nothing clinical)."""
+    client.force_login(StaffFactory(role=Role.ADMIN))
     return client
 
 
@@ -53,7 +54,7 @@ def test_changelist_filters_by_status_and_date(operations: Client) -> None:
     assert list(by_date.context["cl"].queryset) == [done]
 
 
-def test_operations_set_recording_metadata(operations: Client) -> None:
+def test_staff_set_recording_metadata(operations: Client) -> None:
     consultation = VideoConsultationFactory(status=ConsultationStatus.COMPLETED)
     response = operations.post(
         change_url(consultation),
@@ -108,3 +109,13 @@ def test_consultations_cannot_be_added_or_deleted_in_the_admin(client: Client) -
     assert client.get(reverse("admin:consultations_videoconsultation_add")).status_code == 403
     delete = reverse("admin:consultations_videoconsultation_delete", args=[consultation.pk])
     assert client.get(delete).status_code == 403
+
+
+def test_operations_cannot_change_a_consultation(client: Client) -> None:
+    """Issue 16, point 7: consultation records are clinical; operations staff only view them."""
+    consultation = VideoConsultationFactory()
+    client.force_login(StaffFactory(role=Role.OPERATIONS))
+    page = client.get(change_url(consultation))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(change_url(consultation), {"recording_enabled": "on"}).status_code == 403

@@ -243,7 +243,8 @@ def test_a_metadata_update_is_refused_when_the_field_changed_since_it_was_read()
 
 @pytest.fixture
 def operations(client: Client) -> Client:
-    client.force_login(StaffFactory(role=Role.OPERATIONS))
+    """Staff who may set recording metadata: ADMIN only since issue 16 (operations change nothing clinical)."""
+    client.force_login(StaffFactory(role=Role.ADMIN))
     return client
 
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from appointments.models import Appointment
 from consultations.models import VideoConsultation
 from doctors.models import ScheduleException
+from notifications.models import Notification
+from notifications.services import notify_booked
 from prescriptions.models import Prescription
 from tests.consultations.factories import VideoConsultationFactory
 from tests.doctors.factories import DoctorSlotFactory
@@ -17,10 +19,11 @@ from users.models import Role
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [model for model in admin.site._registry if model._meta.app_label != "auth"]
+MODELS = [model for model in admin.site._registry if model._meta.app_label not in ("auth", "audit")]
 # Added by their owners only, never through the admin (prescriptions: doctors upload them; appointments:
 # members book them through the API; consultations: doctors start them).
-NO_ADD_PAGE = {Prescription, Appointment, VideoConsultation}
+# notifications: written by the appointment events, read-only in the admin.
+NO_ADD_PAGE = {Prescription, Appointment, VideoConsultation, Notification}
 OPERATIONS_ADD = {ScheduleException}  # a doctor's time off and extra hours (users/roles.py)
 
 
@@ -38,6 +41,7 @@ def populated() -> None:
     )
     PrescriptionFactory()
     VideoConsultationFactory()
+    notify_booked(appointment=Appointment.objects.first())  # the booking's notifications
 
 
 @pytest.fixture

@@ -290,7 +290,9 @@ def _orphan(name: str, age_s: float) -> str:
     return saved
 
 
-def test_an_old_file_without_its_document_is_deleted_by_repair_a_fresh_one_is_left_alone() -> None:
+def test_an_old_file_without_its_document_is_deleted_by_repair_a_fresh_one_is_left_alone(
+    filesystem_prescriptions: None,
+) -> None:
     prescription = PrescriptionFactory()
     storage().save(prescription.file_path, ContentFile(PDF_BYTES))
     old = _orphan(f"doctors/{prescription.doctor_id}/PRESC-GONE-old.pdf", age_s=2 * 3600)
@@ -341,3 +343,42 @@ def test_findings_name_ids_never_medical_content() -> None:
     code, out = _audit("--json")
     assert code == 1
     assert "Secret" not in out and prescription.patient_name not in out
+
+
+# --- notifications ----------------------------------------------------------------------------------------------
+
+
+def _notes(report: AuditReport, check: str) -> list[Any]:
+    return report.results[check][1].notes
+
+
+def test_reminders_left_pending_by_a_crash_are_a_note_and_withdrawn_by_repair() -> None:
+    from notifications.integrity import NOTE_NOT_WANTED
+    from notifications.services import notify_booked
+
+    appointment = AppointmentFactory(appointment_date=_day(), status=AppointmentStatus.CONFIRMED)
+    notify_booked(appointment=appointment)  # its reminders, as the booking's event writes them
+    assert _notes(integrity_audit(only=["notifications.scheduled"]), "notifications.scheduled") == []
+    _set(appointment, status="CANCELLED")  # a crash between the cancel and its withdrawal of the reminders
+
+    report = integrity_audit(only=["notifications.scheduled"])
+    notes = _notes(report, "notifications.scheduled")
+    assert {note.problem for note in notes} == {NOTE_NOT_WANTED}
+    assert not report.problems  # the worker would withdraw them when due: not a broken invariant
+    integrity_audit(repair=True, only=["notifications.scheduled"])
+    assert {row["status"] for row in collection("notifications").find({"kind": "REMINDER"})} == {"WITHDRAWN"}
+    assert _notes(integrity_audit(only=["notifications.scheduled"]), "notifications.scheduled") == []
+
+
+def test_a_claim_a_dead_worker_left_is_a_note() -> None:
+    from notifications.delivery import notification_claim
+    from notifications.integrity import NOTE_STALE_CLAIM
+    from notifications.services import notify_booked
+
+    notify_booked(appointment=AppointmentFactory(appointment_date=_day()))
+    claimed = notification_claim()
+    assert claimed is not None
+    assert _notes(integrity_audit(only=["notifications.stale_claims"]), "notifications.stale_claims") == []
+    collection("notifications").update_one({"_id": claimed["_id"]}, {"$set": {"nextAttemptAt": clock.now()}})
+    notes = _notes(integrity_audit(only=["notifications.stale_claims"]), "notifications.stale_claims")
+    assert [note.problem for note in notes] == [NOTE_STALE_CLAIM]

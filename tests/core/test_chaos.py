@@ -82,7 +82,13 @@ for day in DAYS:
     DoctorSlotFactory(doctor=doctor, day_of_week=day, start_time="09:00", end_time="12:00", max_patients=2)
 members = [member_credentials(UserFactory()).headers for _ in range(8)]
 staff = Client()
-staff.force_login(StaffFactory(role=Role.ADMIN))
+staff_user = StaffFactory(role=Role.ADMIN)
+staff.force_login(staff_user)
+# Production requires staff two-factor sign-in: a session that gave a code carries its device (django-otp).
+from django_otp.plugins.otp_totp.models import TOTPDevice
+session = staff.session
+session["otp_device_id"] = TOTPDevice.objects.create(user=staff_user, name="chaos", confirmed=True).persistent_id
+session.save()
 csrf = _get_new_csrf_string()
 today = clock.local_today()
 print(json.dumps({

@@ -136,8 +136,12 @@ class Stack:
         with MongoClient(self.database.uri, serverSelectionTimeoutMS=5000) as client:
             return client[DB_NAME][collection].count_documents({})
 
-    def stored_files(self) -> list[Path]:
-        return sorted(path for path in self.media.rglob("*") if path.is_file())
+    def stored_files(self) -> list[str]:
+        """Prescription files wherever they are: this server's MEDIA_ROOT and the GridFS bucket."""
+        on_disk = [str(path) for path in self.media.rglob("*") if path.is_file()]
+        with MongoClient(self.database.uri, serverSelectionTimeoutMS=5000) as client:
+            in_gridfs = [f"gridfs:{doc['filename']}" for doc in client[DB_NAME]["prescription_files.files"].find()]
+        return sorted(on_disk + in_gridfs)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

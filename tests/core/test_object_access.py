@@ -21,8 +21,18 @@ from tests.world import MEMBER, Party, World, build_world, credentials
 pytestmark = pytest.mark.django_db
 
 METHODS = ("get", "post", "put", "patch", "delete")
-PRIVATE_KINDS = ("appointment", "consultation", "prescription", "slot", "exception")  # exception: time off
+PRIVATE_KINDS = (
+    "appointment",
+    "consultation",
+    "prescription",
+    "slot",
+    "exception",
+    "notification",
+)  # exception: time off
 PUBLIC_KINDS = ("doctor", "clinic", "specialty")
+# A secret in the URL is the key itself, not an id to guess (a doctor's calendar feed: an unknown, renewed or
+# revoked token is 404, tests/notifications/test_calendar.py); such routes are not id routes here.
+CAPABILITY_KINDS = ("token",)
 GENERIC_NAMES = ("key", "pk", "id", "ref", "objectid")  # the kind comes from the segment before: appointments/<key>
 SKIPPED_PREFIXES = ("admin/", "static/", "api/schema", "api/docs")
 # `<str:name>` (path()) or `(?P<name>regex)` (re_path()), with the path segment before it.
@@ -51,7 +61,7 @@ def _kind(name: str, before: str) -> str:
     lowered = name.lower().replace("_", "")
     if lowered in GENERIC_NAMES:
         lowered = before.lower().removesuffix("s")
-    for kind in PRIVATE_KINDS + PUBLIC_KINDS:
+    for kind in PRIVATE_KINDS + PUBLIC_KINDS + CAPABILITY_KINDS:
         if lowered in (kind, f"{kind}id", f"{kind}ref", f"{kind}key"):
             return kind
     raise AssertionError(f"unknown id {name!r} in a route: add its kind to tests/core/test_object_access.py")

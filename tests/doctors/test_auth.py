@@ -219,11 +219,12 @@ def test_an_expired_failure_window_starts_counting_again() -> None:
     assert _json_login(client, doctor.email).status_code == 200
 
 
-def test_success_clears_the_email_failure_counter() -> None:
+def test_success_clears_the_email_and_address_failure_counter() -> None:
     doctor = DoctorFactory()
     _json_login(Client(), doctor.email, "wrong")
+    assert LoginFailure.objects.filter(key=f"email-ip:127.0.0.1:{doctor.email}").exists()
     _json_login(Client(), doctor.email)
-    assert not LoginFailure.objects.filter(key=f"email:{doctor.email}").exists()
+    assert not LoginFailure.objects.filter(key=f"email-ip:127.0.0.1:{doctor.email}").exists()
 
 
 # --- Profile, roles and tokens --------------------------------------------------------------------------------

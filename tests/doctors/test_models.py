@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from clinics.models import Clinic
 from core.validators import MSG_DATE, MSG_FEE_NEGATIVE, MSG_TIME_12H, MSG_TIME_24H
-from doctors.admin import MSG_SLOT_TIME_ITEM
+from doctors.admin import MSG_NOT_THE_DOCTORS_CLINIC, MSG_SLOT_TIME_ITEM
 from doctors.models import (
     MSG_AT_LEAST_ONE_CLINIC,
     MSG_END_AFTER_START,
@@ -15,7 +16,7 @@ from doctors.models import (
     Doctor,
     DoctorSlot,
 )
-from doctors.schedule.services import MSG_NOT_YOUR_CLINIC, MSG_SLOT_OVERLAP
+from doctors.schedule.services import MSG_SLOT_OVERLAP
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.clinics.factories import ClinicFactory
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_entry
@@ -58,13 +59,17 @@ def test_clinic_entry_fee_is_zero_or_more(admin: Client, doctor_url: str) -> Non
 
 
 @pytest.mark.parametrize("rating", ["-0.1", "5.1"])
-def test_rating_is_between_0_and_5(admin: Client, doctor_url: str, rating: str) -> None:
-    assert _errors(admin, doctor_url, rating=rating) == [MSG_RATING_RANGE]
+def test_rating_is_between_0_and_5(rating: str) -> None:
+    # Read-only in the admin (members' feedback counts it: doctors/services.py); the model still checks it.
+    doctor = DoctorFactory(rating=float(rating))
+    with pytest.raises(ValidationError) as refused:
+        doctor.full_clean(validate_unique=False)
+    assert refused.value.message_dict["rating"] == [MSG_RATING_RANGE]
 
 
-def test_ratings_0_and_5_are_accepted(admin: Client, doctor_url: str) -> None:
-    assert submit_change(admin, doctor_url, rating="0").status_code == 302
-    assert submit_change(admin, doctor_url, rating="5").status_code == 302
+def test_ratings_0_and_5_are_accepted() -> None:
+    for rating in (0, 5):
+        DoctorFactory(rating=rating).full_clean(validate_unique=False)
 
 
 def test_doctor_email_must_be_valid(admin: Client, doctor_url: str) -> None:
@@ -75,8 +80,13 @@ def test_specialty_id_must_exist_in_the_specialty_master(admin: Client, doctor_u
     assert _errors(admin, doctor_url, specialty_id="SPEC999") == [MSG_UNKNOWN_SPECIALTY]
 
 
-def test_specialty_must_match_the_master_name(admin: Client, doctor_url: str) -> None:
-    assert _errors(admin, doctor_url, specialty="Cardiologist") == [MSG_SPECIALTY_MISMATCH]
+def test_specialty_must_match_the_master_name() -> None:
+    # The admin fills `specialty` from the master (tests/doctors/test_reference_data.py); the model still checks it.
+    doctor = DoctorFactory(specialty="General Physician")
+    doctor.specialty = "Cardiologist"
+    with pytest.raises(ValidationError) as refused:
+        doctor.full_clean(validate_unique=False)
+    assert refused.value.message_dict["specialty"] == [MSG_SPECIALTY_MISMATCH]
 
 
 @pytest.mark.parametrize("date", ["28-09-2025", "2025-9-28", "2025-02-30"])
@@ -98,9 +108,11 @@ def test_valid_available_slots_are_saved_as_the_seed_stores_them(admin: Client, 
     assert [(day.date, day.slots) for day in doctor.available_slots] == [("2025-09-28", ["09:00 AM", "02:00 PM"])]
 
 
-def test_clinic_location_must_be_a_real_coordinate(admin: Client, doctor_url: str) -> None:
-    errors = _errors(admin, doctor_url, **{"clinics-0-location-latitude": "95"})
-    assert "clinics[1].location.latitude: Ensure this value is less than or equal to 90." in errors
+def test_a_clinic_location_is_copied_from_the_clinic_never_typed(admin: Client, doctor_url: str) -> None:
+    assert submit_change(admin, doctor_url, **{"clinics-0-location-latitude": "95"}).status_code == 302
+    doctor = Doctor.objects.get()
+    clinic = Clinic.objects.get(clinic_id=doctor.clinics[0].clinic_id)
+    assert doctor.clinics[0].location.latitude == clinic.location.latitude
 
 
 def test_full_clean_checks_embedded_clinics_outside_forms_too() -> None:
@@ -161,7 +173,7 @@ def test_slot_fee_is_zero_or_more(admin: Client, slot_url: str) -> None:
 
 def test_slot_clinic_must_be_one_of_the_doctors(admin: Client, slot_url: str) -> None:
     other = ClinicFactory()
-    assert _errors(admin, slot_url, clinic=other.clinic_id) == [MSG_NOT_YOUR_CLINIC]
+    assert _errors(admin, slot_url, clinic=other.clinic_id) == [MSG_NOT_THE_DOCTORS_CLINIC]
 
 
 def test_a_new_slot_may_not_overlap_the_doctors_active_slots(admin: Client, slot: DoctorSlot) -> None:

@@ -64,14 +64,22 @@ def test_an_unknown_prescription_is_404_for_staff_too(prescription: Prescription
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.OPERATIONS])
-def test_staff_deactivate_and_reactivate_from_the_changelist(prescription: Prescription, role: str) -> None:
-    client = _staff_client(role)
+def test_admin_deactivates_and_reactivates_from_the_changelist(prescription: Prescription) -> None:
+    client = _staff_client(Role.ADMIN)
     url = reverse("admin:prescriptions_prescription_changelist")
     response = client.post(url, {"action": "deactivate", "_selected_action": [str(prescription.pk)]}, follow=True)
     assert "1 prescription(s) deactivated." in response.content.decode()
     assert not Prescription.objects.get(pk=prescription.pk).is_active
     client.post(url, {"action": "reactivate", "_selected_action": [str(prescription.pk)]})
+    assert Prescription.objects.get(pk=prescription.pk).is_active
+
+
+def test_operations_cannot_deactivate_a_prescription(prescription: Prescription) -> None:
+    """Issue 16, point 7: operations staff view prescriptions and change nothing clinical."""
+    client = _staff_client(Role.OPERATIONS)
+    url = reverse("admin:prescriptions_prescription_changelist")
+    assert "deactivate" not in client.get(url).content.decode()
+    client.post(url, {"action": "deactivate", "_selected_action": [str(prescription.pk)]})
     assert Prescription.objects.get(pk=prescription.pk).is_active
 
 

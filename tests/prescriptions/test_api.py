@@ -2,7 +2,6 @@
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
 from appointments.models import Appointment
 from doctors.models import Doctor
@@ -13,13 +12,14 @@ from tests.prescriptions.factories import PrescriptionFactory
 from tests.prescriptions.sample_files import jpeg_bytes, pdf_bytes, upload
 from tests.users.factories import StaffFactory, UserFactory
 from users.models import Role, User
+from users.tokens import member_tokens_issue
 
 pytestmark = pytest.mark.django_db
 
 
 def bearer(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {member_tokens_issue(user=user).access}")
     return client
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
 from appointments.models import Appointment, AppointmentStatus
 from doctors.models import Doctor
@@ -35,6 +34,7 @@ from tests.prescriptions.sample_files import (
     upload,
 )
 from tests.users.factories import UserFactory
+from users.tokens import member_tokens_issue
 
 pytestmark = pytest.mark.django_db
 Files = Callable[[], list[str]]
@@ -242,9 +242,9 @@ def test_another_doctor_gets_404_on_every_doctor_route(uploaded: dict, appointme
 
 def test_members_and_anonymous_clients_cannot_use_the_doctor_routes(uploaded: dict, appointment: Appointment) -> None:
     member = APIClient()
-    member.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(appointment.user)}")
+    member.credentials(HTTP_AUTHORIZATION=f"Bearer {member_tokens_issue(user=appointment.user).access}")
     stranger = APIClient()
-    stranger.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(UserFactory())}")
+    stranger.credentials(HTTP_AUTHORIZATION=f"Bearer {member_tokens_issue(user=UserFactory()).access}")
     anonymous = APIClient()
     fresh = AppointmentFactory(doctor=appointment.doctor)
     for client, expected in ((member, 403), (stranger, 403), (anonymous, 401)):
@@ -257,7 +257,7 @@ def test_members_and_anonymous_clients_cannot_use_the_doctor_routes(uploaded: di
 
 def test_a_second_member_and_anonymous_get_404_or_401_on_the_member_routes(uploaded: dict) -> None:
     stranger = APIClient()
-    stranger.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(UserFactory())}")
+    stranger.credentials(HTTP_AUTHORIZATION=f"Bearer {member_tokens_issue(user=UserFactory()).access}")
     assert stranger.get(f"/api/v1/prescriptions/{uploaded['prescriptionId']}/file").status_code == 404
     assert APIClient().get(f"/api/v1/prescriptions/{uploaded['prescriptionId']}/file").status_code == 401
     doctor_cookie = doctor_api_client(DoctorFactory())

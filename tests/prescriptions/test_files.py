@@ -128,7 +128,9 @@ def test_file_paths_map_under_the_media_root_or_nowhere(file_path: str, name: st
     assert storage_name(file_path) == name
 
 
-def test_stored_files_get_a_server_made_name_under_the_doctor(settings: pytest.FixtureRequest) -> None:
+def test_stored_files_get_a_server_made_name_under_the_doctor(
+    settings: pytest.FixtureRequest, filesystem_prescriptions: None
+) -> None:
     evil = upload(pdf_bytes(), "../../../../etc/passwd")
     file_path = file_store(uploaded_file=evil, doctor_id="DOC/../../x", prescription_id="PRESC1", file_type=PDF)
     assert file_path.startswith("/uploads/doctors/DOC_______x/PRESC1-")

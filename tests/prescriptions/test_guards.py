@@ -28,11 +28,12 @@ from appointments.services.workflow import appointment_cancel
 from consultations.models import VideoConsultation
 from core import clock
 from doctors.models import Doctor
-from prescriptions.files import storage_name
+from prescriptions.files import storage, storage_name
 from prescriptions.models import Prescription
 from prescriptions.services import MSG_NOT_PRESCRIBABLE, PrescriptionConflict, prescription_upload
 from tests.appointments.factories import AppointmentFactory
 from tests.consultations.factories import VideoConsultationFactory
+from tests.prescriptions.conftest import stored_names
 from tests.prescriptions.sample_files import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +111,8 @@ def test_an_upload_racing_the_members_cancel_is_linked_only_while_the_appointmen
         else:
             assert results["upload"] == MSG_NOT_PRESCRIBABLE
             assert_nothing(appointment, stored_files)
-        for path in Path(django_settings.MEDIA_ROOT, "doctors").rglob("*"):  # next round: a clean slate
-            if path.is_file():
-                path.unlink()
+        for name in stored_files():  # next round: a clean slate
+            storage().delete(name)
     assert attached_after_cancel == 0
 
 
@@ -270,10 +270,9 @@ def repair_as_documented(appointment: Appointment) -> list[str]:
         )
         repairs.append("dangling link")
     named = {storage_name(p.file_path) for p in Prescription.objects.all()}
-    root = Path(django_settings.MEDIA_ROOT)
-    for path in (root / "doctors").rglob("*"):
-        if path.is_file() and str(path.relative_to(root)) not in named:
-            path.unlink()
+    for name in stored_names():
+        if name not in named:
+            storage().delete(name)
             repairs.append("orphan file")
     if document is not None and stored.get("prescriptionId") == document.pk:
         copies = VideoConsultation.objects.filter(appointment=appointment, prescription__isnull=True)

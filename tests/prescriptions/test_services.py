@@ -12,7 +12,7 @@ from appointments.models import Appointment, AppointmentStatus
 from core.errors import NotFound
 from core.sequences import next_sequence
 from doctors.models import Doctor
-from prescriptions.files import MSG_FILE_TYPE, FileRefused, storage_name
+from prescriptions.files import MSG_FILE_TYPE, FileRefused, storage, storage_name
 from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_list_for_member
 from prescriptions.services import (
@@ -69,7 +69,7 @@ def test_upload_fills_every_seed_field_and_links_the_appointment(
         "Complete the course.",
         True,
     )
-    assert (Path(settings.MEDIA_ROOT) / storage_name(stored.file_path)).read_bytes() == pdf_bytes()
+    assert storage().open(storage_name(stored.file_path)).read() == pdf_bytes()
     appointment.refresh_from_db()
     assert (appointment.prescription_id, appointment.has_prescription) == (stored.pk, True)
 
@@ -144,7 +144,7 @@ def test_a_taken_prescription_id_removes_that_file_and_draws_the_next_number(
 
 
 def test_a_failed_file_write_leaves_no_document(
-    doctor: Doctor, appointment: Appointment, settings: pytest.FixtureRequest
+    doctor: Doctor, appointment: Appointment, settings: pytest.FixtureRequest, filesystem_prescriptions: None
 ) -> None:
     blocker = Path(settings.MEDIA_ROOT) / "doctors" / doctor.doctor_id
     blocker.parent.mkdir(parents=True)
@@ -184,7 +184,7 @@ def test_replacing_the_file_records_the_new_one_and_removes_the_old(
     assert stored.file_path == replaced.file_path != old_path
     assert (stored.file_name, stored.file_size) == ("b.png", len(png_bytes()))
     assert stored_files() == [storage_name(stored.file_path)]
-    assert (Path(settings.MEDIA_ROOT) / storage_name(stored.file_path)).read_bytes() == png_bytes()
+    assert storage().open(storage_name(stored.file_path)).read() == png_bytes()
 
 
 def test_replacing_a_legacy_seed_file_removes_it_under_the_media_root(

@@ -44,7 +44,10 @@ def test_me_without_token_is_401() -> None:
 
 
 def test_me_for_staff_role_is_403() -> None:
+    """Staff cannot sign in here (tests/users/test_revocation.py); a staff token made otherwise is still refused."""
+    from users.tokens import member_tokens_issue
+
     staff = StaffFactory(role=Role.OPERATIONS)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {_token(client, staff.email)['access']}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {member_tokens_issue(user=staff).access}")
     assert client.get("/api/v1/me").status_code == 403

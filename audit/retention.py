@@ -1,0 +1,28 @@
+"""How long audit entries are kept: a TTL index on `at` (AUDIT_RETENTION_DAYS, never under a year).
+
+Created by the app's migration and checked after every `manage.py migrate` (AuditConfig.ready), so a changed
+setting takes effect at the next deploy's migrate.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+TTL_INDEX = "audit_log_ttl"
+MIN_RETENTION_DAYS = 365
+
+
+def retention_seconds() -> int:
+    return max(MIN_RETENTION_DAYS, int(settings.AUDIT_RETENTION_DAYS)) * 24 * 3600
+
+
+def audit_ttl_index_ensure(connection: Any) -> None:
+    """Create the TTL index, or re-create it when the retention setting changed."""
+    log = connection.get_collection("audit_log")
+    seconds = retention_seconds()
+    current = log.index_information().get(TTL_INDEX)
+    if current is not None and current.get("expireAfterSeconds") == seconds:
+        return
+    if current is not None:
+        log.drop_index(TTL_INDEX)
+    log.create_index([("at", 1)], name=TTL_INDEX, expireAfterSeconds=seconds)

@@ -1,0 +1,14 @@
+"""Writes on clinics."""
+
+from clinics.events import clinic_changed_emit
+from clinics.models import Clinic
+
+
+def clinic_save(*, clinic: Clinic) -> Clinic:
+    """Save a validated clinic (added or changed), then tell the apps that copy it (doctors' embedded clinics).
+
+    The copies are brought in step by the listeners in one bulk update each; running them again is harmless,
+    so a crash between the two writes is repaired by saving the clinic again."""
+    clinic.save()
+    clinic_changed_emit(clinic)
+    return clinic

@@ -1,0 +1,83 @@
+"""`AllOrNothingAdmin`: an admin save either happens whole or leaves the database as it was.
+
+Django's change form writes the document (`save_model`), then builds the change message from the form,
+writes the `LogEntry` and answers; `transaction.atomic()` around that is a no-op on MongoDB
+(docs/decisions/0017-seed-silence-7-no-transactions.md). So an error after the write used to answer 500
+with the document saved, and a retry said "already exists". Here:
+
+1. whatever can fail without writing runs before the write (the form's `changed_data`, which the change
+   message reads), and
+2. if anything fails after the write (a second service write, the log entry, the response), the write is
+   undone: an added document is deleted, a changed one is put back as it was read before the save.
+
+Every ModelAdmin of the project subclasses it (docs/decisions/0062-admin-saves-all-or-nothing.md).
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import admin
+from django.db import connections, models, router
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
+
+_PENDING = "_opd_admin_saves"
+
+
+@dataclass
+class _Save:
+    obj: models.Model
+    change: bool
+    before: dict[str, Any] | None  # the document as it was, for a change
+
+
+def _collection(model: type[models.Model]) -> Any:
+    connection = connections[router.db_for_write(model)]
+    return connection.get_collection(model._meta.db_table)  # type: ignore[attr-defined]  # the backend adds it
+
+
+class AllOrNothingAdmin(admin.ModelAdmin):
+    def save_form(self, request: HttpRequest, form: ModelForm, change: bool) -> Any:
+        form.changed_data  # noqa: B018 - evaluated now (cached): it used to fail only after the write
+        obj = super().save_form(request, form, change)
+        before = _collection(type(obj)).find_one({"_id": obj.pk}) if change and obj.pk is not None else None
+        getattr(request, _PENDING, []).append(_Save(obj=obj, change=change, before=before))
+        return obj
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        setattr(request, _PENDING, [])
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Exception:
+            for save in reversed(getattr(request, _PENDING, [])):
+                self._undo(save)
+            raise
+        finally:
+            setattr(request, _PENDING, [])
+
+    def undo_add(self, obj: Any) -> None:
+        """Remove an added record whose save failed afterwards. Admins whose add goes through a service with
+        effects beyond the record override it to undo through that service's own removal."""
+        _collection(type(obj)).delete_one({"_id": obj.pk})
+
+    def _undo(self, save: _Save) -> None:
+        model, pk = type(save.obj), save.obj.pk
+        if pk is None:
+            return  # never written
+        if not save.change:
+            self.undo_add(save.obj)
+            logger.warning("admin save undone", extra={"model": model._meta.label, "change": False})
+            return
+        collection = _collection(model)
+        if save.before is not None:
+            collection.replace_one({"_id": pk}, save.before)
+        logger.warning("admin save undone", extra={"model": model._meta.label, "change": save.change})
