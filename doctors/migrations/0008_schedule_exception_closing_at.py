@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('doctors', '0006_merge_20261204_1934'),
+        ('doctors', '0007_fee_ceiling'),
     ]
 
     operations = [
