@@ -292,3 +292,82 @@ def test_a_member_cannot_move_two_appointments_onto_one_time_even_at_once() -> N
         format="json",
     )
     assert moved.status_code == 409
+
+
+def test_extra_hours_removed_while_members_move_into_them_leave_no_appointment_behind() -> None:
+    slot = DoctorSlotFactory(day_of_week="Tuesday", max_patients=3)
+    doctor_api = doctor_api_client(slot.doctor)
+    for run, (start, end, times) in enumerate(EXTRA_RUNS):
+        members = [UserFactory() for _ in times]
+        origin = ["09:00 AM", "09:30 AM", "10:00 AM", "10:30 AM"][run]
+        booked = [_request(slot, member, time_slot=origin) for member in members]
+        extra = doctor_api.post(
+            "/api/v1/doctor/extra-hours",
+            {
+                "date": TUESDAY,
+                "clinicId": slot.clinic_id,
+                "startTime": start,
+                "endTime": end,
+                "consultationFee": 800,
+                "consultationType": "IN_CLINIC",
+            },
+            format="json",
+        ).json()
+        clients = [member_client(member) for member in members]
+        answers = _all_at_once(
+            [lambda e=extra["_id"]: doctor_api.delete(f"/api/v1/doctor/extra-hours/{e}")]
+            + [
+                lambda c=c, a=a, t=t: c.post(
+                    f"/api/v1/appointments/{a.appointment_id}/reschedule",
+                    {"appointmentDate": TUESDAY, "timeSlot": t},
+                    format="json",
+                )
+                for c, a, t in zip(clients, booked, times, strict=True)
+            ]
+        )
+        assert all(answer.status_code < 500 for answer in answers), [a.status_code for a in answers]
+        gone = not ScheduleException.objects.filter(pk=extra["_id"]).exists()
+        live = Appointment.objects.filter(slot_id=extra["_id"], status__in=["PENDING_CONFIRMATION", "CONFIRMED"])
+        if gone:
+            assert not live.exists(), f"run {run}: live appointments on removed extra hours"
+        for appointment in booked:  # whoever did not move still holds its place where it was
+            stored = Appointment.objects.get(pk=appointment.pk)
+            if stored.time_slot == origin:
+                assert stored.status != "CANCELLED" and stored.place_number is not None
+
+
+def test_a_move_onto_extra_hours_closed_meanwhile_goes_back_to_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decision 0069 on the reschedule path, step by step: the removal closes the extra hours right after the
+    move wrote; the move's re-read sees it and puts the appointment back where it was (409)."""
+    from appointments.services import booking
+    from core.errors import Conflict
+    from doctors.schedule.exceptions import extra_hours_close
+
+    slot = DoctorSlotFactory(day_of_week="Tuesday")
+    extra = doctor_api_client(slot.doctor).post(
+        "/api/v1/doctor/extra-hours",
+        {
+            "date": TUESDAY,
+            "clinicId": slot.clinic_id,
+            "startTime": "17:00",
+            "endTime": "18:00",
+            "consultationFee": 800,
+            "consultationType": "IN_CLINIC",
+        },
+        format="json",
+    )
+    record = ScheduleException.objects.get(pk=extra.json()["_id"])
+    requested = _request(slot, UserFactory(), time_slot="10:00 AM")
+    place = requested.place_number
+    recheck = booking._reschedule_time_off_recheck
+
+    def removal_lands_now(**kwargs: Any) -> None:
+        extra_hours_close(extra=record)
+        recheck(**kwargs)
+
+    monkeypatch.setattr(booking, "_reschedule_time_off_recheck", removal_lands_now)
+    with pytest.raises(Conflict) as refused:
+        appointment_reschedule(appointment=requested, appointment_date=TUESDAY, time_slot="05:00 PM", by=Actor.MEMBER)
+    assert refused.value.message == booking.MSG_EXTRA_HOURS_REMOVED
+    stored = Appointment.objects.get(pk=requested.pk)
+    assert (stored.time_slot, stored.place_number, stored.status) == ("10:00 AM", place, requested.status)
