@@ -207,7 +207,9 @@ def time_off_add(
 def time_off_finish(*, time_off: ScheduleException, by: str) -> list[Appointment]:
     """Cancel every live appointment the stored time off covers that it does not keep: those chosen by `by`,
     any other (booked while it was being saved, or left by a crash) by the system. Idempotent: a cancel is
-    one guarded update, and one already done is skipped. Returns those cancelled now."""
+    one guarded update, and one already done is skipped. Each cancel is guarded by the date, time and
+    reschedule count read: one moved out of the time off meanwhile is left alone (one moved to another time
+    inside it is undone by its own re-check: booking._reschedule_time_off_recheck). Returns those cancelled now."""
     kept = set(time_off.kept_appointment_ids or [])
     chosen = set(time_off.cancelled_appointment_ids or [])
     done: list[Appointment] = []
@@ -216,9 +218,20 @@ def time_off_finish(*, time_off: ScheduleException, by: str) -> list[Appointment
             continue
         actor = by if appointment.pk in chosen else Actor.SYSTEM
         try:
-            done.append(appointment_cancel(appointment=appointment, by=actor, reason=time_off.reason))
+            done.append(
+                appointment_cancel(
+                    appointment=appointment,
+                    by=actor,
+                    reason=time_off.reason,
+                    expected={
+                        "appointmentDate": appointment.appointment_date,
+                        "timeSlot": appointment.time_slot,
+                        "rescheduleCount": appointment.reschedule_count,
+                    },
+                )
+            )
         except TransitionRefused:
-            continue  # cancelled or completed meanwhile: nothing left to do for it
+            continue  # cancelled, completed or moved meanwhile: nothing left to do for it here
     return done
 
 

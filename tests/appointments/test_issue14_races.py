@@ -371,3 +371,32 @@ def test_a_move_onto_extra_hours_closed_meanwhile_goes_back_to_its_place(monkeyp
     assert refused.value.message == booking.MSG_EXTRA_HOURS_REMOVED
     stored = Appointment.objects.get(pk=requested.pk)
     assert (stored.time_slot, stored.place_number, stored.status) == ("10:00 AM", place, requested.status)
+
+
+def test_a_time_off_does_not_cancel_an_appointment_moved_out_of_it_after_its_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The time off read the appointment at 11:00 (inside it); the member moved it to 09:00 before the time off's
+    cancel landed: the cancel, guarded by the time it read, leaves it alone."""
+    from appointments.services import time_off as time_off_service
+    from appointments.services.time_off import Actorship, time_off_add
+
+    slot = _confirming_slot()
+    requested = _request(slot, UserFactory(), time_slot="11:00 AM")
+    seen_by_time_off = Appointment.objects.get(pk=requested.pk)
+    appointment_reschedule(appointment=requested, appointment_date=TUESDAY, time_slot="09:00 AM", by=Actor.MEMBER)
+    monkeypatch.setattr(time_off_service, "time_off_affected", lambda *, time_off: [seen_by_time_off])
+
+    time_off_add(
+        doctor=slot.doctor,
+        by=Actorship(actor=Actor.DOCTOR, id=slot.doctor_id),
+        start_date=TUESDAY,
+        end_date=TUESDAY,
+        start_time="10:30 AM",
+        end_time="12:00 PM",
+        reason="Meeting",
+        affected="cancel",
+    )
+
+    stored = Appointment.objects.get(pk=requested.pk)
+    assert (stored.status, stored.time_slot) == (AppointmentStatus.PENDING_CONFIRMATION, "09:00 AM")
