@@ -23,6 +23,7 @@ from appointments.serializers import (
 )
 from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import TRANSITION_SERVICES, ReasonInvalid
+from core.api_docs import DetailSerializer
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
 from doctors.models import Doctor
@@ -123,9 +124,9 @@ class DoctorAppointmentRescheduleApi(_AppointmentTransitionApi):
         parameters=[APPOINTMENT_ID_PARAM],
         responses={
             200: AppointmentSerializer,
-            400: OpenApiResponse(description="the same rules and messages as booking"),
-            404: OpenApiResponse(description="not yours or unknown"),
-            409: CONFLICT_RESPONSE,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="the same rules and messages as booking"),
+            404: OpenApiResponse(DetailSerializer, description="not yours or unknown"),
+            409: OpenApiResponse(DetailSerializer, description="the current state does not allow it: {detail}"),
         },
         tags=["doctor"],
         summary="Move an own PENDING_CONFIRMATION or CONFIRMED appointment to another time (keeps its status)",

@@ -28,6 +28,8 @@ from doctors.auth.portal import DoctorRequiredMixin
 
 PAGE_SIZE = 20
 MSG_WEEK_DATE = "Give the week as a date, YYYY-MM-DD (any day of it)."
+WEEK_RANGE_DAYS = 3660  # about ten years either side of today: the week view's reach
+MSG_WEEK_TOO_FAR = "Choose a week within ten years of today."
 MSG_RESCHEDULED = "Appointment with {patient} moved to {date} at {time}."
 # The reschedule service's field names (the API's) -> the portal form's.
 RESCHEDULE_FIELDS = {"appointmentDate": "date", "timeSlot": "time_slot"}
@@ -60,6 +62,8 @@ def _date_param(value: str | None) -> date | None:
         raise Invalid(MSG_WEEK_DATE) from exc
     if parsed.isoformat() != value:  # fromisoformat also takes 20310106 and week dates
         raise Invalid(MSG_WEEK_DATE)
+    if abs((parsed - clock.local_today()).days) > WEEK_RANGE_DAYS:  # also keeps the neighbours representable
+        raise Invalid(MSG_WEEK_TOO_FAR)
     return parsed
 
 

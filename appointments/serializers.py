@@ -142,6 +142,18 @@ RESCHEDULE_EXAMPLES = [
         },
         request_only=True,
     ),
+    OpenApiExample(
+        "The new time is full (the appointment keeps its place)",
+        value={"detail": "This time is fully booked. Please choose another time."},
+        response_only=True,
+        status_codes=["409"],
+    ),
+    OpenApiExample(
+        "A time the doctor does not offer",
+        value={"timeSlot": ["This doctor has no IN_CLINIC time at 11:45 AM on 2025-10-06 at CLN001."]},
+        response_only=True,
+        status_codes=["400"],
+    ),
 ]
 
 

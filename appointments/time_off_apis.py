@@ -28,6 +28,7 @@ from appointments.time_off_serializers import (
     TimeOffInputSerializer,
     TimeOffSerializer,
 )
+from core.api_docs import DetailSerializer
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
 from doctors.models import Doctor, ScheduleExceptionKind
@@ -125,7 +126,34 @@ EXTRA_HOURS_EXAMPLES = [
             "reason": "Catching up after leave",
         },
         request_only=True,
-    )
+    ),
+    OpenApiExample(
+        "Saved",
+        value={
+            "_id": "6790a1b2c3d4e5f601234568",
+            "doctorId": "DOC001",
+            "date": "2031-01-11",
+            "clinicId": "CLINIC001",
+            "startTime": "17:00",
+            "endTime": "19:00",
+            "slotDuration": 20,
+            "maxPatients": 1,
+            "consultationFee": 800,
+            "consultationType": "IN_CLINIC",
+            "reason": "Catching up after leave",
+            "createdByRole": "DOCTOR",
+            "createdById": "DOC001",
+            "createdAt": "2031-01-05T09:30:00Z",
+        },
+        response_only=True,
+        status_codes=["201"],
+    ),
+    OpenApiExample(
+        "Overlapping other extra hours",
+        value={"detail": "These hours overlap your extra hours 18:00-20:00 on 2031-01-11."},
+        response_only=True,
+        status_codes=["409"],
+    ),
 ]
 
 
@@ -155,7 +183,7 @@ class DoctorTimeOffListApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # th
         request=TimeOffInputSerializer,
         responses={
             201: TimeOffSerializer,
-            400: OpenApiResponse(description="bad input, keyed by field"),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="bad input, keyed by field"),
             409: OpenApiResponse(
                 TimeOffConflictSerializer,
                 description='live appointments fall inside and "affectedAppointments" is absent; nothing saved',
@@ -203,8 +231,12 @@ class DoctorExtraHoursListApi(DoctorApiMixin, APIView):  # type: ignore[misc]  #
         request=ExtraHoursInputSerializer,
         responses={
             201: ExtraHoursSerializer,
-            400: OpenApiResponse(description="bad input, keyed by field (the weekly slot's rules)"),
-            409: OpenApiResponse(description="overlaps a weekly slot of that weekday or other extra hours"),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="bad input, keyed by field (the weekly slot's rules)"
+            ),
+            409: OpenApiResponse(
+                DetailSerializer, description="overlaps a weekly slot of that weekday or other extra hours"
+            ),
         },
         examples=EXTRA_HOURS_EXAMPLES,
         tags=["doctor"],
@@ -223,7 +255,7 @@ class DoctorExtraHoursDetailApi(DoctorApiMixin, APIView):  # type: ignore[misc] 
         responses={
             204: None,
             404: OpenApiResponse(description="not yours or unknown"),
-            409: OpenApiResponse(description="they hold live appointments"),
+            409: OpenApiResponse(DetailSerializer, description="they hold live appointments"),
         },
         tags=["doctor"],
         summary="Remove extra hours (409 while they hold live appointments)",

@@ -88,6 +88,6 @@ class ExtraHoursInputSerializer(serializers.Serializer):
     endTime = serializers.CharField(source="end_time", max_length=5)
     slotDuration = serializers.IntegerField(source="slot_duration", required=False)
     maxPatients = serializers.IntegerField(source="max_patients", required=False)
-    consultationFee = serializers.FloatField(source="consultation_fee")
+    consultationFee = NumberField(source="consultation_fee")
     consultationType = serializers.CharField(source="consultation_type", max_length=10)
     reason = serializers.CharField(required=False, allow_blank=True)

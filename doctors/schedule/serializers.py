@@ -34,7 +34,7 @@ class SlotInputSerializer(serializers.Serializer):
     slotDuration = serializers.IntegerField(source="slot_duration", required=False)
     maxPatients = serializers.IntegerField(source="max_patients", required=False)
     isActive = serializers.BooleanField(source="is_active", required=False)
-    consultationFee = serializers.FloatField(source="consultation_fee")
+    consultationFee = NumberField(source="consultation_fee")
     consultationType = serializers.CharField(source="consultation_type", max_length=10)
 
 
