@@ -239,6 +239,13 @@ def _fast_bcrypt(settings: Any, request: pytest.FixtureRequest) -> None:
         settings.BCRYPT_ROUNDS = 4
 
 
+@pytest.fixture(autouse=True)
+def _no_city_names_cache(settings: Any) -> None:
+    """Search reads the stored city names afresh in every test (the per-test reset bypasses the signals that
+    refresh its per-process copy; tests/doctors/test_search.py tests the copy itself)."""
+    settings.CITY_NAMES_CACHE_SECONDS = 0
+
+
 def _drop_connection(connection: Any) -> Any:
     """Detach Django's MongoClient (the backend caches one per alias) so the next query opens a new one."""
     client = type(connection)._connection_pools.pop(connection.alias, None)

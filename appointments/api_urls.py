@@ -28,43 +28,43 @@ from appointments.time_off_apis import (
 
 urlpatterns: list = [
     # --- member booking ---
-    path("doctors/<str:doctor_id>/availability", DoctorAvailabilityApi.as_view(), name="doctor-availability"),
+    path("doctors/<str:doctorId>/availability", DoctorAvailabilityApi.as_view(), name="doctor-availability"),
     path("appointments", AppointmentListApi.as_view(), name="appointment-list"),
-    path("appointments/<str:appointment_id>", AppointmentDetailApi.as_view(), name="appointment-detail"),
-    path("appointments/<str:appointment_id>/cancel", AppointmentCancelApi.as_view(), name="appointment-cancel"),
+    path("appointments/<str:appointmentId>", AppointmentDetailApi.as_view(), name="appointment-detail"),
+    path("appointments/<str:appointmentId>/cancel", AppointmentCancelApi.as_view(), name="appointment-cancel"),
     path(
-        "appointments/<str:appointment_id>/reschedule",
+        "appointments/<str:appointmentId>/reschedule",
         AppointmentRescheduleApi.as_view(),
         name="appointment-reschedule",
     ),
     # --- the doctor API (cookie doctor_session) ---
     path("doctor/appointments", DoctorAppointmentListApi.as_view(), name="doctor-appointments"),
     path(
-        "doctor/appointments/<str:appointment_id>/confirm",
+        "doctor/appointments/<str:appointmentId>/confirm",
         DoctorAppointmentConfirmApi.as_view(),
         name="doctor-appointment-confirm",
     ),
     path(
-        "doctor/appointments/<str:appointment_id>/complete",
+        "doctor/appointments/<str:appointmentId>/complete",
         DoctorAppointmentCompleteApi.as_view(),
         name="doctor-appointment-complete",
     ),
     path(
-        "doctor/appointments/<str:appointment_id>/cancel",
+        "doctor/appointments/<str:appointmentId>/cancel",
         DoctorAppointmentCancelApi.as_view(),
         name="doctor-appointment-cancel",
     ),
     path(
-        "doctor/appointments/<str:appointment_id>/reschedule",
+        "doctor/appointments/<str:appointmentId>/reschedule",
         DoctorAppointmentRescheduleApi.as_view(),
         name="doctor-appointment-reschedule",
     ),
     # --- the doctor API: time off and one-off extra hours ---
     path("doctor/time-off", DoctorTimeOffListApi.as_view(), name="doctor-time-off"),
-    path("doctor/time-off/<str:exception_id>", DoctorTimeOffDetailApi.as_view(), name="doctor-time-off-detail"),
+    path("doctor/time-off/<str:exceptionId>", DoctorTimeOffDetailApi.as_view(), name="doctor-time-off-detail"),
     path("doctor/extra-hours", DoctorExtraHoursListApi.as_view(), name="doctor-extra-hours"),
     path(
-        "doctor/extra-hours/<str:exception_id>",
+        "doctor/extra-hours/<str:exceptionId>",
         DoctorExtraHoursDetailApi.as_view(),
         name="doctor-extra-hours-detail",
     ),

@@ -8,7 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appointments.models import Actor
-from appointments.selectors import appointment_get_for_member, appointment_list_for_member, slot_availability
+from appointments.selectors import (
+    appointment_get_for_member,
+    appointment_list_for_member,
+    appointment_page_in_time_order,
+    availability_days,
+)
 from appointments.serializers import (
     RESCHEDULE_EXAMPLES,
     AppointmentBookSerializer,
@@ -20,13 +25,14 @@ from appointments.serializers import (
 )
 from appointments.services.booking import appointment_book, appointment_cancel_by_member, appointment_reschedule
 from appointments.services.workflow import ReasonInvalid
+from appointments.video_rooms import appointment_fill_video_rooms
 from core.api_docs import error_responses
 from doctors.discovery.apis import DOCTOR_ID_PARAM
 from doctors.discovery.selectors import doctor_get
 from users.permissions import IsMember
 
 APPOINTMENT_ID_PARAM = OpenApiParameter(
-    "appointment_id",
+    "appointmentId",
     str,
     OpenApiParameter.PATH,
     description="The `appointmentId` (e.g. APT-3F9A...) or the appointment's `_id` (24 hex characters).",
@@ -37,30 +43,36 @@ class DoctorAvailabilityApi(APIView):
     permission_classes = [IsMember]
 
     @extend_schema(
-        summary="Bookable times of a doctor on one date",
+        summary="Bookable times of a doctor, for one day or up to 31 days",
         description=(
-            "From the doctor's active weekly slots for that weekday, cut into `slotDuration` steps, inside the "
-            "clinic's operating hours for IN_CLINIC, minus places already booked (`maxPatients` per time), "
-            "never inside the doctor's minimum booking notice (2 hours by default) nor in the past "
-            "(clinic-local time). `type=ONLINE` also lists BOTH times. Dates from today to the doctor's booking "
-            "horizon (90 days by default)."
+            "Ask for one day with `date`, or a range with `from` and `to` (up to 31 days, e.g. a month "
+            "calendar). Times come from the doctor's weekly schedule, cut into steps of the slot's length; "
+            "in-clinic times stay inside the clinic's opening hours; a time is listed while places are left "
+            "(`remaining`), never inside the doctor's minimum booking notice (2 hours by default) nor in the "
+            "past (clinic-local time). `type=ONLINE` also lists times that serve BOTH. Days can be booked "
+            "from today up to the booking horizon (the doctor's own, 90 days by default): in a range, days "
+            "outside it are listed with no times."
         ),
         tags=["booking"],
         parameters=[DOCTOR_ID_PARAM, AvailabilityParamsSerializer],
         responses={200: AvailabilitySerializer, **error_responses(400, 401, 403, 404)},
     )
-    def get(self, request: Request, doctor_id: str) -> Response:
-        doctor = doctor_get(doctor_id=doctor_id)
+    def get(self, request: Request, doctorId: str) -> Response:
+        doctor = doctor_get(doctor_id=doctorId)
         params = AvailabilityParamsSerializer(data=request.query_params, context={"doctor": doctor})
         params.is_valid(raise_exception=True)
-        day = params.validated_data["date"]
-        slots = slot_availability(
+        data = params.validated_data
+        days = availability_days(
             doctor=doctor,
-            date=day,
-            consultation_type=params.validated_data.get("type"),
-            clinic_id=params.validated_data.get("clinicId"),
+            start=data["from"],
+            end=data["to"],
+            consultation_type=data.get("type"),
+            clinic_id=data.get("clinicId"),
         )
-        return Response(AvailabilitySerializer({"doctorId": doctor.doctor_id, "date": day, "slots": slots}).data)
+        body: dict = {"doctorId": doctor.doctor_id, "days": [{"date": day, "slots": slots} for day, slots in days]}
+        if "date" in data:
+            body["date"], body["slots"] = days[0]
+        return Response(AvailabilitySerializer(body).data)
 
 
 class AppointmentListApi(ListAPIView):
@@ -68,7 +80,12 @@ class AppointmentListApi(ListAPIView):
     serializer_class = AppointmentSerializer
 
     @extend_schema(
-        summary="My appointments, newest date first",
+        summary="My appointments",
+        description=(
+            "Newest date first, or with `when=upcoming` the coming ones soonest first. Each ONLINE appointment "
+            "says whether its video room is open (`videoRoomOpen`) and, once the doctor has started the call, "
+            "its `consultationId`, so an app can show a Join button without asking for the consultation."
+        ),
         tags=["booking"],
         parameters=[AppointmentListParamsSerializer],
         responses={200: AppointmentSerializer(many=True), **error_responses(400, 401, 403)},
@@ -76,8 +93,12 @@ class AppointmentListApi(ListAPIView):
     def get(self, request: Request) -> Response:
         params = AppointmentListParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        appointments = appointment_list_for_member(user=request.user, status=params.validated_data.get("status"))
-        page = self.paginate_queryset(appointments)
+        when = params.validated_data.get("when")
+        appointments = appointment_list_for_member(
+            user=request.user, status=params.validated_data.get("status"), when=when
+        )
+        page = appointment_page_in_time_order(self.paginate_queryset(appointments) or [], when=when)
+        appointment_fill_video_rooms(page)
         return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
 
     @extend_schema(
@@ -117,8 +138,9 @@ class AppointmentDetailApi(APIView):
         parameters=[APPOINTMENT_ID_PARAM],
         responses={200: AppointmentSerializer, **error_responses(401, 403, 404)},
     )
-    def get(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_member(user=request.user, appointment_id=appointment_id)
+    def get(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_member(user=request.user, appointment_id=appointmentId)
+        appointment_fill_video_rooms([appointment])
         return Response(AppointmentSerializer(appointment).data)
 
 
@@ -138,8 +160,8 @@ class AppointmentCancelApi(APIView):
         request=None,
         responses={200: AppointmentSerializer, **error_responses(401, 403, 404, 409)},
     )
-    def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_member(user=request.user, appointment_id=appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_member(user=request.user, appointment_id=appointmentId)
         reason = request.data.get("cancellationReason", "") if isinstance(request.data, dict) else ""
         if not isinstance(reason, str):
             raise ReasonInvalid("A cancellation reason is text.")
@@ -168,8 +190,8 @@ class AppointmentRescheduleApi(APIView):
         examples=RESCHEDULE_EXAMPLES,
         responses={200: AppointmentSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
-    def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_member(user=request.user, appointment_id=appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_member(user=request.user, appointment_id=appointmentId)
         body = AppointmentRescheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         appointment = appointment_reschedule(appointment=appointment, by=Actor.MEMBER, **body.service_arguments())

@@ -13,3 +13,9 @@ class AppointmentsConfig(AppConfig):
         # at one of its upcoming times (doctors sits below us and cannot ask).
         slot_in_use_check_register(slot_has_upcoming_appointments)
         slot_places_held_check_register(slot_most_places_held)
+
+        # Doctor search shows each doctor's next free time and filters by a free day (doctors/discovery).
+        from appointments.selectors import doctors_available_on, next_available
+        from doctors.discovery.availability import availability_readers_register
+
+        availability_readers_register(next_available=next_available, available_on=doctors_available_on)

@@ -1,6 +1,6 @@
 """The doctor API for appointments (/api/v1/doctor/appointments): the signed-in doctor's own appointments.
 
-`{appointment_id}` in a URL is the appointment's `_id` (24 hex) or its `appointmentId` string (e.g. APT-001).
+`{appointmentId}` in a URL is the appointment's `_id` (24 hex) or its `appointmentId` string (e.g. APT-001).
 Another doctor's appointment is 404, never 403. Refusals are answered by core/api.py.
 """
 
@@ -23,6 +23,7 @@ from appointments.serializers import (
 )
 from appointments.services.booking import appointment_reschedule
 from appointments.services.workflow import TRANSITION_SERVICES, ReasonInvalid
+from core.api_docs import DetailSerializer
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
 from doctors.models import Doctor
@@ -55,8 +56,8 @@ class _AppointmentTransitionApi(DoctorApiMixin, APIView):
 
     action = ""
 
-    def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointmentId)
         extra = {"reason": _reason(request)} if self.action == "cancel" else {}
         appointment = TRANSITION_SERVICES[self.action](appointment=appointment, by=Actor.DOCTOR, **extra)
         return Response(AppointmentSerializer(appointment).data)
@@ -71,7 +72,7 @@ def _reason(request: Request) -> str:
 
 
 APPOINTMENT_ID_PARAM = OpenApiParameter(
-    "appointment_id",
+    "appointmentId",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     description="the appointment's _id (24 hex) or appointmentId",
@@ -96,24 +97,24 @@ class DoctorAppointmentConfirmApi(_AppointmentTransitionApi):
     action = "confirm"
 
     @_transition_schema("PENDING_CONFIRMATION -> CONFIRMED (sets confirmedAt)")
-    def post(self, request: Request, appointment_id: str) -> Response:
-        return super().post(request, appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        return super().post(request, appointmentId)
 
 
 class DoctorAppointmentCompleteApi(_AppointmentTransitionApi):
     action = "complete"
 
     @_transition_schema("CONFIRMED -> COMPLETED")
-    def post(self, request: Request, appointment_id: str) -> Response:
-        return super().post(request, appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        return super().post(request, appointmentId)
 
 
 class DoctorAppointmentCancelApi(_AppointmentTransitionApi):
     action = "cancel"
 
     @_transition_schema("PENDING_CONFIRMATION or CONFIRMED -> CANCELLED (frees the time)")
-    def post(self, request: Request, appointment_id: str) -> Response:
-        return super().post(request, appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        return super().post(request, appointmentId)
 
 
 class DoctorAppointmentRescheduleApi(_AppointmentTransitionApi):
@@ -123,16 +124,16 @@ class DoctorAppointmentRescheduleApi(_AppointmentTransitionApi):
         parameters=[APPOINTMENT_ID_PARAM],
         responses={
             200: AppointmentSerializer,
-            400: OpenApiResponse(description="the same rules and messages as booking"),
-            404: OpenApiResponse(description="not yours or unknown"),
-            409: CONFLICT_RESPONSE,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="the same rules and messages as booking"),
+            404: OpenApiResponse(DetailSerializer, description="not yours or unknown"),
+            409: OpenApiResponse(DetailSerializer, description="the current state does not allow it: {detail}"),
         },
         tags=["doctor"],
         summary="Move an own PENDING_CONFIRMATION or CONFIRMED appointment to another time (keeps its status)",
     )
-    def post(self, request: Request, appointment_id: str) -> Response:
+    def post(self, request: Request, appointmentId: str) -> Response:
         doctor = cast(Doctor, request.user)  # DoctorApiMixin signs in doctors only
-        appointment = appointment_get_for_doctor(doctor=doctor, appointment_id=appointment_id)
+        appointment = appointment_get_for_doctor(doctor=doctor, appointment_id=appointmentId)
         body = AppointmentRescheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         appointment = appointment_reschedule(appointment=appointment, by=Actor.DOCTOR, **body.service_arguments())

@@ -28,6 +28,8 @@ from doctors.auth.portal import DoctorRequiredMixin
 
 PAGE_SIZE = 20
 MSG_WEEK_DATE = "Give the week as a date, YYYY-MM-DD (any day of it)."
+WEEK_RANGE_DAYS = 3660  # about ten years either side of today: the week view's reach
+MSG_WEEK_TOO_FAR = "Choose a week within ten years of today."
 MSG_RESCHEDULED = "Appointment with {patient} moved to {date} at {time}."
 # The reschedule service's field names (the API's) -> the portal form's.
 RESCHEDULE_FIELDS = {"appointmentDate": "date", "timeSlot": "time_slot"}
@@ -60,6 +62,8 @@ def _date_param(value: str | None) -> date | None:
         raise Invalid(MSG_WEEK_DATE) from exc
     if parsed.isoformat() != value:  # fromisoformat also takes 20310106 and week dates
         raise Invalid(MSG_WEEK_DATE)
+    if abs((parsed - clock.local_today()).days) > WEEK_RANGE_DAYS:  # also keeps the neighbours representable
+        raise Invalid(MSG_WEEK_TOO_FAR)
     return parsed
 
 
@@ -143,9 +147,13 @@ class AppointmentActionView(_OwnAppointmentMixin, View):
     an error message, core/portal_errors.py)."""
 
     appointment: Appointment
+    action_labels = {"confirm": "Confirm", "complete": "Mark as completed", "cancel": "Cancel appointment"}
 
     def refused_url(self) -> str:
         return self._back(self.request, self.appointment)
+
+    def action_return_url(self) -> str:
+        return reverse("portal-appointment-detail", args=[self.kwargs["appointment_id"]])
 
     def post(self, request: HttpRequest, appointment_id: str, action: str) -> HttpResponse:
         transition = TRANSITION_SERVICES.get(action)
@@ -170,6 +178,7 @@ class AppointmentRescheduleView(_OwnAppointmentMixin, TemplateView):
 
     template_name = "portal/appointments/reschedule.html"
     nav_section = "appointments"
+    action_label = "Move appointment"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

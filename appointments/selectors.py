@@ -23,14 +23,14 @@ How a day's times are made (docs/booking.md, Availability):
   one slot, one `maxPatients`, for availability and booking alike (`slot_offered`).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType
@@ -49,6 +49,7 @@ from doctors.models import (
 from doctors.schedule.exceptions import extra_hours_as_slot
 from doctors.schedule.notice import duration_possessive, earliest_bookable, notice_rules
 from doctors.schedule.selectors import schedule_exceptions
+from mongo.compiler import FIRST_BATCH
 from mongo.lookups import first_by_key
 from mongo.raw import collection
 
@@ -196,6 +197,7 @@ class BookableTime:
     max_patients: int
     slot_id: ObjectId
     remaining: int
+    from_extra_hours: bool = False  # one-off extra hours, not a weekly slot
 
     def serves(self, appointment_type: str) -> bool:
         return self.consultation_type in (appointment_type, ConsultationType.BOTH)
@@ -286,42 +288,24 @@ def _step_types(
     return types
 
 
-def _day_slots(*, doctor: Doctor, day: date, exceptions: list[ScheduleException] | None) -> tuple[list, list]:
-    """The day's active weekly slots and its extra hours (as slots), in the order that decides which one owns
-    a time, and the time off of the day. Two queries (slots, exceptions) unless `exceptions` are given."""
-    day_slots = DoctorSlot.objects.filter(
-        doctor_id=doctor.doctor_id, day_of_week=DAYS_OF_WEEK[day.weekday()], is_active=True
-    )
-    if exceptions is None:
-        exceptions = schedule_exceptions(doctor_ids=[doctor.doctor_id], start=day, end=day)
-    mine = [e for e in exceptions if e.doctor_id == doctor.doctor_id and e.on(day)]
-    extra = [extra_hours_as_slot(e) for e in mine if e.kind == ScheduleExceptionKind.EXTRA_HOURS]
-    slots = sorted([*day_slots, *extra], key=lambda s: (s.start_time, s.clinic_id, str(s.pk)))
-    return slots, [e for e in mine if e.is_time_off]
-
-
-def slot_schedule(
+def _day_offers(
     *,
     doctor: Doctor,
     day: date,
-    consultation_type: str | None = None,
-    clinic_id: str | None = None,
-    exceptions: list[ScheduleException] | None = None,
+    slots: Sequence[DoctorSlot],
+    clinics: dict[str, Clinic],
+    time_off: list[ScheduleException],
     min_notice: bool = True,
-) -> list[BookableTime]:
-    """The doctor's times on `day` (from the minimum notice on; future ones only with `min_notice=False`, for
-    staff), before subtracting places already taken.
+) -> dict[int, BookableTime]:
+    """THE rules of one doctor's day: the offered times of `day` (future ones only) by start minute, from the
+    doctor's active weekly `slots` of that weekday and the day's extra hours (sorted: earliest start, then
+    clinic, owns a time), less the day's `time_off`, from the doctor's minimum notice on (only future times
+    with `min_notice=False`, for staff).
 
-    `remaining` here is the full `maxPatients`. Three queries: the weekday's slots, the day's time off and
-    extra hours (unless `exceptions`, read for many doctors and days by `schedule_exceptions`, are given),
-    and the clinics.
+    The one place a per-day rule goes (time off, extra hours, notice): every reader of availability, one day
+    or a range, single doctor or a search page, comes through here.
     """
     day_name = DAYS_OF_WEEK[day.weekday()]
-    # Every slot of the day decides which one owns each time; the clinic asked for filters the result (and
-    # stays out of the query, which so stays on its index, slots_doctor_day_active).
-    slots, time_off = _day_slots(doctor=doctor, day=day, exceptions=exceptions)
-    clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in={s.clinic_id for s in slots})}
-
     first_future = _earliest_minute(day, doctor) if min_notice else _first_future_minute(day)
     offered: dict[int, BookableTime] = {}
     for slot in slots:
@@ -343,8 +327,8 @@ def slot_schedule(
             )
             if not types:
                 continue
-            # This slot owns the time: the type and clinic asked for filter its offer below, they never let a
-            # later overlapping slot (another clinic, another maxPatients) take the time instead.
+            # This slot owns the time: the type and clinic asked for filter its offer afterwards, they never let
+            # a later overlapping slot (another clinic, another maxPatients) take the time instead.
             offered[start] = BookableTime(
                 time_slot=time_12h(start),
                 minutes=start,
@@ -354,13 +338,186 @@ def slot_schedule(
                 max_patients=slot.max_patients,
                 slot_id=slot.pk,
                 remaining=slot.max_patients,
+                from_extra_hours=slot.from_extra_hours,
             )
+    return offered
+
+
+def days_between(start: date, end: date) -> list[date]:
+    """Every date from `start` to `end`, both included."""
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
+@dataclass(frozen=True)
+class _WeeklySlots:
+    """What the days of some doctors are made of: their active weekly slots (per doctor and weekday), their
+    time off and extra hours (`schedule_exceptions`) over the days asked, and the clinics of both."""
+
+    by_doctor_day: dict[tuple[str, str], list[DoctorSlot]]
+    exceptions: list[ScheduleException]
+    clinics: dict[str, Clinic]
+
+    def doctor_ids(self) -> set[str]:
+        """The doctors with any weekly slot or extra hours (the others have no time at all)."""
+        extra = {e.doctor_id for e in self.exceptions if e.kind == ScheduleExceptionKind.EXTRA_HOURS}
+        return {doctor_id for doctor_id, _ in self.by_doctor_day} | extra
+
+    def day(self, doctor_id: str, day: date) -> tuple[list[DoctorSlot], list[ScheduleException]]:
+        """The day's slots and extra hours (as slots) in the order that decides which one owns a time, and the
+        day's time off."""
+        mine = [e for e in self.exceptions if e.doctor_id == doctor_id and e.on(day)]
+        extra = [extra_hours_as_slot(e) for e in mine if e.kind == ScheduleExceptionKind.EXTRA_HOURS]
+        weekly = self.by_doctor_day.get((doctor_id, DAYS_OF_WEEK[day.weekday()]), [])
+        slots = sorted([*weekly, *extra], key=lambda s: (s.start_time, s.clinic_id, str(s.pk))) if extra else weekly
+        return slots, [e for e in mine if e.is_time_off]
+
+
+_SLOT_FIELDS = [(field.attname, field.column or field.attname) for field in DoctorSlot._meta.concrete_fields]
+
+
+def _slots_found(match: dict[str, Any]) -> list[DoctorSlot]:
+    """Weekly slots read as stored (one `find`) and made model instances without the ORM's per-field
+    conversions: a search page's slots cost a third of the ORM's read on the embedded server
+    (docs/performance.md). The fields read are plain strings, numbers and booleans in the seed's shape."""
+    documents = collection(DoctorSlot._meta.db_table).find(match, batch_size=FIRST_BATCH)
+    names = [attname for attname, _ in _SLOT_FIELDS]
     return [
-        offered[start]
-        for start in sorted(offered)
-        if (not consultation_type or offered[start].serves(consultation_type))
-        and (not clinic_id or offered[start].clinic_id == clinic_id)
+        DoctorSlot.from_db("default", names, [document.get(column) for _, column in _SLOT_FIELDS])
+        for document in documents
     ]
+
+
+def _weekly_slots(
+    *, doctor_ids: Iterable[str], start: date, end: date, exceptions: list[ScheduleException] | None = None
+) -> _WeeklySlots:
+    """Three queries whatever the number of doctors and days: the time off and extra hours over the days from
+    `start` to `end` (none when `exceptions` are given), the weekly slots of their weekdays, and the clinics of
+    both. Every slot of a day decides which one owns each time, so a clinic asked for filters the result
+    later and stays out of the query."""
+    ids = sorted(set(doctor_ids))
+    weekdays = sorted({DAYS_OF_WEEK[day.weekday()] for day in days_between(start, end)})
+    if not ids or not weekdays:
+        return _WeeklySlots({}, [], {})
+    if exceptions is None:
+        exceptions = schedule_exceptions(doctor_ids=ids, start=start, end=end)
+    # Index-friendly shapes (mongo/README.md): one doctor on some weekdays is the whole {doctorId, dayOfWeek,
+    # isActive} key; several doctors, or every weekday, is doctorId alone (`$in` for several), the rest
+    # compared here: SecantusDB plans a residual clause beside `$in` or a key prefix as a scan.
+    match: dict[str, Any] = {"doctorId": ids[0] if len(ids) == 1 else {"$in": ids}}
+    if len(ids) == 1 and len(weekdays) < len(DAYS_OF_WEEK):
+        match |= {"dayOfWeek": weekdays[0] if len(weekdays) == 1 else {"$in": weekdays}, "isActive": True}
+    query = _slots_found(match)
+    wanted = set(weekdays)
+    kept = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
+    by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
+    for slot in sorted(kept, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
+        by_doctor_day.setdefault((slot.doctor_id, slot.day_of_week), []).append(slot)
+    clinic_ids = {slot.clinic_id for slots in by_doctor_day.values() for slot in slots}
+    clinic_ids |= {e.clinic_id for e in exceptions if e.kind == ScheduleExceptionKind.EXTRA_HOURS and e.clinic_id}
+    clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in=clinic_ids)} if clinic_ids else {}
+    return _WeeklySlots(by_doctor_day, exceptions, clinics)
+
+
+def _day_times(
+    weekly: _WeeklySlots,
+    *,
+    doctor: Doctor,
+    day: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    min_notice: bool = True,
+) -> list[BookableTime]:
+    """One doctor's times on one day (no query): `_day_offers` on what the day is made of, filtered by the type
+    and clinic asked for, in time order."""
+    slots, time_off = weekly.day(doctor.doctor_id, day)
+    if not slots:
+        return []
+    offered = _day_offers(
+        doctor=doctor, day=day, slots=slots, clinics=weekly.clinics, time_off=time_off, min_notice=min_notice
+    )
+    return [
+        offered[minute]
+        for minute in sorted(offered)
+        if (not consultation_type or offered[minute].serves(consultation_type))
+        and (not clinic_id or offered[minute].clinic_id == clinic_id)
+    ]
+
+
+def _schedule(
+    weekly: _WeeklySlots,
+    *,
+    doctors: Sequence[Doctor],
+    days: Sequence[date],
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    min_notice: bool = True,
+) -> dict[tuple[str, date], list[BookableTime]]:
+    """The times of each doctor on each day from their weekly slots (no query), through `_day_times`."""
+    return {
+        (doctor.doctor_id, day): _day_times(
+            weekly,
+            doctor=doctor,
+            day=day,
+            consultation_type=consultation_type,
+            clinic_id=clinic_id,
+            min_notice=min_notice,
+        )
+        for doctor in doctors
+        for day in days
+    }
+
+
+def slot_schedule_range(
+    *,
+    doctors: Sequence[Doctor],
+    start: date,
+    end: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
+    min_notice: bool = True,
+) -> dict[tuple[str, date], list[BookableTime]]:
+    """The times of each doctor on each date from `start` to `end` (from the minimum notice on), keyed by
+    (doctorId, date), before subtracting places already taken (`remaining` is the full `maxPatients`).
+
+    Three queries whatever the number of doctors and days (`_weekly_slots`); every day goes through
+    `_day_offers`. `exceptions` (time off and extra hours covering the range, as `schedule_exceptions` reads
+    them) save a query when the caller has them already.
+    """
+    weekly = _weekly_slots(
+        doctor_ids=[doctor.doctor_id for doctor in doctors], start=start, end=end, exceptions=exceptions
+    )
+    return _schedule(
+        weekly,
+        doctors=doctors,
+        days=days_between(start, end),
+        consultation_type=consultation_type,
+        clinic_id=clinic_id,
+        min_notice=min_notice,
+    )
+
+
+def slot_schedule(
+    *,
+    doctor: Doctor,
+    day: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
+    min_notice: bool = True,
+) -> list[BookableTime]:
+    """The doctor's times on `day` (from the minimum notice on; future ones only with `min_notice=False`, for
+    staff), before subtracting places already taken: the range of one day (`slot_schedule_range`)."""
+    schedule = slot_schedule_range(
+        doctors=[doctor],
+        start=day,
+        end=day,
+        consultation_type=consultation_type,
+        clinic_id=clinic_id,
+        exceptions=exceptions,
+        min_notice=min_notice,
+    )
+    return schedule[(doctor.doctor_id, day)]
 
 
 def slot_offered(
@@ -414,19 +571,76 @@ def time_off_message(*, doctor: Doctor, time_off: ScheduleException, day: date) 
     return "timeSlot", MSG_AWAY_AT_TIME.format(start=time_off.start_time, end=time_off.end_time, **names)
 
 
-def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
-    """Places held per time of one doctor on one date: appointments there that are not CANCELLED, numbered
-    or not (so ones the existing system wrote count at once). One query on {doctorId, appointmentDate}."""
-    taken: dict[str, int] = {}
+def places_taken_range(*, doctor_ids: Iterable[str], days: Iterable[date]) -> dict[tuple[str, str], dict[str, int]]:
+    """Places held per (doctorId, YYYY-MM-DD) and time: appointments there that are not CANCELLED, numbered
+    or not (so ones the existing system wrote count at once). One query on {doctorId, appointmentDate},
+    whatever the number of doctors and dates (the dates listed with `$in`, not a range: mongo/README.md)."""
+    ids, dates = sorted(set(doctor_ids)), sorted({day.isoformat() for day in days})
+    if not ids or not dates:
+        return {}
     # Equality only, status compared here: SecantusDB plans `$ne` as a collection scan (mongo/README.md).
+    match: dict[str, Any] = {
+        "doctorId": ids[0] if len(ids) == 1 else {"$in": ids},
+        "appointmentDate": dates[0] if len(dates) == 1 else {"$in": dates},
+    }
     cursor = collection(Appointment._meta.db_table).find(
-        {"doctorId": doctor_id, "appointmentDate": appointment_date}, {"_id": 0, "timeSlot": 1, "status": 1}
+        match, {"_id": 0, "doctorId": 1, "appointmentDate": 1, "timeSlot": 1, "status": 1}, batch_size=FIRST_BATCH
     )
+    taken: dict[tuple[str, str], dict[str, int]] = {}
     for document in cursor:
         time_slot = document.get("timeSlot")
         if isinstance(time_slot, str) and document.get("status") != AppointmentStatus.CANCELLED:
-            taken[time_slot] = taken.get(time_slot, 0) + 1
+            held = taken.setdefault((str(document.get("doctorId")), str(document.get("appointmentDate"))), {})
+            held[time_slot] = held.get(time_slot, 0) + 1
     return taken
+
+
+def places_taken(*, doctor_id: str, appointment_date: str) -> dict[str, int]:
+    """Places held per time of one doctor on one date (`places_taken_range` of one doctor and day)."""
+    taken = places_taken_range(doctor_ids=[doctor_id], days=[date.fromisoformat(appointment_date)])
+    return taken.get((doctor_id, appointment_date), {})
+
+
+def free_times(times: Sequence[BookableTime], taken: dict[str, int]) -> list[BookableTime]:
+    """`times` with their places still free, those with none left dropped."""
+    free = [replace(t, remaining=t.max_patients - taken.get(t.time_slot, 0)) for t in times]
+    return [t for t in free if t.remaining > 0]
+
+
+Schedule = dict[tuple[str, date], list[BookableTime]]
+
+
+def _subtract_places(schedule: Schedule) -> Schedule:
+    """`schedule` minus the places already taken: one query (`places_taken_range`) for the days with times."""
+    busy = [key for key, times in schedule.items() if times]
+    taken = places_taken_range(doctor_ids=[doctor_id for doctor_id, _ in busy], days=[day for _, day in busy])
+    return {
+        (doctor_id, day): free_times(times, taken.get((doctor_id, day.isoformat()), {})) if times else []
+        for (doctor_id, day), times in schedule.items()
+    }
+
+
+def slot_availability_range(
+    *,
+    doctors: Sequence[Doctor],
+    start: date,
+    end: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+    exceptions: list[ScheduleException] | None = None,
+) -> dict[tuple[str, date], list[BookableTime]]:
+    """The bookable times of each doctor on each date from `start` to `end`, keyed by (doctorId, date), each
+    with its places still free (> 0). Three queries at most whatever the number of doctors and days."""
+    return _subtract_places(
+        slot_schedule_range(
+            doctors=doctors,
+            start=start,
+            end=end,
+            consultation_type=consultation_type,
+            clinic_id=clinic_id,
+            exceptions=exceptions,
+        )
+    )
 
 
 def slot_availability(
@@ -437,24 +651,175 @@ def slot_availability(
     clinic_id: str | None = None,
     exceptions: list[ScheduleException] | None = None,
 ) -> list[BookableTime]:
-    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0). `exceptions`:
-    the doctor's time off and extra hours already read for a window of days (`schedule_exceptions`)."""
-    times = slot_schedule(
-        doctor=doctor, day=date, consultation_type=consultation_type, clinic_id=clinic_id, exceptions=exceptions
+    """The bookable times of `doctor` on `date`, sorted, each with its places still free (> 0): the range of
+    one day (`slot_availability_range`). `exceptions`: the doctor's time off and extra hours already read
+    for a window of days (`schedule_exceptions`)."""
+    available = slot_availability_range(
+        doctors=[doctor],
+        start=date,
+        end=date,
+        consultation_type=consultation_type,
+        clinic_id=clinic_id,
+        exceptions=exceptions,
     )
-    if not times:
-        return []
-    taken = places_taken(doctor_id=doctor.doctor_id, appointment_date=date.isoformat())
-    free = [replace(t, remaining=t.max_patients - taken.get(t.time_slot, 0)) for t in times]
-    return [t for t in free if t.remaining > 0]
+    return available[(doctor.doctor_id, date)]
 
 
-def appointment_list_for_member(*, user: Any, status: str | None = None) -> QuerySet[Appointment]:
-    """The member's own appointments, newest date first (the seed's {userId, status} index)."""
+def availability_days(
+    *,
+    doctor: Doctor,
+    start: date,
+    end: date,
+    consultation_type: str | None = None,
+    clinic_id: str | None = None,
+) -> list[tuple[date, list[BookableTime]]]:
+    """Every date from `start` to `end` with the doctor's bookable times, in date order (a month calendar).
+
+    Dates outside the booking window (past days, days beyond the horizon) are listed with no times. Round
+    trips do not grow with the range: the part inside the window is one `slot_availability_range`.
+    """
+    today = clock.local_today()
+    first, last = max(start, today), min(end, today + timedelta(days=booking_horizon_days(doctor)))
+    available = (
+        slot_availability_range(
+            doctors=[doctor], start=first, end=last, consultation_type=consultation_type, clinic_id=clinic_id
+        )
+        if first <= last
+        else {}
+    )
+    return [(day, available.get((doctor.doctor_id, day), [])) for day in days_between(start, end)]
+
+
+# --- the next free time of many doctors (search) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextAvailable:
+    """A doctor's soonest bookable time."""
+
+    date: date
+    minutes: int
+    time_slot: str
+    consultation_type: str
+    clinic_id: str
+
+
+# Days scanned per round: the first week, then the next two, four and eight weeks up to the horizon. Most doctors
+# have a free time in the first week, so a page usually costs one places query; never more than five.
+NEXT_AVAILABLE_WINDOWS = (7, 14, 28, 56)
+
+
+def _windows(first: date, last: date) -> list[list[date]]:
+    windows, start = [], first
+    for length in NEXT_AVAILABLE_WINDOWS:
+        if start > last:
+            break
+        end = min(last, start + timedelta(days=length - 1))
+        windows.append(days_between(start, end))
+        start = end + timedelta(days=1)
+    if start <= last:
+        windows.append(days_between(start, last))
+    return windows
+
+
+def next_available(
+    *, doctors: Sequence[Doctor], consultation_type: str | None = None
+) -> dict[str, NextAvailable | None]:
+    """Each doctor's soonest bookable time from now up to the booking horizon, or None, by doctorId.
+
+    Round trips do not grow with the number of doctors: three for their weekly slots, time off and extra
+    hours, and clinics, then one places query per window of days (NEXT_AVAILABLE_WINDOWS) for the doctors
+    still without a free time. Each doctor's own horizon and notice apply (`_day_offers`).
+    """
+    today = clock.local_today()
+    horizons = {doctor.doctor_id: today + timedelta(days=booking_horizon_days(doctor)) for doctor in doctors}
+    last = max(horizons.values(), default=today)
+    weekly = _weekly_slots(doctor_ids=[d.doctor_id for d in doctors], start=today, end=last)
+    found: dict[str, NextAvailable | None] = {doctor.doctor_id: None for doctor in doctors}
+    waiting = [doctor for doctor in doctors if doctor.doctor_id in weekly.doctor_ids()]
+    for days in _windows(today, last):
+        if not waiting:
+            break
+        taken = places_taken_range(doctor_ids=[doctor.doctor_id for doctor in waiting], days=days)
+        for doctor in waiting:
+            mine = [day for day in days if day <= horizons[doctor.doctor_id]]  # each doctor's own horizon
+            found[doctor.doctor_id] = _first_free(
+                weekly, doctor=doctor, days=mine, taken=taken, consultation_type=consultation_type
+            )
+        waiting = [doctor for doctor in waiting if found[doctor.doctor_id] is None]
+    return found
+
+
+def _first_free(
+    weekly: _WeeklySlots,
+    *,
+    doctor: Doctor,
+    days: Sequence[date],
+    taken: dict[tuple[str, str], dict[str, int]],
+    consultation_type: str | None,
+) -> NextAvailable | None:
+    """The doctor's first time with a place left among `days`, working out only the days up to it."""
+    for day in days:
+        times = _day_times(weekly, doctor=doctor, day=day, consultation_type=consultation_type)
+        for time_ in free_times(times, taken.get((doctor.doctor_id, day.isoformat()), {})) if times else []:
+            return NextAvailable(day, time_.minutes, time_.time_slot, time_.consultation_type, time_.clinic_id)
+    return None
+
+
+def doctors_available_on(*, doctor_ids: Sequence[str], day: date, consultation_type: str | None = None) -> set[str]:
+    """The doctorIds among `doctor_ids` with a free time on `day` (nothing outside the booking window).
+
+    At most six queries whatever the number of doctors: their slots of that weekday, time off and extra hours
+    and clinics, then only the doctors with hours that day, and the places taken that day.
+    """
+    if day < clock.local_today():
+        return set()
+    weekly = _weekly_slots(doctor_ids=doctor_ids, start=day, end=day)
+    with_hours = sorted(weekly.doctor_ids())
+    found = list(Doctor.objects.filter(doctor_id__in=with_hours)) if with_hours else []
+    candidates = [doctor for doctor in found if booking_date_error(day, doctor) is None]  # own horizons
+    available = _subtract_places(_schedule(weekly, doctors=candidates, days=[day], consultation_type=consultation_type))
+    return {doctor_id for (doctor_id, _), times in available.items() if times}
+
+
+WHEN_UPCOMING, WHEN_PAST = "upcoming", "past"
+
+
+def appointment_list_for_member(
+    *, user: Any, status: str | None = None, when: str | None = None
+) -> QuerySet[Appointment]:
+    """The member's own appointments (the seed's {userId, status} index).
+
+    `when=upcoming`: PENDING_CONFIRMATION or CONFIRMED from today on (clinic-local), soonest date first.
+    `when=past`: all the others (an earlier date, or completed or cancelled), newest date first. Neither: all
+    of them, newest date first.
+    """
     appointments = Appointment.objects.filter(user=user)
     if status:
         appointments = appointments.filter(status=status)
+    today = clock.local_today().isoformat()
+    upcoming = Q(status__in=LIVE, appointment_date__gte=today)
+    if when == WHEN_UPCOMING:
+        return appointments.filter(upcoming).order_by("appointment_date", "created_at")
+    if when == WHEN_PAST:
+        appointments = appointments.filter(~upcoming)
     return appointments.order_by("-appointment_date", "-created_at")
+
+
+def appointment_page_in_time_order(page: Sequence[Appointment], *, when: str | None) -> list[Appointment]:
+    """A page of `appointment_list_for_member` with the times of one date in clock order (the stored 12-hour
+    times do not sort as text); dates keep the list's order."""
+    descending = when != WHEN_UPCOMING
+    by_date = sorted(page, key=lambda a: minutes_12h(a.time_slot) if _is_time(a.time_slot) else 0, reverse=descending)
+    return sorted(by_date, key=lambda a: a.appointment_date, reverse=descending)
+
+
+def _is_time(value: object) -> bool:
+    try:
+        minutes_12h(str(value))
+    except (ValueError, AttributeError):
+        return False
+    return True
 
 
 def appointment_get_for_member(*, user: Any, appointment_id: str) -> Appointment:

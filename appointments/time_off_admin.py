@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 from appointments.models import Actor
 from appointments.services.time_off import (
@@ -29,6 +29,7 @@ from doctors.schedule.exceptions import extra_hours_check, time_off_check
 
 MSG_CHOOSE = "{count} booked appointment(s) fall inside: {listed}. Choose to keep or cancel them."
 MSG_NEEDS_FIELD = "Extra hours need this."
+_REFUSED = "_schedule_exception_refused"  # set on the request when the service refused the save
 TIME_OFF_FIELDS = ("start_date", "end_date", "start_time", "end_time", "clinic_id", "reason")
 EXTRA_FIELDS = (
     "clinic_id",
@@ -142,6 +143,23 @@ class ScheduleExceptionAdmin(AllOrNothingAdmin):
         return False  # added or removed, never edited: the services decide what a record does to bookings
 
     def save_model(self, request: HttpRequest, obj: ScheduleException, form: Any, change: bool) -> None:
+        """Through the services. A refusal at the save (the form's check passed, then a booking or other hours
+        landed meanwhile) is shown as an error on the add page again, with nothing saved (no 500)."""
+        try:
+            self._save(request, obj, form)
+        except ServiceError as exc:
+            setattr(request, _REFUSED, True)
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return None if getattr(request, _REFUSED, False) else super().log_addition(request, obj, message)
+
+    def response_add(self, request: HttpRequest, obj: ScheduleException, post_url_continue: str | None = None) -> Any:
+        if getattr(request, _REFUSED, False):
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _save(self, request: HttpRequest, obj: ScheduleException, form: Any) -> None:
         data = form.cleaned_data
         by = Actorship(actor=Actor.STAFF, id=str(request.user.pk))
         if data["kind"] == ScheduleExceptionKind.EXTRA_HOURS:

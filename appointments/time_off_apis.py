@@ -28,6 +28,7 @@ from appointments.time_off_serializers import (
     TimeOffInputSerializer,
     TimeOffSerializer,
 )
+from core.api_docs import DetailSerializer
 from core.pagination import StandardPagination, paginated_response
 from doctors.auth.sessions import DoctorApiMixin
 from doctors.models import Doctor, ScheduleExceptionKind
@@ -36,7 +37,9 @@ from doctors.schedule.selectors import schedule_exception_get, schedule_exceptio
 
 API_FIELD_NAMES = {**SLOT_FIELD_NAMES, "start_date": "startDate", "end_date": "endDate"}
 TIME_OFF, EXTRA_HOURS = ScheduleExceptionKind.TIME_OFF, ScheduleExceptionKind.EXTRA_HOURS
-ID_PARAMETER = OpenApiParameter("exception_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="its _id")
+ID_PARAMETER = OpenApiParameter(
+    "exceptionId", OpenApiTypes.STR, OpenApiParameter.PATH, description="The time off's or extra hours' 24-hex `_id`."
+)
 
 TIME_OFF_EXAMPLES = [
     OpenApiExample(
@@ -123,7 +126,34 @@ EXTRA_HOURS_EXAMPLES = [
             "reason": "Catching up after leave",
         },
         request_only=True,
-    )
+    ),
+    OpenApiExample(
+        "Saved",
+        value={
+            "_id": "6790a1b2c3d4e5f601234568",
+            "doctorId": "DOC001",
+            "date": "2031-01-11",
+            "clinicId": "CLINIC001",
+            "startTime": "17:00",
+            "endTime": "19:00",
+            "slotDuration": 20,
+            "maxPatients": 1,
+            "consultationFee": 800,
+            "consultationType": "IN_CLINIC",
+            "reason": "Catching up after leave",
+            "createdByRole": "DOCTOR",
+            "createdById": "DOC001",
+            "createdAt": "2031-01-05T09:30:00Z",
+        },
+        response_only=True,
+        status_codes=["201"],
+    ),
+    OpenApiExample(
+        "Overlapping other extra hours",
+        value={"detail": "These hours overlap your extra hours 18:00-20:00 on 2031-01-11."},
+        response_only=True,
+        status_codes=["409"],
+    ),
 ]
 
 
@@ -153,7 +183,7 @@ class DoctorTimeOffListApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # th
         request=TimeOffInputSerializer,
         responses={
             201: TimeOffSerializer,
-            400: OpenApiResponse(description="bad input, keyed by field"),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="bad input, keyed by field"),
             409: OpenApiResponse(
                 TimeOffConflictSerializer,
                 description='live appointments fall inside and "affectedAppointments" is absent; nothing saved',
@@ -177,9 +207,9 @@ class DoctorTimeOffDetailApi(DoctorApiMixin, APIView):  # type: ignore[misc]  # 
         tags=["doctor"],
         summary="Remove time off: its times are offered again (appointments it cancelled stay cancelled)",
     )
-    def delete(self, request: Request, exception_id: str) -> Response:
+    def delete(self, request: Request, exceptionId: str) -> Response:
         time_off_delete(
-            time_off=schedule_exception_get(doctor=_doctor(request), exception_id=exception_id, kind=TIME_OFF)
+            time_off=schedule_exception_get(doctor=_doctor(request), exception_id=exceptionId, kind=TIME_OFF)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -201,8 +231,12 @@ class DoctorExtraHoursListApi(DoctorApiMixin, APIView):  # type: ignore[misc]  #
         request=ExtraHoursInputSerializer,
         responses={
             201: ExtraHoursSerializer,
-            400: OpenApiResponse(description="bad input, keyed by field (the weekly slot's rules)"),
-            409: OpenApiResponse(description="overlaps a weekly slot of that weekday or other extra hours"),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="bad input, keyed by field (the weekly slot's rules)"
+            ),
+            409: OpenApiResponse(
+                DetailSerializer, description="overlaps a weekly slot of that weekday or other extra hours"
+            ),
         },
         examples=EXTRA_HOURS_EXAMPLES,
         tags=["doctor"],
@@ -221,13 +255,13 @@ class DoctorExtraHoursDetailApi(DoctorApiMixin, APIView):  # type: ignore[misc] 
         responses={
             204: None,
             404: OpenApiResponse(description="not yours or unknown"),
-            409: OpenApiResponse(description="they hold live appointments"),
+            409: OpenApiResponse(DetailSerializer, description="they hold live appointments"),
         },
         tags=["doctor"],
         summary="Remove extra hours (409 while they hold live appointments)",
     )
-    def delete(self, request: Request, exception_id: str) -> Response:
+    def delete(self, request: Request, exceptionId: str) -> Response:
         extra_hours_delete(
-            extra=schedule_exception_get(doctor=_doctor(request), exception_id=exception_id, kind=EXTRA_HOURS)
+            extra=schedule_exception_get(doctor=_doctor(request), exception_id=exceptionId, kind=EXTRA_HOURS)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

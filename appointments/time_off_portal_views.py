@@ -61,6 +61,7 @@ class TimeOffView(DoctorRequiredMixin, TemplateView):
 
     template_name = "portal/time_off/page.html"
     nav_section = "time-off"
+    action_label = "Add time off"
     form: TimeOffForm | ExtraHoursForm
 
     def _prefill(self) -> dict[str, str]:
@@ -122,6 +123,8 @@ class TimeOffView(DoctorRequiredMixin, TemplateView):
 class ExtraHoursAddView(TimeOffView):
     """POST: add one-off extra hours; a refusal is shown on the extra hours' form."""
 
+    action_label = "Add extra hours"
+
     def post(self, request: HttpRequest) -> HttpResponse:
         self.form = form = ExtraHoursForm(request.POST, doctor=self.doctor, auto_id=EXTRA_IDS)
         if not form.is_valid():
@@ -144,6 +147,7 @@ class ScheduleExceptionDeleteView(DoctorRequiredMixin, View):
     """POST /portal/time-off/<id>/delete/ (or extra-hours/<id>/delete/): the doctor's own only (else 404)."""
 
     kind: str = TIME_OFF
+    action_label = "Remove"
 
     def refused_url(self) -> str:
         return _page_url("extra-hours-list" if self.kind == EXTRA_HOURS else "time-off-list")

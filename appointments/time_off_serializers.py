@@ -9,7 +9,7 @@ from core.serializers import NumberField, ObjectIdField
 
 
 class TimeOffSerializer(serializers.Serializer):
-    """A time off (`doctor_schedule_exceptions`, kind TIME_OFF)."""
+    """A time off: days (or hours of one day) when the doctor sees no one, everywhere or at one clinic."""
 
     _id = ObjectIdField(source="pk", read_only=True)
     doctorId = serializers.CharField(source="doctor_id")
@@ -61,7 +61,7 @@ class TimeOffConflictSerializer(serializers.Serializer):
 
 
 class ExtraHoursSerializer(serializers.Serializer):
-    """One-off extra hours (`doctor_schedule_exceptions`, kind EXTRA_HOURS): a slot valid on `date` only."""
+    """One-off extra hours: a slot valid on `date` only."""
 
     _id = ObjectIdField(source="pk", read_only=True)
     doctorId = serializers.CharField(source="doctor_id")
@@ -88,6 +88,6 @@ class ExtraHoursInputSerializer(serializers.Serializer):
     endTime = serializers.CharField(source="end_time", max_length=5)
     slotDuration = serializers.IntegerField(source="slot_duration", required=False)
     maxPatients = serializers.IntegerField(source="max_patients", required=False)
-    consultationFee = serializers.FloatField(source="consultation_fee")
+    consultationFee = NumberField(source="consultation_fee")
     consultationType = serializers.CharField(source="consultation_type", max_length=10)
     reason = serializers.CharField(required=False, allow_blank=True)

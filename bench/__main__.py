@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         measure.sign_in(ctx, members=16)
         rows: list[dict] = []
         results["rows"] = rows
-        for figure in (measure.search, measure.availability, measure.booking, measure.dashboard):
+        for figure in (measure.search, measure.availability, measure.member_api, measure.booking, measure.dashboard):
             _log(started, figure.__name__)
             rows += figure(ctx)
             (out / "partial.json").write_text(json.dumps(results, indent=2, default=str))

@@ -7,7 +7,9 @@ few doctors the figures need, at a clinic open round the clock:
 - AVAILABILITY: 14 weekly slots (two a day) and 2,000 appointments on the books, over 91 days;
 - EMPTY: the same 14 slots and no appointment (round trips must not grow with the data);
 - DASHBOARD: 50 appointments today, plus upcoming and past ones; signs in to the portal;
-- BOOKING: a slot every day, 08:00-20:00 in 15-minute steps, for the booking throughput runs.
+- BOOKING: a slot every day, 08:00-20:00 in 15-minute steps, for the booking throughput runs;
+- the search page's doctors (SPEC001 in Mumbai) get weekly slots at their own first clinic, and a third of them
+  a full first three days, so `nextAvailable` has real work to do (issue 17).
 """
 
 from __future__ import annotations
@@ -103,6 +105,20 @@ def _slot(doctor_id: str, day: str, start: str, end: str) -> dict:
         "createdAt": now,
         "updatedAt": now,
     }
+
+
+SEARCH_SPECIALTY, SEARCH_CITY = "SPEC001", "Mumbai"
+
+
+def _search_doctors(generated: list[dict]) -> list[dict]:
+    """The generated doctors the search figures page through (active, SEARCH_SPECIALTY, a clinic in SEARCH_CITY)."""
+    return [
+        doc
+        for doc in generated
+        if doc["isActive"]
+        and doc["specialtyId"] == SEARCH_SPECIALTY
+        and any(c.get("city") == SEARCH_CITY for c in doc.get("clinics") or [])
+    ]
 
 
 def _twelve_hour(minutes: int) -> str:
@@ -203,7 +219,14 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
         *(_slot(BOOKING_DOCTOR, day, "08:00", "20:00") for day in DAYS_OF_WEEK),
     ]
 
-    book = _Book(bench_doctors, member_docs, clinic, today)
+    searched = _search_doctors(generated)
+    search_slots = [
+        {**_slot(doc["doctorId"], day, "10:00", "12:00"), "clinicId": doc["clinics"][0]["clinicId"], "slotDuration": 30}
+        for doc in searched
+        for day in DAYS_OF_WEEK[:6]
+    ]
+    bench_slots += search_slots
+    book = _Book({**bench_doctors, **{doc["doctorId"]: doc for doc in searched}}, member_docs, clinic, today)
     slot_of: dict[tuple[Any, Any], list[dict]] = {(s["doctorId"], s["dayOfWeek"]): [] for s in bench_slots}
     for s in bench_slots:
         slot_of[(s["doctorId"], s["dayOfWeek"])].append(s)
@@ -223,6 +246,13 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
         for minutes in sorted(steps):
             book.add(DASHBOARD_DOCTOR, slot, day, minutes, _status(rng, day, today))
 
+    for doc in searched[::3]:  # a third are full for three days: their next free time is further out
+        for offset in range(3):
+            day = today + timedelta(days=offset)
+            for slot in slot_of.get((doc["doctorId"], DAYS_OF_WEEK[day.weekday()]), []):
+                for minutes in _steps(slot):
+                    book.add(doc["doctorId"], slot, day, minutes, "CONFIRMED")
+
     _insert(db, "specialty_master", generate.specialty_documents())
     _insert(db, "clinics", [*clinics, clinic])
     _insert(db, "doctors", [*generated, *bench_doctors.values()])
@@ -231,13 +261,13 @@ def build(uri: str, *, doctors: int, members: int = 200) -> DataSet:
     _insert(db, "appointments", book.appointments)
     client.close()
 
-    city = next(c for c in generate.catalog.CITIES if c.name == "Mumbai")
+    city = next(c for c in generate.catalog.CITIES if c.name == SEARCH_CITY)
     return DataSet(
         doctors=len(generated) + len(bench_doctors),
         members=member_docs,
         today=today,
-        search_specialty="SPEC001",
-        search_city="Mumbai",
+        search_specialty=SEARCH_SPECIALTY,
+        search_city=SEARCH_CITY,
         search_origin=(city.latitude, city.longitude),
         active_doctor_ids=tuple(doc["doctorId"] for doc in generated[::97] if doc["isActive"]),
     )

@@ -233,6 +233,80 @@ def availability(ctx: Context) -> list[dict]:
     return [row]
 
 
+# --- 2b. the member app's API (issue 17): a month, the next free time in search, a radius -------------------------
+
+
+def member_api(ctx: Context) -> list[dict]:
+    """A month of availability against one day, a search page with nextAvailable against the same page without
+    it, and a distance search inside a radius: each pair measured side by side, request by request."""
+    data = ctx.data
+    client = ctx.member()
+    path = f"/api/v1/doctors/{dataset.AVAILABILITY_DOCTOR}/availability"
+    first = data.today + timedelta(days=1)
+    month = {"from": first.isoformat(), "to": (first + timedelta(days=30)).isoformat()}
+    one_day = {"date": first.isoformat()}
+    body = client.get(path, **month).json()
+    assert len(body["days"]) == 31, body
+    day_s: list[float] = []
+    api_s, _, replies, _ = _side_by_side(
+        ctx.requests, lambda: client.get(path, **month), lambda: day_s.append(client.get(path, **one_day).seconds)
+    )
+    day_ms = summary_ms(day_s[-ctx.requests :])["median_ms"]
+    rows = [
+        _row(
+            "availability_month",
+            f"Availability for 31 days, doctor with {dataset.AVAILABILITY_APPOINTMENTS:,} appointments",
+            api_s,
+            [],
+            replies,
+            one_day_median_ms=day_ms,
+            ratio_to_one_day=round(summary_ms(api_s)["median_ms"] / day_ms, 2),
+            one_day_db_commands=client.get(path, **one_day).db_commands,
+            free_times=sum(len(d["slots"]) for d in body["days"]),
+        )
+    ]
+
+    search = {"specialtyId": data.search_specialty, "city": data.search_city, "page_size": 20}
+    plain = {**search, "withNextAvailable": "false"}
+    page = client.get("/api/v1/doctors", **search).json()["results"]
+    plain_s: list[float] = []
+    api_s, _, replies, _ = _side_by_side(
+        ctx.requests,
+        lambda: client.get("/api/v1/doctors", **search),
+        lambda: plain_s.append(client.get("/api/v1/doctors", **plain).seconds),
+    )
+    plain_ms = summary_ms(plain_s[-ctx.requests :])["median_ms"]
+    sizes = [client.get("/api/v1/doctors", **{**search, "page_size": n}).db_commands for n in (5, 20, 100)]
+    rows.append(
+        _row(
+            "search_next_available",
+            "Doctor search specialty+city with nextAvailable, page of 20",
+            api_s,
+            [],
+            replies,
+            plain_median_ms=plain_ms,
+            ratio_to_plain=round(summary_ms(api_s)["median_ms"] / plain_ms, 2),
+            plain_db_commands=client.get("/api/v1/doctors", **plain).db_commands,
+            db_commands_page_5_20_100=sizes,
+            with_next_available=sum(d["nextAvailable"] is not None for d in page),
+        )
+    )
+
+    lat, lng = data.search_origin
+    near = {"lat": lat, "lng": lng, "radiusKm": 10, "ordering": "distance", "page_size": 20}
+    found = client.get("/api/v1/doctors", **near).json()
+    rows.append(
+        _row(
+            "search_radius",
+            "Doctor search within 10 km by distance (lat/lng, all specialties), page of 20",
+            *_side_by_side(ctx.requests, lambda: client.get("/api/v1/doctors", **near), None),
+            matches=found["count"],
+        )
+    )
+    client.close()
+    return rows
+
+
 # --- 3. booking ----------------------------------------------------------------------------------------------
 
 

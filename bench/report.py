@@ -19,6 +19,20 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+MEMBER_API_NOTES: dict[str, Any] = {
+    "availability_month": lambda row: (
+        f"one day: {_fmt(row['one_day_median_ms'])} ms, {row['one_day_db_commands']} round trips; month / day "
+        f"{_fmt(row['ratio_to_one_day'])}; {row['free_times']} free times"
+    ),
+    "search_next_available": lambda row: (
+        f"without nextAvailable: {_fmt(row['plain_median_ms'])} ms, {row['plain_db_commands']} round trips; "
+        f"ratio {_fmt(row['ratio_to_plain'])}; round trips at page 5 / 20 / 100: "
+        f"{_fmt(row['db_commands_page_5_20_100'])}; {row['with_next_available']} of the page have a free time"
+    ),
+    "search_radius": lambda row: f"{row['matches']} doctors within the radius",
+}
+
+
 def _line(row: dict) -> list[str]:
     """measure | median ms | p95 ms | raw median ms | ratio | round trips | notes"""
     key = row["key"]
@@ -63,6 +77,8 @@ def _line(row: dict) -> list[str]:
             f"{row['free_times']} free times; doctor with no appointments: "
             f"{row['db_commands_doctor_without_appointments']} round trips"
         )
+    elif key in MEMBER_API_NOTES:
+        notes = MEMBER_API_NOTES[key](row)
     elif key == "plans":
         return [row["label"], "", "", "", "", "", row["summary"]]
     elif "missing" in row:

@@ -7,5 +7,5 @@ from clinics.apis import ClinicDetailApi, ClinicListApi
 urlpatterns: list = [
     # --- member discovery (booking) ---
     path("clinics", ClinicListApi.as_view(), name="clinic-list"),
-    path("clinics/<str:clinic_id>", ClinicDetailApi.as_view(), name="clinic-detail"),
+    path("clinics/<str:clinicId>", ClinicDetailApi.as_view(), name="clinic-detail"),
 ]

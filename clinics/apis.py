@@ -39,12 +39,12 @@ class ClinicDetailApi(APIView):
         summary="One active clinic",
         tags=["discovery"],
         parameters=[
-            OpenApiParameter("clinic_id", str, OpenApiParameter.PATH, description="The `clinicId`, e.g. CLINIC001.")
+            OpenApiParameter("clinicId", str, OpenApiParameter.PATH, description="The `clinicId`, e.g. CLINIC001.")
         ],
         responses={200: ClinicSerializer, **error_responses(401, 403, 404)},
     )
-    def get(self, request: Request, clinic_id: str) -> Response:
-        clinic = clinic_get(clinic_id=clinic_id)
+    def get(self, request: Request, clinicId: str) -> Response:
+        clinic = clinic_get(clinic_id=clinicId)
         if clinic is None:
             raise NotFound(MSG_CLINIC_NOT_FOUND)
         return Response(ClinicSerializer(clinic).data)

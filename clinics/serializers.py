@@ -42,4 +42,6 @@ class ClinicSerializer(serializers.Serializer):
 
 
 class ClinicListParamsSerializer(serializers.Serializer):
-    city = serializers.CharField(required=False, max_length=100)
+    city = serializers.CharField(
+        required=False, max_length=100, help_text="Only clinics in this city, as listed, e.g. Delhi (NCR)."
+    )

@@ -6,27 +6,27 @@ from consultations import apis
 
 urlpatterns = [
     path(
-        "appointments/<str:appointment_id>/consultation",
+        "appointments/<str:appointmentId>/consultation",
         apis.MemberAppointmentConsultationApi.as_view(),
         name="member-appointment-consultation",
     ),
     path(
-        "consultations/<str:consultation_key>/join",
+        "consultations/<str:consultationId>/join",
         apis.MemberConsultationJoinApi.as_view(),
         name="member-consultation-join",
     ),
     path(
-        "consultations/<str:consultation_key>/end",
+        "consultations/<str:consultationId>/end",
         apis.MemberConsultationEndApi.as_view(),
         name="member-consultation-end",
     ),
     path(
-        "consultations/<str:consultation_key>/feedback",
+        "consultations/<str:consultationId>/feedback",
         apis.MemberConsultationFeedbackApi.as_view(),
         name="member-consultation-feedback",
     ),
     path(
-        "consultations/<str:consultation_key>/network-issues",
+        "consultations/<str:consultationId>/network-issues",
         apis.MemberConsultationNetworkIssueApi.as_view(),
         name="member-consultation-network-issues",
     ),
@@ -43,13 +43,13 @@ DOCTOR_ACTIONS = {
 }
 urlpatterns += [
     path(
-        "doctor/appointments/<str:appointment_id>/consultation",
+        "doctor/appointments/<str:appointmentId>/consultation",
         apis.DoctorConsultationStartApi.as_view(),
         name="doctor-appointment-consultation",
     ),
     *[
         path(
-            f"doctor/consultations/<str:consultation_key>/{action}",
+            f"doctor/consultations/<str:consultationId>/{action}",
             view.as_view(),
             name=f"doctor-consultation-{action}",
         )

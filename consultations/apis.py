@@ -43,7 +43,7 @@ CONSULTATION_KEY = OpenApiParameter(
     description='The consultation\'s `consultationId` ("VC-" + ten digits) or its 24-hex `_id`.',
 )
 APPOINTMENT_KEY = OpenApiParameter(
-    "appointment_id",
+    "appointmentId",
     str,
     OpenApiParameter.PATH,
     description="The appointment's `appointmentId` or its 24-hex `_id`.",
@@ -63,8 +63,8 @@ class MemberAppointmentConsultationApi(APIView):
         tags=["member"],
         summary="The video consultation of my ONLINE appointment, once the doctor has started it",
     )
-    def get(self, request: Request, appointment_id: str) -> Response:
-        consultation = consultation_get_for_member_appointment(user=request.user, appointment_id=appointment_id)
+    def get(self, request: Request, appointmentId: str) -> Response:
+        consultation = consultation_get_for_member_appointment(user=request.user, appointment_id=appointmentId)
         return Response(ConsultationSerializer(consultation).data)
 
 
@@ -78,8 +78,8 @@ class MemberConsultationJoinApi(APIView):
         tags=["member"],
         summary="Join the call: sets patientJoinedAt, returns roomUrl and roomPassword",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_patient(user=request.user, key=consultationId)
         consultation = consultation_join(consultation=consultation, participant=EndedBy.PATIENT)
         return Response(ParticipantConsultationSerializer(consultation).data)
 
@@ -94,8 +94,8 @@ class MemberConsultationEndApi(APIView):
         tags=["member"],
         summary="End the call (endedBy PATIENT)",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_patient(user=request.user, key=consultationId)
         consultation = consultation_end(consultation=consultation, ended_by=EndedBy.PATIENT)
         return Response(ConsultationSerializer(consultation).data)
 
@@ -110,8 +110,8 @@ class MemberConsultationFeedbackApi(APIView):
         tags=["member"],
         summary="Rate the doctor once, after the call is completed",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_patient(user=request.user, key=consultationId)
         data = MemberFeedbackInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = consultation_give_feedback(
@@ -133,8 +133,8 @@ class MemberConsultationNetworkIssueApi(APIView):
         tags=["member"],
         summary="Report a network issue during the call",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_patient(user=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_patient(user=request.user, key=consultationId)
         return network_issue_response(request, consultation)
 
 
@@ -161,8 +161,8 @@ class DoctorConsultationStartApi(DoctorApiMixin, APIView):
         summary="Start the video consultation of my CONFIRMED ONLINE appointment "
         "(201 new; 200 with the one already open)",
     )
-    def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointmentId)
         consultation, created = consultation_start(doctor=request.user, appointment=appointment)
         return Response(
             ParticipantConsultationSerializer(consultation).data,
@@ -178,8 +178,8 @@ class DoctorConsultationJoinApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="Join the call: sets doctorJoinedAt, returns roomUrl and roomPassword",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_doctor(doctor=request.user, key=consultationId)
         consultation = consultation_join(consultation=consultation, participant=EndedBy.DOCTOR)
         return Response(ParticipantConsultationSerializer(consultation).data)
 
@@ -192,8 +192,8 @@ class DoctorConsultationEndApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="End the call (endedBy DOCTOR); completes the appointment",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_doctor(doctor=request.user, key=consultationId)
         consultation = consultation_end(consultation=consultation, ended_by=EndedBy.DOCTOR)
         return Response(ConsultationSerializer(consultation).data)
 
@@ -206,8 +206,8 @@ class DoctorConsultationCancelApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="Cancel a scheduled or in-progress consultation, with a reason",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_doctor(doctor=request.user, key=consultationId)
         data = CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = consultation_cancel(
@@ -226,8 +226,8 @@ class DoctorConsultationNoShowApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="Mark a scheduled consultation NO_SHOW (the patient never joined)",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_doctor(doctor=request.user, key=consultationId)
         consultation = consultation_mark_no_show(consultation=consultation)
         return Response(ConsultationSerializer(consultation).data)
 
@@ -240,8 +240,8 @@ class DoctorConsultationFeedbackApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="Rate the patient once, after the call is completed",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_doctor(doctor=request.user, key=consultationId)
         data = DoctorFeedbackInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = consultation_give_feedback(
@@ -261,6 +261,6 @@ class DoctorConsultationNetworkIssueApi(DoctorApiMixin, APIView):
         tags=["doctor"],
         summary="Report a network issue during the call",
     )
-    def post(self, request: Request, consultation_key: str) -> Response:
-        consultation = consultation_get_for_doctor(doctor=request.user, key=consultation_key)
+    def post(self, request: Request, consultationId: str) -> Response:
+        consultation = consultation_get_for_doctor(doctor=request.user, key=consultationId)
         return network_issue_response(request, consultation)

@@ -18,3 +18,9 @@ class ConsultationsConfig(AppConfig):
         # A moved appointment closes the room of its old time; opening a room tells appointments the doctor
         # has shown (appointments.services.workflow.appointment_video_opened, called by consultation_start).
         appointment_event_subscribe(AppointmentEvent.RESCHEDULED, consultations_on_appointment_rescheduled)
+
+        # The member's appointment list shows each ONLINE appointment's consultationId and open room.
+        from appointments.video_rooms import video_room_reader_register
+        from consultations.selectors import video_rooms_of_appointments
+
+        video_room_reader_register(video_rooms_of_appointments)

@@ -81,6 +81,7 @@ class ConsultationStartView(DoctorRequiredMixin, View):
     """Start (or reopen) the appointment's call and join it as the doctor, then show the call page."""
 
     http_method_names = ["post"]
+    action_label = "Start video consultation"
     appointment: Appointment
 
     def refused_url(self) -> str:
@@ -118,6 +119,8 @@ class _ConsultationStepView(DoctorRequiredMixin, View):
 
 
 class ConsultationJoinView(_ConsultationStepView):
+    action_label = "Join call"
+
     def step(self, request: HttpRequest, consultation: VideoConsultation) -> VideoConsultation:
         return consultation_join(consultation=consultation, participant=EndedBy.DOCTOR)
 
@@ -126,6 +129,7 @@ class ConsultationJoinView(_ConsultationStepView):
 
 
 class ConsultationEndView(_ConsultationStepView):
+    action_label = "End consultation"
     success_message = MSG_ENDED
 
     def step(self, request: HttpRequest, consultation: VideoConsultation) -> VideoConsultation:
@@ -133,6 +137,7 @@ class ConsultationEndView(_ConsultationStepView):
 
 
 class ConsultationNoShowView(_ConsultationStepView):
+    action_label = "Patient did not join"
     success_message = MSG_NO_SHOW
 
     def step(self, request: HttpRequest, consultation: VideoConsultation) -> VideoConsultation:
@@ -140,6 +145,7 @@ class ConsultationNoShowView(_ConsultationStepView):
 
 
 class ConsultationCancelView(_ConsultationStepView):
+    action_label = "Cancel consultation"
     success_message = MSG_CANCELLED
 
     def step(self, request: HttpRequest, consultation: VideoConsultation) -> VideoConsultation:

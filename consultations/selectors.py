@@ -4,14 +4,20 @@ URL keys: a consultation is named by its `consultationId` ("VC-" + ten digits) o
 appointment by its `appointmentId` string or its 24-hex `_id` (appointments/selectors.py reads it).
 """
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
 from bson import ObjectId
 from django.db.models import Q
 
 from appointments.models import Appointment, AppointmentType
 from appointments.selectors import appointment_get_for_member
+from appointments.video_rooms import VideoRoom
 from consultations.models import OPEN_STATUSES, VideoConsultation
 from core.errors import NotFound
 from doctors.models import Doctor
+from mongo.raw import collection
 
 
 def _key_filter(key: str) -> Q:
@@ -54,3 +60,20 @@ def consultation_get_for_member_appointment(*, user: object, appointment_id: str
     if consultation is None:
         raise NotFound()
     return consultation
+
+
+def video_rooms_of_appointments(appointment_pks: Sequence[ObjectId]) -> dict[ObjectId, VideoRoom]:
+    """Each appointment's consultation (the open one, else the latest), by appointment pk. One query on the
+    seed's {appointmentId} index; registered with appointments (appointments/video_rooms.py)."""
+    found = collection(VideoConsultation._meta.db_table).find(
+        {"appointmentId": {"$in": list(appointment_pks)}},
+        {"_id": 0, "appointmentId": 1, "consultationId": 1, "status": 1, "createdAt": 1},
+    )
+    open_values = {status.value for status in OPEN_STATUSES}
+    best: dict[ObjectId, tuple[bool, Any, str]] = {}
+    for doc in found:
+        key = (doc.get("status") in open_values, doc.get("createdAt") or datetime.min.replace(tzinfo=UTC))
+        pk = doc["appointmentId"]
+        if pk not in best or key > best[pk][:2]:
+            best[pk] = (*key, str(doc.get("consultationId")))
+    return {pk: VideoRoom(consultation_id=cid, open=is_open) for pk, (is_open, _, cid) in best.items()}

@@ -37,7 +37,13 @@ class ObjectIdFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class NumberField(serializers.FloatField):
-    """A seed number: rendered as an int when whole (1000, not 1000.0)."""
+    """A seed number: rendered as an int when whole (1000, not 1000.0). As input, a JSON number or a numeric
+    string; not a boolean (DRF's FloatField takes `true` for 1.0), NaN or infinity."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
     def to_representation(self, value: Any) -> int | float:
         number = float(value)

@@ -23,9 +23,11 @@ FEE_VALIDATORS = [
     MaxValueValidator(MAX_FEE, message=MSG_FEE_TOO_LARGE),
 ]
 
-_TIME_24H = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_TIME_12H = re.compile(r"^(0[1-9]|1[0-2]):[0-5]\d (AM|PM)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# [0-9], not \d (which matches any script's digits, e.g. "10:0٩ AM"), and \Z, not $ (which allows a final "\n").
+_TIME_24H = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z")
+_TIME_12H = re.compile(r"^(0[1-9]|1[0-2]):[0-5][0-9] (AM|PM)\Z")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def validate_time_24h(value: str) -> None:

@@ -269,6 +269,9 @@ class DoctorSlot(models.Model):
     def __str__(self) -> str:
         return f"{self.doctor_id} {self.day_of_week} {self.start_time}-{self.end_time} at {self.clinic_id}"
 
+    # Not a field: True on the unsaved slot that stands for one-off extra hours (extra_hours_as_slot).
+    from_extra_hours: bool = False
+
     def clean(self) -> None:
         if not is_time_24h(self.start_time) or not is_time_24h(self.end_time):
             return  # the format validators report this one
@@ -344,6 +347,8 @@ class ScheduleException(models.Model):
     cancelled_appointment_ids = ArrayField(
         ObjectIdField(), default=list, blank=True, db_column="cancelledAppointmentIds"
     )
+    # EXTRA_HOURS being removed: no longer offered while the removal checks their appointments (0069).
+    closing_at = models.DateTimeField(null=True, blank=True, db_column="closingAt")
     created_by_role = models.CharField(max_length=8, choices=CreatedBy.choices, db_column="createdByRole")
     created_by_id = models.CharField(max_length=64, db_column="createdById")
     created_at = models.DateTimeField(auto_now_add=True, db_column="createdAt")

@@ -6,6 +6,6 @@ from notifications.apis import NotificationListApi, NotificationReadApi, Prefere
 
 urlpatterns = [
     path("notifications", NotificationListApi.as_view(), name="notification-list"),
-    path("notifications/<str:notification_id>/read", NotificationReadApi.as_view(), name="notification-read"),
+    path("notifications/<str:notificationId>/read", NotificationReadApi.as_view(), name="notification-read"),
     path("me/preferences", PreferencesApi.as_view(), name="member-preferences"),
 ]

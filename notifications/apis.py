@@ -17,7 +17,7 @@ from users.permissions import IsMember
 
 MSG_NOTIFICATION_NOT_FOUND = "No such notification."
 NOTIFICATION_ID_PARAM = OpenApiParameter(
-    "notification_id", str, OpenApiParameter.PATH, description="The notification's `_id` (24 hex characters)."
+    "notificationId", str, OpenApiParameter.PATH, description="The notification's `_id` (24 hex characters)."
 )
 
 
@@ -48,9 +48,9 @@ class NotificationReadApi(APIView):
         request=None,
         responses={204: None, **error_responses(401, 403, 404)},
     )
-    def post(self, request: Request, notification_id: str) -> Response:
+    def post(self, request: Request, notificationId: str) -> Response:
         try:
-            pk = ObjectId(notification_id)
+            pk = ObjectId(notificationId)
         except (InvalidId, TypeError):
             raise NotFound(MSG_NOTIFICATION_NOT_FOUND) from None
         if not notification_mark_read(user=request.user, notification_id=pk):

@@ -24,6 +24,7 @@ class CalendarFeedRenewView(DoctorRequiredMixin, View):
     """POST: a new secret link (the old one stops working), shown once on this page."""
 
     nav_section = "profile"
+    action_label = "Make my calendar link"
 
     def post(self, request: HttpRequest) -> HttpResponse:
         token = calendar_feed_renew(doctor_id=self.doctor.doctor_id)
@@ -40,6 +41,8 @@ class CalendarFeedRenewView(DoctorRequiredMixin, View):
 
 
 class CalendarFeedRevokeView(DoctorRequiredMixin, View):
+    action_label = "Turn the link off"
+
     def post(self, request: HttpRequest) -> HttpResponse:
         revoked = calendar_feed_revoke(doctor_id=self.doctor.doctor_id)
         messages.success(request, MSG_FEED_REVOKED if revoked else MSG_NO_FEED)

@@ -270,6 +270,12 @@ DOCTOR_NO_SHOW_MINUTES = env_int("DOCTOR_NO_SHOW_MINUTES", 10)
 # bounded as appointments pile up (appointments.selectors.doctor_late_appointment_ids; docs/operations.md).
 DOCTOR_NO_SHOW_LOOKBACK_DAYS = env_int("DOCTOR_NO_SHOW_LOOKBACK_DAYS", 14)
 
+# --- member API (issue 17: availability ranges, next free time, search) -------------------------------------
+# Days one availability request may cover (?from=&to=), and how long each process keeps the stored city names
+# doctor search matches `city` against (docs/api.md, Doctors).
+AVAILABILITY_RANGE_MAX_DAYS = env_int("AVAILABILITY_RANGE_MAX_DAYS", 31)
+CITY_NAMES_CACHE_SECONDS = env_int("CITY_NAMES_CACHE_SECONDS", 60)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.
@@ -331,6 +337,8 @@ NOTIFY_EVENT_MINUTES = env_int("NOTIFY_EVENT_MINUTES", 30)
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "core.api_docs.document_common_errors",
+    "core.api_docs.one_request_encoding",
+    "core.api_docs.fill_examples",
 ]
 # pymongo's command log and the backend's query log carry whole documents (medical records, password hashes):
 # they stay quiet even when LOG_LEVEL=DEBUG.

@@ -12,16 +12,16 @@ from prescriptions.doctor_apis import DoctorPrescriptionFileApi, DoctorPrescript
 urlpatterns = [
     # member (Bearer)
     path("prescriptions", MemberPrescriptionListApi.as_view(), name="prescription-list"),
-    path("prescriptions/<str:prescription_id>/file", MemberPrescriptionFileApi.as_view(), name="prescription-file"),
+    path("prescriptions/<str:prescriptionId>/file", MemberPrescriptionFileApi.as_view(), name="prescription-file"),
     # doctor (cookie doctor_session)
     path("doctor/prescriptions", DoctorPrescriptionListApi.as_view(), name="doctor-prescription-list"),
     path(
-        "doctor/prescriptions/<str:prescription_id>/file",
+        "doctor/prescriptions/<str:prescriptionId>/file",
         DoctorPrescriptionFileApi.as_view(),
         name="doctor-prescription-file",
     ),
     path(
-        "doctor/appointments/<str:appointment_id>/prescription",
+        "doctor/appointments/<str:appointmentId>/prescription",
         DoctorPrescriptionUploadApi.as_view(),
         name="doctor-appointment-prescription",
     ),

@@ -23,7 +23,10 @@ FILE_RESPONSES = {
     404: OpenApiResponse(description="no such prescription of the caller's"),
 }
 PRESCRIPTION_KEY = OpenApiParameter(
-    "prescription_id", str, OpenApiParameter.PATH, description="the prescriptionId (PRESC...) or the _id (24 hex)"
+    "prescriptionId",
+    str,
+    OpenApiParameter.PATH,
+    description="The `prescriptionId` (e.g. PRESC-2031-000123) or its 24-hex `_id`.",
 )
 
 
@@ -53,6 +56,6 @@ class MemberPrescriptionFileApi(FileDownloadMixin, APIView):
     permission_classes = [IsMember]
 
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["member"])
-    def get(self, request: Request, prescription_id: str) -> FileResponse:
-        prescription = prescription_get_for_member(user=request.user, prescription_id=prescription_id)
+    def get(self, request: Request, prescriptionId: str) -> FileResponse:
+        prescription = prescription_get_for_member(user=request.user, prescription_id=prescriptionId)
         return prescription_file_response(prescription, request=request)

@@ -28,7 +28,7 @@ from prescriptions.services import prescription_replace_file, prescription_uploa
 from prescriptions.uploads import upload_too_large
 
 APPOINTMENT_KEY = OpenApiParameter(
-    "appointment_id", str, OpenApiParameter.PATH, description="the appointmentId (e.g. APT-001) or the _id (24 hex)"
+    "appointmentId", str, OpenApiParameter.PATH, description="The `appointmentId` (e.g. APT-001) or its 24-hex `_id`."
 )
 
 
@@ -66,8 +66,8 @@ class DoctorPrescriptionUploadApi(DoctorApiMixin, APIView):
         },
         tags=["doctor"],
     )
-    def post(self, request: Request, appointment_id: str) -> Response:
-        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointment_id)
+    def post(self, request: Request, appointmentId: str) -> Response:
+        appointment = appointment_get_for_doctor(doctor=request.user, appointment_id=appointmentId)
         _upload_size_guard(request)
         data = PrescriptionUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,12 +87,12 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    def _own(self, request: Request, prescription_id: str) -> Prescription:
-        return prescription_get_for_doctor(doctor=request.user, prescription_id=prescription_id)
+    def _own(self, request: Request, prescriptionId: str) -> Prescription:
+        return prescription_get_for_doctor(doctor=request.user, prescription_id=prescriptionId)
 
     @extend_schema(parameters=[PRESCRIPTION_KEY], responses=FILE_RESPONSES, tags=["doctor"])
-    def get(self, request: Request, prescription_id: str) -> FileResponse:
-        return prescription_file_response(self._own(request, prescription_id), request=request)
+    def get(self, request: Request, prescriptionId: str) -> FileResponse:
+        return prescription_file_response(self._own(request, prescriptionId), request=request)
 
     @extend_schema(
         parameters=[PRESCRIPTION_KEY],
@@ -106,8 +106,8 @@ class DoctorPrescriptionFileApi(FileDownloadMixin, DoctorApiMixin, APIView):
         },
         tags=["doctor"],
     )
-    def put(self, request: Request, prescription_id: str) -> Response:
-        prescription = self._own(request, prescription_id)
+    def put(self, request: Request, prescriptionId: str) -> Response:
+        prescription = self._own(request, prescriptionId)
         _upload_size_guard(request)
         data = PrescriptionFileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

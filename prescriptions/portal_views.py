@@ -63,6 +63,8 @@ class PrescriptionUploadView(DoctorRequiredMixin, View):
     """POST /portal/appointments/{appointmentId}/prescription: the upload form of the appointment page; every
     outcome goes back to it with a message."""
 
+    action_label = "Upload prescription"
+
     def refused_url(self) -> str:
         return reverse("portal-appointment-detail", args=[self.appointment.pk]) + "#prescription"
 
@@ -91,6 +93,8 @@ class PrescriptionUploadView(DoctorRequiredMixin, View):
 class PrescriptionReplaceView(DoctorRequiredMixin, View):
     """POST /portal/prescriptions/{prescriptionId}/replace: a new file for the doctor's own prescription; every
     outcome goes back with a message."""
+
+    action_label = "Replace the file"
 
     def refused_url(self) -> str:
         return self._next(self.request, self.prescription)

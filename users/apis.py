@@ -34,7 +34,7 @@ class TokenPairSerializer(serializers.Serializer):
 
 
 class MemberTokenApi(APIView):
-    """simplejwt's token pair, behind the same sign-in throttle as the doctors' (core/login_throttle.py)."""
+    # simplejwt's token pair, behind the same sign-in throttle as the doctors' (core/login_throttle.py).
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -49,6 +49,12 @@ class MemberTokenApi(APIView):
         },
         tags=["member"],
         summary="Sign in: an access and a refresh token for `Authorization: Bearer`",
+        description=(
+            "Members sign in with their email and password. Send the access token as `Authorization: Bearer "
+            "<access>`; when it expires, get a new one from /api/v1/auth/token/refresh. Repeated wrong passwords "
+            "are slowed down (429 with Retry-After)."
+        ),
+        auth=[],
     )
     def post(self, request: Request) -> Response:
         body = MemberLoginSerializer(data=request.data)
@@ -88,6 +94,7 @@ class MemberTokenRefreshApi(APIView):
         },
         tags=["member"],
         summary="A new access token for a refresh token",
+        auth=[],
     )
     def post(self, request: Request) -> Response:
         body = RefreshSerializer(data=request.data)

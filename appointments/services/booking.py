@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
 
+from bson import ObjectId
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.utils import timezone
@@ -69,6 +70,13 @@ MSG_DOCTOR_NOT_IN_CLINIC = "This doctor does not see patients in the clinic."
 MSG_NOT_DOCTORS_CLINIC = "This doctor does not practise at this clinic."
 MSG_TIME_NOT_OFFERED = "This doctor has no {type} time at {time} on {date}{at_clinic}."
 MSG_CONTACT_NUMBER = "Enter a valid phone number, e.g. +919876543210."
+MSG_RESCHEDULE_UNDONE_REMOVED_HOURS = (
+    "The doctor removed these hours while this appointment was being moved, and its original time was no "
+    "longer available, so the appointment was cancelled. Please book another time."
+)
+MSG_REASON_MOVED_INTO_REMOVED_HOURS = "Moved while the doctor was removing these extra hours."
+MSG_UNDONE_EXTRA_HOURS = "Booked while the doctor was removing these extra hours."
+MSG_EXTRA_HOURS_REMOVED = "The doctor has just removed these hours. Please choose another time."
 MSG_UNDONE_TIME_OFF = "Booked while the doctor's time off was being saved; the time off covers it."
 MSG_MEMBER_CHANGE_CUTOFF = "Appointments can be cancelled or moved up to {cutoff} before their time."
 MSG_MEMBER_CHANGE_STARTED = "This appointment's time has passed; it can no longer be {change}."
@@ -265,6 +273,28 @@ def time_off_recheck(*, appointment: Appointment) -> None:
         raise
 
 
+def extra_hours_recheck(*, appointment: Appointment, extra_id: ObjectId) -> None:
+    """After a place was taken on the extra hours `extra_id`: undo it (freed by the system, one guarded
+    update) and refuse (409) if they were closed for removal or removed meanwhile. Their removal closes them
+    first and looks for appointments after, so whichever write comes first, this re-read or the removal's sees
+    the other (docs/decisions/0069-extra-hours-removal-closes-first.md). One query."""
+    offered = ScheduleException.objects.filter(pk=extra_id, closing_at=None).exists()
+    if offered:
+        return
+    now = clock.now()
+    place_free(
+        appointment=appointment,
+        allowed_from=CANCELLABLE,
+        changes={
+            "updatedAt": now,
+            "cancelledAt": now,
+            "cancelledBy": Actor.SYSTEM.value,
+            "cancellationReason": MSG_UNDONE_EXTRA_HOURS,
+        },
+    )
+    raise Conflict(MSG_EXTRA_HOURS_REMOVED)
+
+
 def _clinic_name_and_address(doctor: Doctor, clinic_id: str) -> tuple[str, str]:
     entry = doctor.clinic(clinic_id)
     if entry is not None and entry.name and entry.address:
@@ -344,6 +374,8 @@ def appointment_book(
         ),
     )
     time_off_recheck(appointment=appointment)
+    if offered.from_extra_hours:
+        extra_hours_recheck(appointment=appointment, extra_id=offered.slot_id)
     appointment_event_emit(AppointmentEvent.BOOKED, appointment=appointment, by=Actor.MEMBER)
     return appointment
 
@@ -585,6 +617,8 @@ def appointment_reschedule(
     )
     appointment.refresh_from_db()
     _reschedule_time_off_recheck(moved=appointment, undo=undo)
+    if offered.from_extra_hours:
+        _reschedule_extra_hours_recheck(moved=appointment, undo=undo, extra_id=offered.slot_id)
     appointment_event_emit(
         AppointmentEvent.RESCHEDULED,
         appointment=appointment,
@@ -738,14 +772,34 @@ def _move_back(*, moved: Appointment, undo: _Undo) -> bool:
     )
 
 
-def _cancel_inside_time_off(appointment: Appointment) -> NoReturn:
+def _reschedule_extra_hours_recheck(*, moved: Appointment, undo: _Undo, extra_id: ObjectId) -> None:
+    """After a move onto extra hours: if they were closed for removal meanwhile (the removal closes first and
+    looks for appointments after: docs/decisions/0069), put the appointment back where it was (409
+    MSG_EXTRA_HOURS_REMOVED), or, when that place is gone, cancel it by the system (RescheduleCancelled). One
+    query when they are still offered."""
+    if ScheduleException.objects.filter(pk=extra_id, closing_at=None).exists():
+        return
+    if undo.place_number is not None and _move_back(moved=moved, undo=undo):
+        raise Conflict(MSG_EXTRA_HOURS_REMOVED)
+    moved.refresh_from_db()
+    _cancel_inside_time_off(
+        moved, reason=MSG_REASON_MOVED_INTO_REMOVED_HOURS, message=MSG_RESCHEDULE_UNDONE_REMOVED_HOURS
+    )
+
+
+def _cancel_inside_time_off(
+    appointment: Appointment,
+    *,
+    reason: str = MSG_REASON_MOVED_INTO_TIME_OFF,
+    message: str = MSG_RESCHEDULE_UNDONE_CANCELLED,
+) -> NoReturn:
     """Cancel the appointment where it stands, by the system, guarded by where it stands and its
     `rescheduleCount`; tell the caller (RescheduleCancelled, 409)."""
     try:
         appointment_cancel(
             appointment=appointment,
             by=Actor.SYSTEM,
-            reason=MSG_REASON_MOVED_INTO_TIME_OFF,
+            reason=reason,
             expected={
                 "appointmentDate": appointment.appointment_date,
                 "timeSlot": appointment.time_slot,
@@ -754,7 +808,7 @@ def _cancel_inside_time_off(appointment: Appointment) -> NoReturn:
         )
     except TransitionRefused:
         _raise_changed_meanwhile(appointment)
-    raise RescheduleCancelled(MSG_RESCHEDULE_UNDONE_CANCELLED)
+    raise RescheduleCancelled(message)
 
 
 def _raise_changed_meanwhile(appointment: Appointment) -> NoReturn:

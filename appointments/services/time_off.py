@@ -33,11 +33,14 @@ from core.validators import minutes_12h
 from doctors.models import AffectedDecision, CreatedBy, Doctor, ScheduleException, ScheduleExceptionKind
 from doctors.schedule.exceptions import (
     extra_hours_check,
+    extra_hours_close,
     extra_hours_insert,
+    extra_hours_reopen,
     schedule_exception_delete,
     time_off_check,
     time_off_insert,
 )
+from doctors.schedule.services import schedule_lock
 
 MSG_AFFECTED = (
     "{count} booked appointment(s) fall inside this time off. Choose to keep them or cancel them"
@@ -47,6 +50,7 @@ MSG_BAD_DECISION = 'Choose "keep" or "cancel".'
 MSG_EXTRA_HOURS_HAVE_APPOINTMENTS = (
     "These extra hours have upcoming appointments. Cancel those appointments first, or keep the hours."
 )
+TIME_OFF_LOCK = "time-off"  # the schedule lock's key beside the weekdays' (doctors/schedule/services.py)
 KEEP, CANCEL = AffectedDecision.KEEP.value, AffectedDecision.CANCEL.value
 DECISIONS = (KEEP, CANCEL)
 
@@ -181,17 +185,20 @@ def time_off_add(
         end_time=end_time,
         clinic_id=clinic_id,
     )
-    stored = _same_time_off(time_off)
-    if stored is None:
-        decision, kept, cancelled = _split(time_off_affected(time_off=time_off), affected=affected, choices=choices)
-        stored = time_off_insert(
-            time_off=time_off,
-            created_by_role=CreatedBy(by.actor),
-            created_by_id=by.id,
-            decision=decision,
-            kept_ids=kept,
-            cancelled_ids=cancelled,
-        )
+    # Under the doctor's time-off lock, so a double submit finds the first one's record instead of adding its twin.
+    with schedule_lock(doctor_id=doctor.doctor_id, day=TIME_OFF_LOCK):
+        stored = _same_time_off(time_off)
+        if stored is None:
+            found = time_off_affected(time_off=time_off)
+            decision, kept, cancelled = _split(found, affected=affected, choices=choices)
+            stored = time_off_insert(
+                time_off=time_off,
+                created_by_role=CreatedBy(by.actor),
+                created_by_id=by.id,
+                decision=decision,
+                kept_ids=kept,
+                cancelled_ids=cancelled,
+            )
     stored.doctor = doctor
     time_off_finish(time_off=stored, by=by.actor)
     return stored
@@ -200,7 +207,9 @@ def time_off_add(
 def time_off_finish(*, time_off: ScheduleException, by: str) -> list[Appointment]:
     """Cancel every live appointment the stored time off covers that it does not keep: those chosen by `by`,
     any other (booked while it was being saved, or left by a crash) by the system. Idempotent: a cancel is
-    one guarded update, and one already done is skipped. Returns those cancelled now."""
+    one guarded update, and one already done is skipped. Each cancel is guarded by the date, time and
+    reschedule count read: one moved out of the time off meanwhile is left alone (one moved to another time
+    inside it is undone by its own re-check: booking._reschedule_time_off_recheck). Returns those cancelled now."""
     kept = set(time_off.kept_appointment_ids or [])
     chosen = set(time_off.cancelled_appointment_ids or [])
     done: list[Appointment] = []
@@ -209,9 +218,20 @@ def time_off_finish(*, time_off: ScheduleException, by: str) -> list[Appointment
             continue
         actor = by if appointment.pk in chosen else Actor.SYSTEM
         try:
-            done.append(appointment_cancel(appointment=appointment, by=actor, reason=time_off.reason))
+            done.append(
+                appointment_cancel(
+                    appointment=appointment,
+                    by=actor,
+                    reason=time_off.reason,
+                    expected={
+                        "appointmentDate": appointment.appointment_date,
+                        "timeSlot": appointment.time_slot,
+                        "rescheduleCount": appointment.reschedule_count,
+                    },
+                )
+            )
         except TransitionRefused:
-            continue  # cancelled or completed meanwhile: nothing left to do for it
+            continue  # cancelled, completed or moved meanwhile: nothing left to do for it here
     return done
 
 
@@ -227,7 +247,14 @@ def extra_hours_add(*, doctor: Doctor, by: Actorship, **fields: Any) -> Schedule
 
 
 def extra_hours_delete(*, extra: ScheduleException) -> None:
-    """Remove extra hours; refused (409) while they hold live appointments, as a weekly slot's removal is."""
+    """Remove extra hours; refused (409) while they hold live appointments, as a weekly slot's removal is.
+
+    Close them first (no longer offered), then look for appointments, then delete: a booking racing this takes
+    its place and then re-reads them (booking.extra_hours_recheck), so one of the two sees the other
+    (docs/decisions/0069-extra-hours-removal-closes-first.md). A crash after closing leaves them closed, not
+    offered: removing them again finishes."""
+    extra_hours_close(extra=extra)
     if Appointment.objects.filter(doctor_id=extra.doctor_id, slot_id=extra.pk, status__in=LIVE).exists():
+        extra_hours_reopen(extra=extra)
         raise Conflict(MSG_EXTRA_HOURS_HAVE_APPOINTMENTS)
     schedule_exception_delete(exception=extra)

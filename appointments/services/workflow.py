@@ -22,6 +22,7 @@ from core import clock
 from core.errors import Conflict, Invalid
 
 MSG_CANNOT_CONFIRM = "Only an appointment pending confirmation can be confirmed."
+MSG_CONFIRM_MOVED = "This request was moved to another time meanwhile. Check its new time, then confirm it."
 MSG_CANNOT_COMPLETE = "Only a confirmed appointment can be completed."
 MSG_CANNOT_CANCEL = "Only a pending or confirmed appointment can be cancelled."
 MSG_COMPLETE_TOO_EARLY = "This visit can be completed from {opens}."
@@ -93,10 +94,13 @@ class ReasonInvalid(Invalid):
     """400: the cancellation reason is too long."""
 
 
-def _move(*, appointment: Appointment, action: str, **changes: object) -> Appointment:
+def _move(
+    *, appointment: Appointment, action: str, guard: Mapping[str, Any] | None = None, **changes: object
+) -> Appointment:
+    """One guarded update: the transition's states, and the `guard` values (by field name) as read."""
     move = TRANSITIONS[action]
     changes["updated_at"] = clock.now()
-    moved = Appointment.objects.filter(pk=appointment.pk, status__in=move.allowed_from).update(
+    moved = Appointment.objects.filter(pk=appointment.pk, status__in=move.allowed_from, **(guard or {})).update(
         status=move.to, **changes
     )
     if not moved:
@@ -106,8 +110,23 @@ def _move(*, appointment: Appointment, action: str, **changes: object) -> Appoin
 
 
 def appointment_confirm(*, appointment: Appointment, by: str) -> Appointment:
-    """PENDING_CONFIRMATION -> CONFIRMED; `by` is who confirmed (models.Actor)."""
-    _move(appointment=appointment, action="confirm", confirmed_at=clock.now())
+    """PENDING_CONFIRMATION -> CONFIRMED; `by` is who confirmed (models.Actor). Guarded by the date, time and
+    reschedule count read: a request moved meanwhile is not confirmed at a time the confirmer did not see
+    (TransitionRefused, MSG_CONFIRM_MOVED)."""
+    read = (appointment.appointment_date, appointment.time_slot, appointment.reschedule_count)
+    try:
+        _move(
+            appointment=appointment,
+            action="confirm",
+            guard={"appointment_date": read[0], "time_slot": read[1], "reschedule_count": read[2]},
+            confirmed_at=clock.now(),
+        )
+    except TransitionRefused:
+        appointment.refresh_from_db()
+        moved = (appointment.appointment_date, appointment.time_slot, appointment.reschedule_count) != read
+        if moved and appointment.status == AppointmentStatus.PENDING_CONFIRMATION:
+            raise TransitionRefused(MSG_CONFIRM_MOVED) from None
+        raise
     appointment_event_emit(AppointmentEvent.CONFIRMED, appointment=appointment, by=by)
     return appointment
 

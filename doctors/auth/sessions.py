@@ -14,6 +14,7 @@ Reuse in other apps:
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import jwt
@@ -34,6 +35,11 @@ from users.authentication import MemberJWTAuthentication
 
 COOKIE_NAME = "doctor_session"
 SESSION_LIFETIME = timedelta(hours=8)  # the seed's "8-hour expiry"
+# Set beside the session cookie, kept longer, deleted on sign-out: a request that carries it but no live session
+# comes from a doctor whose session expired (the browser drops `doctor_session` itself after 8 hours), so the
+# portal can say so instead of a bare sign-in page. Holds nothing but "1". Decision 0068.
+HINT_COOKIE_NAME = "doctor_session_hint"
+HINT_LIFETIME = timedelta(days=30)
 ROLE_DOCTOR = "DOCTOR"
 JWT_ALGORITHM = "HS256"
 # Member tokens (simplejwt) are signed with the same SECRET_KEY: the audience keeps them out of the cookie.
@@ -126,20 +132,48 @@ def doctor_from_request(request: HttpRequest) -> Doctor | None:
     return doctor_from_token(request.COOKIES.get(COOKIE_NAME))
 
 
+class SessionLoss(StrEnum):
+    """Why a request carries no live doctor session although the browser had one."""
+
+    EXPIRED = "expired"  # its 8 hours are over
+    ENDED = "ended"  # signed out elsewhere, the doctor deactivated, or a cookie that is not ours
+
+
+def session_loss(request: HttpRequest) -> SessionLoss | None:
+    """For a request without a live session: expired, ended, or None (never signed in here, or signed out).
+    Reads cookies only, no query."""
+    token = request.COOKIES.get(COOKIE_NAME)
+    if token:
+        claims = token_claims(token, allow_expired=True)
+        if claims is not None and int(claims["exp"]) <= int(timezone.now().timestamp()):
+            return SessionLoss.EXPIRED
+        return SessionLoss.ENDED
+    if request.COOKIES.get(HINT_COOKIE_NAME):
+        return SessionLoss.EXPIRED
+    return None
+
+
 def session_cookie_set(response: HttpResponse, issued: IssuedToken) -> None:
-    response.set_cookie(
-        COOKIE_NAME,
-        issued.token,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="Lax",
-        secure=not settings.DEBUG,
-        path="/",
-    )
+    for name, value, lifetime in (
+        (COOKIE_NAME, issued.token, SESSION_LIFETIME),
+        (HINT_COOKIE_NAME, "1", HINT_LIFETIME),
+    ):
+        response.set_cookie(
+            name,
+            value,
+            max_age=int(lifetime.total_seconds()),
+            httponly=True,
+            samesite="Lax",
+            secure=not settings.DEBUG,
+            path="/",
+        )
 
 
-def session_cookie_delete(response: HttpResponse) -> None:
-    response.delete_cookie(COOKIE_NAME, path="/", samesite="Lax")
+def session_cookie_delete(response: HttpResponse, *, keep_hint: bool = False) -> None:
+    """Sign-out deletes both cookies. A dead session found by the portal deletes only the session cookie: the
+    hint stays, so every open tab of the doctor is told the session expired (sign-in renews it)."""
+    for name in (COOKIE_NAME,) if keep_hint else (COOKIE_NAME, HINT_COOKIE_NAME):
+        response.delete_cookie(name, path="/", samesite="Lax")
 
 
 def enforce_csrf(request: HttpRequest) -> None:

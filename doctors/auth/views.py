@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import rotate_token
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
 from django.views.generic import TemplateView
@@ -28,7 +27,7 @@ from core.errors import ServiceError
 from core.parsers import SafeJSONParser
 from core.portal_errors import PortalErrorsMixin, form_add_service_error
 from doctors.auth.forms import DoctorLoginForm
-from doctors.auth.portal import DoctorRequiredMixin
+from doctors.auth.portal import NOT_DONE_PARAM, PORTAL_HOME, DoctorRequiredMixin, not_done_message, safe_portal_url
 from doctors.auth.serializers import DoctorLoginSerializer, DoctorProfileSerializer
 from doctors.auth.services import SignedIn, doctor_login, doctor_logout
 from doctors.auth.sessions import (
@@ -42,7 +41,6 @@ from doctors.auth.sessions import (
 from doctors.schedule.notice import duration_text, notice_rules
 
 MSG_SIGNED_OUT = "You have signed out."
-PORTAL_HOME = "/portal/"
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -118,42 +116,45 @@ class DoctorProfileApi(DoctorApiMixin, APIView):
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return PORTAL_HOME
+    return safe_portal_url(request, candidate) or PORTAL_HOME
 
 
 class DoctorLoginPage(PortalErrorsMixin, View):
-    """The sign-in page; a refused sign-in is shown on the form (401, or 429 when throttled)."""
+    """The sign-in page; a refused sign-in is shown on the form (401, or 429 when throttled). It carries `next`
+    (where to go after) and `not_done` (a signed note of an action lost with an expired session, shown after)."""
 
     template_name = "portal/login.html"
     form: DoctorLoginForm
     next_url: str
+    not_done: str
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        next_url = _safe_next(request, request.GET.get("next"))
+        self.next_url = next_url = _safe_next(request, request.GET.get("next"))
+        self.not_done = request.GET.get(NOT_DONE_PARAM, "")
         if doctor_from_request(request) is not None:
             return HttpResponseRedirect(next_url)
-        return self._render(request, DoctorLoginForm(), next_url)
+        return self._render(request, DoctorLoginForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self.next_url = next_url = _safe_next(request, request.POST.get("next"))
+        self.not_done = request.POST.get(NOT_DONE_PARAM, "")
         self.form = form = DoctorLoginForm(request.POST)
         if not form.is_valid():
-            return self._render(request, form, next_url, status=400)
+            return self._render(request, form, status=400)
         signed_in = _sign_in(request, form.cleaned_data["email"], form.cleaned_data["password"])
+        lost = not_done_message(self.not_done)
+        if lost:
+            messages.warning(request, lost)
         response = HttpResponseRedirect(next_url)
         session_cookie_set(response, signed_in.token)
         return response
 
     def service_error_response(self, exc: ServiceError) -> HttpResponse:
         form_add_service_error(self.form, exc)
-        return self._render(self.request, self.form, self.next_url, status=exc.kind.status)
+        return self._render(self.request, self.form, status=exc.kind.status)
 
-    def _render(self, request: HttpRequest, form: DoctorLoginForm, next_url: str, status: int = 200) -> HttpResponse:
-        context = {"form": form, "next": next_url}
+    def _render(self, request: HttpRequest, form: DoctorLoginForm, status: int = 200) -> HttpResponse:
+        context = {"form": form, "next": self.next_url, "not_done": self.not_done}
         return render(request, self.template_name, context, status=status)
 
 

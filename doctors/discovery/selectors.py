@@ -4,15 +4,22 @@ Every list costs a fixed number of round trips whatever the page size: the embed
 carries everything a doctor card shows, so there is never a query per row.
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from math import cos, radians
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 
+from clinics.cities import city_display_name, city_key
+from clinics.models import Clinic
 from core.errors import NotFound
 from core.geo import haversine_km
+from doctors.discovery.availability import doctor_ids_available_on, doctors_next_available
 from doctors.models import Doctor, Specialty
 from mongo.compiler import FIRST_BATCH
 from mongo.raw import collection, filter_document
@@ -26,6 +33,7 @@ ORDERINGS = {
     "-experienceYears": ("-experience_years",),
 }
 ORDER_BY_DISTANCE = "distance"
+ORDER_BY_NEXT_AVAILABLE = "nextAvailable"
 TYPE_ONLINE, TYPE_IN_CLINIC = "ONLINE", "IN_CLINIC"
 MSG_DOCTOR_NOT_FOUND = "No active doctor with this doctorId."
 
@@ -59,22 +67,108 @@ def doctor_filter(
 ) -> QuerySet[Doctor]:
     """Active doctors matching every given filter.
 
-    `city` matches a practice city exactly (the seed's `clinics.city` index). `q` is a case-insensitive
-    substring of the name, a specialization or the specialty name; `icontains` escapes regex
-    metacharacters, so `q` is always matched literally.
+    `city` matches a practice city whatever its case, a parenthesised region or an old name
+    (clinics/cities.py): the stored names with that key are looked up first (one query), then matched
+    exactly on the seed's `clinics.city` index. `q` is a case-insensitive substring of the name, a
+    specialization, the specialty, a clinic's name, or the name or description of a specialty of the master
+    ("skin" finds dermatologists); `icontains` escapes regex metacharacters, so `q` is always matched literally
+    (docs/decisions/0030-user-input-never-a-regex.md).
     """
     doctors = Doctor.objects.filter(is_active=True)
     if specialty_id:
         doctors = doctors.filter(specialty_id=specialty_id)  # {specialtyId, isActive} index
     if city:
-        doctors = doctors.filter(clinics__city=city)
+        names = city_names_matching(city) or [city.strip()]  # none stored: as typed, which finds nobody
+        # One name (the usual case) is an equality, which SecantusDB's planner walks the index for.
+        doctors = doctors.filter(clinics__city=names[0]) if len(names) == 1 else doctors.filter(clinics__city__in=names)
     if consultation_type == TYPE_ONLINE:
         doctors = doctors.filter(available_online=True)
     elif consultation_type == TYPE_IN_CLINIC:
         doctors = doctors.filter(available_offline=True)
     if q:
-        doctors = doctors.filter(Q(name__icontains=q) | Q(specializations__icontains=q) | Q(specialty__icontains=q))
+        matches = Q(name__icontains=q) | Q(specializations__icontains=q) | Q(specialty__icontains=q)
+        specialty_ids = specialty_ids_matching(q)
+        if specialty_ids:
+            matches |= Q(specialty_id__in=specialty_ids)
+        clinic_ids = clinic_ids_matching(q)
+        if clinic_ids:
+            matches |= Q(clinics__clinic_id__in=clinic_ids)
+        doctors = doctors.filter(matches)
     return doctors
+
+
+def specialty_ids_matching(q: str) -> list[str]:
+    """specialtyIds of active specialties whose name or description contains `q` (literally). One query."""
+    found = Specialty.objects.filter(Q(name__icontains=q) | Q(description__icontains=q), is_active=True)
+    return sorted(found.values_list("specialty_id", flat=True))
+
+
+def clinic_ids_matching(q: str) -> list[str]:
+    """clinicIds of clinics whose name contains `q` (literally). One query on the clinics collection (the
+    backend cannot search inside the doctors' embedded clinics array)."""
+    return sorted(Clinic.objects.filter(name__icontains=q).values_list("clinic_id", flat=True))
+
+
+_city_names: dict[str, Any] = {"names": None, "read_at": 0.0}
+
+
+def _stored_city_names() -> list[str]:
+    """Every practice city stored on an active doctor, as stored. One query (an aggregation: SecantusDB's
+    `distinct` does not reach into arrays), kept CITY_NAMES_CACHE_SECONDS per process: the list changes only
+    when a doctor or clinic is added or edited, and reading it scans the doctors."""
+    ttl = float(getattr(settings, "CITY_NAMES_CACHE_SECONDS", 60))
+    if _city_names["names"] is not None and time.monotonic() - _city_names["read_at"] < ttl:
+        return list(_city_names["names"])
+    found = collection(Doctor._meta.db_table).aggregate(
+        [
+            {"$match": {"isActive": True}},
+            {"$project": {"_id": 0, "clinics.city": 1}},
+            {"$unwind": "$clinics"},
+            {"$group": {"_id": "$clinics.city"}},
+        ]
+    )
+    names = [doc["_id"] for doc in found if isinstance(doc.get("_id"), str)]
+    _city_names.update(names=names, read_at=time.monotonic())
+    return list(names)
+
+
+def city_names_forget(**_signal: object) -> None:
+    """Drop this process's copy of the stored city names (a doctor or clinic was saved here; other
+    processes catch up within CITY_NAMES_CACHE_SECONDS)."""
+    _city_names["names"] = None
+
+
+def city_names_matching(city: str) -> list[str]:
+    """The stored practice-city names that `city` means (clinics/cities.py); [] when none."""
+    key = city_key(city)
+    return sorted(name for name in _stored_city_names() if city_key(name) == key)
+
+
+@dataclass(frozen=True)
+class City:
+    """A city with active doctors: its canonical name and how many active doctors practise there."""
+
+    name: str
+    doctor_count: int
+
+
+def city_list() -> list[City]:
+    """Cities with active doctors, by canonical name (a doctor with several clinics in one city counts once),
+    most doctors first. One query reading only the clinics' cities of active doctors."""
+    found = collection(Doctor._meta.db_table).find({"isActive": True}, {"_id": 0, "clinics.city": 1})
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for doc in found.batch_size(FIRST_BATCH):
+        keys = set()
+        for clinic in doc.get("clinics") or []:
+            stored = clinic.get("city") if isinstance(clinic, dict) else None
+            if isinstance(stored, str) and stored.strip():
+                key = city_key(stored)
+                names.setdefault(key, city_display_name(stored))
+                keys.add(key)
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    return sorted((City(names[key], count) for key, count in counts.items()), key=lambda c: (-c.doctor_count, c.name))
 
 
 def doctor_order(doctors: QuerySet[Doctor], *, ordering: str | None) -> QuerySet[Doctor]:
@@ -82,19 +176,21 @@ def doctor_order(doctors: QuerySet[Doctor], *, ordering: str | None) -> QuerySet
     return doctors.order_by(*ORDERINGS.get(ordering or "", ()), "doctor_id")
 
 
-def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin) -> list[Any]:
-    """Primary keys of `doctors`, nearest practice first; doctors with no located clinic last.
+def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_km: float | None = None) -> list[Any]:
+    """Primary keys of `doctors`, nearest practice first; doctors with no located clinic last. With
+    `radius_km`, only the doctors with a clinic that close (and none without a location).
 
     One query that reads only `_id`, `doctorId` and the clinics' locations of every match, then the sort in
     Python; the caller fetches only the page it shows. The documents are read as they are stored: turning
     every match's clinics into model instances cost more than the query (docs/performance.md). Fine for
-    thousands of doctors; beyond that, store GeoJSON points with a 2dsphere index and let `$geoNear` sort
-    (see docs/booking.md, Discovery).
+    thousands of doctors (docs/decisions/0059-search-that-finds.md says when a geo index would take over).
     """
     try:
         match = filter_document(doctors)
     except EmptyResultSet:
         return []
+    if radius_km is not None:
+        match = {**match, **_bounding_box(origin, radius_km)}
     found = collection(Doctor._meta.db_table).find(
         match, {"doctorId": 1, "clinics.location": 1}, batch_size=FIRST_BATCH
     )
@@ -102,9 +198,55 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin) -> list
     for doc in found:
         distances = [km for clinic in doc.get("clinics") or [] if (km := _stored_km(clinic, origin)) is not None]
         distance = min(distances) if distances else None
+        if radius_km is not None and (distance is None or distance > radius_km):
+            continue
         keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
+
+
+def doctors_by_next_available(doctors: QuerySet[Doctor], *, consultation_type: str | None) -> list[Doctor]:
+    """`doctors`, soonest free time first (then doctorId), each with its `next_available` set; doctors with
+    none within the booking horizon last. Computed for every match (the order is global, so pages do not
+    overlap), in round trips that do not grow with the number of matches."""
+    matches = list(doctors)
+    doctor_fill_next_available(matches, consultation_type=consultation_type)
+
+    def key(doctor: Doctor) -> tuple:
+        free = doctor.next_available  # type: ignore[attr-defined]
+        return (free is None, free.date if free else None, free.minutes if free else 0, doctor.doctor_id)
+
+    return sorted(matches, key=key)
+
+
+def doctor_filter_available_on(
+    doctors: QuerySet[Doctor], *, day: date, consultation_type: str | None
+) -> QuerySet[Doctor]:
+    """`doctors` narrowed to those with a free time on `day` (none outside the booking window)."""
+    ids = list(doctors.values_list("doctor_id", flat=True))
+    return doctors.filter(
+        doctor_id__in=sorted(doctor_ids_available_on(ids, day=day, consultation_type=consultation_type))
+    )
+
+
+def doctor_fill_next_available(doctors: Sequence[Doctor], *, consultation_type: str | None) -> None:
+    """Set each doctor's `next_available` (in memory) for the page shown; round trips flat in page size."""
+    soonest = doctors_next_available(doctors, consultation_type=consultation_type)
+    for doctor in doctors:
+        doctor.next_available = soonest.get(doctor.doctor_id)  # type: ignore[attr-defined]
+
+
+def _bounding_box(origin: Origin, radius_km: float) -> dict[str, Any]:
+    """A server-side pre-filter for a radius: some clinic's latitude (and, away from the poles and the
+    antimeridian, longitude) within the box around the circle. Clinics of one doctor may meet the bounds
+    separately, so this keeps a superset; the great-circle distance decides. Fewer documents come back."""
+    lat_span = radius_km / 111.0 + 0.01
+    box: dict[str, Any] = {"clinics.location.latitude": {"$gte": origin.lat - lat_span, "$lte": origin.lat + lat_span}}
+    cos_lat = cos(radians(min(89.0, abs(origin.lat) + lat_span)))
+    lng_span = radius_km / (111.0 * cos_lat) + 0.01 if cos_lat > 0.01 else 360.0
+    if origin.lng - lng_span > -180 and origin.lng + lng_span < 180:
+        box["clinics.location.longitude"] = {"$gte": origin.lng - lng_span, "$lte": origin.lng + lng_span}
+    return box
 
 
 def _stored_km(clinic: Any, origin: Origin) -> float | None:

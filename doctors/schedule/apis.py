@@ -3,7 +3,7 @@
 Another doctor's slot is 404, never 403. Refusals of the slot services are answered by core/api.py.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -67,21 +67,27 @@ class DoctorSlotListApi(DoctorApiMixin, APIView):
         return Response(SlotSerializer(slot).data, status=status.HTTP_201_CREATED)
 
 
+SLOT_ID_PARAM = OpenApiParameter(
+    "slotId", str, OpenApiParameter.PATH, description="The weekly slot's 24-hex `_id`, as the slot list gives it."
+)
+
+
 class DoctorSlotDetailApi(DoctorApiMixin, APIView):
     service_error_fields = API_FIELD_NAMES
 
-    @extend_schema(responses=SlotSerializer, tags=["doctor"])
-    def get(self, request: Request, slot_id: str) -> Response:
-        return Response(SlotSerializer(slot_get(doctor=request.user, slot_id=slot_id)).data)
+    @extend_schema(responses=SlotSerializer, tags=["doctor"], parameters=[SLOT_ID_PARAM], summary="One of my slots")
+    def get(self, request: Request, slotId: str) -> Response:
+        return Response(SlotSerializer(slot_get(doctor=request.user, slot_id=slotId)).data)
 
     @extend_schema(
         request=SlotInputSerializer,
         responses={200: SlotSerializer, 409: CONFLICT_RESPONSE},
         tags=["doctor"],
+        parameters=[SLOT_ID_PARAM],
         summary="Change a slot (isActive=false deactivates it)",
     )
-    def patch(self, request: Request, slot_id: str) -> Response:
-        slot = slot_get(doctor=request.user, slot_id=slot_id)
+    def patch(self, request: Request, slotId: str) -> Response:
+        slot = slot_get(doctor=request.user, slot_id=slotId)
         data = SlotInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         slot = slot_update(slot=slot, doctor=request.user, data=data.validated_data)
@@ -90,8 +96,9 @@ class DoctorSlotDetailApi(DoctorApiMixin, APIView):
     @extend_schema(
         responses={204: None, 409: CONFLICT_RESPONSE},
         tags=["doctor"],
+        parameters=[SLOT_ID_PARAM],
         summary="Remove a slot; 409 while it has upcoming appointments (deactivate it instead)",
     )
-    def delete(self, request: Request, slot_id: str) -> Response:
-        slot_delete(slot=slot_get(doctor=request.user, slot_id=slot_id))
+    def delete(self, request: Request, slotId: str) -> Response:
+        slot_delete(slot=slot_get(doctor=request.user, slot_id=slotId))
         return Response(status=status.HTTP_204_NO_CONTENT)

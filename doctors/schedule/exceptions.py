@@ -158,6 +158,17 @@ def time_off_insert(
     return time_off
 
 
+def extra_hours_close(*, extra: ScheduleException) -> None:
+    """Stop offering extra hours that are being removed (one update): from here availability skips them and
+    a booking that took a place in them undoes itself (appointments/services/booking.py)."""
+    ScheduleException.objects.filter(pk=extra.pk).update(closing_at=clock.now())
+
+
+def extra_hours_reopen(*, extra: ScheduleException) -> None:
+    """Offer closed extra hours again (their removal was refused)."""
+    ScheduleException.objects.filter(pk=extra.pk).update(closing_at=None)
+
+
 def schedule_exception_delete(*, exception: ScheduleException) -> None:
     """Remove a time off or extra hours (the caller has checked it is the doctor's and may go)."""
     ScheduleException.objects.filter(pk=exception.pk).delete()
@@ -199,6 +210,7 @@ def extra_hours_as_slot(extra: ScheduleException) -> DoctorSlot:
     """What availability cuts into times: the extra hours as a slot, carrying the extra hours' `_id`."""
     slot = _as_slot(extra)
     slot.pk = extra.pk
+    slot.from_extra_hours = True
     return slot
 
 

@@ -72,6 +72,7 @@ class ScheduleView(_SlotFormMixin, TemplateView):
 
     template_name = "portal/slots/schedule.html"
     nav_section = "schedule"
+    action_label = "Add slot"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -106,6 +107,7 @@ class ScheduleView(_SlotFormMixin, TemplateView):
 class SlotEditView(_SlotFormMixin, TemplateView):
     template_name = "portal/slots/edit.html"
     nav_section = "schedule"
+    action_label = "Save changes"
 
     def form_context(self) -> dict[str, Any]:
         return {"slot": slot_get(doctor=self.doctor, slot_id=self.kwargs["slot_id"])}
@@ -134,6 +136,8 @@ class SlotActionView(DoctorRequiredMixin, View):
 
     def refused_anchor(self) -> str:
         return f"slot-{self.slot.pk}"
+
+    action_labels = {"deactivate": "Deactivate", "activate": "Activate", "delete": "Remove"}
 
     def refused_url(self) -> str:
         return _schedule_url(self.refused_anchor())

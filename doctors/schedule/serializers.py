@@ -7,7 +7,7 @@ from core.validators import DAYS_OF_WEEK
 
 
 class SlotSerializer(serializers.Serializer):
-    """A weekly slot (`doctor_slots`)."""
+    """A weekly slot: a window of one weekday at one clinic, cut into bookable times."""
 
     _id = ObjectIdField(source="pk", read_only=True)
     doctorId = serializers.CharField(source="doctor_id", read_only=True)
@@ -25,7 +25,7 @@ class SlotSerializer(serializers.Serializer):
 
 
 class SlotInputSerializer(serializers.Serializer):
-    """POST and PATCH of a slot. Only types here: the rules (formats, overlap, clinic) are in slot_create."""
+    # POST and PATCH of a slot. Only types here: the rules (formats, overlap, clinic) are in slot_create.
 
     clinicId = serializers.CharField(source="clinic_id", max_length=32)
     dayOfWeek = serializers.CharField(source="day_of_week", max_length=9)
@@ -34,7 +34,7 @@ class SlotInputSerializer(serializers.Serializer):
     slotDuration = serializers.IntegerField(source="slot_duration", required=False)
     maxPatients = serializers.IntegerField(source="max_patients", required=False)
     isActive = serializers.BooleanField(source="is_active", required=False)
-    consultationFee = serializers.FloatField(source="consultation_fee")
+    consultationFee = NumberField(source="consultation_fee")
     consultationType = serializers.CharField(source="consultation_type", max_length=10)
 
 
@@ -42,5 +42,5 @@ class SlotFilterSerializer(serializers.Serializer):
     """?dayOfWeek=&clinicId=&isActive=true|false of GET /api/v1/doctor/slots."""
 
     dayOfWeek = serializers.ChoiceField(choices=DAYS_OF_WEEK, required=False)
-    clinicId = serializers.CharField(required=False)
+    clinicId = serializers.CharField(required=False, help_text="Only slots at this clinic, e.g. CLINIC001.")
     isActive = serializers.ChoiceField(choices=["true", "false"], required=False)

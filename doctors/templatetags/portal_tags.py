@@ -1,8 +1,12 @@
 """Template helpers of the doctor portal: `{% load portal_tags %}`."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django import template
+from django.contrib.messages import WARNING
+from django.contrib.messages.storage.base import Message
+from django.forms import BoundField, Form
 from django.urls import NoReverseMatch, reverse
 
 from core import clock
@@ -38,6 +42,32 @@ def relative_day(value: str | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def described_widget(field: BoundField) -> str:
+    """The field's input with `aria-describedby` naming its help text and its errors (ids `<id>_helptext`,
+    `<id>_error`, as portal/includes/field.html writes them), so a screen reader reads them with the field.
+    Django itself marks a field with errors `aria-invalid="true"`."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    attrs: dict[str, str | bool] | None = {"aria-describedby": " ".join(ids)} if ids and field.auto_id else None
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def fields_with_errors(form: Form) -> list[BoundField]:
+    """The visible fields of a form that have errors, in the form's order (the error summary links to each)."""
+    return [field for field in form.visible_fields() if field.errors]
+
+
+@register.filter
+def urgent_messages(messages: Iterable[Message], urgent: bool = True) -> list[Message]:
+    """The messages to announce at once (errors and warnings: role="alert"), or with `False` the others."""
+    return [message for message in messages if (message.level >= WARNING) == urgent]
 
 
 @register.simple_tag

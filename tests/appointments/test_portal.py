@@ -83,10 +83,11 @@ def test_dashboard_shows_prescription_state_and_status_badges(doctor, client) ->
     AppointmentFactory(doctor=doctor, has_prescription=True, status=D)
     AppointmentFactory(doctor=doctor, status=P)
     html = client.get("/portal/").content.decode()
-    assert "✓ Prescription uploaded" in html
+    assert '<span aria-hidden="true">✓ </span>Prescription uploaded' in html  # the tick is not read out
     assert "No prescription yet" in html
     assert "badge--COMPLETED" in html
     assert "badge--PENDING_CONFIRMATION" in html
+    assert '<span class="sr-only">Status: </span>Completed' in html  # a screen reader hears what the badge is
 
 
 def test_dashboard_has_an_empty_state(client) -> None:
@@ -217,7 +218,8 @@ def test_signed_out_post_to_an_action_goes_to_sign_in_without_replaying_it() -> 
     appointment = AppointmentFactory(status=P)
     response = Client().post(f"/portal/appointments/{appointment.pk}/confirm/")
     assert response.status_code == 302
-    assert response["Location"] == "/auth/doctor/login"
+    # back to the appointment after sign-in, told the action was not done (tests/portal/test_session_expiry.py)
+    assert response["Location"].startswith(f"/auth/doctor/login?next=/portal/appointments/{appointment.pk}/&not_done=")
     appointment.refresh_from_db()
     assert appointment.status == P
 

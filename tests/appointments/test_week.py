@@ -97,7 +97,7 @@ def test_the_page_shows_names_types_and_status_as_text(doctor: Doctor, client: C
     html = _week_html(client)
     assert "Week of 6 January 2031" in html
     assert "Priya Nair" in html
-    assert 'badge--PENDING_CONFIRMATION">Pending confirmation</span>' in html
+    assert 'badge--PENDING_CONFIRMATION"><span class="sr-only">Status: </span>Pending confirmation</span>' in html
     assert ">Online</span>" in html
     assert f'href="/portal/appointments/{visit.pk}/"' in html
     assert '<th scope="col"' in html and '<th scope="row" class="week-table__time">09:30 AM</th>' in html

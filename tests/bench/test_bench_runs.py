@@ -33,6 +33,9 @@ def test_make_bench_takes_every_figure_at_a_small_scale(tmp_path: Path) -> None:
         "search_distance",
         "search_round_trips",
         "availability",
+        "availability_month",
+        "search_next_available",
+        "search_radius",
         "booking",
         "booking_contended",
         "dashboard",
@@ -44,6 +47,8 @@ def test_make_bench_takes_every_figure_at_a_small_scale(tmp_path: Path) -> None:
     for key in ("search", "search_distance", "availability", "dashboard", "doctor_today"):
         assert rows[key]["median_ms"] > 0 and isinstance(rows[key]["db_commands"], int), rows[key]
     assert len(set(rows["search_round_trips"]["db_commands"])) == 1  # the same at page size 5, 20 and 100
+    assert len(set(rows["search_next_available"]["db_commands_page_5_20_100"])) == 1
+    assert rows["availability_month"]["db_commands"] == rows["availability_month"]["one_day_db_commands"]
     assert rows["booking"]["statuses"] == {"201": rows["booking"]["bookings"]}
     assert not rows["booking_contended"]["overbooked"]
     assert rows["booking_contended"]["statuses"]["201"] == 5

@@ -95,8 +95,8 @@ def test_doctor_ends_the_call_from_the_call_page(page: Page, sign_in_doctor: obj
         patient_joined_at=consultation.doctor_joined_at,
         actual_start_time=consultation.doctor_joined_at,
     )
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="End consultation").click()
+    page.get_by_role("dialog", name="End the consultation?").get_by_role("button", name="End it").click()
     page.wait_for_url(f"**{appointment_url(consultation.appointment)}")
     expect(page.get_by_text("Consultation completed.")).to_be_visible()
     consultation.refresh_from_db()

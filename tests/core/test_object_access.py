@@ -121,8 +121,8 @@ def _answer(client: Client, method: str, url: str) -> tuple[int, Any]:
 def test_the_project_has_private_id_routes() -> None:
     """Guards the test below against a resolver walk that finds nothing."""
     routes = [r for r in id_routes() if _private_kind(r)]
-    assert "api/v1/appointments/<str:appointment_id>" in routes
-    assert "api/v1/doctor/slots/<str:slot_id>" in routes
+    assert "api/v1/appointments/<str:appointmentId>" in routes
+    assert "api/v1/doctor/slots/<str:slotId>" in routes
 
 
 def test_route_parameters_are_filled_by_kind() -> None:

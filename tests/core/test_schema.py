@@ -6,15 +6,16 @@ from rest_framework.test import APIClient
 
 MEMBER_OPERATIONS = {
     ("/api/v1/specialties", "get"),
+    ("/api/v1/cities", "get"),
     ("/api/v1/doctors", "get"),
-    ("/api/v1/doctors/{doctor_id}", "get"),
-    ("/api/v1/doctors/{doctor_id}/availability", "get"),
+    ("/api/v1/doctors/{doctorId}", "get"),
+    ("/api/v1/doctors/{doctorId}/availability", "get"),
     ("/api/v1/clinics", "get"),
-    ("/api/v1/clinics/{clinic_id}", "get"),
+    ("/api/v1/clinics/{clinicId}", "get"),
     ("/api/v1/appointments", "get"),
     ("/api/v1/appointments", "post"),
-    ("/api/v1/appointments/{appointment_id}", "get"),
-    ("/api/v1/appointments/{appointment_id}/cancel", "post"),
+    ("/api/v1/appointments/{appointmentId}", "get"),
+    ("/api/v1/appointments/{appointmentId}/cancel", "post"),
 }
 
 
@@ -46,10 +47,10 @@ def test_member_operation_documents_its_errors(schema: dict, path: str, method: 
 def test_documented_parameters_and_conflicts(schema: dict) -> None:
     doctors = {p["name"] for p in schema["paths"]["/api/v1/doctors"]["get"]["parameters"]}
     assert {"specialtyId", "city", "type", "q", "lat", "lng", "ordering", "page", "page_size"} <= doctors
-    availability = schema["paths"]["/api/v1/doctors/{doctor_id}/availability"]["get"]
+    availability = schema["paths"]["/api/v1/doctors/{doctorId}/availability"]["get"]
     assert {"date", "type", "clinicId"} <= {p["name"] for p in availability["parameters"]}
     assert "409" in schema["paths"]["/api/v1/appointments"]["post"]["responses"]
-    assert "409" in schema["paths"]["/api/v1/appointments/{appointment_id}/cancel"]["post"]["responses"]
+    assert "409" in schema["paths"]["/api/v1/appointments/{appointmentId}/cancel"]["post"]["responses"]
 
 
 @pytest.mark.django_db

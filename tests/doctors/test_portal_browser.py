@@ -129,7 +129,7 @@ def test_doctor_confirms_an_appointment(page: Page, sign_in_doctor) -> None:
     expect(page.get_by_role("button", name="Mark as completed")).to_have_count(0)
     page.get_by_role("button", name="Confirm appointment").click()
     expect(page.get_by_role("status")).to_contain_text("Appointment with Rohan Gupta confirmed.")
-    expect(page.locator(".page-subtitle .badge")).to_have_text("Confirmed")
+    expect(page.locator(".page-subtitle .badge")).to_have_text("Status: Confirmed")  # "Status: " for screen readers
     expect(page.get_by_role("button", name="Confirm appointment")).to_have_count(0)
     appointment.refresh_from_db()
     assert appointment.status == C

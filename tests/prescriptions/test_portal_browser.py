@@ -106,6 +106,8 @@ def test_a_renamed_text_file_is_refused_in_the_browser(page: Page, sign_in_docto
     panel = page.get_by_role("region", name="Prescription")
     panel.get_by_label("Prescription file (PDF, JPEG or PNG)").set_input_files(str(fake))
     panel.get_by_role("button", name="Upload prescription").click()
-    expect(page.get_by_role("status")).to_contain_text("Only PDF, JPEG or PNG files can be uploaded.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Only PDF, JPEG or PNG files can be uploaded."
+    )  # errors are announced at once
     expect(panel.get_by_test_id("rx-status")).to_have_text("Not uploaded")
     assert not Prescription.objects.exists()
