@@ -48,10 +48,10 @@ from doctors.models import (
 )
 from doctors.schedule.exceptions import extra_hours_as_slot
 from doctors.schedule.notice import duration_possessive, earliest_bookable, notice_rules
-from doctors.schedule.selectors import schedule_exceptions, schedule_exceptions_from, schedule_exceptions_until
+from doctors.schedule.selectors import schedule_exceptions
 from mongo.compiler import FIRST_BATCH
 from mongo.lookups import first_by_key
-from mongo.raw import collection, filter_document, model_instances
+from mongo.raw import collection
 
 MSG_DATE_IN_PAST = "Choose today or a later date."
 MSG_DATE_TOO_FAR = "Bookings open at most {days} days ahead."
@@ -197,6 +197,7 @@ class BookableTime:
     max_patients: int
     slot_id: ObjectId
     remaining: int
+    from_extra_hours: bool = False  # one-off extra hours, not a weekly slot
 
     def serves(self, appointment_type: str) -> bool:
         return self.consultation_type in (appointment_type, ConsultationType.BOTH)
@@ -337,6 +338,7 @@ def _day_offers(
                 max_patients=slot.max_patients,
                 slot_id=slot.pk,
                 remaining=slot.max_patients,
+                from_extra_hours=slot.from_extra_hours,
             )
     return offered
 
@@ -377,10 +379,7 @@ def _slots_found(match: dict[str, Any]) -> list[DoctorSlot]:
     """Weekly slots read as stored (one `find`) and made model instances without the ORM's per-field
     conversions: a search page's slots cost a third of the ORM's read on the embedded server
     (docs/performance.md). The fields read are plain strings, numbers and booleans in the seed's shape."""
-    return _slot_instances(collection(DoctorSlot._meta.db_table).find(match, batch_size=FIRST_BATCH))
-
-
-def _slot_instances(documents: Iterable[dict[str, Any]]) -> list[DoctorSlot]:
+    documents = collection(DoctorSlot._meta.db_table).find(match, batch_size=FIRST_BATCH)
     names = [attname for attname, _ in _SLOT_FIELDS]
     return [
         DoctorSlot.from_db("default", names, [document.get(column) for _, column in _SLOT_FIELDS])
@@ -396,54 +395,26 @@ def _weekly_slots(
     both. Every slot of a day decides which one owns each time, so a clinic asked for filters the result
     later and stays out of the query."""
     ids = sorted(set(doctor_ids))
-    weekdays = _weekdays(start, end)
+    weekdays = sorted({DAYS_OF_WEEK[day.weekday()] for day in days_between(start, end)})
     if not ids or not weekdays:
         return _WeeklySlots({}, [], {})
     if exceptions is None:
         exceptions = schedule_exceptions(doctor_ids=ids, start=start, end=end)
-    return _weekly_of(_slots_found(_slots_match(ids, weekdays)), weekdays=weekdays, exceptions=exceptions)
-
-
-def _weekdays(start: date, end: date) -> list[str]:
-    return sorted({DAYS_OF_WEEK[day.weekday()] for day in days_between(start, end)})
-
-
-def _slots_match(ids: list[str], weekdays: list[str]) -> dict[str, Any]:
-    """The weekly slots' filter. Index-friendly shapes (mongo/README.md): one doctor on some weekdays is the
-    whole {doctorId, dayOfWeek, isActive} key; several doctors, or every weekday, is doctorId alone (`$in` for
-    several), the rest compared in `_weekly_of`: SecantusDB plans a residual clause beside `$in` or a key
-    prefix as a scan."""
+    # Index-friendly shapes (mongo/README.md): one doctor on some weekdays is the whole {doctorId, dayOfWeek,
+    # isActive} key; several doctors, or every weekday, is doctorId alone (`$in` for several), the rest
+    # compared here: SecantusDB plans a residual clause beside `$in` or a key prefix as a scan.
     match: dict[str, Any] = {"doctorId": ids[0] if len(ids) == 1 else {"$in": ids}}
     if len(ids) == 1 and len(weekdays) < len(DAYS_OF_WEEK):
         match |= {"dayOfWeek": weekdays[0] if len(weekdays) == 1 else {"$in": weekdays}, "isActive": True}
-    return match
-
-
-def _needed_clinic_ids(
-    by_doctor_day: dict[tuple[str, str], list[DoctorSlot]], exceptions: list[ScheduleException]
-) -> set[str]:
-    clinic_ids = {slot.clinic_id for slots in by_doctor_day.values() for slot in slots}
-    return clinic_ids | {e.clinic_id for e in exceptions if e.kind == ScheduleExceptionKind.EXTRA_HOURS and e.clinic_id}
-
-
-def _weekly_of(
-    slots: Iterable[DoctorSlot],
-    *,
-    weekdays: list[str],
-    exceptions: list[ScheduleException],
-    clinics: dict[str, Clinic] | None = None,
-) -> _WeeklySlots:
-    """What the days are made of, from the slots read: the active ones of `weekdays` by doctor and weekday, and
-    the clinics of the slots and extra hours (`clinics` already read, the others in one query)."""
+    query = _slots_found(match)
     wanted = set(weekdays)
-    kept = [slot for slot in slots if slot.is_active and slot.day_of_week in wanted]
+    kept = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
     by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
     for slot in sorted(kept, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
         by_doctor_day.setdefault((slot.doctor_id, slot.day_of_week), []).append(slot)
-    clinics = dict(clinics or {})
-    missing = _needed_clinic_ids(by_doctor_day, exceptions) - set(clinics)
-    if missing:
-        clinics |= {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in=sorted(missing))}
+    clinic_ids = {slot.clinic_id for slots in by_doctor_day.values() for slot in slots}
+    clinic_ids |= {e.clinic_id for e in exceptions if e.kind == ScheduleExceptionKind.EXTRA_HOURS and e.clinic_id}
+    clinics = {c.clinic_id: c for c in Clinic.objects.filter(clinic_id__in=clinic_ids)} if clinic_ids else {}
     return _WeeklySlots(by_doctor_day, exceptions, clinics)
 
 
@@ -607,27 +578,16 @@ def places_taken_range(*, doctor_ids: Iterable[str], days: Iterable[date]) -> di
     ids, dates = sorted(set(doctor_ids)), sorted({day.isoformat() for day in days})
     if not ids or not dates:
         return {}
-    cursor = collection(Appointment._meta.db_table).find(
-        _places_match(ids, dates), _PLACES_PROJECTION, batch_size=FIRST_BATCH
-    )
-    return _places_counted(cursor)
-
-
-_PLACES_PROJECTION = {"_id": 0, "doctorId": 1, "appointmentDate": 1, "timeSlot": 1, "status": 1}
-
-
-def _places_match(ids: list[str], dates: list[str]) -> dict[str, Any]:
     # Equality only, status compared here: SecantusDB plans `$ne` as a collection scan (mongo/README.md).
-    return {
+    match: dict[str, Any] = {
         "doctorId": ids[0] if len(ids) == 1 else {"$in": ids},
         "appointmentDate": dates[0] if len(dates) == 1 else {"$in": dates},
     }
-
-
-def _places_counted(documents: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, int]]:
-    """Places held per (doctorId, YYYY-MM-DD) and time among appointment `documents` (CANCELLED ones skipped)."""
+    cursor = collection(Appointment._meta.db_table).find(
+        match, {"_id": 0, "doctorId": 1, "appointmentDate": 1, "timeSlot": 1, "status": 1}, batch_size=FIRST_BATCH
+    )
     taken: dict[tuple[str, str], dict[str, int]] = {}
-    for document in documents:
+    for document in cursor:
         time_slot = document.get("timeSlot")
         if isinstance(time_slot, str) and document.get("status") != AppointmentStatus.CANCELLED:
             held = taken.setdefault((str(document.get("doctorId")), str(document.get("appointmentDate"))), {})
@@ -774,15 +734,13 @@ def next_available(
     today = clock.local_today()
     horizons = {doctor.doctor_id: today + timedelta(days=booking_horizon_days(doctor)) for doctor in doctors}
     last = max(horizons.values(), default=today)
-    windows = _windows(today, last)
-    weekly, taken = _page_read(doctors=doctors, start=today, end=last, days=windows[0] if windows else [])
+    weekly = _weekly_slots(doctor_ids=[d.doctor_id for d in doctors], start=today, end=last)
     found: dict[str, NextAvailable | None] = {doctor.doctor_id: None for doctor in doctors}
     waiting = [doctor for doctor in doctors if doctor.doctor_id in weekly.doctor_ids()]
-    for index, days in enumerate(windows):
+    for days in _windows(today, last):
         if not waiting:
             break
-        if index:  # the first window's places came with the page's read
-            taken = places_taken_range(doctor_ids=[doctor.doctor_id for doctor in waiting], days=days)
+        taken = places_taken_range(doctor_ids=[doctor.doctor_id for doctor in waiting], days=days)
         for doctor in waiting:
             mine = [day for day in days if day <= horizons[doctor.doctor_id]]  # each doctor's own horizon
             found[doctor.doctor_id] = _first_free(
@@ -790,56 +748,6 @@ def next_available(
             )
         waiting = [doctor for doctor in waiting if found[doctor.doctor_id] is None]
     return found
-
-
-_BRANCH = "_branch"  # which collection a document of `_page_read` came from
-
-
-def _page_read(
-    *, doctors: Sequence[Doctor], start: date, end: date, days: Sequence[date]
-) -> tuple[_WeeklySlots, dict[tuple[str, str], dict[str, int]]]:
-    """What a search page's free times are made of, in ONE aggregation (docs/decisions/0058): the doctors'
-    weekly slots, then `$unionWith` their time off and extra hours from `start` to `end`, the clinics named in
-    their embedded clinic entries, and the places taken on `days` (the first window). The same filters as
-    `_weekly_slots` and `places_taken_range`, each branch on its own index; on the embedded server every
-    command costs milliseconds of its own, so four reads in one is most of the page's price. A slot or extra
-    hours at a clinic the doctor does not list (inconsistent data) costs one more query, for those clinics."""
-    ids = sorted({doctor.doctor_id for doctor in doctors})
-    weekdays = _weekdays(start, end)
-    if not ids or not weekdays:
-        return _WeeklySlots({}, [], {}), {}
-    clinic_ids = sorted({entry.clinic_id for doctor in doctors for entry in doctor.clinics or [] if entry.clinic_id})
-    dates = sorted({day.isoformat() for day in days})
-    branches: list[tuple[str, list[dict[str, Any]]]] = [
-        (
-            ScheduleException._meta.db_table,
-            [{"$match": filter_document(schedule_exceptions_from(doctor_ids=ids, start=start))}],
-        )
-    ]
-    if clinic_ids:
-        branches.append((Clinic._meta.db_table, [{"$match": {"clinicId": {"$in": clinic_ids}}}]))
-    if dates:
-        places = [{"$match": _places_match(ids, dates)}, {"$project": _PLACES_PROJECTION}]
-        branches.append((Appointment._meta.db_table, places))
-    pipeline: list[dict[str, Any]] = [{"$match": _slots_match(ids, weekdays)}, {"$addFields": {_BRANCH: "slots"}}]
-    pipeline += [
-        {"$unionWith": {"coll": name, "pipeline": [*stages, {"$addFields": {_BRANCH: name}}]}}
-        for name, stages in branches
-    ]
-    by_branch: dict[str, list[dict[str, Any]]] = {}
-    for document in collection(DoctorSlot._meta.db_table).aggregate(pipeline, batchSize=FIRST_BATCH):
-        by_branch.setdefault(document.pop(_BRANCH, ""), []).append(document)
-    exceptions = schedule_exceptions_until(
-        model_instances(ScheduleException, by_branch.get(ScheduleException._meta.db_table, [])), end=end
-    )
-    clinics = model_instances(Clinic, by_branch.get(Clinic._meta.db_table, []))
-    weekly = _weekly_of(
-        _slot_instances(by_branch.get("slots", [])),
-        weekdays=weekdays,
-        exceptions=exceptions,
-        clinics={clinic.clinic_id: clinic for clinic in clinics},
-    )
-    return weekly, _places_counted(by_branch.get(Appointment._meta.db_table, []))
 
 
 def _first_free(

@@ -1,11 +1,10 @@
 """Raw pymongo access, for what the ORM cannot say: a typed collection handle, and the filter document the ORM
 would send for a queryset (for reads the ORM cannot shape, such as nested projections)."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from pymongo.collection import Collection
 
 
@@ -26,25 +25,3 @@ def filter_document(queryset: QuerySet) -> dict:
     if query.lookup_pipeline or query.subqueries:
         raise ValueError(f"{queryset!r} joins other collections; run it through the ORM")
     return query.match_mql
-
-
-def model_instances(model: type[Model], documents: Iterable[dict[str, Any]]) -> list[Model]:
-    """Documents of `model`'s collection read raw (an aggregation, a `$unionWith` branch) made model instances
-    with the same conversions the ORM applies to its own reads (the backend's and each field's converters:
-    aware datetimes, embedded models), so callers see exactly what a queryset would have given them."""
-    columns = []
-    for field in model._meta.concrete_fields:
-        col = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        columns.append((field.attname, field.column or field.attname, col, converters))
-    names = [attname for attname, *_ in columns]
-    found = []
-    for document in documents:
-        values = []
-        for _, column, col, converters in columns:
-            value = document.get(column)
-            for converter in converters:
-                value = converter(value, col, connection)
-            values.append(value)
-        found.append(model.from_db(connection.alias, names, values))
-    return found

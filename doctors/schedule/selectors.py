@@ -79,21 +79,10 @@ def schedule_exceptions(*, doctor_ids: Iterable[str], start: date, end: date) ->
     ids = sorted(set(doctor_ids))
     if not ids:
         return []
-    return schedule_exceptions_until(schedule_exceptions_from(doctor_ids=ids, start=start), end=end)
-
-
-def schedule_exceptions_from(*, doctor_ids: Iterable[str], start: date) -> QuerySet[ScheduleException]:
-    """The query half of `schedule_exceptions`: rows of these doctors ending on or after `start` (for a caller
-    that sends it inside a larger read, e.g. a `$unionWith` branch)."""
-    ids = sorted(set(doctor_ids))
     doctors = {"doctor_id": ids[0]} if len(ids) == 1 else {"doctor_id__in": ids}
-    return ScheduleException.objects.filter(**doctors, end_date__gte=start.isoformat())  # one filter(): no $and
-
-
-def schedule_exceptions_until(rows: Iterable[ScheduleException], *, end: date) -> list[ScheduleException]:
-    """The Python half of `schedule_exceptions`: the rows starting by `end`, in date order."""
+    rows = ScheduleException.objects.filter(**doctors, end_date__gte=start.isoformat())  # one filter(): no $and
     last = end.isoformat()
-    found = [row for row in rows if row.start_date <= last]
+    found = [row for row in rows if row.start_date <= last and row.closing_at is None]  # closing: being removed
     return sorted(found, key=lambda e: (e.start_date, e.start_time or "", e.created_at))
 
 

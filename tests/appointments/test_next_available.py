@@ -177,11 +177,11 @@ def test_round_trips_are_flat_in_page_size(api: APIClient) -> None:
 def test_plain_search_page_costs_a_fixed_number_of_round_trips(
     api: APIClient, assert_db_commands: Callable[[int], AbstractContextManager]
 ) -> None:
-    """Sign-in, the page with its count, then nextAvailable: ONE aggregation for the slots, time off and extra
-    hours, clinics and the places of the first week, and one places query for the next two weeks (a third of
-    the doctors are full in the first week)."""
+    """Sign-in, the page with its count, then nextAvailable: slots, time off and extra hours, clinics, and a
+    places query for the first week and one for the next two (a third of the doctors are full in the first
+    week)."""
     _page_of_doctors(20)
-    with assert_db_commands(4):
+    with assert_db_commands(7):
         api.get("/api/v1/doctors", {"page_size": 20, "ordering": "-rating"})
 
 
