@@ -16,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 
 from clinics.cities import city_display_name, city_key
+from clinics.geo import clinic_distances_near, geo_search_usable
 from clinics.models import Clinic
 from core.errors import NotFound
 from core.geo import haversine_km
@@ -189,6 +190,8 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
         match = filter_document(doctors)
     except EmptyResultSet:
         return []
+    if geo_search_usable():
+        return _ids_by_clinic_distance(match, origin=origin, radius_km=radius_km)
     if radius_km is not None:
         match = {**match, **_bounding_box(origin, radius_km)}
     found = collection(Doctor._meta.db_table).find(
@@ -203,6 +206,36 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
         keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
+
+
+def _ids_by_clinic_distance(match: dict[str, Any], *, origin: Origin, radius_km: float | None) -> list[Any]:
+    """`doctor_ids_by_distance` on the server's geo index: the clinics near `origin` (inside the radius) in one
+    `$nearSphere` query (clinics/geo.py), then the matching doctors practising at any of them (with a radius)
+    or all matches (without), reading only their clinics' ids. Same distances, order and radius as the
+    great-circle pass: each doctor's nearest clinic decides, doctors with no located clinic last."""
+    distances = clinic_distances_near(lat=origin.lat, lng=origin.lng, radius_km=radius_km)
+    if radius_km is not None:
+        if not distances:
+            return []
+        near = {"clinics.clinicId": {"$in": sorted(distances)}}
+        match = {"$and": [match, near]} if "clinics.clinicId" in match else {**match, **near}
+    found = collection(Doctor._meta.db_table).find(
+        match, {"doctorId": 1, "clinics.clinicId": 1}, batch_size=FIRST_BATCH
+    )
+    keyed = []
+    for doc in found:
+        mine = [distances[c] for entry in doc.get("clinics") or [] if (c := _entry_clinic_id(entry)) in distances]
+        distance = min(mine) if mine else None
+        if radius_km is not None and distance is None:
+            continue
+        keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
+    keyed.sort()
+    return [pk for *_, pk in keyed]
+
+
+def _entry_clinic_id(entry: Any) -> str | None:
+    clinic_id = entry.get("clinicId") if isinstance(entry, dict) else None
+    return clinic_id if isinstance(clinic_id, str) else None
 
 
 def doctors_by_next_available(doctors: QuerySet[Doctor], *, consultation_type: str | None) -> list[Doctor]:
