@@ -81,8 +81,10 @@ def clinics_geo_backfill(clinics: Collection | None = None) -> int:
 
 
 def clinics_geo_index(clinics: Collection | None = None) -> None:
+    """Make the `2dsphere` index on `geo` unless it exists (SecantusDB refuses to create it twice)."""
     clinics = clinics if clinics is not None else collection(Clinic._meta.db_table)
-    clinics.create_index([(GEO_FIELD, "2dsphere")], name=GEO_INDEX)
+    if GEO_INDEX not in clinics.index_information():
+        clinics.create_index([(GEO_FIELD, "2dsphere")], name=GEO_INDEX)
 
 
 # --- distance search (doctors/discovery/selectors.py) ---------------------------------------------------------
