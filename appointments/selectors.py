@@ -197,7 +197,6 @@ class BookableTime:
     max_patients: int
     slot_id: ObjectId
     remaining: int
-    from_extra_hours: bool = False  # one-off extra hours, not a weekly slot
 
     def serves(self, appointment_type: str) -> bool:
         return self.consultation_type in (appointment_type, ConsultationType.BOTH)
@@ -338,7 +337,6 @@ def _day_offers(
                 max_patients=slot.max_patients,
                 slot_id=slot.pk,
                 remaining=slot.max_patients,
-                from_extra_hours=slot.from_extra_hours,
             )
     return offered
 

@@ -82,7 +82,7 @@ def schedule_exceptions(*, doctor_ids: Iterable[str], start: date, end: date) ->
     doctors = {"doctor_id": ids[0]} if len(ids) == 1 else {"doctor_id__in": ids}
     rows = ScheduleException.objects.filter(**doctors, end_date__gte=start.isoformat())  # one filter(): no $and
     last = end.isoformat()
-    found = [row for row in rows if row.start_date <= last and row.closing_at is None]  # closing: being removed
+    found = [row for row in rows if row.start_date <= last]
     return sorted(found, key=lambda e: (e.start_date, e.start_time or "", e.created_at))
 
 
