@@ -59,6 +59,8 @@ def _doctors_around_delhi() -> None:
         )
         for _ in range(12)
     ]
+    near = [(28.6330, 77.2190), (28.6000, 77.2600), (28.5921, 77.0460)]  # ~0.3, ~5.4, ~17 km
+    clinics += [ClinicFactory(location=Location(latitude=lat, longitude=lng)) for lat, lng in near]
     clinics.append(ClinicFactory(city="Mumbai", location=Location(latitude=19.076, longitude=72.8777)))
     for n in range(20):
         picks = rng.sample(clinics, rng.randint(1, 3))
