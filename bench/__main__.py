@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.manage("migrate", "--no-input", env=env, log_dir=log_dir)
         _log(started, f"data set: {args.doctors:,} doctors ...")
         data = dataset.build(database.uri, doctors=args.doctors)
+        servers.manage("clinics_geo_backfill", env=env, log_dir=log_dir)  # raw inserts: the GeoJSON copy (0059)
         if static is not None and static.wait() != 0:
             raise RuntimeError(f"collectstatic failed, see {log_dir / 'collectstatic.log'}")
         results["doctors"] = data.doctors
