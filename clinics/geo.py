@@ -33,14 +33,14 @@ def geo_point(location: Any) -> dict[str, Any] | None:
     if location is None:
         return None
     get = location.get if isinstance(location, dict) else lambda name: getattr(location, name, None)
-    lat, lng = get("latitude"), get("longitude")
-    if not (_number(lat) and _number(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+    lat, lng = _number(get("latitude")), _number(get("longitude"))
+    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
         return None
-    return {"type": "Point", "coordinates": [float(lng), float(lat)]}
+    return {"type": "Point", "coordinates": [lng, lat]}
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def geo_update(document: dict[str, Any]) -> dict[str, Any] | None:

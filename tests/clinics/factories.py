@@ -28,8 +28,7 @@ class ClinicFactory(factory.django.DjangoModelFactory):
     facilities = factory.LazyFunction(lambda: ["Pharmacy", "Laboratory"])
 
     @factory.post_generation
-    def geo(obj: Clinic, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def geo(obj: Clinic, create: bool, extracted: object, **kwargs: object) -> None:
         """The GeoJSON copy the app writes after every clinic save (clinics/services.py: clinic_save)."""
         if create:
             clinic_geo_write(obj)
-
