@@ -116,16 +116,22 @@ def geo_search_probe_forget() -> None:
     _usable.pop("probe", None)
 
 
-def clinic_distances_near(*, lat: float, lng: float, radius_km: float | None = None) -> dict[str, float]:
+def clinic_distances_near(
+    *, lat: float, lng: float, radius_km: float | None = None, clinic_ids: list[str] | None = None
+) -> dict[str, float]:
     """Kilometres (great-circle, core/geo.py) from (lat, lng) to each clinic with a location, nearest first;
-    with `radius_km`, only the clinics that close. One `$nearSphere` query on the `clinics_geo` index, which
+    with `radius_km`, only the clinics that close; with `clinic_ids`, only those clinics. One `$nearSphere`
+    query on the `clinics_geo` index, which
     with a radius reads only the clinics inside it; the distances are then measured as the fallback measures
     them, so both paths give the same numbers, order and radius."""
     near: dict[str, Any] = {"$geometry": {"type": "Point", "coordinates": [lng, lat]}}
     if radius_km is not None:
         near["$maxDistance"] = radius_km / EARTH_RADIUS_KM * SERVER_SPHERE_RADIUS_M * (1 + 1e-9) + 1.0
+    match: dict[str, Any] = {GEO_FIELD: {"$nearSphere": near}}
+    if clinic_ids is not None:
+        match["clinicId"] = {"$in": clinic_ids}
     found = collection(Clinic._meta.db_table).find(
-        {GEO_FIELD: {"$nearSphere": near}}, {"_id": 0, "clinicId": 1, "location": 1}, batch_size=FIRST_BATCH
+        match, {"_id": 0, "clinicId": 1, "location": 1}, batch_size=FIRST_BATCH
     )
     distances: dict[str, float] = {}
     for document in found:

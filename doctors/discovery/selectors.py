@@ -209,19 +209,27 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
 
 
 def _ids_by_clinic_distance(match: dict[str, Any], *, origin: Origin, radius_km: float | None) -> list[Any]:
-    """`doctor_ids_by_distance` on the server's geo index: the clinics near `origin` (inside the radius) in one
-    `$nearSphere` query (clinics/geo.py), then the matching doctors practising at any of them (with a radius)
-    or all matches (without), reading only their clinics' ids. Same distances, order and radius as the
-    great-circle pass: each doctor's nearest clinic decides, doctors with no located clinic last."""
-    distances = clinic_distances_near(lat=origin.lat, lng=origin.lng, radius_km=radius_km)
+    """`doctor_ids_by_distance` on the server's geo index, in two queries (clinics/geo.py). With a radius: the
+    clinics inside it (`$nearSphere` with `$maxDistance`, on the `clinics_geo` index), then the matching doctors
+    practising at any of them. Without: the matching doctors, then the distances of their clinics (`$nearSphere`
+    narrowed to those clinics). Each reads only ids and locations. Same distances, order and radius as the
+    great-circle pass: each doctor's nearest clinic decides, ties by doctorId, doctors with no located clinic
+    last (left out with a radius)."""
+    doctors = collection(Doctor._meta.db_table)
+    fields = {"doctorId": 1, "clinics.clinicId": 1}
     if radius_km is not None:
+        distances = clinic_distances_near(lat=origin.lat, lng=origin.lng, radius_km=radius_km)
         if not distances:
             return []
         near = {"clinics.clinicId": {"$in": sorted(distances)}}
         match = {"$and": [match, near]} if "clinics.clinicId" in match else {**match, **near}
-    found = collection(Doctor._meta.db_table).find(
-        match, {"doctorId": 1, "clinics.clinicId": 1}, batch_size=FIRST_BATCH
-    )
+        found = list(doctors.find(match, fields, batch_size=FIRST_BATCH))
+    else:
+        found = list(doctors.find(match, fields, batch_size=FIRST_BATCH))
+        clinic_ids = sorted(
+            {c for doc in found for entry in doc.get("clinics") or [] if (c := _entry_clinic_id(entry))}
+        )
+        distances = clinic_distances_near(lat=origin.lat, lng=origin.lng, clinic_ids=clinic_ids) if clinic_ids else {}
     keyed = []
     for doc in found:
         mine = [distances[c] for entry in doc.get("clinics") or [] if (c := _entry_clinic_id(entry)) in distances]
