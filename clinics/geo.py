@@ -121,9 +121,8 @@ def clinic_distances_near(
 ) -> dict[str, float]:
     """Kilometres (great-circle, core/geo.py) from (lat, lng) to each clinic with a location, nearest first;
     with `radius_km`, only the clinics that close; with `clinic_ids`, only those clinics. One `$nearSphere`
-    query on the `clinics_geo` index, which
-    with a radius reads only the clinics inside it; the distances are then measured as the fallback measures
-    them, so both paths give the same numbers, order and radius."""
+    query on the `clinics_geo` index, which with a radius reads only the clinics inside it; the distances are
+    then measured as the fallback measures them, so both paths give the same numbers, order and radius."""
     near: dict[str, Any] = {"$geometry": {"type": "Point", "coordinates": [lng, lat]}}
     if radius_km is not None:
         near["$maxDistance"] = radius_km / EARTH_RADIUS_KM * SERVER_SPHERE_RADIUS_M * (1 + 1e-9) + 1.0
