@@ -181,10 +181,12 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
     """Primary keys of `doctors`, nearest practice first; doctors with no located clinic last. With
     `radius_km`, only the doctors with a clinic that close (and none without a location).
 
-    One query that reads only `_id`, `doctorId` and the clinics' locations of every match, then the sort in
-    Python; the caller fetches only the page it shows. The documents are read as they are stored: turning
-    every match's clinics into model instances cost more than the query (docs/performance.md). Fine for
-    thousands of doctors (docs/decisions/0059-search-that-finds.md says when a geo index would take over).
+    Where the server answers geo queries on the clinics' `2dsphere` index (clinics/geo.py, probed once per
+    process; `SEARCH_GEO_INDEX`), `_ids_by_clinic_distance` does it in two queries. Otherwise (the fallback,
+    same results): one query that reads only `_id`, `doctorId` and the clinics' locations of every match
+    (inside the radius's bounding box), then the great-circle sort in Python. Either way the caller fetches
+    only the page it shows, and the documents are read as they are stored: turning every match's clinics into
+    model instances cost more than the query (docs/performance.md; docs/decisions/0059-search-that-finds.md).
     """
     try:
         match = filter_document(doctors)
