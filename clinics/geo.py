@@ -97,18 +97,26 @@ _usable: dict[str, bool] = {}
 
 def geo_search_usable() -> bool:
     """Whether distance search may use the server's geo index: the `SEARCH_GEO_INDEX` setting (False forces the
-    great-circle fallback), then a probe, once per process: a `$nearSphere` query on `clinics.geo`, which
-    MongoDB refuses without a `2dsphere` index and a server without geo queries refuses outright."""
+    great-circle fallback), then a probe, once per process: the `clinics_geo` index exists (SecantusDB would
+    answer without it, by a scan) and a `$nearSphere` query on `clinics.geo` is answered (MongoDB refuses it
+    without a `2dsphere` index, a server without geo queries outright)."""
     if not getattr(settings, "SEARCH_GEO_INDEX", True):
         return False
     if "probe" not in _usable:
-        near = {"$geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, "$maxDistance": 1}
-        try:
-            collection(Clinic._meta.db_table).find_one({GEO_FIELD: {"$nearSphere": near}}, {"_id": 1})
-            _usable["probe"] = True
-        except OperationFailure:
-            _usable["probe"] = False
+        _usable["probe"] = _probe()
     return _usable["probe"]
+
+
+def _probe() -> bool:
+    clinics = collection(Clinic._meta.db_table)
+    near = {"$geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, "$maxDistance": 1}
+    try:
+        if GEO_INDEX not in clinics.index_information():
+            return False
+        clinics.find_one({GEO_FIELD: {"$nearSphere": near}}, {"_id": 1})
+    except OperationFailure:
+        return False
+    return True
 
 
 def geo_search_probe_forget() -> None:

@@ -13,6 +13,7 @@ from clinics.geo import (
     GEO_INDEX,
     clinic_distances_near,
     clinics_geo_backfill,
+    clinics_geo_index,
     geo_point,
     geo_search_probe_forget,
     geo_search_usable,
@@ -94,6 +95,21 @@ def test_geo_index_and_fallback_give_the_same_doctors_in_the_same_order(
     settings.SEARCH_GEO_INDEX = False  # type: ignore[attr-defined]
     assert not geo_search_usable()
     assert found(api, **CP, **params) == on_index
+
+
+def test_without_the_index_search_falls_back_with_the_same_results(api: APIClient) -> None:
+    _doctors_around_delhi()
+    on_index = found(api, **CP, ordering="distance", radiusKm=40)
+    clinics = collection("clinics")
+    clinics.drop_index(GEO_INDEX)
+    try:
+        geo_search_probe_forget()
+        assert not geo_search_usable()
+        assert found(api, **CP, ordering="distance", radiusKm=40) == on_index
+    finally:
+        clinics_geo_index()
+    geo_search_probe_forget()
+    assert geo_search_usable()
 
 
 def test_both_paths_are_really_taken(api: APIClient, settings: pytest.FixtureRequest) -> None:
