@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also profile the hot endpoints (pyinstrument)")
     parser.add_argument("--publish", action="store_true", help=f"copy the results to {PUBLISHED}")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--figures",
+        default="search,availability,member_api,booking,dashboard,memory",
+        help="comma-separated figures to run (e.g. member_api alone for its side-by-side ratios)",
+    )
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -93,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.manage("migrate", "--no-input", env=env, log_dir=log_dir)
         _log(started, f"data set: {args.doctors:,} doctors ...")
         data = dataset.build(database.uri, doctors=args.doctors)
+        servers.manage("clinics_geo_backfill", env=env, log_dir=log_dir)  # raw inserts: the GeoJSON copy (0059)
         if static is not None and static.wait() != 0:
             raise RuntimeError(f"collectstatic failed, see {log_dir / 'collectstatic.log'}")
         results["doctors"] = data.doctors
@@ -102,16 +108,20 @@ def main(argv: list[str] | None = None) -> int:
         measure.sign_in(ctx, members=16)
         rows: list[dict] = []
         results["rows"] = rows
-        for figure in (measure.search, measure.availability, measure.member_api, measure.booking, measure.dashboard):
+        wanted = {name.strip() for name in args.figures.split(",")}
+        figures = (measure.search, measure.availability, measure.member_api, measure.booking, measure.dashboard)
+        for figure in (f for f in figures if f.__name__ in wanted):
             _log(started, figure.__name__)
             rows += figure(ctx)
             (out / "partial.json").write_text(json.dumps(results, indent=2, default=str))
         servers.stop(app)
-        _log(started, f"memory: 1 worker, {args.memory_requests:,} mixed requests")
-        app = servers.start_gunicorn(env, workers=1, threads=2, log_dir=log_dir, name="1worker")
-        rows += measure.memory(ctx, app, total=args.memory_requests, warmup=args.memory_warmup)
-        servers.stop(app)
         app = None
+        if "memory" in wanted:
+            _log(started, f"memory: 1 worker, {args.memory_requests:,} mixed requests")
+            app = servers.start_gunicorn(env, workers=1, threads=2, log_dir=log_dir, name="1worker")
+            rows += measure.memory(ctx, app, total=args.memory_requests, warmup=args.memory_warmup)
+            servers.stop(app)
+            app = None
         _log(started, "explain plans")
         results["plans"] = _plans(env, log_dir)
         index_scans = sum(p["stage"] == "IXSCAN" for p in results["plans"])

@@ -1,4 +1,5 @@
-"""Great-circle distance for "doctors near me" (no 2dsphere index needed: the seed stores plain lat/long)."""
+"""Great-circle distance for "doctors near me": the one measure of distance, on the geo index path and its
+fallback alike (clinics/geo.py; docs/decisions/0059-search-that-finds.md)."""
 
 from math import asin, cos, radians, sin, sqrt
 

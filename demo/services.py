@@ -23,6 +23,7 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 from tqdm import tqdm
 
+from clinics.geo import clinics_geo_backfill
 from core.passwords import hash_password
 from demo import catalog
 from demo.files import demo_prescription_files
@@ -187,5 +188,6 @@ def demo_data_load(
             else:
                 inserted, skipped = _insert_missing(collection, docs, bar)
             results[name] = CollectionResult(inserted=len(inserted), skipped=skipped)
+    clinics_geo_backfill()  # the clinics' GeoJSON location copy, as the app writes it on a save (clinics/geo.py)
     demo_prescription_files(per_collection["doctor_prescriptions"])
     return results

@@ -276,6 +276,11 @@ DOCTOR_NO_SHOW_LOOKBACK_DAYS = env_int("DOCTOR_NO_SHOW_LOOKBACK_DAYS", 14)
 AVAILABILITY_RANGE_MAX_DAYS = env_int("AVAILABILITY_RANGE_MAX_DAYS", 31)
 CITY_NAMES_CACHE_SECONDS = env_int("CITY_NAMES_CACHE_SECONDS", 60)
 
+# --- distance search on the server's geo index (branch geo; clinics/geo.py, decision 0059) ---------------------
+# Distance ordering and radiusKm use a `$nearSphere` query on the clinics' GeoJSON copy (`clinics.geo`, 2dsphere
+# index) when the server answers it (probed once per process); False forces the great-circle fallback.
+SEARCH_GEO_INDEX = env_bool("SEARCH_GEO_INDEX", True)
+
 # --- prescriptions ----------------------------------------------------------------------------------------
 # Upload limits. The size limit is answered with 413; prescription files are the only uploads, so the upload
 # handler (prescriptions/uploads.py) applies it to every multipart request while the body streams in.

@@ -16,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 
 from clinics.cities import city_display_name, city_key
+from clinics.geo import clinic_distances_near, geo_search_usable
 from clinics.models import Clinic
 from core.errors import NotFound
 from core.geo import haversine_km
@@ -180,15 +181,19 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
     """Primary keys of `doctors`, nearest practice first; doctors with no located clinic last. With
     `radius_km`, only the doctors with a clinic that close (and none without a location).
 
-    One query that reads only `_id`, `doctorId` and the clinics' locations of every match, then the sort in
-    Python; the caller fetches only the page it shows. The documents are read as they are stored: turning
-    every match's clinics into model instances cost more than the query (docs/performance.md). Fine for
-    thousands of doctors (docs/decisions/0059-search-that-finds.md says when a geo index would take over).
+    Where the server answers geo queries on the clinics' `2dsphere` index (clinics/geo.py, probed once per
+    process; `SEARCH_GEO_INDEX`), `_ids_by_clinic_distance` does it in two queries. Otherwise (the fallback,
+    same results): one query that reads only `_id`, `doctorId` and the clinics' locations of every match
+    (inside the radius's bounding box), then the great-circle sort in Python. Either way the caller fetches
+    only the page it shows, and the documents are read as they are stored: turning every match's clinics into
+    model instances cost more than the query (docs/performance.md; docs/decisions/0059-search-that-finds.md).
     """
     try:
         match = filter_document(doctors)
     except EmptyResultSet:
         return []
+    if geo_search_usable():
+        return _ids_by_clinic_distance(match, origin=origin, radius_km=radius_km)
     if radius_km is not None:
         match = {**match, **_bounding_box(origin, radius_km)}
     found = collection(Doctor._meta.db_table).find(
@@ -203,6 +208,44 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
         keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
+
+
+def _ids_by_clinic_distance(match: dict[str, Any], *, origin: Origin, radius_km: float | None) -> list[Any]:
+    """`doctor_ids_by_distance` on the server's geo index, in two queries (clinics/geo.py). With a radius: the
+    clinics inside it (`$nearSphere` with `$maxDistance`, on the `clinics_geo` index), then the matching doctors
+    practising at any of them. Without: the matching doctors, then the distances of their clinics (`$nearSphere`
+    narrowed to those clinics). Each reads only ids and locations. Same distances, order and radius as the
+    great-circle pass: each doctor's nearest clinic decides, ties by doctorId, doctors with no located clinic
+    last (left out with a radius)."""
+    doctors = collection(Doctor._meta.db_table)
+    fields = {"doctorId": 1, "clinics.clinicId": 1}
+    if radius_km is not None:
+        distances = clinic_distances_near(lat=origin.lat, lng=origin.lng, radius_km=radius_km)
+        if not distances:
+            return []
+        near = {"clinics.clinicId": {"$in": sorted(distances)}}
+        match = {"$and": [match, near]} if "clinics.clinicId" in match else {**match, **near}
+        found = list(doctors.find(match, fields, batch_size=FIRST_BATCH))
+    else:
+        found = list(doctors.find(match, fields, batch_size=FIRST_BATCH))
+        clinic_ids = sorted(
+            {c for doc in found for entry in doc.get("clinics") or [] if (c := _entry_clinic_id(entry))}
+        )
+        distances = clinic_distances_near(lat=origin.lat, lng=origin.lng, clinic_ids=clinic_ids) if clinic_ids else {}
+    keyed = []
+    for doc in found:
+        mine = [distances[c] for entry in doc.get("clinics") or [] if (c := _entry_clinic_id(entry)) in distances]
+        distance = min(mine) if mine else None
+        if radius_km is not None and distance is None:
+            continue
+        keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
+    keyed.sort()
+    return [pk for *_, pk in keyed]
+
+
+def _entry_clinic_id(entry: Any) -> str | None:
+    clinic_id = entry.get("clinicId") if isinstance(entry, dict) else None
+    return clinic_id if isinstance(clinic_id, str) else None
 
 
 def doctors_by_next_available(doctors: QuerySet[Doctor], *, consultation_type: str | None) -> list[Doctor]:

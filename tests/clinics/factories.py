@@ -1,5 +1,6 @@
 import factory
 
+from clinics.geo import clinic_geo_write
 from clinics.models import Clinic, DayHours, Location, OperatingHours
 
 
@@ -13,6 +14,7 @@ def week_hours(open_: str = "08:00", close: str = "20:00", closed: tuple[str, ..
 class ClinicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Clinic
+        skip_postgeneration_save = True
 
     clinic_id = factory.Sequence(lambda n: f"CLINIC{n + 100:03d}")
     name = factory.Sequence(lambda n: f"City Care Clinic {n}")
@@ -24,3 +26,9 @@ class ClinicFactory(factory.django.DjangoModelFactory):
     location = factory.LazyFunction(lambda: Location(latitude=28.5921, longitude=77.046))
     operating_hours = factory.LazyFunction(week_hours)
     facilities = factory.LazyFunction(lambda: ["Pharmacy", "Laboratory"])
+
+    @factory.post_generation
+    def geo(obj: Clinic, create: bool, extracted: object, **kwargs: object) -> None:
+        """The GeoJSON copy the app writes after every clinic save (clinics/services.py: clinic_save)."""
+        if create:
+            clinic_geo_write(obj)

@@ -249,6 +249,7 @@ def test_round_trips_of_the_doctor_list_do_not_grow_with_the_page_size(api: APIC
     clinics = ClinicFactory.create_batch(3)
     for n in range(60):
         DoctorFactory(clinics=[clinic_entry(c) for c in clinics], name=f"Dr. Number {n}")
+    api.get("/api/v1/doctors", params)  # once-per-process reads (the geo index probe) out of the count
     counts = {}
     for size in (5, 50):
         with count_db_commands() as commands:
