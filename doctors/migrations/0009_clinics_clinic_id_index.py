@@ -18,6 +18,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("doctors", "0007_fee_ceiling")]
+    dependencies = [("doctors", "0008_schedule_exception_closing_at")]
 
     operations = [migrations.RunPython(create_index, drop_index)]
