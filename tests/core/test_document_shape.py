@@ -66,6 +66,7 @@ SEED_FIELDS = {
         "isActive",
         "createdAt",
         "updatedAt",
+        "geo",  # ours: the GeoJSON copy of `location` the 2dsphere index reads (decision 0059)
     },
     "doctor_prescriptions": {
         "_id",
