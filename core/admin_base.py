@@ -8,7 +8,8 @@ with the document saved, and a retry said "already exists". Here:
 1. whatever can fail without writing runs before the write (the form's `changed_data`, which the change
    message reads), and
 2. if anything fails after the write (a second service write, the log entry, the response), the write is
-   undone: an added document is deleted, a changed one is put back as it was read before the save.
+   undone: an added document is deleted, a changed one is put back as it was read before the save; a
+   service's refusal (a ServiceError) is then shown on the same page, not answered 500.
 
 Every ModelAdmin of the project subclasses it (docs/decisions/0062-admin-saves-all-or-nothing.md).
 """
@@ -17,11 +18,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import connections, models, router
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+
+from core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +71,21 @@ class AllOrNothingAdmin(admin.ModelAdmin):
         setattr(request, _PENDING, [])
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceError as exc:
+            # A service refused at the save although the form's check passed (something changed meanwhile):
+            # nothing of this save stays, and staff see the refusal on the same page instead of a 500.
+            self._undo_pending(request)
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         except Exception:
-            for save in reversed(getattr(request, _PENDING, [])):
-                self._undo(save)
+            self._undo_pending(request)
             raise
         finally:
             setattr(request, _PENDING, [])
+
+    def _undo_pending(self, request: HttpRequest) -> None:
+        for save in reversed(getattr(request, _PENDING, [])):
+            self._undo(save)
 
     def undo_add(self, obj: Any) -> None:
         """Remove an added record whose save failed afterwards. Admins whose add goes through a service with

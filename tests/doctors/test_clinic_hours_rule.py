@@ -157,3 +157,28 @@ def test_the_admin_slot_form_shows_the_hours(client: Client, doctor: Doctor) -> 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"start_time": [MONDAYS]}
     assert not DoctorSlot.objects.exists()
+
+
+def test_a_refusal_at_the_admin_save_is_shown_not_a_500(
+    client: Client, doctor: Doctor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form's check passed, then the slot service refused at the save (another slot landed meanwhile, made
+    here by skipping the form's check): the admin shows the refusal and saves nothing (core/admin_base.py)."""
+    monkeypatch.setattr("doctors.admin.slot_check", lambda **_: None)
+    client.force_login(StaffFactory(role=Role.ADMIN))
+    form = {
+        "doctor": doctor.doctor_id,
+        "clinic": doctor.clinics[0].clinic_id,
+        "day_of_week": "Monday",
+        "start_time": "13:00",
+        "end_time": "14:00",
+        "slot_duration": 30,
+        "max_patients": 1,
+        "consultation_fee": 1000,
+        "consultation_type": "IN_CLINIC",
+        "is_active": "on",
+    }
+    response = client.post(reverse("admin:doctors_doctorslot_add"), form, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [MONDAYS]
+    assert not DoctorSlot.objects.exists()
