@@ -16,7 +16,7 @@ DEMO_LOGINS = (
     DemoLogin("Doctor (Dr. Vikas Mittal, DOC001)", "dr.vikas@example.com", "/auth/doctor/login"),
     DemoLogin("Doctor (Dr. Priya Sharma, DOC003)", "dr.priya@example.com", "/auth/doctor/login"),
     DemoLogin("ADMIN (full rights)", "admin@example.com", "/admin/"),
-    DemoLogin("OPERATIONS (view all; change prescriptions and consultations)", "ops@example.com", "/admin/"),
+    DemoLogin("OPERATIONS (views all; the phone desk; nothing clinical)", "ops@example.com", "/admin/"),
 )
 
 # Staff accounts of the demo (the seed's members and doctors come from seed_samples.json).
