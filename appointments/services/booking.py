@@ -259,18 +259,18 @@ def time_off_recheck(*, appointment: Appointment) -> None:
             clinic_id=appointment.clinic_id,
         )
     except BookingInvalid:
-        now = clock.now()
-        place_free(
-            appointment=appointment,
-            allowed_from=CANCELLABLE,
-            changes={
-                "updatedAt": now,
-                "cancelledAt": now,
-                "cancelledBy": Actor.SYSTEM.value,
-                "cancellationReason": MSG_UNDONE_TIME_OFF,
-            },
-        )
+        _undo_by_system(appointment, reason=MSG_UNDONE_TIME_OFF)
         raise
+
+
+def _undo_by_system(appointment: Appointment, *, reason: str) -> None:
+    """Free the place a racing booking just took, as a cancel by the system with `reason` (one guarded update)."""
+    now = clock.now()
+    place_free(
+        appointment=appointment,
+        allowed_from=CANCELLABLE,
+        changes={"updatedAt": now, "cancelledAt": now, "cancelledBy": Actor.SYSTEM.value, "cancellationReason": reason},
+    )
 
 
 def extra_hours_recheck(*, appointment: Appointment, extra_id: ObjectId) -> None:
@@ -281,17 +281,7 @@ def extra_hours_recheck(*, appointment: Appointment, extra_id: ObjectId) -> None
     offered = ScheduleException.objects.filter(pk=extra_id, closing_at=None).exists()
     if offered:
         return
-    now = clock.now()
-    place_free(
-        appointment=appointment,
-        allowed_from=CANCELLABLE,
-        changes={
-            "updatedAt": now,
-            "cancelledAt": now,
-            "cancelledBy": Actor.SYSTEM.value,
-            "cancellationReason": MSG_UNDONE_EXTRA_HOURS,
-        },
-    )
+    _undo_by_system(appointment, reason=MSG_UNDONE_EXTRA_HOURS)
     raise Conflict(MSG_EXTRA_HOURS_REMOVED)
 
 
