@@ -24,6 +24,7 @@ from doctors.models import (
     ScheduleException,
     ScheduleExceptionKind,
 )
+from doctors.discovery.availability import doctor_availability_changed
 from doctors.schedule.services import MSG_NOT_YOUR_CLINIC, schedule_lock, slot_check
 
 MSG_REASON_REQUIRED = "Give a reason, e.g. Conference or Annual leave."
@@ -162,11 +163,13 @@ def extra_hours_close(*, extra: ScheduleException) -> None:
     """Stop offering extra hours that are being removed (one update): from here availability skips them and
     a booking that took a place in them undoes itself (appointments/services/booking.py)."""
     ScheduleException.objects.filter(pk=extra.pk).update(closing_at=clock.now())
+    doctor_availability_changed([extra.doctor_id])
 
 
 def extra_hours_reopen(*, extra: ScheduleException) -> None:
     """Offer closed extra hours again (their removal was refused)."""
     ScheduleException.objects.filter(pk=extra.pk).update(closing_at=None)
+    doctor_availability_changed([extra.doctor_id])
 
 
 def schedule_exception_delete(*, exception: ScheduleException) -> None:

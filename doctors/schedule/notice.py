@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from core import clock
+from doctors.discovery.availability import doctor_availability_changed
 from doctors.models import Doctor
 from mongo.raw import collection
 
@@ -110,6 +111,7 @@ def doctor_notice_rules_set(
     if to_unset:
         update["$unset"] = dict(to_unset)
     collection(Doctor._meta.db_table).update_one({"_id": doctor.pk}, update)
+    doctor_availability_changed([doctor.doctor_id])
     for name, value in values.items():
         setattr(doctor, name, value)
     return doctor
