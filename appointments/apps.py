@@ -24,9 +24,11 @@ class AppointmentsConfig(AppConfig):
 
     def _forget_stored_next_free_times_on_change(self) -> None:
         """The stored next free times (appointments/next_free_store.py) are marked stale by every write that may
-        change them: places (places.py calls it), and here the doctors' and clinics' own writes."""
+        change them: places (places.py calls it after its raw writes), and here every save through the models (the
+        admin, the doctors' services), the doctors' raw writes that may change free times, and clinics."""
         from django.db.models.signals import post_delete, post_save
 
+        from appointments.models import Appointment
         from appointments.next_free_store import next_free_forget, next_free_forget_all
         from clinics.events import clinic_changed_subscribe
         from clinics.models import Clinic
@@ -36,7 +38,7 @@ class AppointmentsConfig(AppConfig):
         def forget_doctor(instance: object, **_signal: object) -> None:
             next_free_forget([getattr(instance, "doctor_id", "")])
 
-        for model in (Doctor, DoctorSlot, ScheduleException):
+        for model in (Doctor, DoctorSlot, ScheduleException, Appointment):  # saves through the models
             for signal in (post_save, post_delete):
                 signal.connect(forget_doctor, sender=model, weak=False, dispatch_uid=f"next-free-{model.__name__}")
         doctor_availability_changed_subscribe(next_free_forget)

@@ -8,7 +8,8 @@ same query. An entry is used only while all of these hold:
 - it is not marked dirty: every write of this app that can change the answer (a place taken, freed or moved;
   a slot, time off, extra hours or doctor saved) calls `next_free_forget` for that doctor after its write;
   a clinic saved calls `next_free_forget_all`, which renews the epochs;
-- it was worked out under the current epoch;
+- it was worked out under the current epoch, and under the same global notice, horizon and time zone
+  settings (`_rules`: a deploy that changes them shows the change at once);
 - `NEXT_AVAILABLE_MAX_AGE_SECONDS` have not passed (writes this app never sees, such as the existing
   system's own inserts, and the horizon moving on with the days);
 - the time found is still bookable (its start minus the doctor's notice has not come).
@@ -77,9 +78,14 @@ def next_free_read(*, doctors: Sequence[Doctor], consultation_type: str | None) 
     return found
 
 
+def _rules() -> str:
+    """The settings every answer depends on (a doctor's own rules are forgotten when they are saved)."""
+    return f"{settings.BOOKING_MIN_NOTICE_MINUTES}/{settings.BOOKING_HORIZON_DAYS}/{settings.TIME_ZONE}"
+
+
 def _usable(entry: dict[str, Any], *, epoch: Any, now: datetime) -> bool:
     computed_at, valid_until = entry.get("computedAt"), entry.get("validUntil")
-    if entry.get("dirty", True) or entry.get("epoch") != epoch:
+    if entry.get("dirty", True) or entry.get("epoch") != epoch or entry.get("rules") != _rules():
         return False
     if not isinstance(computed_at, datetime) or not isinstance(valid_until, datetime):
         return False
@@ -113,6 +119,7 @@ def _store(
             "stamp": ObjectId(),
             "dirty": False,
             "epoch": epoch,
+            "rules": _rules(),
             "computedAt": now,
             "validUntil": _valid_until(doctor, value, now=now),
             "next": _to_document(value),
