@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from core import clock
 from core.errors import Conflict, Invalid
 from core.validators import DAYS_OF_WEEK, minutes_12h, validate_date, validate_time_12h
+from doctors.discovery.availability import doctor_availability_changed
 from doctors.models import (
     CreatedBy,
     Doctor,
@@ -24,7 +25,6 @@ from doctors.models import (
     ScheduleException,
     ScheduleExceptionKind,
 )
-from doctors.discovery.availability import doctor_availability_changed
 from doctors.schedule.services import MSG_NOT_YOUR_CLINIC, schedule_lock, slot_check
 
 MSG_REASON_REQUIRED = "Give a reason, e.g. Conference or Annual leave."

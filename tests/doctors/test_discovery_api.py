@@ -6,7 +6,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from appointments.next_free_store import next_free_forget_all
-
 from clinics.models import Location
 from core.geo import haversine_km
 from doctors.discovery.serializers import MSG_DISTANCE_NEEDS_POSITION, MSG_LAT_LNG_TOGETHER
