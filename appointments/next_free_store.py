@@ -61,7 +61,8 @@ def next_free_read(*, doctors: Sequence[Doctor], consultation_type: str | None) 
     kind = consultation_type or KIND_ANY
     now = clock.now()
     keys = [_key(doctor.doctor_id, kind) for doctor in doctors] + [_key(EPOCH_KEY, kind)]
-    stored = {doc["_id"]: doc for doc in collection(COLLECTION).find({"_id": {"$in": keys}})}
+    found_docs = collection(COLLECTION).find({"_id": {"$in": keys}}, batch_size=len(keys) + 1)  # one batch
+    stored = {doc["_id"]: doc for doc in found_docs}
     epoch = (stored.get(_key(EPOCH_KEY, kind)) or {}).get("epoch")
     found: dict[str, NextAvailable | None] = {}
     stale: list[Doctor] = []
