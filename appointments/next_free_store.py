@@ -2,8 +2,8 @@
 
 Working out a page's next free times costs four to seven reads (`selectors.next_available`); reading them back
 costs one. The store keeps one document per doctor and consultation type in `doctor_next_free_times`, keyed
-`_id = "<doctorId>|<ANY|ONLINE|IN_CLINIC>"`, and one epoch document per type (`"*|<type>"`) that is read in the
-same query. An entry is used only while all of these hold:
+`_id = "doctor|<ANY|ONLINE|IN_CLINIC>|<doctorId>"`, and one epoch document per type (`"epoch|<type>"`) that is
+read in the same query. An entry is used only while all of these hold:
 
 - it is not marked dirty: every write of this app that can change the answer (a place taken, freed or moved;
   a slot, time off, extra hours or doctor saved) calls `next_free_forget` for that doctor after its write;
@@ -39,13 +39,17 @@ from mongo.raw import collection
 COLLECTION = "doctor_next_free_times"
 KIND_ANY = "ANY"
 KINDS = (KIND_ANY, "ONLINE", "IN_CLINIC")
-EPOCH_KEY = "*"  # the doctorId part of the epoch documents' keys; never a doctorId (ids are letters and digits)
 DUPLICATE_KEY = 11000
 logger = logging.getLogger(__name__)
 
 
 def _key(doctor_id: str, kind: str) -> str:
-    return f"{doctor_id}|{kind}"
+    return f"doctor|{kind}|{doctor_id}"
+
+
+def _epoch_key(kind: str) -> str:
+    """Never a doctor's key, whatever the doctorId (those start with "doctor|")."""
+    return f"epoch|{kind}"
 
 
 def _max_age() -> timedelta:
@@ -60,16 +64,16 @@ def next_free_read(*, doctors: Sequence[Doctor], consultation_type: str | None) 
         return next_available(doctors=doctors, consultation_type=consultation_type)
     kind = consultation_type or KIND_ANY
     now = clock.now()
-    keys = [_key(doctor.doctor_id, kind) for doctor in doctors] + [_key(EPOCH_KEY, kind)]
+    keys = [_key(doctor.doctor_id, kind) for doctor in doctors] + [_epoch_key(kind)]
     found_docs = collection(COLLECTION).find({"_id": {"$in": keys}}, batch_size=len(keys) + 1)  # one batch
     stored = {doc["_id"]: doc for doc in found_docs}
-    epoch = (stored.get(_key(EPOCH_KEY, kind)) or {}).get("epoch")
+    epoch = (stored.get(_epoch_key(kind)) or {}).get("epoch")
     found: dict[str, NextAvailable | None] = {}
     stale: list[Doctor] = []
     for doctor in doctors:
-        entry = stored.get(_key(doctor.doctor_id, kind))
-        if entry is not None and _usable(entry, epoch=epoch, now=now):
-            found[doctor.doctor_id] = _from_document(entry.get("next"))
+        usable, value = _answer(stored.get(_key(doctor.doctor_id, kind)), epoch=epoch, now=now)
+        if usable:
+            found[doctor.doctor_id] = value
         else:
             stale.append(doctor)
     if stale:
@@ -82,6 +86,17 @@ def next_free_read(*, doctors: Sequence[Doctor], consultation_type: str | None) 
 def _rules() -> str:
     """The settings every answer depends on (a doctor's own rules are forgotten when they are saved)."""
     return f"{settings.BOOKING_MIN_NOTICE_MINUTES}/{settings.BOOKING_HORIZON_DAYS}/{settings.TIME_ZONE}"
+
+
+def _answer(entry: dict[str, Any] | None, *, epoch: Any, now: datetime) -> tuple[bool, NextAvailable | None]:
+    """(True, the stored answer) when `entry` may be used, else (False, None): missing, stale, or not a
+    document this module wrote (then it is worked out again and overwritten)."""
+    if entry is None or not _usable(entry, epoch=epoch, now=now):
+        return False, None
+    try:
+        return True, _from_document(entry.get("next"))
+    except (KeyError, TypeError, ValueError):
+        return False, None
 
 
 def _usable(entry: dict[str, Any], *, epoch: Any, now: datetime) -> bool:
@@ -183,7 +198,7 @@ def next_free_forget_all(*_args: object, **_kwargs: object) -> None:
     the epochs. One write. Accepts and ignores a listener's arguments (clinics/events.py)."""
     renew = {"$set": {"epoch": ObjectId()}}
     _write_retrying_duplicates(
-        [UpdateOne({"_id": _key(EPOCH_KEY, kind)}, renew, upsert=True) for kind in KINDS], what="every doctor"
+        [UpdateOne({"_id": _epoch_key(kind)}, renew, upsert=True) for kind in KINDS], what="every doctor"
     )
 
 

@@ -56,7 +56,7 @@ def shown(api: APIClient, doctor_id: str, **params: object) -> tuple[str, str] |
 
 
 def stored(doctor_id: str, kind: str = "ANY") -> dict | None:
-    return collection(COLLECTION).find_one({"_id": f"{doctor_id}|{kind}"})
+    return collection(COLLECTION).find_one({"_id": f"doctor|{kind}|{doctor_id}"})
 
 
 def book(member: User, slot: DoctorSlot, day: str = MONDAY, time_slot: str = "09:00 AM") -> Appointment:
@@ -305,3 +305,19 @@ def test_a_booking_killed_before_its_forget_shows_within_the_maximum_age(
     assert again.status_code == 409
     set_clock(MONDAY, "07:01")
     assert shown(api, slot.doctor_id) == (MONDAY, "09:30 AM")
+
+
+def test_an_entry_not_written_by_the_store_is_worked_out_again(api: APIClient, slot: DoctorSlot) -> None:
+    assert shown(api, slot.doctor_id) == (MONDAY, "09:00 AM")
+    collection(COLLECTION).update_one({"_id": f"doctor|ANY|{slot.doctor_id}"}, {"$set": {"next": {"date": "x"}}})
+    assert shown(api, slot.doctor_id) == (MONDAY, "09:00 AM")
+    assert stored(slot.doctor_id)["next"]["timeSlot"] == "09:00 AM"  # type: ignore[index]
+
+
+def test_a_doctor_id_that_looks_like_a_key_stays_its_own(api: APIClient) -> None:
+    odd = DoctorSlotFactory(doctor__doctor_id="epoch|ANY", day_of_week="Monday", start_time="09:00", end_time="10:00")
+    plain = DoctorSlotFactory(day_of_week="Tuesday", start_time="09:00", end_time="10:00")
+    assert shown(api, odd.doctor_id) == (MONDAY, "09:00 AM")
+    assert shown(api, plain.doctor_id) == (TUESDAY, "09:00 AM")
+    next_free_forget([odd.doctor_id])
+    assert shown(api, odd.doctor_id) == (MONDAY, "09:00 AM")
