@@ -37,7 +37,7 @@ from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
-from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, time_12h
+from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, stored_fee, time_12h
 from doctors.models import (
     MAX_HORIZON_DAYS,
     ConsultationType,
@@ -48,7 +48,7 @@ from doctors.models import (
 )
 from doctors.schedule.exceptions import extra_hours_as_slot
 from doctors.schedule.notice import duration_possessive, earliest_bookable, notice_rules
-from doctors.schedule.selectors import schedule_exceptions
+from doctors.schedule.selectors import schedule_exceptions, slot_document_usable
 from mongo.compiler import FIRST_BATCH
 from mongo.lookups import first_by_key
 from mongo.raw import collection
@@ -234,12 +234,10 @@ def _fee(slot: DoctorSlot, doctor: Doctor) -> float:
 
     See docs/decisions/0014-seed-silence-4-appointment-fee.md.
     """
-    if slot.consultation_fee is not None:
-        return slot.consultation_fee
-    entry = doctor.clinic(slot.clinic_id)
-    if entry is not None and entry.consultation_fee is not None:
-        return entry.consultation_fee
-    return doctor.consultation_fee
+    for fee in (slot.consultation_fee, getattr(doctor.clinic(slot.clinic_id), "consultation_fee", None)):
+        if (shown := stored_fee(fee)) is not None:  # an odd stored fee ("abc", -5) falls back, never a 500
+            return shown
+    return stored_fee(doctor.consultation_fee) or 0
 
 
 def _steps(slot: DoctorSlot) -> Iterable[tuple[int, int]]:
@@ -381,10 +379,12 @@ def _slots_found(match: dict[str, Any]) -> list[DoctorSlot]:
     (docs/performance.md). The fields read are plain strings, numbers and booleans in the seed's shape."""
     documents = collection(DoctorSlot._meta.db_table).find(match, batch_size=FIRST_BATCH)
     names = [attname for attname, _ in _SLOT_FIELDS]
-    return [
-        DoctorSlot.from_db("default", names, [document.get(column) for _, column in _SLOT_FIELDS])
-        for document in documents
-    ]
+    slots = []
+    for document in documents:
+        if slot_document_usable(document):  # one rule for odd stored slots: skipped, never half-read
+            document |= {"slotDuration": int(document["slotDuration"]), "maxPatients": int(document["maxPatients"])}
+            slots.append(DoctorSlot.from_db("default", names, [document.get(column) for _, column in _SLOT_FIELDS]))
+    return slots
 
 
 def _weekly_slots(
@@ -408,7 +408,7 @@ def _weekly_slots(
         match |= {"dayOfWeek": weekdays[0] if len(weekdays) == 1 else {"$in": weekdays}, "isActive": True}
     query = _slots_found(match)
     wanted = set(weekdays)
-    kept = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
+    kept = [slot for slot in query if slot.day_of_week in wanted]  # active: _slots_found
     by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
     for slot in sorted(kept, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
         by_doctor_day.setdefault((slot.doctor_id, slot.day_of_week), []).append(slot)

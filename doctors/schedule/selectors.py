@@ -3,14 +3,24 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from bson import ObjectId
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from core import clock
 from core.errors import NotFound
-from core.validators import DAYS_OF_WEEK
-from doctors.models import Doctor, DoctorSlot, ScheduleException
+from core.validators import DAYS_OF_WEEK, is_time_24h, minutes_of_day, whole_number
+from doctors.models import (
+    MAX_PATIENTS,
+    MAX_SLOT_DURATION,
+    MIN_PATIENTS,
+    MIN_SLOT_DURATION,
+    ConsultationType,
+    Doctor,
+    DoctorSlot,
+    ScheduleException,
+)
 
 # Monday=0 .. Sunday=6: day names do not sort in week order.
 DAY_ORDER = Case(
@@ -18,6 +28,31 @@ DAY_ORDER = Case(
     default=Value(7),
     output_field=IntegerField(),
 )
+
+
+def slot_document_usable(document: dict[str, Any]) -> bool:
+    """Whether a weekly slot as stored can be cut into bookable times: active (`true`, not a truthy look-alike),
+    a weekday, string ids, a known consultation type, valid 24-hour times in order, and a whole slotDuration and
+    maxPatients inside the model's limits. Availability, booking and search read slots through this one rule,
+    so a slot written by hand or by another system is skipped by all of them alike, never half-read (a day and
+    a month once disagreed on `isActive: "true"`) nor a 500 (`maxPatients: "2"`). Its fee is checked where
+    it is shown (a slot's odd fee falls back to the clinic's)."""
+    start, end = document.get("startTime"), document.get("endTime")
+    duration, places = whole_number(document.get("slotDuration")), whole_number(document.get("maxPatients"))
+    return (
+        document.get("isActive") is True
+        and document.get("dayOfWeek") in DAYS_OF_WEEK
+        and isinstance(document.get("doctorId"), str)
+        and isinstance(document.get("clinicId"), str)
+        and document.get("consultationType") in ConsultationType.values
+        and is_time_24h(start)
+        and is_time_24h(end)
+        and minutes_of_day(str(start)) < minutes_of_day(str(end))
+        and duration is not None
+        and MIN_SLOT_DURATION <= duration <= MAX_SLOT_DURATION
+        and places is not None
+        and MIN_PATIENTS <= places <= MAX_PATIENTS
+    )
 
 
 def slot_list(

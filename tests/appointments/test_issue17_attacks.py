@@ -1,0 +1,215 @@
+"""Issue 17 attacks on availability (a day and a month), as a careless or hostile member app, and on the doctors'
+stored data that availability reads (docs/decisions/0074-issue17-attacks.md).
+
+Each test failed before its fix. A month and a day agree for every day whatever the stored data, and nothing
+here answers 500.
+"""
+
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from django.db import connection
+from rest_framework.test import APIClient
+
+from appointments.integrity import NOTE_NO_SLOT
+from appointments.services.booking import MSG_NOT_DOCTORS_CLINIC
+from core.integrity import integrity_audit
+from core.validators import MSG_DATE
+from doctors.models import Doctor
+from tests.appointments.conftest import MONDAY, NEXT_MONDAY, TUESDAY
+from tests.appointments.factories import AppointmentFactory
+from tests.clinics.factories import ClinicFactory
+from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_entry
+
+pytestmark = pytest.mark.django_db
+
+
+def availability(api: APIClient, doctor_id: str, **params: str) -> Any:
+    return api.get(f"/api/v1/doctors/{doctor_id}/availability", params)
+
+
+def fullwidth(text: str) -> str:
+    """The same digits in their full-width forms (U+FF10 to U+FF19)."""
+    return "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in text)
+
+
+def times_of(days: list[dict], day: str) -> list[str]:
+    return [s["timeSlot"] for d in days if d["date"] == day for s in d["slots"]]
+
+
+# --- dates are ASCII YYYY-MM-DD, as booking takes them -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date": fullwidth(MONDAY)},  # full-width digits: strptime's %Y took them
+        {"date": "2031-1-6"},  # booking refuses it: the same day must not be offered here
+        {"date": "2031-01-6"},
+        {"from": fullwidth("2031") + "-01-06", "to": TUESDAY},
+        {"from": MONDAY, "to": "2031-1-7"},
+    ],
+)
+def test_a_date_is_ascii_yyyy_mm_dd_only(api: APIClient, params: dict[str, str]) -> None:
+    slot = DoctorSlotFactory()
+    response = availability(api, slot.doctor_id, **params)
+    assert response.status_code == 400
+    (field,) = response.json()
+    assert response.json()[field] == [MSG_DATE]
+
+
+@pytest.mark.parametrize("day", ["2031-02-30", "0000-01-01", "2031-13-01", "10000-01-01"])
+def test_an_impossible_date_is_a_plain_400(api: APIClient, day: str) -> None:
+    slot = DoctorSlotFactory()
+    assert availability(api, slot.doctor_id, date=day).json() == {"date": [MSG_DATE]}
+
+
+# --- clinicId names one of the doctor's clinics -------------------------------------------------------------------
+
+
+def test_a_clinic_the_doctor_does_not_practise_at_is_400(api: APIClient) -> None:
+    """An app passing another doctor's clinic (or a typo) got an empty calendar, as if the doctor were fully
+    booked; booking the same clinic is refused with a message. Now availability says so too."""
+    slot = DoctorSlotFactory()
+    elsewhere = DoctorFactory().clinics[0].clinic_id
+    for clinic_id in (elsewhere, "CLINIC-NOPE"):
+        for params in ({"date": MONDAY}, {"from": MONDAY, "to": NEXT_MONDAY}):
+            response = availability(api, slot.doctor_id, clinicId=clinic_id, **params)
+            assert response.status_code == 400, response.json()
+            assert response.json() == {"clinicId": [MSG_NOT_DOCTORS_CLINIC]}
+
+
+def test_the_doctor_s_own_clinic_still_narrows(api: APIClient) -> None:
+    slot = DoctorSlotFactory(start_time="09:00", end_time="10:00")
+    other = ClinicFactory()
+    Doctor.objects.filter(pk=slot.doctor.pk).update(clinics=[*slot.doctor.clinics, clinic_entry(other)])
+    DoctorSlotFactory(doctor=slot.doctor, clinic=other, start_time="11:00", end_time="11:30")
+    body = availability(api, slot.doctor_id, date=MONDAY, clinicId=other.clinic_id).json()
+    assert [s["timeSlot"] for s in body["slots"]] == ["11:00 AM"]
+
+
+# --- weekly slots as stored: odd documents are skipped, never a 500, and a day and a month agree ----------------
+
+ODD_SLOT_FIELDS = [
+    ("startTime", None),
+    ("startTime", 9),
+    ("startTime", "9:00"),
+    ("endTime", "24:00"),
+    ("endTime", "08:00"),
+    ("slotDuration", "abc"),
+    ("slotDuration", "1e3"),
+    ("slotDuration", "30"),
+    ("slotDuration", 1.5),
+    ("slotDuration", True),
+    ("slotDuration", 0),
+    ("maxPatients", None),
+    ("maxPatients", "2"),
+    ("maxPatients", "x"),
+    ("maxPatients", 1.5),
+    ("maxPatients", True),
+    ("maxPatients", 2**62),
+    ("consultationType", None),
+    ("consultationType", "VIDEO"),
+    ("consultationType", 3),
+    ("clinicId", None),
+    ("clinicId", 7),
+    ("isActive", "true"),
+    ("isActive", 1),
+    ("dayOfWeek", "monday"),
+]
+
+
+def _raw_slot(doctor: Doctor, **fields: object) -> None:
+    document = {
+        "_id": ObjectId(),
+        "doctorId": doctor.doctor_id,
+        "clinicId": doctor.clinics[0].clinic_id,
+        "dayOfWeek": "Monday",
+        "startTime": "09:00",
+        "endTime": "10:00",
+        "slotDuration": 30,
+        "maxPatients": 1,
+        "isActive": True,
+        "consultationFee": 1000,
+        "consultationType": "BOTH",
+        **fields,
+    }
+    connection.get_collection("doctor_slots").insert_one(document)
+
+
+@pytest.mark.parametrize(("field", "value"), ODD_SLOT_FIELDS)
+def test_an_odd_stored_weekly_slot_is_skipped_everywhere(api: APIClient, field: str, value: object) -> None:
+    """A weekly slot the model would refuse (written by another system or by hand) offers no time: one day, a
+    month and search agree, and the doctor's good slots are still offered."""
+    good = DoctorSlotFactory(start_time="11:00", end_time="12:00")
+    _raw_slot(good.doctor, **{field: value})
+    day = availability(api, good.doctor_id, date=MONDAY)
+    month = availability(api, good.doctor_id, **{"from": MONDAY, "to": NEXT_MONDAY})
+    assert day.status_code == month.status_code == 200
+    assert [s["timeSlot"] for s in day.json()["slots"]] == ["11:00 AM", "11:30 AM"]
+    assert times_of(month.json()["days"], MONDAY) == ["11:00 AM", "11:30 AM"]
+    assert times_of(month.json()["days"], NEXT_MONDAY) == ["11:00 AM", "11:30 AM"]
+    (found,) = api.get("/api/v1/doctors").json()["results"]
+    assert found["nextAvailable"]["timeSlot"] == "11:00 AM"
+    assert [d["doctorId"] for d in api.get("/api/v1/doctors", {"availableOn": MONDAY}).json()["results"]] == [
+        good.doctor_id
+    ]
+
+
+def test_a_slot_s_odd_fee_falls_back_to_the_clinic_s(api: APIClient) -> None:
+    doctor = DoctorFactory()
+    for fee in ("abc", -5, float("nan"), [1000]):
+        connection.get_collection("doctor_slots").delete_many({})
+        _raw_slot(doctor, consultationFee=fee)
+        body = availability(api, doctor.doctor_id, date=MONDAY).json()
+        assert [s["consultationFee"] for s in body["slots"]] == [1000, 1000], fee
+
+
+def test_whole_number_stored_as_a_double_is_still_a_slot(api: APIClient) -> None:
+    """A JavaScript driver may store 30 as 30.0: still a whole number of minutes and of places."""
+    doctor = DoctorFactory()
+    _raw_slot(doctor, slotDuration=30.0, maxPatients=2.0)
+    body = availability(api, doctor.doctor_id, date=MONDAY).json()
+    assert [(s["timeSlot"], s["remaining"]) for s in body["slots"]] == [("09:00 AM", 2), ("09:30 AM", 2)]
+
+
+# --- the doctor's own notice rules as stored --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("bookingHorizonDays", 10**9),
+        ("bookingHorizonDays", -5),
+        ("bookingHorizonDays", 0),
+        ("bookingMinNoticeMinutes", -30),
+        ("bookingMinNoticeMinutes", 10**12),
+        ("memberChangeCutoffMinutes", -1),
+    ],
+)
+def test_an_odd_stored_notice_rule_is_the_default(api: APIClient, field: str, value: object) -> None:
+    """A notice rule outside what the admin can save (doctors/models.py) reads as the default: an overflowing
+    horizon answered 500 on availability and on every search page showing the doctor, a negative one refused
+    every date. (Text in these fields fails earlier, in the ORM's loading of the doctor: not fixed here.)"""
+    slot = DoctorSlotFactory(start_time="11:00", end_time="12:00")
+    connection.get_collection("doctors").update_one({"doctorId": slot.doctor_id}, {"$set": {field: value}})
+    day = availability(api, slot.doctor_id, date=MONDAY)
+    assert day.status_code == 200, day.json()
+    assert [s["timeSlot"] for s in day.json()["slots"]] == ["11:00 AM", "11:30 AM"]
+    month = availability(api, slot.doctor_id, **{"from": MONDAY, "to": NEXT_MONDAY})
+    assert times_of(month.json()["days"], NEXT_MONDAY) == ["11:00 AM", "11:30 AM"]
+    (found,) = api.get("/api/v1/doctors").json()["results"]
+    assert found["bookingRules"] == {"minNoticeMinutes": 120, "horizonDays": 90, "changeCutoffMinutes": 120}
+    assert api.get(f"/api/v1/doctors/{slot.doctor_id}").status_code == 200
+
+
+def test_the_audit_counts_capacity_on_the_slots_availability_reads() -> None:
+    """`audit_integrity` took `maxPatients: "5"` as five places where availability (now) offers nothing: the
+    audit judges by the same slots as availability (`slot_document_usable`)."""
+    doctor = DoctorFactory()
+    _raw_slot(doctor, maxPatients="5")
+    for _ in range(2):
+        AppointmentFactory(doctor=doctor, appointment_date=MONDAY, time_slot="09:00 AM")
+    result = integrity_audit(only=["appointments.capacity"]).results["appointments.capacity"][1]
+    assert NOTE_NO_SLOT in {note.problem for note in result.notes}
