@@ -79,6 +79,8 @@ def doctor_filter(
     if specialty_id:
         doctors = doctors.filter(specialty_id=specialty_id)  # {specialtyId, isActive} index
     if city:
+        if not city_key(city):  # only a region in brackets or punctuation: no city, whatever is stored
+            return doctors.none()
         names = city_names_matching(city) or [city.strip()]  # none stored: as typed, which finds nobody
         # One name (the usual case) is an equality, which SecantusDB's planner walks the index for.
         doctors = doctors.filter(clinics__city=names[0]) if len(names) == 1 else doctors.filter(clinics__city__in=names)
@@ -163,8 +165,8 @@ def city_list() -> list[City]:
         keys = set()
         for clinic in doc.get("clinics") or []:
             stored = clinic.get("city") if isinstance(clinic, dict) else None
-            if isinstance(stored, str) and stored.strip():
-                key = city_key(stored)
+            key = city_key(stored) if isinstance(stored, str) else ""
+            if key:  # a blank name, or one that is only a region in brackets, is no city
                 names.setdefault(key, city_display_name(stored))
                 keys.add(key)
         for key in keys:
@@ -205,7 +207,7 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
         distance = min(distances) if distances else None
         if radius_km is not None and (distance is None or distance > radius_km):
             continue
-        keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
+        keyed.append((distance is None, distance or 0.0, str(doc.get("doctorId") or ""), doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
 
@@ -238,7 +240,7 @@ def _ids_by_clinic_distance(match: dict[str, Any], *, origin: Origin, radius_km:
         distance = min(mine) if mine else None
         if radius_km is not None and distance is None:
             continue
-        keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
+        keyed.append((distance is None, distance or 0.0, str(doc.get("doctorId") or ""), doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
 
@@ -316,8 +318,10 @@ def doctor_fill_distances(doctors: Sequence[Doctor], *, origin: Origin | None) -
     """
     for doctor in doctors:
         for clinic in doctor.clinics or []:
+            location = clinic.location
+            located = location is not None and location.latitude is not None and location.longitude is not None
             clinic.distance_km = (
-                round(haversine_km(origin.lat, origin.lng, clinic.location.latitude, clinic.location.longitude), 2)
-                if origin is not None and clinic.location is not None
-                else None
+                round(haversine_km(origin.lat, origin.lng, location.latitude, location.longitude), 2)
+                if origin is not None and located
+                else None  # `location: {}` as stored loads with no coordinates: unlocated, as in the sort
             )

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinics.serializers import LocationSerializer
-from core.serializers import NumberField, ObjectIdField
+from core.serializers import IsoDateField, NumberField, ObjectIdField
 from doctors.discovery.selectors import (
     ORDER_BY_DISTANCE,
     ORDER_BY_NEXT_AVAILABLE,
@@ -155,9 +155,8 @@ class DoctorListParamsSerializer(serializers.Serializer):
         max_value=5000,
         help_text="Only doctors with a clinic within this many kilometres of lat/lng.",
     )
-    availableOn = serializers.DateField(
+    availableOn = IsoDateField(
         required=False,
-        input_formats=["%Y-%m-%d"],
         help_text="Only doctors with a free time on this day (YYYY-MM-DD, clinic-local).",
     )
     ordering = serializers.ChoiceField(
