@@ -30,7 +30,8 @@ from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType
@@ -792,7 +793,8 @@ def appointment_list_for_member(
 
     `when=upcoming`: PENDING_CONFIRMATION or CONFIRMED from today on (clinic-local), soonest date first.
     `when=past`: all the others (an earlier date, or completed or cancelled), newest date first. Neither: all
-    of them, newest date first.
+    of them, newest date first. The times of a date follow the clock the same way, in the database's order, so
+    a page boundary inside a date keeps it (`_CLOCK_ORDER`).
     """
     appointments = Appointment.objects.filter(user=user)
     if status:
@@ -800,26 +802,20 @@ def appointment_list_for_member(
     today = clock.local_today().isoformat()
     upcoming = Q(status__in=LIVE, appointment_date__gte=today)
     if when == WHEN_UPCOMING:
-        return appointments.filter(upcoming).order_by("appointment_date", "created_at")
+        return appointments.filter(upcoming).order_by("appointment_date", _CLOCK_ORDER.asc(), "created_at")
     if when == WHEN_PAST:
         appointments = appointments.filter(~upcoming)
-    return appointments.order_by("-appointment_date", "-created_at")
+    return appointments.order_by("-appointment_date", _CLOCK_ORDER.desc(), "-created_at")
 
 
-def appointment_page_in_time_order(page: Sequence[Appointment], *, when: str | None) -> list[Appointment]:
-    """A page of `appointment_list_for_member` with the times of one date in clock order (the stored 12-hour
-    times do not sort as text); dates keep the list's order."""
-    descending = when != WHEN_UPCOMING
-    by_date = sorted(page, key=lambda a: minutes_12h(a.time_slot) if _is_time(a.time_slot) else 0, reverse=descending)
-    return sorted(by_date, key=lambda a: a.appointment_date, reverse=descending)
-
-
-def _is_time(value: object) -> bool:
-    try:
-        minutes_12h(str(value))
-    except (ValueError, AttributeError):
-        return False
-    return True
+# The stored 12-hour "hh:mm AM" as text that sorts in clock order ("AM0930", "PM0000" for 12:00 PM), worked out by
+# the database: ordering the times of a date page by page let a page boundary split a date out of order.
+_CLOCK_ORDER = Concat(
+    Substr("time_slot", 7, 2),
+    Case(When(time_slot__startswith="12", then=Value("00")), default=Substr("time_slot", 1, 2)),
+    Substr("time_slot", 4, 2),
+    output_field=CharField(),
+)
 
 
 def appointment_get_for_member(*, user: Any, appointment_id: str) -> Appointment:

@@ -213,3 +213,35 @@ def test_the_audit_counts_capacity_on_the_slots_availability_reads() -> None:
         AppointmentFactory(doctor=doctor, appointment_date=MONDAY, time_slot="09:00 AM")
     result = integrity_audit(only=["appointments.capacity"]).results["appointments.capacity"][1]
     assert NOTE_NO_SLOT in {note.problem for note in result.notes}
+
+
+# --- my appointments ---------------------------------------------------------------------------------------------
+
+
+def _pages(api: APIClient, **params: object) -> list[str]:
+    times, page = [], 1
+    while True:
+        body = api.get("/api/v1/appointments", {**params, "page_size": 2, "page": page}).json()
+        times += [a["timeSlot"] for a in body["results"]]
+        if not body["next"]:
+            return times
+        page += 1
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("upcoming", ["09:00 AM", "10:00 AM", "11:00 AM", "12:30 PM", "02:00 PM"]),
+        ("past", ["02:00 PM", "12:30 PM", "11:00 AM", "10:00 AM", "09:00 AM"]),
+        (None, ["02:00 PM", "12:30 PM", "11:00 AM", "10:00 AM", "09:00 AM"]),
+    ],
+)
+def test_times_of_one_date_are_in_clock_order_across_pages(
+    api: APIClient, member: object, when: str | None, expected: list[str]
+) -> None:
+    """The times of one date were put in clock order within each page only: a date split by a page boundary
+    showed 10:00, 11:00 on page 1 and 09:00 on page 2 (the stored 12-hour times do not sort as text)."""
+    day, status = (TUESDAY, "CONFIRMED") if when != "past" else (TUESDAY, "CANCELLED")
+    for time_slot in ("02:00 PM", "11:00 AM", "12:30 PM", "10:00 AM", "09:00 AM"):  # booked in this order
+        AppointmentFactory(user=member, appointment_date=day, time_slot=time_slot, status=status)
+    assert _pages(api, **({"when": when} if when else {})) == expected
