@@ -14,12 +14,14 @@ from rest_framework.test import APIClient
 
 from appointments.integrity import NOTE_NO_SLOT
 from appointments.services.booking import MSG_NOT_DOCTORS_CLINIC
+from consultations.models import ConsultationStatus
 from core.integrity import integrity_audit
 from core.validators import MSG_DATE
 from doctors.models import Doctor
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY, TUESDAY
-from tests.appointments.factories import AppointmentFactory
+from tests.appointments.factories import AppointmentFactory, OnlineAppointmentFactory
 from tests.clinics.factories import ClinicFactory
+from tests.consultations.factories import VideoConsultationFactory
 from tests.doctors.factories import DoctorFactory, DoctorSlotFactory, clinic_entry
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +247,34 @@ def test_times_of_one_date_are_in_clock_order_across_pages(
     for time_slot in ("02:00 PM", "11:00 AM", "12:30 PM", "10:00 AM", "09:00 AM"):  # booked in this order
         AppointmentFactory(user=member, appointment_date=day, time_slot=time_slot, status=status)
     assert _pages(api, **({"when": when} if when else {})) == expected
+
+
+@pytest.mark.parametrize("created_at", [None, "yesterday", 5])
+def test_a_consultation_without_a_usable_created_at_does_not_break_the_list(
+    api: APIClient, member: object, created_at: object
+) -> None:
+    """Two consultations of one appointment, one written without `createdAt` (or with text in it): comparing
+    the database's naive datetime with the aware fallback (or text) answered 500 on the member's list."""
+    appointment = OnlineAppointmentFactory(user=member, appointment_date=MONDAY, status="COMPLETED")
+    odd = VideoConsultationFactory(appointment=appointment, status=ConsultationStatus.CANCELLED)
+    latest = VideoConsultationFactory(appointment=appointment, status=ConsultationStatus.COMPLETED)
+    change = {"$unset": {"createdAt": ""}} if created_at is None else {"$set": {"createdAt": created_at}}
+    connection.get_collection("video_consultations").update_one({"_id": odd.pk}, change)
+    response = api.get("/api/v1/appointments")
+    assert response.status_code == 200
+    (shown,) = response.json()["results"]
+    assert (shown["consultationId"], shown["videoRoomOpen"]) == (latest.consultation_id, False)
+
+
+def test_another_member_s_consultation_never_shows(api: APIClient, member: object) -> None:
+    mine = OnlineAppointmentFactory(user=member, appointment_date=MONDAY)
+    theirs = OnlineAppointmentFactory(appointment_date=MONDAY)
+    VideoConsultationFactory(appointment=theirs, status=ConsultationStatus.IN_PROGRESS)
+    (shown,) = api.get("/api/v1/appointments").json()["results"]
+    assert (shown["appointmentId"], shown["consultationId"], shown["videoRoomOpen"]) == (
+        mine.appointment_id,
+        None,
+        False,
+    )
+    assert api.get(f"/api/v1/appointments/{theirs.appointment_id}").status_code == 404
+    assert api.get(f"/api/v1/appointments/{theirs.pk}").status_code == 404
