@@ -151,7 +151,7 @@ class AppointmentCancelApi(APIView):
         description=(
             "Only a PENDING_CONFIRMATION or CONFIRMED appointment, up to the doctor's cut-off before its time "
             "(2 hours by default; 409 naming the limit after it); an ONLINE one also after its time when the "
-            "doctor has not opened the video room `DOCTOR_NO_SHOW_MINUTES` (10) after the start (the reason "
+            "doctor has not opened the video room 10 minutes (by default) after the start (the reason "
             'recorded is then "The doctor did not join the video call."). Frees the time.'
         ),
         tags=["booking"],

@@ -1,6 +1,7 @@
 """Issue 17 attacks on doctor search and the list of cities, as a careless or hostile member app, and on doctors'
 stored data those read (docs/decisions/0074-issue17-attacks.md). Each test failed before its fix."""
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from clinics.cities import city_display_name, city_key
 from clinics.models import Location
+from consultations.models import ConsultationStatus
 from core import clock
 from core.validators import MSG_DATE
 from doctors.discovery.selectors import city_names_forget
@@ -155,3 +157,44 @@ def test_pages_never_overlap_and_count_agrees(api: APIClient, params: dict) -> N
             break
         page += 1
     assert pages == everything
+
+
+# --- the schema -------------------------------------------------------------------------------------------------
+
+UPPER_SNAKE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+
+
+def _texts(node: object, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every description, summary and title anywhere in the schema, nested ones included."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("description", "summary", "title") and isinstance(value, str):
+                yield f"{where}.{key}", value
+            else:
+                yield from _texts(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _texts(value, f"{where}[{n}]")
+
+
+def _enum_values(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        yield from (str(v) for v in node.get("enum", []) if v is not None)
+        for value in node.values():
+            yield from _enum_values(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _enum_values(value)
+
+
+def test_public_text_names_no_server_setting() -> None:
+    """The contract test looks for lower-case code names only: the cancel operation named the server's
+    `DOCTOR_NO_SHOW_MINUTES` setting. Upper-case words with underscores are allowed only as enum values."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    values = set(_enum_values(schema)) | set(ConsultationStatus.values)  # statuses a response carries as text
+    leaks = [
+        (where, word) for where, text in _texts(schema) for word in UPPER_SNAKE.findall(text) if word not in values
+    ]
+    assert leaks == []
