@@ -153,8 +153,9 @@ def _extra_hours_by_date(doctor_id: str, since: str) -> dict[str, list[dict[str,
         {"doctorId": doctor_id, "endDate": {"$gte": since}}, {**SLOT_FIELDS, "clinicId": 1, "kind": 1, "startDate": 1}
     )
     for extra in cursor:
-        if extra.get("kind") == "EXTRA_HOURS":
-            found.setdefault(str(extra.get("startDate")), []).append(extra)
+        if extra.get("kind") == "EXTRA_HOURS":  # a weekly slot of its date's weekday, active while it exists
+            day = str(extra.get("startDate"))
+            found.setdefault(day, []).append(extra | {"isActive": True, "dayOfWeek": _weekday(day)})
     return found
 
 

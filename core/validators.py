@@ -71,6 +71,15 @@ def stored_fee(value: object) -> int | float | None:
     return value if math.isfinite(value) and 0 <= value <= MAX_FEE else None
 
 
+def is_date(value: object) -> bool:
+    """Whether `value` is a real date as `YYYY-MM-DD` text (validate_date's rule)."""
+    try:
+        validate_date(value)  # type: ignore[arg-type]
+    except ValidationError:
+        return False
+    return True
+
+
 def validate_day_of_week(value: str) -> None:
     if value not in DAYS_OF_WEEK:
         raise ValidationError(MSG_DAY, code="invalid_day")

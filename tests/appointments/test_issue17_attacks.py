@@ -5,6 +5,7 @@ Each test failed before its fix. A month and a day agree for every day whatever 
 here answers 500.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -278,3 +279,88 @@ def test_another_member_s_consultation_never_shows(api: APIClient, member: objec
     )
     assert api.get(f"/api/v1/appointments/{theirs.appointment_id}").status_code == 404
     assert api.get(f"/api/v1/appointments/{theirs.pk}").status_code == 404
+
+
+# --- time off and extra hours as stored ---------------------------------------------------------------------------
+
+
+def _raw_exception(doctor: Doctor, kind: object, **fields: object) -> None:
+    now = datetime(2031, 1, 1, tzinfo=UTC)
+    document: dict[str, object] = {
+        "_id": ObjectId(),
+        "doctorId": doctor.doctor_id,
+        "kind": kind,
+        "startDate": MONDAY,
+        "endDate": MONDAY,
+        "startTime": None,
+        "endTime": None,
+        "clinicId": None,
+        "reason": "Conference",
+        "createdByRole": "DOCTOR",
+        "createdById": "x",
+        "createdAt": now,
+        "updatedAt": now,
+        "keptAppointmentIds": [],
+        "cancelledAppointmentIds": [],
+    }
+    if kind == "EXTRA_HOURS":
+        document |= {
+            "startTime": "13:00",
+            "endTime": "14:00",
+            "clinicId": doctor.clinics[0].clinic_id,
+            "slotDuration": 30,
+            "maxPatients": 1,
+            "consultationFee": 500,
+            "consultationType": "BOTH",
+        }
+    connection.get_collection("doctor_schedule_exceptions").insert_one(document | fields)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("EXTRA_HOURS", {"startTime": None}),
+        ("EXTRA_HOURS", {"startTime": 13}),
+        ("EXTRA_HOURS", {"startTime": "01:00 PM", "endTime": "02:00 PM"}),
+        ("EXTRA_HOURS", {"endTime": "24:00"}),
+        ("EXTRA_HOURS", {"slotDuration": 1.5}),
+        ("EXTRA_HOURS", {"maxPatients": None}),
+        ("EXTRA_HOURS", {"consultationType": None}),
+        ("EXTRA_HOURS", {"consultationType": "VIDEO"}),
+        ("EXTRA_HOURS", {"clinicId": None}),
+        ("EXTRA_HOURS", {"endDate": "2031-01-20"}),  # extra hours are one date
+        ("TIME_OFF", {"startDate": None}),
+        ("TIME_OFF", {"startDate": 5}),
+        ("TIME_OFF", {"startDate": datetime(2031, 1, 6, tzinfo=UTC)}),
+        ("TIME_OFF", {"startDate": "2031-1-6"}),
+        ("TIME_OFF", {"endDate": "2031-01-05"}),  # ends before it starts
+        ("TIME_OFF", {"startTime": "garbage", "endTime": "x"}),
+        ("TIME_OFF", {"startTime": 5, "endTime": 6}),
+        ("WEIRD", {}),
+        (None, {}),
+    ],
+)
+def test_an_odd_stored_time_off_or_extra_hours_is_skipped(
+    api: APIClient, kind: object, fields: dict[str, object]
+) -> None:
+    """A time off or extra hours the services would refuse is not applied, by availability, search and booking
+    alike: a date that is not a YYYY-MM-DD string answered 500 everywhere the doctor appears, and odd extra
+    hours offered times round the clock, by the minute, or of no type."""
+    slot = DoctorSlotFactory(start_time="09:00", end_time="10:00")
+    _raw_exception(slot.doctor, kind, **fields)
+    _raw_exception(slot.doctor, "TIME_OFF", startDate=TUESDAY, endDate=TUESDAY)  # a good one, same day's order
+    day = availability(api, slot.doctor_id, date=MONDAY)
+    month = availability(api, slot.doctor_id, **{"from": MONDAY, "to": NEXT_MONDAY})
+    assert day.status_code == month.status_code == 200
+    assert [s["timeSlot"] for s in day.json()["slots"]] == ["09:00 AM", "09:30 AM"]
+    assert times_of(month.json()["days"], MONDAY) == ["09:00 AM", "09:30 AM"]
+    assert times_of(month.json()["days"], TUESDAY) == []
+    (found,) = api.get("/api/v1/doctors", {"availableOn": MONDAY}).json()["results"]
+    assert found["nextAvailable"]["timeSlot"] == "09:00 AM"
+
+
+def test_time_off_without_a_created_at_sorts_with_the_others(api: APIClient) -> None:
+    slot = DoctorSlotFactory(start_time="09:00", end_time="10:00")
+    _raw_exception(slot.doctor, "TIME_OFF", startTime="09:00 AM", endTime="09:30 AM", createdAt=None)
+    _raw_exception(slot.doctor, "TIME_OFF", startTime="09:00 AM", endTime="09:30 AM")
+    assert [s["timeSlot"] for s in availability(api, slot.doctor_id, date=MONDAY).json()["slots"]] == ["09:30 AM"]
