@@ -165,7 +165,9 @@ def city_list() -> list[City]:
         keys = set()
         for clinic in doc.get("clinics") or []:
             stored = clinic.get("city") if isinstance(clinic, dict) else None
-            key = city_key(stored) if isinstance(stored, str) else ""
+            if not isinstance(stored, str):
+                continue
+            key = city_key(stored)
             if key:  # a blank name, or one that is only a region in brackets, is no city
                 names.setdefault(key, city_display_name(stored))
                 keys.add(key)
