@@ -198,3 +198,13 @@ def test_public_text_names_no_server_setting() -> None:
         (where, word) for where, text in _texts(schema) for word in UPPER_SNAKE.findall(text) if word not in values
     ]
     assert leaks == []
+
+
+def test_with_next_available_false_is_honoured_by_every_ordering(api: APIClient) -> None:
+    """`ordering=nextAvailable` filled `nextAvailable` even with `withNextAvailable=false`, which the contract
+    says leaves it null on every doctor: the order still follows it."""
+    late = DoctorSlotFactory(day_of_week="Tuesday").doctor_id
+    soon = DoctorSlotFactory(day_of_week="Monday").doctor_id
+    response = api.get("/api/v1/doctors", {"ordering": "nextAvailable", "withNextAvailable": "false"})
+    assert [d["doctorId"] for d in response.json()["results"]] == [soon, late]
+    assert [d["nextAvailable"] for d in response.json()["results"]] == [None, None]
