@@ -208,3 +208,12 @@ def test_with_next_available_false_is_honoured_by_every_ordering(api: APIClient)
     response = api.get("/api/v1/doctors", {"ordering": "nextAvailable", "withNextAvailable": "false"})
     assert [d["doctorId"] for d in response.json()["results"]] == [soon, late]
     assert [d["nextAvailable"] for d in response.json()["results"]] == [None, None]
+
+
+@pytest.mark.parametrize("field", ["city", "q", "specialtyId"])
+@pytest.mark.parametrize("blank", ["", " ", "\t", "\u00a0 "])
+def test_a_blank_filter_is_no_filter(api: APIClient, field: str, blank: str) -> None:
+    """`q=` found everyone but `q=%20` (a search box with a space) was a 400 "This field may not be blank.":
+    whitespace is no filter, like nothing."""
+    doctor = DoctorFactory().doctor_id
+    assert found(api, **{field: blank}) == [doctor]
