@@ -5,7 +5,8 @@ Each test failed before its fix. A month and a day agree for every day whatever 
 here answers 500.
 """
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -364,3 +365,77 @@ def test_time_off_without_a_created_at_sorts_with_the_others(api: APIClient) -> 
     _raw_exception(slot.doctor, "TIME_OFF", startTime="09:00 AM", endTime="09:30 AM", createdAt=None)
     _raw_exception(slot.doctor, "TIME_OFF", startTime="09:00 AM", endTime="09:30 AM")
     assert [s["timeSlot"] for s in availability(api, slot.doctor_id, date=MONDAY).json()["slots"]] == ["09:30 AM"]
+
+
+# --- a day, a month, search's nextAvailable and availableOn agree, whatever the schedule --------------------------
+
+
+def _random_schedule(rng: random.Random) -> Doctor:
+    """A doctor at two clinics with overlapping weekly slots of every type, time off (whole days, hours, one
+    clinic), extra hours and booked places, all drawn from `rng`."""
+    clinics = [ClinicFactory(), ClinicFactory()]
+    doctor = DoctorFactory(
+        clinics=[clinic_entry(c) for c in clinics],
+        available_online=rng.random() < 0.8,
+        available_offline=rng.random() < 0.8,
+    )
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    for _ in range(rng.randint(3, 8)):
+        start = rng.choice([8, 9, 10, 14, 17])
+        DoctorSlotFactory(
+            doctor=doctor,
+            clinic=rng.choice(clinics),
+            day_of_week=rng.choice(days),
+            start_time=f"{start:02d}:{rng.choice(['00', '30'])}",
+            end_time=f"{start + rng.randint(1, 3):02d}:00",
+            slot_duration=rng.choice([15, 30, 45]),
+            max_patients=rng.randint(1, 2),
+            consultation_type=rng.choice(["BOTH", "ONLINE", "IN_CLINIC"]),
+        )
+    for _ in range(rng.randint(0, 3)):
+        day = plus_days(MONDAY, rng.randint(0, 13))
+        hours = rng.choice([{}, {"startTime": "09:00 AM", "endTime": "10:30 AM"}])
+        where = rng.choice([{}, {"clinicId": clinics[0].clinic_id}])
+        _raw_exception(doctor, "TIME_OFF", startDate=day, endDate=plus_days(day, rng.randint(0, 2)), **hours, **where)
+    for _ in range(rng.randint(0, 2)):
+        day = plus_days(MONDAY, rng.randint(0, 13))
+        start = rng.choice([12, 18])
+        _raw_exception(
+            doctor, "EXTRA_HOURS", startDate=day, endDate=day, startTime=f"{start}:00", endTime=f"{start + 1}:00"
+        )
+    for _ in range(rng.randint(0, 6)):
+        hour = rng.choice([8, 9, 10, 14, 17])
+        AppointmentFactory(
+            doctor=doctor,
+            appointment_date=plus_days(MONDAY, rng.randint(0, 13)),
+            time_slot=f"{hour:02d}:00 AM" if hour < 12 else f"{hour - 12:02d}:00 PM",
+        )
+    return doctor
+
+
+def plus_days(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_day_a_month_and_search_agree_on_every_day(api: APIClient, seed: int) -> None:
+    rng = random.Random(seed)
+    doctor = _random_schedule(rng)
+    for kind in (None, "ONLINE", "IN_CLINIC"):
+        typed = {"type": kind} if kind else {}
+        month = availability(api, doctor.doctor_id, **{"from": MONDAY, "to": plus_days(MONDAY, 13)}, **typed).json()
+        first_free = None
+        for offset in range(14):
+            day = plus_days(MONDAY, offset)
+            alone = availability(api, doctor.doctor_id, date=day, **typed).json()
+            assert alone["slots"] == month["days"][offset]["slots"], (kind, day)
+            if alone["slots"] and first_free is None:
+                first_free = (day, alone["slots"][0]["timeSlot"])
+            listed = api.get("/api/v1/doctors", {"availableOn": day, **typed}).json()["results"]
+            assert bool(listed) == bool(alone["slots"]), (kind, day)
+        shown = api.get("/api/v1/doctors", typed).json()["results"]
+        soonest = shown[0]["nextAvailable"] if shown else None
+        if first_free is not None:
+            assert (soonest["date"], soonest["timeSlot"]) == first_free, kind
+        elif soonest is not None:
+            assert soonest["date"] > plus_days(MONDAY, 13), kind
