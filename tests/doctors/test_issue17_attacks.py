@@ -217,3 +217,22 @@ def test_a_blank_filter_is_no_filter(api: APIClient, field: str, blank: str) -> 
     whitespace is no filter, like nothing."""
     doctor = DoctorFactory().doctor_id
     assert found(api, **{field: blank}) == [doctor]
+
+
+def test_each_listed_city_finds_as_many_doctors_as_it_counts(api: APIClient) -> None:
+    """Whatever the stored spellings, `city=<a listed name>` finds exactly `doctorCount` doctors."""
+    spellings = ["Delhi (NCR)", "DELHI", "New Delhi", " delhi ", fullwidth("Delhi"), "Bangalore", "Bengaluru", "Pune"]
+    for stored in spellings:
+        DoctorFactory(clinics=[clinic_entry(ClinicFactory(city=stored))])
+    DoctorFactory(clinics=[clinic_entry(ClinicFactory(city="Delhi")), clinic_entry(ClinicFactory(city="New Delhi"))])
+    DoctorFactory(clinics=[clinic_entry(ClinicFactory(city="Pune"))], is_active=False)
+    DoctorFactory(clinics=[clinic_entry(ClinicFactory(city="(NCR)"))])
+    cities = api.get("/api/v1/cities").json()
+    assert cities == [
+        {"name": "Delhi", "doctorCount": 6},
+        {"name": "Bengaluru", "doctorCount": 2},
+        {"name": "Pune", "doctorCount": 1},
+    ]
+    for city in cities:
+        response = api.get("/api/v1/doctors", {"city": city["name"], "page_size": 100})
+        assert response.json()["count"] == city["doctorCount"], city
