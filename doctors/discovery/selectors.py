@@ -261,7 +261,7 @@ def doctors_by_next_available(doctors: QuerySet[Doctor], *, consultation_type: s
 
     def key(doctor: Doctor) -> tuple:
         free = doctor.next_available  # type: ignore[attr-defined]
-        return (free is None, free.date if free else None, free.minutes if free else 0, doctor.doctor_id)
+        return (free is None, free.date if free else None, free.minutes if free else 0, str(doctor.doctor_id))
 
     return sorted(matches, key=key)
 
@@ -270,15 +270,17 @@ def doctor_filter_available_on(
     doctors: QuerySet[Doctor], *, day: date, consultation_type: str | None
 ) -> QuerySet[Doctor]:
     """`doctors` narrowed to those with a free time on `day` (none outside the booking window)."""
-    ids = list(doctors.values_list("doctor_id", flat=True))
+    ids = [doctor_id for doctor_id in doctors.values_list("doctor_id", flat=True) if isinstance(doctor_id, str)]
     return doctors.filter(
         doctor_id__in=sorted(doctor_ids_available_on(ids, day=day, consultation_type=consultation_type))
     )
 
 
 def doctor_fill_next_available(doctors: Sequence[Doctor], *, consultation_type: str | None) -> None:
-    """Set each doctor's `next_available` (in memory) for the page shown; round trips flat in page size."""
-    soonest = doctors_next_available(doctors, consultation_type=consultation_type)
+    """Set each doctor's `next_available` (in memory) for the page shown; round trips flat in page size. A doctor
+    stored with a `doctorId` that is not text (no path can name it, nor book it) has none."""
+    named = [doctor for doctor in doctors if isinstance(doctor.doctor_id, str)]
+    soonest = doctors_next_available(named, consultation_type=consultation_type)
     for doctor in doctors:
         doctor.next_available = soonest.get(doctor.doctor_id)  # type: ignore[attr-defined]
 

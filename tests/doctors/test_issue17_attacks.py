@@ -236,3 +236,18 @@ def test_each_listed_city_finds_as_many_doctors_as_it_counts(api: APIClient) -> 
     for city in cities:
         response = api.get("/api/v1/doctors", {"city": city["name"], "page_size": 100})
         assert response.json()["count"] == city["doctorCount"], city
+
+
+def test_a_doctor_whose_doctor_id_is_not_text_does_not_break_search(api: APIClient) -> None:
+    """A doctor stored with `doctorId: 5` (no API path can name it) answered 500 on every search page it was on:
+    its id was sorted with the others' text ids. It is listed without a free time; the others keep theirs."""
+    odd = DoctorSlotFactory().doctor_id
+    good = DoctorSlotFactory().doctor_id
+    set_raw(odd, doctorId=5)
+    connection.get_collection("doctor_slots").update_many({"doctorId": odd}, {"$set": {"doctorId": 5}})
+    for params in ({}, {"ordering": "nextAvailable"}, {"ordering": "distance", **CP}, {"radiusKm": 50, **CP}):
+        response = api.get("/api/v1/doctors", params)
+        assert response.status_code == 200, params
+        by_id = {d["doctorId"]: d["nextAvailable"] for d in response.json()["results"]}
+        assert by_id["5"] is None and by_id[good] is not None, params
+    assert found(api, availableOn=MONDAY) == [good]
