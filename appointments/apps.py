@@ -15,7 +15,32 @@ class AppointmentsConfig(AppConfig):
         slot_places_held_check_register(slot_most_places_held)
 
         # Doctor search shows each doctor's next free time and filters by a free day (doctors/discovery).
-        from appointments.selectors import doctors_available_on, next_available
+        from appointments.next_free_store import next_free_read
+        from appointments.selectors import doctors_available_on
         from doctors.discovery.availability import availability_readers_register
 
-        availability_readers_register(next_available=next_available, available_on=doctors_available_on)
+        availability_readers_register(next_available=next_free_read, available_on=doctors_available_on)
+        self._forget_stored_next_free_times_on_change()
+
+    def _forget_stored_next_free_times_on_change(self) -> None:
+        """The stored next free times (appointments/next_free_store.py) are marked stale by every write that may
+        change them: places (places.py calls it after its raw writes), and here every save through the models (the
+        admin, the doctors' services), the doctors' raw writes that may change free times, and clinics."""
+        from django.db.models.signals import post_delete, post_save
+
+        from appointments.models import Appointment
+        from appointments.next_free_store import next_free_forget, next_free_forget_all
+        from clinics.events import clinic_changed_subscribe
+        from clinics.models import Clinic
+        from doctors.discovery.availability import doctor_availability_changed_subscribe
+        from doctors.models import Doctor, DoctorSlot, ScheduleException
+
+        def forget_doctor(instance: object, **_signal: object) -> None:
+            next_free_forget([getattr(instance, "doctor_id", "")])
+
+        for model in (Doctor, DoctorSlot, ScheduleException, Appointment):  # saves through the models
+            for signal in (post_save, post_delete):
+                signal.connect(forget_doctor, sender=model, weak=False, dispatch_uid=f"next-free-{model.__name__}")
+        doctor_availability_changed_subscribe(next_free_forget)
+        clinic_changed_subscribe(next_free_forget_all)
+        post_delete.connect(next_free_forget_all, sender=Clinic, weak=False, dispatch_uid="next-free-clinic-deleted")

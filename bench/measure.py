@@ -23,6 +23,8 @@ from bench.client import Client, Reply, summary_ms
 from bench.servers import App, rss_kib
 
 WARMUP = 15
+# appointments/next_free_store.py's COLLECTION (the bench runs outside Django; tests/bench checks they agree)
+NEXT_FREE_COLLECTION = "doctor_next_free_times"
 MEMORY_READINGS = 10
 
 
@@ -277,6 +279,7 @@ def member_api(ctx: Context) -> list[dict]:
     )
     plain_ms = summary_ms(plain_s[-ctx.requests :])["median_ms"]
     sizes = [client.get("/api/v1/doctors", **{**search, "page_size": n}).db_commands for n in (5, 20, 100)]
+    cold_s, cold_sizes = _search_with_store_emptied(ctx, client, search)
     rows.append(
         _row(
             "search_next_available",
@@ -289,6 +292,9 @@ def member_api(ctx: Context) -> list[dict]:
             plain_db_commands=client.get("/api/v1/doctors", **plain).db_commands,
             db_commands_page_5_20_100=sizes,
             with_next_available=sum(d["nextAvailable"] is not None for d in page),
+            cold_median_ms=summary_ms(cold_s)["median_ms"],
+            cold_ratio_to_plain=round(summary_ms(cold_s)["median_ms"] / plain_ms, 2),
+            cold_db_commands_page_5_20_100=cold_sizes,
         )
     )
 
@@ -305,6 +311,21 @@ def member_api(ctx: Context) -> list[dict]:
     )
     client.close()
     return rows
+
+
+def _search_with_store_emptied(ctx: Context, client: Client, search: dict) -> tuple[list[float], list[Any]]:
+    """The same search with no stored next free time (appointments/next_free_store.py): each request works the
+    page out and stores it, as the first search after the page's doctors changed does."""
+    store = ctx.db[NEXT_FREE_COLLECTION]
+    seconds = []
+    for _ in range(ctx.requests):
+        store.delete_many({})
+        seconds.append(client.get("/api/v1/doctors", **search).seconds)
+    sizes = []
+    for n in (5, 20, 100):
+        store.delete_many({})
+        sizes.append(client.get("/api/v1/doctors", **{**search, "page_size": n}).db_commands)
+    return seconds, sizes
 
 
 # --- 3. booking ----------------------------------------------------------------------------------------------

@@ -27,7 +27,10 @@ MEMBER_API_NOTES: dict[str, Any] = {
     "search_next_available": lambda row: (
         f"without nextAvailable: {_fmt(row['plain_median_ms'])} ms, {row['plain_db_commands']} round trips; "
         f"ratio {_fmt(row['ratio_to_plain'])}; round trips at page 5 / 20 / 100: "
-        f"{_fmt(row['db_commands_page_5_20_100'])}; {row['with_next_available']} of the page have a free time"
+        f"{_fmt(row['db_commands_page_5_20_100'])}; {row['with_next_available']} of the page have a free time; "
+        f"worked out afresh (nothing stored): {_fmt(row['cold_median_ms'])} ms, ratio "
+        f"{_fmt(row['cold_ratio_to_plain'])}, round trips at page 5 / 20 / 100: "
+        f"{_fmt(row['cold_db_commands_page_5_20_100'])}"
     ),
     "search_radius": lambda row: f"{row['matches']} doctors within the radius",
 }

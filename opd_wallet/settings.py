@@ -275,6 +275,10 @@ DOCTOR_NO_SHOW_LOOKBACK_DAYS = env_int("DOCTOR_NO_SHOW_LOOKBACK_DAYS", 14)
 # doctor search matches `city` against (docs/api.md, Doctors).
 AVAILABILITY_RANGE_MAX_DAYS = env_int("AVAILABILITY_RANGE_MAX_DAYS", 31)
 CITY_NAMES_CACHE_SECONDS = env_int("CITY_NAMES_CACHE_SECONDS", 60)
+# Search's `nextAvailable` is stored per doctor (appointments/next_free_store.py, decision 0073). This app's own
+# writes mark it stale at once; writes it never sees (the existing system's inserts) show within this many
+# seconds. 0 works every page out afresh (four to seven more reads per page).
+NEXT_AVAILABLE_MAX_AGE_SECONDS = env_int("NEXT_AVAILABLE_MAX_AGE_SECONDS", 60)
 
 # --- distance search on the server's geo index (branch geo; clinics/geo.py, decision 0059) ---------------------
 # Distance ordering and radiusKm use a `$nearSphere` query on the clinics' GeoJSON copy (`clinics.geo`, 2dsphere

@@ -248,19 +248,25 @@ def time_off_recheck(*, appointment: Appointment) -> None:
     after, so whichever order the writes take, this re-read or the time off's own sees the other
     (docs/decisions/0036-time-off-write-order.md). The undone place is freed by the system (one guarded
     update) and the refusal names the time off. One query.
+
+    A time off that read this booking before it was saved and keeps it (`keptAppointmentIds`) leaves it alone:
+    undoing it would cancel an appointment the doctor chose to keep.
     """
     day = date.fromisoformat(appointment.appointment_date)
-    try:
-        _raise_if_time_off(
-            doctor=appointment.doctor,
-            day=day,
-            time_slot=appointment.time_slot,
-            appointment_type=appointment.appointment_type,
-            clinic_id=appointment.clinic_id,
-        )
-    except BookingInvalid:
-        _undo_by_system(appointment, reason=MSG_UNDONE_TIME_OFF)
-        raise
+    exceptions = schedule_exceptions(doctor_ids=[appointment.doctor_id], start=day, end=day)
+    covering = _time_off_against(
+        exceptions,
+        appointment_id=appointment.pk,
+        day=day,
+        time_slot=appointment.time_slot,
+        appointment_type=appointment.appointment_type,
+        clinic_id=appointment.clinic_id,
+    )
+    if covering is None:
+        return
+    _undo_by_system(appointment, reason=MSG_UNDONE_TIME_OFF)
+    field, message = time_off_message(doctor=appointment.doctor, time_off=covering, day=day)
+    raise BookingInvalid.from_errors({field: message})
 
 
 def _undo_by_system(appointment: Appointment, *, reason: str) -> None:

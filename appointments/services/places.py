@@ -12,6 +12,8 @@ member at one time, so the database itself decides every race. This module is th
   time that takes the new place and frees the old one;
 - `place_free` (every cancel): one update_one that cancels and `$unset`s the place.
 
+Each, after its write, marks the doctor's stored next free time dirty (appointments/next_free_store.py).
+
 No counter to drift: the places taken at a time are always counted from the appointments.
 """
 
@@ -32,6 +34,7 @@ from appointments.models import (
     Appointment,
     AppointmentStatus,
 )
+from appointments.next_free_store import next_free_forget
 from core import clock
 from core.errors import Conflict
 from mongo.raw import collection
@@ -193,6 +196,7 @@ def place_take(*, appointment: Appointment, capacity: int) -> Appointment:
         _fault("take:before-insert")
         inserted = _appointments().insert_one(document)
         _fault("take:after-insert")
+        next_free_forget([appointment.doctor_id])
         appointment.pk = inserted.inserted_id
         appointment._state.adding = False
         appointment._state.db = "default"
@@ -232,6 +236,8 @@ def place_free(
         {"$set": {"status": CANCELLED, **changes}, "$unset": {"placeNumber": ""}},
     )
     _fault("free:after-update")
+    if done.matched_count:
+        next_free_forget([appointment.doctor_id])
     return bool(done.matched_count)
 
 
@@ -280,6 +286,7 @@ def place_move(
         _fault("move:after-update")
         if not done.matched_count:
             raise MoveRefused(MSG_MOVE_CHANGED)
+        next_free_forget([appointment.doctor_id])
 
     if same_time:
         write(dict(changes or {}))

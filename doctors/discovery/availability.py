@@ -5,7 +5,7 @@ AppConfig.ready() (the registry pattern of docs/development.md, Dependency order
 setup without appointments) search simply shows no free times.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -28,6 +28,7 @@ NextAvailableReader = Callable[..., dict[str, Any]]
 AvailableOnReader = Callable[..., set[str]]
 
 _readers: dict[str, Any] = {}
+_changed_listeners: list[Callable[[Iterable[str]], object]] = []
 
 
 def availability_readers_register(*, next_available: NextAvailableReader, available_on: AvailableOnReader) -> None:
@@ -48,3 +49,18 @@ def doctor_ids_available_on(doctor_ids: Sequence[str], *, day: date, consultatio
     if reader is None or not doctor_ids:
         return set()
     return reader(doctor_ids=doctor_ids, day=day, consultation_type=consultation_type)
+
+
+def doctor_availability_changed_subscribe(listener: Callable[[Iterable[str]], object]) -> None:
+    """Call `listener(doctor_ids)` after a write of doctors that the model signals do not report (a raw or
+    queryset update) and that may change what these doctors have free. Subscribing twice is a no-op."""
+    if listener not in _changed_listeners:
+        _changed_listeners.append(listener)
+
+
+def doctor_availability_changed(doctor_ids: Iterable[str]) -> None:
+    """Tell the subscribers (appointments' stored next free times) that these doctors' free times may have
+    changed. Saves through the models (`save()`, `delete()`, the admin) are reported by Django's signals."""
+    ids = list(doctor_ids)
+    for listener in _changed_listeners:
+        listener(ids)

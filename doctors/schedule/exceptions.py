@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from core import clock
 from core.errors import Conflict, Invalid
 from core.validators import DAYS_OF_WEEK, minutes_12h, validate_date, validate_time_12h
+from doctors.discovery.availability import doctor_availability_changed
 from doctors.models import (
     CreatedBy,
     Doctor,
@@ -162,11 +163,13 @@ def extra_hours_close(*, extra: ScheduleException) -> None:
     """Stop offering extra hours that are being removed (one update): from here availability skips them and
     a booking that took a place in them undoes itself (appointments/services/booking.py)."""
     ScheduleException.objects.filter(pk=extra.pk).update(closing_at=clock.now())
+    doctor_availability_changed([extra.doctor_id])
 
 
 def extra_hours_reopen(*, extra: ScheduleException) -> None:
     """Offer closed extra hours again (their removal was refused)."""
     ScheduleException.objects.filter(pk=extra.pk).update(closing_at=None)
+    doctor_availability_changed([extra.doctor_id])
 
 
 def schedule_exception_delete(*, exception: ScheduleException) -> None:

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from core import clock
 from core.validators import whole_number
+from doctors.discovery.availability import doctor_availability_changed
 from doctors.models import MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES, Doctor
 from mongo.raw import collection
 
@@ -125,6 +126,7 @@ def doctor_notice_rules_set(
     if to_unset:
         update["$unset"] = dict(to_unset)
     collection(Doctor._meta.db_table).update_one({"_id": doctor.pk}, update)
+    doctor_availability_changed([doctor.doctor_id])
     for name, value in values.items():
         setattr(doctor, name, value)
     return doctor

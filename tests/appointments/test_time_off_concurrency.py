@@ -70,3 +70,28 @@ def test_bookings_racing_time_off_never_stay_inside_it_unless_kept() -> None:
         live = Appointment.objects.filter(doctor_id=slot.doctor_id, status__in=["CONFIRMED", "PENDING_CONFIRMATION"])
         kept = set(slot.doctor.schedule_exceptions.get().kept_appointment_ids)
         assert {a.pk for a in live} == kept, run
+
+
+def test_a_booking_the_time_off_read_and_kept_is_not_undone_by_its_own_recheck(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The interleaving the race above hits now and then, forced: the booking takes its place, the time off
+    reads it and keeps it, and only then does the booking re-read the time off. The doctor kept it, so it stays
+    (before: it cancelled itself, and the time off's kept list named a cancelled appointment)."""
+    from appointments.services import booking
+
+    slot = DoctorSlotFactory(start_time="09:00", end_time="15:00", max_patients=3)
+    take = booking.place_take
+
+    def take_then_time_off(**kwargs: Any) -> Appointment:
+        taken = take(**kwargs)
+        _time_off(threading.Barrier(1), slot)  # affected="keep": it finds this booking and keeps it
+        return taken
+
+    monkeypatch.setattr(booking, "place_take", take_then_time_off)
+    member = UserFactory()
+    assert _book(threading.Barrier(1), slot, member, 0) == "booked"
+    live = Appointment.objects.get(user_id=member.pk)
+    assert live.status in ("PENDING_CONFIRMATION", "CONFIRMED")
+    assert slot.doctor.schedule_exceptions.get().kept_appointment_ids == [live.pk]
+    assert not integrity_audit(only=["appointments.time_off"]).problems

@@ -48,6 +48,7 @@ def test_make_bench_takes_every_figure_at_a_small_scale(tmp_path: Path) -> None:
         assert rows[key]["median_ms"] > 0 and isinstance(rows[key]["db_commands"], int), rows[key]
     assert len(set(rows["search_round_trips"]["db_commands"])) == 1  # the same at page size 5, 20 and 100
     assert len(set(rows["search_next_available"]["db_commands_page_5_20_100"])) == 1
+    assert len(set(rows["search_next_available"]["cold_db_commands_page_5_20_100"])) == 1  # nothing stored
     assert rows["availability_month"]["db_commands"] == rows["availability_month"]["one_day_db_commands"]
     assert rows["booking"]["statuses"] == {"201": rows["booking"]["bookings"]}
     assert not rows["booking_contended"]["overbooked"]
@@ -56,3 +57,10 @@ def test_make_bench_takes_every_figure_at_a_small_scale(tmp_path: Path) -> None:
     assert results["plans"] and {plan["stage"] for plan in results["plans"]} == {"IXSCAN"}
     assert (tmp_path / "bench.png").stat().st_size > 10_000
     assert "| Doctor search" in (tmp_path / "bench.md").read_text()
+
+
+def test_the_bench_empties_the_store_the_app_keeps_next_free_times_in() -> None:
+    from appointments.next_free_store import COLLECTION
+    from bench.measure import NEXT_FREE_COLLECTION
+
+    assert NEXT_FREE_COLLECTION == COLLECTION

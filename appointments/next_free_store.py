@@ -1,0 +1,222 @@
+"""Each doctor's next free time, stored for search (docs/decisions/0073-stored-next-free-time.md).
+
+Working out a page's next free times costs four to seven reads (`selectors.next_available`); reading them back
+costs one. The store keeps one document per doctor and consultation type in `doctor_next_free_times`, keyed
+`_id = "doctor|<ANY|ONLINE|IN_CLINIC>|<doctorId>"`, and one epoch document per type (`"epoch|<type>"`) that is
+read in the same query. An entry is used only while all of these hold:
+
+- it is not marked dirty: every write of this app that can change the answer (a place taken, freed or moved;
+  a slot, time off, extra hours or doctor saved) calls `next_free_forget` for that doctor after its write;
+  a clinic saved calls `next_free_forget_all`, which renews the epochs;
+- it was worked out under the current epoch, and under the same global notice, horizon and time zone
+  settings (`_rules`: a deploy that changes them shows the change at once);
+- `NEXT_AVAILABLE_MAX_AGE_SECONDS` have not passed (writes this app never sees, such as the existing
+  system's own inserts, and the horizon moving on with the days);
+- the time found is still bookable (its start minus the doctor's notice has not come).
+
+Anything else is worked out again for the doctors concerned only, and stored. A recomputation never overwrites
+a newer forget: it writes only if the entry's `stamp` is still the one it read before it started (a forget
+renews the stamp, creating the entry if need be), so a booking made while a page was being worked out marks
+the entry dirty and the stale answer is dropped. An answer is a hint; booking still checks the time itself.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from django.conf import settings
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from appointments.selectors import NextAvailable, appointment_starts_at, next_available
+from core import clock
+from doctors.models import Doctor
+from doctors.schedule.notice import notice_rules
+from mongo.raw import collection
+
+COLLECTION = "doctor_next_free_times"
+KIND_ANY = "ANY"
+KINDS = (KIND_ANY, "ONLINE", "IN_CLINIC")
+DUPLICATE_KEY = 11000
+logger = logging.getLogger(__name__)
+
+
+def _key(doctor_id: str, kind: str) -> str:
+    return f"doctor|{kind}|{doctor_id}"
+
+
+def _epoch_key(kind: str) -> str:
+    """Never a doctor's key, whatever the doctorId (those start with "doctor|")."""
+    return f"epoch|{kind}"
+
+
+def _max_age() -> timedelta:
+    return timedelta(seconds=max(0, int(getattr(settings, "NEXT_AVAILABLE_MAX_AGE_SECONDS", 60))))
+
+
+def next_free_read(*, doctors: Sequence[Doctor], consultation_type: str | None) -> dict[str, NextAvailable | None]:
+    """Each doctor's soonest bookable time, by doctorId, as `selectors.next_available` answers it: from the
+    store where the entry is usable, worked out (and stored) for the others. One read when every entry is
+    usable; otherwise that read, `next_available`'s reads for the rest, and one write."""
+    if _max_age() <= timedelta(0):
+        return next_available(doctors=doctors, consultation_type=consultation_type)
+    kind = consultation_type or KIND_ANY
+    now = clock.now()
+    keys = [_key(doctor.doctor_id, kind) for doctor in doctors] + [_epoch_key(kind)]
+    found_docs = collection(COLLECTION).find({"_id": {"$in": keys}}, batch_size=len(keys) + 1)  # one batch
+    stored = {doc["_id"]: doc for doc in found_docs}
+    epoch = (stored.get(_epoch_key(kind)) or {}).get("epoch")
+    found: dict[str, NextAvailable | None] = {}
+    stale: list[Doctor] = []
+    for doctor in doctors:
+        usable, value = _answer(stored.get(_key(doctor.doctor_id, kind)), epoch=epoch, now=now)
+        if usable:
+            found[doctor.doctor_id] = value
+        else:
+            stale.append(doctor)
+    if stale:
+        fresh = next_available(doctors=stale, consultation_type=consultation_type)
+        _store(stale, fresh, kind=kind, stored=stored, epoch=epoch, now=now)
+        found.update(fresh)
+    return found
+
+
+def _rules() -> str:
+    """The settings every answer depends on (a doctor's own rules are forgotten when they are saved)."""
+    return f"{settings.BOOKING_MIN_NOTICE_MINUTES}/{settings.BOOKING_HORIZON_DAYS}/{settings.TIME_ZONE}"
+
+
+def _answer(entry: dict[str, Any] | None, *, epoch: Any, now: datetime) -> tuple[bool, NextAvailable | None]:
+    """(True, the stored answer) when `entry` may be used, else (False, None): missing, stale, or not a
+    document this module wrote (then it is worked out again and overwritten)."""
+    if entry is None or not _usable(entry, epoch=epoch, now=now):
+        return False, None
+    try:
+        return True, _from_document(entry.get("next"))
+    except (KeyError, TypeError, ValueError):
+        return False, None
+
+
+def _usable(entry: dict[str, Any], *, epoch: Any, now: datetime) -> bool:
+    computed_at, valid_until = entry.get("computedAt"), entry.get("validUntil")
+    if entry.get("dirty", True) or entry.get("epoch") != epoch or entry.get("rules") != _rules():
+        return False
+    if not isinstance(computed_at, datetime) or not isinstance(valid_until, datetime):
+        return False
+    computed_at, valid_until = _aware(computed_at), _aware(valid_until)
+    return computed_at <= now < valid_until  # a clock set back (tests) never reads an answer from its future
+
+
+def _aware(moment: datetime) -> datetime:
+    """pymongo answers naive UTC datetimes unless the client is timezone-aware."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _store(
+    doctors: Sequence[Doctor],
+    fresh: dict[str, NextAvailable | None],
+    *,
+    kind: str,
+    stored: dict[str, dict[str, Any]],
+    epoch: Any,
+    now: datetime,
+) -> None:
+    """Write the answers worked out, each only over the entry it read (same stamp) or where there was none."""
+    writes = []
+    for doctor in doctors:
+        key = _key(doctor.doctor_id, kind)
+        read = stored.get(key)
+        stamp = read.get("stamp") if read is not None else None
+        guard = {"_id": key, "stamp": stamp if stamp is not None else {"$exists": False}}
+        value = fresh.get(doctor.doctor_id)
+        document = {
+            "stamp": ObjectId(),
+            "dirty": False,
+            "epoch": epoch,
+            "rules": _rules(),
+            "computedAt": now,
+            "validUntil": _valid_until(doctor, value, now=now),
+            "next": _to_document(value),
+        }
+        writes.append(UpdateOne(guard, {"$set": document}, upsert=True))
+    try:
+        collection(COLLECTION).bulk_write(writes, ordered=False)
+    except BulkWriteError as exc:  # a forget or another page got there first: theirs stands
+        if any(error.get("code") != DUPLICATE_KEY for error in exc.details.get("writeErrors", [])):
+            raise
+
+
+def _valid_until(doctor: Doctor, value: NextAvailable | None, *, now: datetime) -> datetime:
+    """The answer holds for the store's maximum age, and a time found only while it can still be booked."""
+    until = now + _max_age()
+    if value is None:
+        return until
+    starts = appointment_starts_at(appointment_date=value.date.isoformat(), time_slot=value.time_slot)
+    return min(until, starts - timedelta(minutes=max(notice_rules(doctor).min_notice_minutes, 1)))
+
+
+def _to_document(value: NextAvailable | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "date": value.date.isoformat(),
+        "minutes": value.minutes,
+        "timeSlot": value.time_slot,
+        "consultationType": value.consultation_type,
+        "clinicId": value.clinic_id,
+    }
+
+
+def _from_document(document: Any) -> NextAvailable | None:
+    if not isinstance(document, dict):
+        return None
+    return NextAvailable(
+        date=date.fromisoformat(document["date"]),
+        minutes=int(document["minutes"]),
+        time_slot=document["timeSlot"],
+        consultation_type=document["consultationType"],
+        clinic_id=document["clinicId"],
+    )
+
+
+def next_free_forget(doctor_ids: Iterable[str]) -> None:
+    """Mark these doctors' stored next free times dirty (every type), after a write that may change them.
+    One write; it creates the entries it does not find, so a page being worked out meanwhile cannot store
+    its answer over this (module docstring)."""
+    ids = sorted({doctor_id for doctor_id in doctor_ids if isinstance(doctor_id, str) and doctor_id})
+    if not ids:
+        return
+    renew = {"$set": {"stamp": ObjectId(), "dirty": True}}
+    writes = [UpdateOne({"_id": _key(doctor_id, kind)}, renew, upsert=True) for doctor_id in ids for kind in KINDS]
+    _write_retrying_duplicates(writes, what=f"{len(ids)} doctor(s)")
+
+
+def next_free_forget_all(*_args: object, **_kwargs: object) -> None:
+    """Make every stored next free time stale (a clinic changed: its hours, or whether it is active): renew
+    the epochs. One write. Accepts and ignores a listener's arguments (clinics/events.py)."""
+    renew = {"$set": {"epoch": ObjectId()}}
+    _write_retrying_duplicates(
+        [UpdateOne({"_id": _epoch_key(kind)}, renew, upsert=True) for kind in KINDS], what="every doctor"
+    )
+
+
+def _write_retrying_duplicates(writes: list[UpdateOne], *, what: str) -> None:
+    """Two upserts of one new `_id` at once: the loser's duplicate-key error means the entry now exists, so
+    its update is sent again (it then matches). SecantusDB can also answer a racing upsert that way.
+
+    A forget that still fails is logged and swallowed: the caller's own write has succeeded and must not be
+    reported as failed; the stale entries then last at most NEXT_AVAILABLE_MAX_AGE_SECONDS."""
+    for _attempt in range(3):
+        try:
+            collection(COLLECTION).bulk_write(writes, ordered=False)
+            return
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                break
+            writes = [writes[error["index"]] for error in errors]
+        except PyMongoError:
+            break
+    logger.warning("Could not mark the stored next free time of %s stale; it expires on its own.", what)
