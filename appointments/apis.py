@@ -11,7 +11,6 @@ from appointments.models import Actor
 from appointments.selectors import (
     appointment_get_for_member,
     appointment_list_for_member,
-    appointment_page_in_time_order,
     availability_days,
 )
 from appointments.serializers import (
@@ -97,7 +96,7 @@ class AppointmentListApi(ListAPIView):
         appointments = appointment_list_for_member(
             user=request.user, status=params.validated_data.get("status"), when=when
         )
-        page = appointment_page_in_time_order(self.paginate_queryset(appointments) or [], when=when)
+        page = self.paginate_queryset(appointments) or []
         appointment_fill_video_rooms(page)
         return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
 
@@ -152,7 +151,7 @@ class AppointmentCancelApi(APIView):
         description=(
             "Only a PENDING_CONFIRMATION or CONFIRMED appointment, up to the doctor's cut-off before its time "
             "(2 hours by default; 409 naming the limit after it); an ONLINE one also after its time when the "
-            "doctor has not opened the video room `DOCTOR_NO_SHOW_MINUTES` (10) after the start (the reason "
+            "doctor has not opened the video room 10 minutes (by default) after the start (the reason "
             'recorded is then "The doctor did not join the video call."). Frees the time.'
         ),
         tags=["booking"],

@@ -37,11 +37,22 @@ from pymongo.errors import DuplicateKeyError
 from core import clock
 from core.integrity import AuditOptions, CheckResult, Finding, integrity_check
 from core.validators import DAYS_OF_WEEK, minutes_of_day
+from doctors.schedule.selectors import slot_document_usable
 from mongo.raw import collection
 
 CANCELLED = "CANCELLED"
 APPOINTMENT_FIELDS = {"_id": 1, "appointmentId": 1, "userId": 1, "appointmentDate": 1, "timeSlot": 1, "status": 1}
-SLOT_FIELDS = {"_id": 1, "dayOfWeek": 1, "startTime": 1, "endTime": 1, "slotDuration": 1, "maxPatients": 1}
+SLOT_FIELDS = {
+    "_id": 1,
+    "doctorId": 1,
+    "dayOfWeek": 1,
+    "startTime": 1,
+    "endTime": 1,
+    "slotDuration": 1,
+    "maxPatients": 1,
+    "isActive": 1,
+    "consultationType": 1,
+}
 
 PROBLEM_OVER_CAPACITY = "more live appointments than maxPatients at this time"
 NOTE_NO_SLOT = "live appointments at a time no active weekly slot offers"
@@ -89,14 +100,10 @@ def _offered(slots: list[dict[str, Any]]) -> dict[int, tuple[int, Any]]:
     (appointments/selectors.py, slot_schedule): slots by (startTime, clinicId, _id), the first slot with a step
     starting at that minute wins. Clinic hours and the doctor's online/offline flags are not re-applied."""
     offered: dict[int, tuple[int, Any]] = {}
-    for slot in sorted(slots, key=lambda s: (str(s.get("startTime")), str(s.get("clinicId")), str(s["_id"]))):
-        try:
-            start, end = minutes_of_day(slot["startTime"]), minutes_of_day(slot["endTime"])
-            duration, capacity = int(slot.get("slotDuration") or 0), int(slot["maxPatients"])
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-        if duration <= 0:
-            continue
+    usable = [slot for slot in slots if slot_document_usable(slot)]  # the slots availability reads, no other
+    for slot in sorted(usable, key=lambda s: (s["startTime"], s["clinicId"], str(s["_id"]))):
+        start, end = minutes_of_day(slot["startTime"]), minutes_of_day(slot["endTime"])
+        duration, capacity = int(slot["slotDuration"]), int(slot["maxPatients"])
         for step in range(start, end - duration + 1, duration):
             offered.setdefault(step, (capacity, slot["_id"]))
     return offered
@@ -146,8 +153,9 @@ def _extra_hours_by_date(doctor_id: str, since: str) -> dict[str, list[dict[str,
         {"doctorId": doctor_id, "endDate": {"$gte": since}}, {**SLOT_FIELDS, "clinicId": 1, "kind": 1, "startDate": 1}
     )
     for extra in cursor:
-        if extra.get("kind") == "EXTRA_HOURS":
-            found.setdefault(str(extra.get("startDate")), []).append(extra)
+        if extra.get("kind") == "EXTRA_HOURS":  # a weekly slot of its date's weekday, active while it exists
+            day = str(extra.get("startDate"))
+            found.setdefault(day, []).append(extra | {"isActive": True, "dayOfWeek": _weekday(day)})
     return found
 
 

@@ -30,14 +30,15 @@ from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType
 from clinics.models import Clinic
 from core import clock
 from core.errors import NotFound
-from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, time_12h
+from core.validators import DAYS_OF_WEEK, minutes_12h, minutes_of_day, stored_fee, time_12h
 from doctors.models import (
     MAX_HORIZON_DAYS,
     ConsultationType,
@@ -48,7 +49,7 @@ from doctors.models import (
 )
 from doctors.schedule.exceptions import extra_hours_as_slot
 from doctors.schedule.notice import duration_possessive, earliest_bookable, notice_rules
-from doctors.schedule.selectors import schedule_exceptions
+from doctors.schedule.selectors import schedule_exceptions, slot_document_usable
 from mongo.compiler import FIRST_BATCH
 from mongo.lookups import first_by_key
 from mongo.raw import collection
@@ -234,12 +235,10 @@ def _fee(slot: DoctorSlot, doctor: Doctor) -> float:
 
     See docs/decisions/0014-seed-silence-4-appointment-fee.md.
     """
-    if slot.consultation_fee is not None:
-        return slot.consultation_fee
-    entry = doctor.clinic(slot.clinic_id)
-    if entry is not None and entry.consultation_fee is not None:
-        return entry.consultation_fee
-    return doctor.consultation_fee
+    for fee in (slot.consultation_fee, getattr(doctor.clinic(slot.clinic_id), "consultation_fee", None)):
+        if (shown := stored_fee(fee)) is not None:  # an odd stored fee ("abc", -5) falls back, never a 500
+            return shown
+    return stored_fee(doctor.consultation_fee) or 0
 
 
 def _steps(slot: DoctorSlot) -> Iterable[tuple[int, int]]:
@@ -381,10 +380,12 @@ def _slots_found(match: dict[str, Any]) -> list[DoctorSlot]:
     (docs/performance.md). The fields read are plain strings, numbers and booleans in the seed's shape."""
     documents = collection(DoctorSlot._meta.db_table).find(match, batch_size=FIRST_BATCH)
     names = [attname for attname, _ in _SLOT_FIELDS]
-    return [
-        DoctorSlot.from_db("default", names, [document.get(column) for _, column in _SLOT_FIELDS])
-        for document in documents
-    ]
+    slots = []
+    for document in documents:
+        if slot_document_usable(document):  # one rule for odd stored slots: skipped, never half-read
+            document |= {"slotDuration": int(document["slotDuration"]), "maxPatients": int(document["maxPatients"])}
+            slots.append(DoctorSlot.from_db("default", names, [document.get(column) for _, column in _SLOT_FIELDS]))
+    return slots
 
 
 def _weekly_slots(
@@ -408,7 +409,7 @@ def _weekly_slots(
         match |= {"dayOfWeek": weekdays[0] if len(weekdays) == 1 else {"$in": weekdays}, "isActive": True}
     query = _slots_found(match)
     wanted = set(weekdays)
-    kept = [slot for slot in query if slot.is_active and slot.day_of_week in wanted]
+    kept = [slot for slot in query if slot.day_of_week in wanted]  # active: _slots_found
     by_doctor_day: dict[tuple[str, str], list[DoctorSlot]] = {}
     for slot in sorted(kept, key=lambda s: (s.start_time, s.clinic_id, str(s.pk))):
         by_doctor_day.setdefault((slot.doctor_id, slot.day_of_week), []).append(slot)
@@ -792,7 +793,8 @@ def appointment_list_for_member(
 
     `when=upcoming`: PENDING_CONFIRMATION or CONFIRMED from today on (clinic-local), soonest date first.
     `when=past`: all the others (an earlier date, or completed or cancelled), newest date first. Neither: all
-    of them, newest date first.
+    of them, newest date first. The times of a date follow the clock the same way, in the database's order, so
+    a page boundary inside a date keeps it (`_CLOCK_ORDER`).
     """
     appointments = Appointment.objects.filter(user=user)
     if status:
@@ -800,26 +802,20 @@ def appointment_list_for_member(
     today = clock.local_today().isoformat()
     upcoming = Q(status__in=LIVE, appointment_date__gte=today)
     if when == WHEN_UPCOMING:
-        return appointments.filter(upcoming).order_by("appointment_date", "created_at")
+        return appointments.filter(upcoming).order_by("appointment_date", _CLOCK_ORDER.asc(), "created_at")
     if when == WHEN_PAST:
         appointments = appointments.filter(~upcoming)
-    return appointments.order_by("-appointment_date", "-created_at")
+    return appointments.order_by("-appointment_date", _CLOCK_ORDER.desc(), "-created_at")
 
 
-def appointment_page_in_time_order(page: Sequence[Appointment], *, when: str | None) -> list[Appointment]:
-    """A page of `appointment_list_for_member` with the times of one date in clock order (the stored 12-hour
-    times do not sort as text); dates keep the list's order."""
-    descending = when != WHEN_UPCOMING
-    by_date = sorted(page, key=lambda a: minutes_12h(a.time_slot) if _is_time(a.time_slot) else 0, reverse=descending)
-    return sorted(by_date, key=lambda a: a.appointment_date, reverse=descending)
-
-
-def _is_time(value: object) -> bool:
-    try:
-        minutes_12h(str(value))
-    except (ValueError, AttributeError):
-        return False
-    return True
+# The stored 12-hour "hh:mm AM" as text that sorts in clock order ("AM0930", "PM0000" for 12:00 PM), worked out by
+# the database: ordering the times of a date page by page let a page boundary split a date out of order.
+_CLOCK_ORDER = Concat(
+    Substr("time_slot", 7, 2),
+    Case(When(time_slot__startswith="12", then=Value("00")), default=Substr("time_slot", 1, 2)),
+    Substr("time_slot", 4, 2),
+    output_field=CharField(),
+)
 
 
 def appointment_get_for_member(*, user: Any, appointment_id: str) -> Appointment:

@@ -19,7 +19,8 @@ from appointments.selectors import (
     booking_horizon_days,
     request_expires_at,
 )
-from core.serializers import NumberField, ObjectIdField
+from appointments.services.booking import MSG_NOT_DOCTORS_CLINIC
+from core.serializers import IsoDateField, NumberField, ObjectIdField
 from core.validators import MSG_DATE, validate_date
 
 
@@ -224,8 +225,8 @@ def range_max_days() -> int:
     return int(getattr(settings, "AVAILABILITY_RANGE_MAX_DAYS", 31))
 
 
-def _iso_date(**kwargs: object) -> serializers.DateField:
-    return serializers.DateField(input_formats=["%Y-%m-%d"], required=False, **kwargs)  # type: ignore[arg-type]
+def _iso_date(**kwargs: Any) -> IsoDateField:
+    return IsoDateField(required=False, **kwargs)
 
 
 class AvailabilityParamsSerializer(serializers.Serializer):
@@ -238,7 +239,9 @@ class AvailabilityParamsSerializer(serializers.Serializer):
         help_text="Only times bookable as this type (times that serve BOTH are included).",
     )
     clinicId = serializers.CharField(
-        max_length=32, required=False, help_text="Only times at this clinic, e.g. CLINIC001."
+        max_length=32,
+        required=False,
+        help_text="Only times at this clinic, one of the doctor's `clinics` (e.g. CLINIC001); another is 400.",
     )
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -254,6 +257,13 @@ class AvailabilityParamsSerializer(serializers.Serializer):
         # The doctor's own horizon when the view passes the doctor (context "doctor"), else the default.
         if problem := booking_date_error(value, self.context.get("doctor")):
             raise serializers.ValidationError(problem)
+        return value
+
+    def validate_clinicId(self, value: str) -> str:
+        # Booking refuses a clinic the doctor does not practise at; an empty calendar would read as "fully booked".
+        doctor = self.context.get("doctor")
+        if doctor is not None and doctor.clinic(value) is None:
+            raise serializers.ValidationError(MSG_NOT_DOCTORS_CLINIC)
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

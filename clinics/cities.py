@@ -6,6 +6,7 @@ the first name of each row is the canonical one the API shows.
 """
 
 import re
+import unicodedata
 
 # Canonical name first, then the other names members and older records use.
 CITY_ALIASES: tuple[tuple[str, ...], ...] = (
@@ -28,15 +29,22 @@ _REGION = re.compile(r"\([^)]*\)")
 _SPACES = re.compile(r"[\s.,-]+")
 
 
+def _unicode_folded(name: str) -> str:
+    """Compatibility forms folded (full-width letters are Latin ones, a no-break space a space) and invisible
+    format characters (zero-width spaces and joiners) dropped: what a phone keyboard or a paste adds."""
+    return "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
+
+
 def _plain(name: str) -> str:
-    return _SPACES.sub(" ", _REGION.sub(" ", name)).strip().casefold()
+    return _SPACES.sub(" ", _REGION.sub(" ", _unicode_folded(name))).strip().casefold()
 
 
 _CANONICAL = {_plain(name): names[0] for names in CITY_ALIASES for name in names}
 
 
 def city_key(name: str) -> str:
-    """The matching key of a city name: case, spacing, a parenthesised region and old names do not matter."""
+    """The matching key of a city name: case, spacing, a parenthesised region, Unicode look-alikes and old names
+    do not matter. "" for a name with nothing else ("(NCR)", "-"): no city."""
     plain = _plain(name)
     return _plain(_CANONICAL.get(plain, plain))
 
@@ -47,4 +55,4 @@ def city_display_name(name: str) -> str:
     plain = _plain(name)
     if plain in _CANONICAL:
         return _CANONICAL[plain]
-    return " ".join(_REGION.sub(" ", name).split())
+    return " ".join(_REGION.sub(" ", _unicode_folded(name)).split())

@@ -62,6 +62,15 @@ def consultation_get_for_member_appointment(*, user: object, appointment_id: str
     return consultation
 
 
+def _created(document: dict[str, Any]) -> datetime:
+    """A consultation's `createdAt` to compare, zone-aware (pymongo reads UTC without a zone); a missing or odd
+    one (text, a number) is the oldest: comparing it with a datetime answered 500 on the member's list."""
+    created = document.get("createdAt")
+    if not isinstance(created, datetime):
+        return datetime.min.replace(tzinfo=UTC)
+    return created if created.tzinfo else created.replace(tzinfo=UTC)
+
+
 def video_rooms_of_appointments(appointment_pks: Sequence[ObjectId]) -> dict[ObjectId, VideoRoom]:
     """Each appointment's consultation (the open one, else the latest), by appointment pk. One query on the
     seed's {appointmentId} index; registered with appointments (appointments/video_rooms.py)."""
@@ -72,7 +81,7 @@ def video_rooms_of_appointments(appointment_pks: Sequence[ObjectId]) -> dict[Obj
     open_values = {status.value for status in OPEN_STATUSES}
     best: dict[ObjectId, tuple[bool, Any, str]] = {}
     for doc in found:
-        key = (doc.get("status") in open_values, doc.get("createdAt") or datetime.min.replace(tzinfo=UTC))
+        key = (doc.get("status") in open_values, _created(doc))
         pk = doc["appointmentId"]
         if pk not in best or key > best[pk][:2]:
             best[pk] = (*key, str(doc.get("consultationId")))

@@ -1,13 +1,17 @@
 """Serializer pieces every app's API uses."""
 
+from datetime import date
 from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from django.core.exceptions import ValidationError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
+
+from core.validators import MSG_DATE, validate_date
 
 MSG_INVALID_OBJECT_ID = "Enter a valid id: 24 hexadecimal characters."
 
@@ -48,6 +52,24 @@ class NumberField(serializers.FloatField):
     def to_representation(self, value: Any) -> int | float:
         number = float(value)
         return int(number) if number.is_integer() else number
+
+
+class IsoDateField(serializers.DateField):
+    """A calendar date as `YYYY-MM-DD` with ASCII digits and nothing around it, the one format booking takes
+    (core.validators.validate_date). DRF's DateField parses with strptime, which also takes full-width digits
+    (U+FF10 to U+FF19) and unpadded parts ("2031-1-6"): availability offered days that booking then refused."""
+
+    default_error_messages = {"invalid": MSG_DATE}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=["%Y-%m-%d"], format="%Y-%m-%d", **kwargs)
+
+    def to_internal_value(self, value: Any) -> date:
+        try:
+            validate_date(value)
+        except ValidationError:
+            self.fail("invalid")
+        return date.fromisoformat(value)
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -1,5 +1,6 @@
 """Format rules the seed states in several collections: named here once, with their messages."""
 
+import math
 import re
 from datetime import datetime
 
@@ -51,6 +52,32 @@ def validate_date(value: str) -> None:
         datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 - a calendar date, no zone involved
     except ValueError as exc:
         raise ValidationError(MSG_DATE, code="invalid_date") from exc
+
+
+def whole_number(value: object) -> int | None:
+    """A stored whole number (30, or 30.0 as a JavaScript driver may store it), else None: text, booleans,
+    fractions, NaN and infinities are not numbers of minutes or places."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value)
+
+
+def stored_fee(value: object) -> int | float | None:
+    """A stored fee the API can show (a finite number from 0 to MAX_FEE), as stored; else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) and 0 <= value <= MAX_FEE else None
+
+
+def is_date(value: object) -> bool:
+    """Whether `value` is a real date as `YYYY-MM-DD` text (validate_date's rule)."""
+    try:
+        validate_date(value)  # type: ignore[arg-type]
+    except ValidationError:
+        return False
+    return True
 
 
 def validate_day_of_week(value: str) -> None:

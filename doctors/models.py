@@ -36,6 +36,9 @@ MSG_RATING_RANGE = "Rating must be between 0 and 5."
 MIN_FEE = FEE_VALIDATORS
 
 
+# A weekly slot's limits (the model's validators; availability skips a stored slot outside them).
+MIN_SLOT_DURATION, MAX_SLOT_DURATION = 5, 480
+MIN_PATIENTS, MAX_PATIENTS = 1, 100
 MAX_NOTICE_MINUTES = 7 * 24 * 60  # a week: a longer notice or cut-off is a mistake, not a policy
 MAX_HORIZON_DAYS = 365
 # The doctor's notice rules (fields of ours): omitted from the document while unset, and never written by a
@@ -245,10 +248,14 @@ class DoctorSlot(models.Model):
     start_time = models.CharField(max_length=5, validators=[validate_time_24h], db_column="startTime")
     end_time = models.CharField(max_length=5, validators=[validate_time_24h], db_column="endTime")
     slot_duration = models.IntegerField(
-        default=30, validators=[MinValueValidator(5), MaxValueValidator(480)], db_column="slotDuration"
+        default=30,
+        validators=[MinValueValidator(MIN_SLOT_DURATION), MaxValueValidator(MAX_SLOT_DURATION)],
+        db_column="slotDuration",
     )
     max_patients = models.IntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(100)], db_column="maxPatients"
+        default=1,
+        validators=[MinValueValidator(MIN_PATIENTS), MaxValueValidator(MAX_PATIENTS)],
+        db_column="maxPatients",
     )
     is_active = BooleanField("active", default=True, db_column="isActive")
     consultation_fee = NumberField(validators=MIN_FEE, db_column="consultationFee")

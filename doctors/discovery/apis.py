@@ -95,6 +95,9 @@ class DoctorListApi(ListAPIView):
         elif ordering == ORDER_BY_NEXT_AVAILABLE:  # nextAvailable is filled while sorting
             page = self.paginate_queryset(doctors_by_next_available(doctors, consultation_type=kind)) or []
             doctor_fill_distances(page, origin=origin)
+            if not data["withNextAvailable"]:  # the order follows it; the page does not show it, as asked
+                for doctor in page:
+                    doctor.next_available = None  # type: ignore[attr-defined]
             return self.get_paginated_response(DoctorSerializer(page, many=True).data)
         else:
             page = self.paginate_queryset(doctor_order(doctors, ordering=ordering))

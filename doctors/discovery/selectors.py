@@ -79,6 +79,8 @@ def doctor_filter(
     if specialty_id:
         doctors = doctors.filter(specialty_id=specialty_id)  # {specialtyId, isActive} index
     if city:
+        if not city_key(city):  # only a region in brackets or punctuation: no city, whatever is stored
+            return doctors.none()
         names = city_names_matching(city) or [city.strip()]  # none stored: as typed, which finds nobody
         # One name (the usual case) is an equality, which SecantusDB's planner walks the index for.
         doctors = doctors.filter(clinics__city=names[0]) if len(names) == 1 else doctors.filter(clinics__city__in=names)
@@ -163,8 +165,10 @@ def city_list() -> list[City]:
         keys = set()
         for clinic in doc.get("clinics") or []:
             stored = clinic.get("city") if isinstance(clinic, dict) else None
-            if isinstance(stored, str) and stored.strip():
-                key = city_key(stored)
+            if not isinstance(stored, str):
+                continue
+            key = city_key(stored)
+            if key:  # a blank name, or one that is only a region in brackets, is no city
                 names.setdefault(key, city_display_name(stored))
                 keys.add(key)
         for key in keys:
@@ -205,7 +209,7 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
         distance = min(distances) if distances else None
         if radius_km is not None and (distance is None or distance > radius_km):
             continue
-        keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
+        keyed.append((distance is None, distance or 0.0, str(doc.get("doctorId") or ""), doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
 
@@ -238,7 +242,7 @@ def _ids_by_clinic_distance(match: dict[str, Any], *, origin: Origin, radius_km:
         distance = min(mine) if mine else None
         if radius_km is not None and distance is None:
             continue
-        keyed.append((distance is None, distance or 0.0, doc.get("doctorId") or "", doc["_id"]))
+        keyed.append((distance is None, distance or 0.0, str(doc.get("doctorId") or ""), doc["_id"]))
     keyed.sort()
     return [pk for *_, pk in keyed]
 
@@ -257,7 +261,7 @@ def doctors_by_next_available(doctors: QuerySet[Doctor], *, consultation_type: s
 
     def key(doctor: Doctor) -> tuple:
         free = doctor.next_available  # type: ignore[attr-defined]
-        return (free is None, free.date if free else None, free.minutes if free else 0, doctor.doctor_id)
+        return (free is None, free.date if free else None, free.minutes if free else 0, str(doctor.doctor_id))
 
     return sorted(matches, key=key)
 
@@ -266,15 +270,17 @@ def doctor_filter_available_on(
     doctors: QuerySet[Doctor], *, day: date, consultation_type: str | None
 ) -> QuerySet[Doctor]:
     """`doctors` narrowed to those with a free time on `day` (none outside the booking window)."""
-    ids = list(doctors.values_list("doctor_id", flat=True))
+    ids = [doctor_id for doctor_id in doctors.values_list("doctor_id", flat=True) if isinstance(doctor_id, str)]
     return doctors.filter(
         doctor_id__in=sorted(doctor_ids_available_on(ids, day=day, consultation_type=consultation_type))
     )
 
 
 def doctor_fill_next_available(doctors: Sequence[Doctor], *, consultation_type: str | None) -> None:
-    """Set each doctor's `next_available` (in memory) for the page shown; round trips flat in page size."""
-    soonest = doctors_next_available(doctors, consultation_type=consultation_type)
+    """Set each doctor's `next_available` (in memory) for the page shown; round trips flat in page size. A doctor
+    stored with a `doctorId` that is not text (no path can name it, nor book it) has none."""
+    named = [doctor for doctor in doctors if isinstance(doctor.doctor_id, str)]
+    soonest = doctors_next_available(named, consultation_type=consultation_type)
     for doctor in doctors:
         doctor.next_available = soonest.get(doctor.doctor_id)  # type: ignore[attr-defined]
 
@@ -316,8 +322,10 @@ def doctor_fill_distances(doctors: Sequence[Doctor], *, origin: Origin | None) -
     """
     for doctor in doctors:
         for clinic in doctor.clinics or []:
+            location = clinic.location
+            located = location is not None and location.latitude is not None and location.longitude is not None
             clinic.distance_km = (
-                round(haversine_km(origin.lat, origin.lng, clinic.location.latitude, clinic.location.longitude), 2)
-                if origin is not None and clinic.location is not None
-                else None
+                round(haversine_km(origin.lat, origin.lng, location.latitude, location.longitude), 2)
+                if origin is not None and located
+                else None  # `location: {}` as stored loads with no coordinates: unlocated, as in the sort
             )

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinics.serializers import LocationSerializer
-from core.serializers import NumberField, ObjectIdField
+from core.serializers import IsoDateField, NumberField, ObjectIdField
 from doctors.discovery.selectors import (
     ORDER_BY_DISTANCE,
     ORDER_BY_NEXT_AVAILABLE,
@@ -121,11 +121,16 @@ MSG_RADIUS_NEEDS_POSITION = "A radius needs lat and lng."
 class DoctorListParamsSerializer(serializers.Serializer):
     """Query parameters of GET /api/v1/doctors."""
 
+    # Blank (or only spaces) is no filter, like an absent one: `q=` from an empty search box is not an error.
     specialtyId = serializers.CharField(
-        required=False, max_length=32, help_text="Only doctors of this specialty (see /specialties), e.g. SPEC001."
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="Only doctors of this specialty (see /specialties), e.g. SPEC001.",
     )
     city = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=100,
         help_text=(
             "Only doctors practising in this city. Case does not matter, nor a region in brackets "
@@ -139,6 +144,7 @@ class DoctorListParamsSerializer(serializers.Serializer):
     )
     q = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=100,
         help_text=(
             "Words to look for, matched as typed (never a pattern), ignoring case, in the doctor's name, "
@@ -155,9 +161,8 @@ class DoctorListParamsSerializer(serializers.Serializer):
         max_value=5000,
         help_text="Only doctors with a clinic within this many kilometres of lat/lng.",
     )
-    availableOn = serializers.DateField(
+    availableOn = IsoDateField(
         required=False,
-        input_formats=["%Y-%m-%d"],
         help_text="Only doctors with a free time on this day (YYYY-MM-DD, clinic-local).",
     )
     ordering = serializers.ChoiceField(

@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from core import clock
+from core.validators import whole_number
 from doctors.discovery.availability import doctor_availability_changed
-from doctors.models import Doctor
+from doctors.models import MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES, Doctor
 from mongo.raw import collection
 
 DEFAULT_BOOKING_HORIZON_DAYS = 90
@@ -46,15 +47,29 @@ class NoticeRules:
 def notice_rules(doctor: Doctor | None) -> NoticeRules:
     """The doctor's notice rules; the settings' defaults for anything the doctor has not set (or no doctor)."""
 
-    def rule(field: str, setting: str, default: int) -> int:
-        own = getattr(doctor, field, None) if doctor is not None else None
-        return int(own) if own is not None else int(getattr(settings, setting, default))
+    def rule(field: str, setting: str, default: int, lowest: int, highest: int) -> int:
+        # A stored value the admin could not have saved (text, a boolean, out of range: written by hand or by
+        # another system) is not the doctor's rule: the default applies, rather than a 500 or a horizon of -5 days.
+        own = whole_number(getattr(doctor, field, None)) if doctor is not None else None
+        return own if own is not None and lowest <= own <= highest else int(getattr(settings, setting, default))
 
     return NoticeRules(
-        min_notice_minutes=rule("booking_min_notice_minutes", "BOOKING_MIN_NOTICE_MINUTES", DEFAULT_MIN_NOTICE_MINUTES),
-        horizon_days=rule("booking_horizon_days", "BOOKING_HORIZON_DAYS", DEFAULT_BOOKING_HORIZON_DAYS),
+        min_notice_minutes=rule(
+            "booking_min_notice_minutes",
+            "BOOKING_MIN_NOTICE_MINUTES",
+            DEFAULT_MIN_NOTICE_MINUTES,
+            0,
+            MAX_NOTICE_MINUTES,
+        ),
+        horizon_days=rule(
+            "booking_horizon_days", "BOOKING_HORIZON_DAYS", DEFAULT_BOOKING_HORIZON_DAYS, 1, MAX_HORIZON_DAYS
+        ),
         change_cutoff_minutes=rule(
-            "member_change_cutoff_minutes", "MEMBER_CHANGE_CUTOFF_MINUTES", DEFAULT_CHANGE_CUTOFF_MINUTES
+            "member_change_cutoff_minutes",
+            "MEMBER_CHANGE_CUTOFF_MINUTES",
+            DEFAULT_CHANGE_CUTOFF_MINUTES,
+            0,
+            MAX_NOTICE_MINUTES,
         ),
     )
 
