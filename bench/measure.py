@@ -278,7 +278,7 @@ def member_api(ctx: Context) -> list[dict]:
         lambda: plain_s.append(client.get("/api/v1/doctors", **plain).seconds),
     )
     plain_ms = summary_ms(plain_s[-ctx.requests :])["median_ms"]
-    sizes = [client.get("/api/v1/doctors", **{**search, "page_size": n}).db_commands for n in (5, 20, 100)]
+    sizes = [_stored_page_commands(client, {**search, "page_size": n}) for n in (5, 20, 100)]
     cold_s, cold_sizes = _search_with_store_emptied(ctx, client, search)
     rows.append(
         _row(
@@ -311,6 +311,12 @@ def member_api(ctx: Context) -> list[dict]:
     )
     client.close()
     return rows
+
+
+def _stored_page_commands(client: Client, params: dict) -> Any:
+    """Round trips of a search page whose next free times are stored: the first request stores them."""
+    client.get("/api/v1/doctors", **params)
+    return client.get("/api/v1/doctors", **params).db_commands
 
 
 def _search_with_store_emptied(ctx: Context, client: Client, search: dict) -> tuple[list[float], list[Any]]:
