@@ -16,7 +16,7 @@ from appointments.models import Actor, Appointment
 from appointments.next_free_store import COLLECTION, next_free_forget, next_free_read
 from appointments.selectors import next_available
 from appointments.services.booking import appointment_book, appointment_cancel_by_member, appointment_reschedule
-from appointments.services.time_off import Actorship, extra_hours_add, time_off_add
+from appointments.services.time_off import Actorship, extra_hours_add, time_off_add, time_off_delete
 from clinics.services import clinic_save
 from doctors.models import Doctor, DoctorSlot
 from doctors.schedule.exceptions import extra_hours_close
@@ -116,6 +116,25 @@ def test_time_off_moves_it(api: APIClient, slot: DoctorSlot) -> None:
     assert shown(api, slot.doctor_id) == (MONDAY, "09:00 AM")
     time_off_add(doctor=slot.doctor, by=BY_DOCTOR, start_date=MONDAY, end_date=MONDAY, reason="Conference")
     assert shown(api, slot.doctor_id) == (NEXT_MONDAY, "09:00 AM")
+
+
+def test_time_off_removed_shows_at_once(api: APIClient, slot: DoctorSlot) -> None:
+    time_off = time_off_add(doctor=slot.doctor, by=BY_DOCTOR, start_date=MONDAY, end_date=MONDAY, reason="Conference")
+    assert shown(api, slot.doctor_id) == (NEXT_MONDAY, "09:00 AM")
+    time_off_delete(time_off=time_off)  # a queryset delete: Django still sends post_delete
+    assert shown(api, slot.doctor_id) == (MONDAY, "09:00 AM")
+
+
+def test_online_consultations_switched_off_show_at_once(api: APIClient, slot: DoctorSlot) -> None:
+    def kind() -> str:
+        (doctor,) = [d for d in api.get("/api/v1/doctors").json()["results"] if d["doctorId"] == slot.doctor_id]
+        return doctor["nextAvailable"]["consultationType"]
+
+    assert kind() == "BOTH"
+    doctor = Doctor.objects.get(doctor_id=slot.doctor_id)
+    doctor.available_online = False
+    doctor.save()  # as the admin saves it
+    assert kind() == "IN_CLINIC"
 
 
 def test_extra_hours_show_at_once_and_go_when_closed(api: APIClient, slot: DoctorSlot) -> None:
