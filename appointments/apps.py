@@ -30,7 +30,6 @@ class AppointmentsConfig(AppConfig):
 
         from appointments.models import Appointment
         from appointments.next_free_store import next_free_forget, next_free_forget_all
-        from clinics.events import clinic_changed_subscribe
         from clinics.models import Clinic
         from doctors.discovery.availability import doctor_availability_changed_subscribe
         from doctors.models import Doctor, DoctorSlot, ScheduleException
@@ -42,5 +41,7 @@ class AppointmentsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(forget_doctor, sender=model, weak=False, dispatch_uid=f"next-free-{model.__name__}")
         doctor_availability_changed_subscribe(next_free_forget)
-        clinic_changed_subscribe(next_free_forget_all)
-        post_delete.connect(next_free_forget_all, sender=Clinic, weak=False, dispatch_uid="next-free-clinic-deleted")
+        # Any clinic save, not only clinic_save's (clinics/events.py): a command or a shell saving the model
+        # changes hours and isActive just the same (docs/decisions/0077-stored-next-free-time-attacked.md).
+        for signal in (post_save, post_delete):
+            signal.connect(next_free_forget_all, sender=Clinic, weak=False, dispatch_uid="next-free-clinic")

@@ -21,25 +21,31 @@ the entry dirty and the stale answer is dropped. An answer is a hint; booking st
 """
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
 from django.conf import settings
+from django.utils import timezone
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from appointments.selectors import NextAvailable, appointment_starts_at, next_available
 from core import clock
+from core.validators import minutes_12h, time_12h
 from doctors.models import Doctor
-from doctors.schedule.notice import notice_rules
+from doctors.schedule.notice import earliest_bookable, notice_rules
 from mongo.raw import collection
 
 COLLECTION = "doctor_next_free_times"
 KIND_ANY = "ANY"
 KINDS = (KIND_ANY, "ONLINE", "IN_CLINIC")
 DUPLICATE_KEY = 11000
+CONSULTATION_TYPES = ("IN_CLINIC", "ONLINE", "BOTH")
+TIME_SLOT = re.compile(r"(0[1-9]|1[0-2]):[0-5][0-9] (AM|PM)")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 logger = logging.getLogger(__name__)
 
 
@@ -71,7 +77,7 @@ def next_free_read(*, doctors: Sequence[Doctor], consultation_type: str | None) 
     found: dict[str, NextAvailable | None] = {}
     stale: list[Doctor] = []
     for doctor in doctors:
-        usable, value = _answer(stored.get(_key(doctor.doctor_id, kind)), epoch=epoch, now=now)
+        usable, value = _answer(stored.get(_key(doctor.doctor_id, kind)), doctor=doctor, epoch=epoch, now=now)
         if usable:
             found[doctor.doctor_id] = value
         else:
@@ -88,25 +94,46 @@ def _rules() -> str:
     return f"{settings.BOOKING_MIN_NOTICE_MINUTES}/{settings.BOOKING_HORIZON_DAYS}/{settings.TIME_ZONE}"
 
 
-def _answer(entry: dict[str, Any] | None, *, epoch: Any, now: datetime) -> tuple[bool, NextAvailable | None]:
+def _answer(
+    entry: dict[str, Any] | None, *, doctor: Doctor, epoch: Any, now: datetime
+) -> tuple[bool, NextAvailable | None]:
     """(True, the stored answer) when `entry` may be used, else (False, None): missing, stale, or not a
-    document this module wrote (then it is worked out again and overwritten)."""
+    document this module wrote (then it is worked out again and overwritten).
+
+    Nothing stored is trusted beyond what can be checked on reading (the collection is raw and another system,
+    or a hand, may write it): the answer must be well formed, still bookable now by the doctor's own notice and
+    horizon (the rules availability applies), "nothing free" only on the day it was worked out (the horizon
+    gains a day at midnight), and no entry lives longer than the maximum age after it says it was worked out.
+    """
     if entry is None or not _usable(entry, epoch=epoch, now=now):
         return False, None
     try:
-        return True, _from_document(entry.get("next"))
-    except (KeyError, TypeError, ValueError):
+        value = _from_document(entry.get("next"))
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         return False, None
+    if value is None:
+        return timezone.localdate(_aware(entry["computedAt"])) == clock.local_today(), None
+    return _still_bookable(value, doctor=doctor), value
+
+
+def _still_bookable(value: NextAvailable, *, doctor: Doctor) -> bool:
+    """Whether availability could still offer `value` now (past, the notice, the horizon); the places and the
+    schedule are the stale marks' and the maximum age's business."""
+    rules = notice_rules(doctor)
+    starts = appointment_starts_at(appointment_date=value.date.isoformat(), time_slot=value.time_slot)
+    return starts >= earliest_bookable(rules) and value.date <= clock.local_today() + timedelta(days=rules.horizon_days)
 
 
 def _usable(entry: dict[str, Any], *, epoch: Any, now: datetime) -> bool:
     computed_at, valid_until = entry.get("computedAt"), entry.get("validUntil")
-    if entry.get("dirty", True) or entry.get("epoch") != epoch or entry.get("rules") != _rules():
+    if entry.get("dirty", True) is not False or entry.get("epoch") != epoch or entry.get("rules") != _rules():
         return False
     if not isinstance(computed_at, datetime) or not isinstance(valid_until, datetime):
         return False
     computed_at, valid_until = _aware(computed_at), _aware(valid_until)
-    return computed_at <= now < valid_until  # a clock set back (tests) never reads an answer from its future
+    # A clock set back (tests) never reads an answer from its future; a validUntil beyond the maximum age (not
+    # ours) is cut to it.
+    return computed_at <= now < min(valid_until, computed_at + _max_age())
 
 
 def _aware(moment: datetime) -> datetime:
@@ -128,8 +155,9 @@ def _store(
     for doctor in doctors:
         key = _key(doctor.doctor_id, kind)
         read = stored.get(key)
-        stamp = read.get("stamp") if read is not None else None
-        guard = {"_id": key, "stamp": stamp if stamp is not None else {"$exists": False}}
+        # Over the entry read (its stamp; None also matches an entry without one, as another system may write
+        # it), or where there was none.
+        guard = {"_id": key, "stamp": {"$eq": read.get("stamp")} if read is not None else {"$exists": False}}
         value = fresh.get(doctor.doctor_id)
         document = {
             "stamp": ObjectId(),
@@ -170,14 +198,26 @@ def _to_document(value: NextAvailable | None) -> dict[str, Any] | None:
 
 
 def _from_document(document: Any) -> NextAvailable | None:
-    if not isinstance(document, dict):
+    """The stored answer; ValueError (or TypeError, KeyError) for anything `_to_document` would not have
+    written, so that it is worked out again rather than shown (or answered 500 by the serializer)."""
+    if document is None:
         return None
+    if not isinstance(document, dict):
+        raise TypeError("not an answer")
+    day, minutes, time_slot = document["date"], document["minutes"], document["timeSlot"]
+    consultation_type, clinic_id = document["consultationType"], document["clinicId"]
+    if not all(isinstance(text, str) for text in (day, time_slot, consultation_type, clinic_id)):
+        raise TypeError("not an answer")
+    if type(minutes) is not int or consultation_type not in CONSULTATION_TYPES or not DATE.fullmatch(day):
+        raise ValueError("not an answer")
+    if not TIME_SLOT.fullmatch(time_slot) or minutes_12h(time_slot) != minutes or time_12h(minutes) != time_slot:
+        raise ValueError("not an answer")
     return NextAvailable(
-        date=date.fromisoformat(document["date"]),
-        minutes=int(document["minutes"]),
-        time_slot=document["timeSlot"],
-        consultation_type=document["consultationType"],
-        clinic_id=document["clinicId"],
+        date=date.fromisoformat(day),
+        minutes=minutes,
+        time_slot=time_slot,
+        consultation_type=consultation_type,
+        clinic_id=clinic_id,
     )
 
 

@@ -1,0 +1,418 @@
+"""Attacks on search's stored next free times (appointments/next_free_store.py, decisions 0073 and 0077).
+
+One reusable check, `assert_search_agrees`: for every doctor on a search page, `nextAvailable` must be the
+first free time found by walking `GET /api/v1/doctors/{doctorId}/availability` day by day up to the doctor's
+horizon (and what `selectors.next_available` works out directly), and the doctor detail must say the same.
+Each path that can change what a doctor has free is run after search has stored its answers, and the check
+runs right after it: a write made through this app must show in the very next search.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+from appointments import next_free_store
+from appointments.models import Actor, Appointment
+from appointments.next_free_store import COLLECTION, next_free_read
+from appointments.selectors import booking_horizon_days, next_available
+from appointments.services.booking import appointment_book
+from appointments.services.time_off import Actorship, extra_hours_add, time_off_add
+from clinics.models import Clinic
+from core import clock
+from doctors.models import Doctor, DoctorSlot, ScheduleException
+from doctors.schedule.notice import doctor_notice_rules_set
+from mongo.raw import collection
+from tests.admin_forms import admin_url, staff_client, submit_change
+from tests.appointments.conftest import MONDAY, NEXT_MONDAY, SUNDAY, TUESDAY
+from tests.appointments.raw import insert_raw, seed_shaped
+from tests.clinics.factories import week_hours
+from tests.doctors.clients import doctor_api_client, doctor_portal_client
+from tests.doctors.factories import DoctorSlotFactory
+from tests.member_api import member_client
+from tests.users.factories import UserFactory
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+BY_DOCTOR = Actorship(actor=Actor.DOCTOR, id="DOC-TEST")
+TYPES = (None, "ONLINE", "IN_CLINIC")
+
+
+@pytest.fixture(autouse=True)
+def _no_notice(settings: Any) -> None:
+    settings.BOOKING_MIN_NOTICE_MINUTES = 0
+    settings.NEXT_AVAILABLE_MAX_AGE_SECONDS = 60
+
+
+# --- the reusable check -------------------------------------------------------------------------------------------
+
+
+def walked(api: APIClient, doctor_id: str, consultation_type: str | None) -> tuple[str, str] | None:
+    """The first free time availability offers, walking month by month from today to the doctor's horizon."""
+    doctor = Doctor.objects.get(doctor_id=doctor_id)
+    today = clock.local_today()
+    last = today + timedelta(days=booking_horizon_days(doctor))
+    start = today
+    while start <= last:
+        end = min(last, start + timedelta(days=30))
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        if consultation_type is not None:
+            params["type"] = consultation_type
+        response = api.get(f"/api/v1/doctors/{doctor_id}/availability", params)
+        assert response.status_code == 200, response.content[:300]
+        for day in response.json()["days"]:
+            if day["slots"]:
+                return day["date"], day["slots"][0]["timeSlot"]
+        start = end + timedelta(days=1)
+    return None
+
+
+def _pair(value: dict[str, Any] | None) -> tuple[str, str] | None:
+    return (value["date"], value["timeSlot"]) if value else None
+
+
+def assert_search_agrees(api: APIClient, **params: object) -> dict[str, tuple[str, str] | None]:
+    """Every doctor on the page shows the first time availability offers (of `type`, if given); the detail and
+    `selectors.next_available` agree. Returns what the page showed, by doctorId."""
+    consultation_type = params.get("type")
+    response = api.get("/api/v1/doctors", {"page_size": 100, **params})
+    assert response.status_code == 200, response.content[:300]
+    page = {doctor["doctorId"]: _pair(doctor["nextAvailable"]) for doctor in response.json()["results"]}
+    for doctor_id, shown in page.items():
+        truth = walked(api, doctor_id, consultation_type)  # type: ignore[arg-type]
+        assert shown == truth, f"{doctor_id} ({consultation_type}): search shows {shown}, availability {truth}"
+        direct = next_available(doctors=[Doctor.objects.get(doctor_id=doctor_id)], consultation_type=consultation_type)
+        found = direct[doctor_id]
+        assert shown == ((found.date.isoformat(), found.time_slot) if found else None)
+        detail = api.get(f"/api/v1/doctors/{doctor_id}", {"type": consultation_type} if consultation_type else {})
+        assert detail.status_code == 200
+        if consultation_type is None:
+            assert _pair(detail.json()["nextAvailable"]) == truth, f"{doctor_id}: the detail disagrees"
+    return page
+
+
+def assert_all_agree(api: APIClient) -> None:
+    for kind in TYPES:
+        assert_search_agrees(api, **({"type": kind} if kind else {}))
+    ordered = api.get("/api/v1/doctors", {"page_size": 100, "ordering": "nextAvailable"})
+    assert ordered.status_code == 200
+    for doctor in ordered.json()["results"]:
+        assert _pair(doctor["nextAvailable"]) == walked(api, doctor["doctorId"], None)
+
+
+# --- the world every action runs in -------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    api: APIClient
+    member: User
+    slot: DoctorSlot  # Mondays 09:00-10:00, BOTH, one place per half hour
+    other: DoctorSlot  # another doctor, Tuesdays 09:00-10:00, IN_CLINIC, two places
+    appointment: Appointment  # the member's booking of slot at Monday 09:00 (PENDING or CONFIRMED)
+
+    @property
+    def doctor(self) -> Doctor:
+        return Doctor.objects.get(doctor_id=self.slot.doctor_id)
+
+
+@pytest.fixture
+def world(api: APIClient, member: User) -> World:
+    slot = DoctorSlotFactory(day_of_week="Monday", start_time="09:00", end_time="10:00")
+    other = DoctorSlotFactory(
+        day_of_week="Tuesday", start_time="09:00", end_time="10:00", consultation_type="IN_CLINIC", max_patients=2
+    )
+    appointment = appointment_book(
+        user=member,
+        doctor_id=slot.doctor_id,
+        appointment_type="IN_CLINIC",
+        appointment_date=MONDAY,
+        time_slot="09:00 AM",
+        clinic_id=slot.clinic_id,
+    )
+    built = World(api=api, member=member, slot=slot, other=other, appointment=appointment)
+    assert_all_agree(api)  # stores every answer
+    return built
+
+
+def _admin() -> Client:
+    return staff_client(Client())
+
+
+def _slot_admin_change(world: World, **changes: str | None) -> None:
+    response = submit_change(_admin(), admin_url(DoctorSlot, "change", world.slot.pk), **changes)
+    assert response.status_code == 302, response.content[:2000]
+
+
+def _doctor_admin_change(world: World, **changes: str | None) -> None:
+    response = submit_change(_admin(), admin_url(Doctor, "change", world.doctor.pk), **changes)
+    assert response.status_code == 302, response.content[:2000]
+
+
+def _clinic_admin_change(world: World, **changes: str | None) -> None:
+    clinic = Clinic.objects.get(clinic_id=world.slot.clinic_id)
+    response = submit_change(_admin(), admin_url(Clinic, "change", clinic.pk), **changes)
+    assert response.status_code == 302, response.content[:2000]
+
+
+def _admin_delete_selected(model: type, pks: list[Any]) -> None:
+    response = _admin().post(
+        admin_url(model), {"action": "delete_selected", "_selected_action": [str(pk) for pk in pks], "post": "yes"}
+    )
+    assert response.status_code == 302, response.content[:2000]
+
+
+def _doctor_api(world: World) -> APIClient:
+    return doctor_api_client(world.doctor)
+
+
+def _ok(response: Any) -> None:
+    assert response.status_code in (200, 201, 204, 302), response.content[:2000]
+
+
+ACTIONS: dict[str, Callable[[World], object]] = {
+    # member
+    "member cancels": lambda w: _ok(w.api.post(f"/api/v1/appointments/{w.appointment.appointment_id}/cancel", {})),
+    "member reschedules": lambda w: _ok(
+        w.api.post(
+            f"/api/v1/appointments/{w.appointment.appointment_id}/reschedule",
+            {"appointmentDate": MONDAY, "timeSlot": "09:30 AM"},
+            format="json",
+        )
+    ),
+    "member books the other doctor": lambda w: _ok(
+        w.api.post(
+            "/api/v1/appointments",
+            {
+                "doctorId": w.other.doctor_id,
+                "appointmentType": "IN_CLINIC",
+                "appointmentDate": TUESDAY,
+                "timeSlot": "09:00 AM",
+                "clinicId": w.other.clinic_id,
+            },
+            format="json",
+        )
+    ),
+    # doctor API
+    "doctor API cancels": lambda w: _ok(
+        _doctor_api(w).post(f"/api/v1/doctor/appointments/{w.appointment.appointment_id}/cancel", {}, format="json")
+    ),
+    "doctor API reschedules": lambda w: _ok(
+        _doctor_api(w).post(
+            f"/api/v1/doctor/appointments/{w.appointment.appointment_id}/reschedule",
+            {"appointmentDate": NEXT_MONDAY, "timeSlot": "09:00 AM"},
+            format="json",
+        )
+    ),
+    "doctor API deactivates the slot": lambda w: _ok(
+        _doctor_api(w).patch(f"/api/v1/doctor/slots/{w.slot.pk}", {"isActive": False}, format="json")
+    ),
+    "doctor API moves the slot earlier": lambda w: _ok(
+        _doctor_api(w).patch(f"/api/v1/doctor/slots/{w.slot.pk}", {"startTime": "08:00"}, format="json")
+    ),
+    "doctor API makes the slot ONLINE": lambda w: _ok(
+        _doctor_api(w).patch(f"/api/v1/doctor/slots/{w.slot.pk}", {"consultationType": "ONLINE"}, format="json")
+    ),
+    "doctor API raises maxPatients": lambda w: _ok(
+        _doctor_api(w).patch(f"/api/v1/doctor/slots/{w.slot.pk}", {"maxPatients": 2}, format="json")
+    ),
+    "doctor API adds time off": lambda w: _ok(
+        _doctor_api(w).post(
+            "/api/v1/doctor/time-off",
+            {"startDate": MONDAY, "endDate": MONDAY, "reason": "Conference", "affectedAppointments": "cancel"},
+            format="json",
+        )
+    ),
+    # portal
+    "portal cancels": lambda w: _ok(
+        doctor_portal_client(w.doctor).post(
+            f"/portal/appointments/{w.appointment.appointment_id}/cancel/", {"reason": "Away"}
+        )
+    ),
+    # services the portal, the API and the admin share
+    "time off kept": lambda w: time_off_add(
+        doctor=w.doctor, by=BY_DOCTOR, start_date=MONDAY, end_date=MONDAY, reason="Conference", affected="keep"
+    ),
+    "extra hours added": lambda w: extra_hours_add(
+        doctor=w.doctor,
+        by=BY_DOCTOR,
+        date=MONDAY,
+        clinic_id=w.slot.clinic_id,
+        start_time="08:00",
+        end_time="08:30",
+        consultation_fee=1000,
+        consultation_type="BOTH",
+    ),
+    # admin
+    "admin deactivates the slot": lambda w: _slot_admin_change(w, is_active=None),
+    "admin changes the slot's times": lambda w: _slot_admin_change(w, start_time="08:00"),
+    "admin deletes selected slots": lambda w: _admin_delete_selected(DoctorSlot, [w.slot.pk]),
+    "admin switches the doctor's online off": lambda w: _doctor_admin_change(w, available_online=None),
+    "admin sets the doctor's notice": lambda w: _doctor_admin_change(w, booking_min_notice_minutes="150"),
+    "admin deactivates the clinic": lambda w: _clinic_admin_change(w, is_active=None),
+    "model save of a clinic (a command)": lambda w: _clinic_model_save(w),
+    "admin phone desk cancels": lambda w: _ok(
+        _admin().post(
+            admin_url(Appointment),
+            {
+                "action": "cancel_appointments",
+                "_selected_action": [str(w.appointment.pk)],
+                "reason": "Called",
+                "apply": "1",
+            },
+        )
+    ),
+    # commands
+    "expire_requests": lambda w: _expire(w),
+}
+
+
+def _clinic_model_save(world: World) -> None:
+    clinic = Clinic.objects.get(clinic_id=world.slot.clinic_id)
+    clinic.operating_hours = week_hours(closed=("Monday",))
+    clinic.save()
+
+
+def _expire(world: World) -> None:
+    from core import clock as core_clock
+
+    later = core_clock.now() + timedelta(hours=1)
+    pytest.MonkeyPatch().setattr(core_clock, "now", lambda: later)
+    call_command("expire_requests")
+
+
+@pytest.mark.parametrize("action", list(ACTIONS), ids=list(ACTIONS))
+def test_search_agrees_with_availability_right_after(world: World, action: str) -> None:
+    ACTIONS[action](world)
+    assert_all_agree(world.api)
+
+
+# --- writes made outside the app: late by at most the maximum age ---------------------------------------------------
+
+
+def test_a_raw_insert_shows_once_the_maximum_age_has_passed(
+    world: World, set_clock: Callable[[str, str], None]
+) -> None:
+    insert_raw([seed_shaped(doctor=world.doctor, user=world.member, day=MONDAY, time_slot="09:30 AM")])
+    set_clock(MONDAY, "07:01")
+    assert_all_agree(world.api)
+
+
+def test_nothing_free_is_worked_out_again_when_the_horizon_gains_a_day(
+    api: APIClient, member: User, set_clock: Callable[[str, str], None], settings: Any
+) -> None:
+    """A doctor fully booked up to the horizon shows nothing; at midnight a new day enters the horizon and its
+    times must show at once (not after the maximum age)."""
+    settings.NEXT_AVAILABLE_MAX_AGE_SECONDS = 3600
+    slot = DoctorSlotFactory(day_of_week="Tuesday", start_time="09:00", end_time="09:30")
+    doctor = slot.doctor
+    doctor_notice_rules_set(
+        doctor=doctor, booking_min_notice_minutes=None, booking_horizon_days=1, member_change_cutoff_minutes=None
+    )
+    set_clock(SUNDAY, "23:59")  # the horizon ends on Monday; the doctor works Tuesdays
+    assert assert_search_agrees(api)[doctor.doctor_id] is None
+    set_clock(NEXT_MONDAY, "00:00")  # Tuesday enters the horizon
+    assert assert_search_agrees(api)[doctor.doctor_id] == ("2031-01-14", "09:00 AM")
+
+
+def test_a_stored_time_stops_showing_once_its_notice_begins_whatever_validuntil_says(
+    world: World, set_clock: Callable[[str, str], None], settings: Any
+) -> None:
+    settings.NEXT_AVAILABLE_MAX_AGE_SECONDS = 24 * 3600
+    key = f"doctor|ANY|{world.slot.doctor_id}"
+    collection(COLLECTION).update_one({"_id": key}, {"$set": {"validUntil": datetime(9999, 1, 1, tzinfo=UTC)}})
+    set_clock(MONDAY, "09:31")  # 09:30 has begun
+    assert_all_agree(world.api)
+
+
+# --- a corrupt or hostile store: never a 500, never a wrong answer beyond the maximum age ---------------------------
+
+
+def _good_next(world: World) -> dict[str, Any]:
+    return {
+        "date": MONDAY,
+        "minutes": 570,
+        "timeSlot": "09:30 AM",
+        "consultationType": "BOTH",
+        "clinicId": world.slot.clinic_id,
+    }
+
+
+HOSTILE: dict[str, Callable[[World], dict[str, Any]]] = {
+    "a past time kept for ever": lambda w: {
+        "next": {**_good_next(w), "date": "2030-12-30"},
+        "validUntil": datetime(9999, 1, 1, tzinfo=UTC),
+    },
+    "a time beyond the horizon": lambda w: {"next": {**_good_next(w), "date": "2032-06-01"}},
+    "timeSlot a number": lambda w: {"next": {**_good_next(w), "timeSlot": 5}},
+    "timeSlot of another time than minutes": lambda w: {"next": {**_good_next(w), "timeSlot": "07:30 AM"}},
+    "timeSlot garbage": lambda w: {"next": {**_good_next(w), "timeSlot": "9:30 am\u202e"}},
+    "minutes huge": lambda w: {"next": {**_good_next(w), "minutes": 2**62}},
+    "minutes a string": lambda w: {"next": {**_good_next(w), "minutes": "570"}},
+    "minutes a boolean": lambda w: {"next": {**_good_next(w), "minutes": True}},
+    "date a datetime": lambda w: {"next": {**_good_next(w), "date": datetime(2031, 1, 6, tzinfo=UTC)}},
+    "date in another format": lambda w: {"next": {**_good_next(w), "date": "20310106"}},
+    "consultationType unknown": lambda w: {"next": {**_good_next(w), "consultationType": "<script>"}},
+    "clinicId a dict": lambda w: {"next": {**_good_next(w), "clinicId": {"$gt": ""}}},
+    "next a huge array": lambda w: {"next": list(range(20000))},
+    "next a string": lambda w: {"next": "soon"},
+    "dirty a string": lambda w: {"dirty": "no"},
+    "dirty missing": lambda w: {"dirty": None},
+    "computedAt a string": lambda w: {"computedAt": "2031-01-06T07:00:00"},
+    "computedAt in the future, validUntil far": lambda w: {
+        "computedAt": datetime(2031, 1, 6, 2, 0, tzinfo=UTC),
+        "validUntil": datetime(9999, 1, 1, tzinfo=UTC),
+    },
+    "stamp null": lambda w: {"stamp": None},
+    "stamp an operator": lambda w: {"stamp": {"$exists": True}},
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE), ids=list(HOSTILE))
+def test_a_hostile_entry_is_never_shown_wrong_nor_answers_500(
+    world: World, case: str, set_clock: Callable[[str, str], None]
+) -> None:
+    """The entry of the member's doctor is overwritten (as another system might); search must not answer 500,
+    must show nothing unbookable at once, and must agree with availability once the maximum age has passed."""
+    for kind in ("ANY", "ONLINE", "IN_CLINIC"):
+        key = f"doctor|{kind}|{world.slot.doctor_id}"
+        changes = HOSTILE[case](world)
+        try:
+            collection(COLLECTION).update_one({"_id": key}, {"$set": changes})
+        except Exception as exc:  # a server refusing the field is no attack
+            pytest.skip(f"the server refuses it: {exc}")
+    if case not in ("stamp null", "stamp an operator"):
+        assert_all_agree(world.api)  # every other corruption is seen on reading
+    else:
+        for kind in TYPES:
+            assert world.api.get("/api/v1/doctors", {"type": kind} if kind else {}).status_code == 200
+    set_clock(MONDAY, "07:01")
+    assert_all_agree(world.api)
+    assert_all_agree(world.api)  # and the answers stored over them read back
+
+
+def test_odd_documents_beside_the_entries_do_no_harm(world: World) -> None:
+    store = collection(COLLECTION)
+    store.insert_many(
+        [
+            {"_id": 12345, "dirty": False},
+            {"_id": {"doctor": world.slot.doctor_id}, "next": None},
+            {"_id": f"doctor|ANY|{world.slot.doctor_id}|extra", "dirty": False, "next": None},
+            {"_id": f"doctor|BOTH|{world.slot.doctor_id}", "dirty": False, "next": None},
+        ]
+    )
+    store.update_one({"_id": "epoch|ANY"}, {"$set": {"epoch": list(range(1000))}}, upsert=True)
+    assert_all_agree(world.api)
+    store.update_one({"_id": "epoch|ANY"}, {"$set": {"epoch": {"$gt": 1}}})
+    assert_all_agree(world.api)
+    assert_all_agree(world.api)
+
+
+def test_a_bad_answer_of_the_availability_store_never_breaks_the_serializer(world: World) -> None:
+    _ = UserFactory, member_client, next_free_store, next_free_read, ScheduleException
