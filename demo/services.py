@@ -23,6 +23,7 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 from tqdm import tqdm
 
+from appointments.next_free_store import next_free_forget_all
 from clinics.geo import clinics_geo_backfill
 from core.passwords import hash_password
 from demo import catalog
@@ -189,5 +190,8 @@ def demo_data_load(
                 inserted, skipped = _insert_missing(collection, docs, bar)
             results[name] = CollectionResult(inserted=len(inserted), skipped=skipped)
     clinics_geo_backfill()  # the clinics' GeoJSON location copy, as the app writes it on a save (clinics/geo.py)
+    # Raw inserts of doctors, slots, clinics and bookings: search's stored next free times are ours to renew
+    # (appointments/next_free_store.py; docs/decisions/0077-stored-next-free-time-attacked.md).
+    next_free_forget_all()
     demo_prescription_files(per_collection["doctor_prescriptions"])
     return results
