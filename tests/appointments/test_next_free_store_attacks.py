@@ -25,9 +25,11 @@ from appointments.selectors import booking_horizon_days, next_available
 from appointments.services.booking import appointment_book
 from appointments.services.time_off import Actorship, extra_hours_add, time_off_add
 from clinics.models import Clinic
+from clinics.services import clinic_save
 from core import clock
 from doctors.models import Doctor, DoctorSlot, ScheduleException
 from doctors.schedule.notice import doctor_notice_rules_set
+from doctors.schedule.services import slot_update
 from mongo.raw import collection
 from tests.admin_forms import admin_url, staff_client, submit_change
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY, SUNDAY, TUESDAY
@@ -507,3 +509,112 @@ def test_load_demo_data_bookings_show_at_once(api: APIClient, monkeypatch: pytes
     call_command("load_demo_data", doctors=3, appointments=400, force=True, progress=False, stdout=StringIO())
     after = assert_search_agrees(api)
     assert before != after  # the bookings did take times search had stored
+
+
+# --- races ------------------------------------------------------------------------------------------------------------
+
+MEANWHILE: dict[str, Callable[[World], object]] = {
+    "a slot deactivated": lambda w: slot_update(slot=w.slot, doctor=w.doctor, data={"is_active": False}),
+    "a slot moved earlier": lambda w: slot_update(slot=w.slot, doctor=w.doctor, data={"start_time": "08:00"}),
+    "the clinic closed": lambda w: _clinic_closed(w),
+    "the doctor's notice set": lambda w: doctor_notice_rules_set(
+        doctor=w.doctor, booking_min_notice_minutes=180, booking_horizon_days=None, member_change_cutoff_minutes=None
+    ),
+    "time off added": lambda w: time_off_add(
+        doctor=w.doctor, by=BY_DOCTOR, start_date=MONDAY, end_date=MONDAY, reason="Away", affected="keep"
+    ),
+    "the booking cancelled": lambda w: w.api.post(f"/api/v1/appointments/{w.appointment.appointment_id}/cancel", {}),
+}
+
+
+def _clinic_closed(world: World) -> None:
+    clinic = Clinic.objects.get(clinic_id=world.slot.clinic_id)
+    clinic.operating_hours = week_hours(closed=("Monday",))
+    clinic_save(clinic=clinic)
+
+
+@pytest.mark.parametrize("change", list(MEANWHILE), ids=list(MEANWHILE))
+@pytest.mark.parametrize("entry", ["stale entry read", "no entry yet"])
+def test_a_change_while_a_page_is_worked_out_is_not_overwritten(
+    world: World, change: str, entry: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page has read its entries and works the answers out from the data before the change; the change
+    lands before the page stores them: the next search must show the change."""
+    if entry == "no entry yet":
+        collection(COLLECTION).delete_many({})
+    else:
+        next_free_store.next_free_forget([world.slot.doctor_id])
+
+    def changed_meanwhile(**kwargs: Any) -> dict:
+        answer = next_available(**kwargs)
+        monkeypatch.setattr(next_free_store, "next_available", next_available)
+        MEANWHILE[change](world)
+        return answer
+
+    monkeypatch.setattr(next_free_store, "next_available", changed_meanwhile)
+    world.api.get("/api/v1/doctors", {"page_size": 100})
+    assert_all_agree(world.api)
+
+
+def test_threads_booking_editing_and_searching_end_on_the_true_answers(world: World) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    slot = DoctorSlotFactory(day_of_week="Wednesday", start_time="09:00", end_time="12:00", max_patients=1)
+    members = UserFactory.create_batch(4)
+    times = ["09:00 AM", "09:30 AM", "10:00 AM", "10:30 AM"]
+    wednesday = "2031-01-08"
+
+    def searcher(_: int) -> None:
+        try:
+            client = member_client(members[0])
+            for kind in (*TYPES, None, None):
+                params = {"page_size": 100, **({"type": kind} if kind else {})}
+                assert client.get("/api/v1/doctors", params).status_code == 200
+        finally:
+            connections.close_all()
+
+    def booker(index: int) -> None:
+        try:
+            appointment_book(
+                user=members[index],
+                doctor_id=slot.doctor_id,
+                appointment_type="IN_CLINIC",
+                appointment_date=wednesday,
+                time_slot=times[index],
+                clinic_id=slot.clinic_id,
+            )
+        finally:
+            connections.close_all()
+
+    def editor(index: int) -> None:
+        try:
+            fresh = DoctorSlot.objects.get(pk=slot.pk)
+            slot_update(slot=fresh, doctor=fresh.doctor, data={"end_time": ["12:00", "10:00"][index % 2]})
+        except Exception:  # noqa: S110 - a refused edit (places held) is fine here
+            pass
+        finally:
+            connections.close_all()
+
+    jobs = [(searcher, i) for i in range(4)] + [(booker, i) for i in range(4)] + [(editor, i) for i in range(3)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for future in [pool.submit(job, index) for job, index in jobs]:
+            future.result()
+    assert_all_agree(world.api)
+
+
+# --- the other ways search asks ---------------------------------------------------------------------------------------
+
+
+def test_available_on_ordering_and_page_sizes_agree(world: World) -> None:
+    for size in (1, 2, 5, 100):
+        page = world.api.get("/api/v1/doctors", {"page_size": size, "ordering": "nextAvailable"})
+        assert page.status_code == 200
+        for doctor in page.json()["results"]:
+            assert _pair(doctor["nextAvailable"]) == walked(world.api, doctor["doctorId"], None)
+    for day in (MONDAY, TUESDAY, NEXT_MONDAY):
+        found = world.api.get("/api/v1/doctors", {"page_size": 100, "availableOn": day}).json()["results"]
+        for doctor in found:
+            response = world.api.get(f"/api/v1/doctors/{doctor['doctorId']}/availability", {"date": day})
+            assert response.json()["slots"], f"{doctor['doctorId']} listed for {day} with nothing free"
