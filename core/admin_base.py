@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import connections, models, router
+from django.db.models.signals import post_delete, post_save
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 
@@ -96,11 +97,16 @@ class AllOrNothingAdmin(admin.ModelAdmin):
         model, pk = type(save.obj), save.obj.pk
         if pk is None:
             return  # never written
+        using = router.db_for_write(model)
         if not save.change:
             self.undo_add(save.obj)
+            # The undo is a raw write: tell the caches kept from the models' signals (search's stored next free
+            # times, the city list) that the record is gone again, as a delete through the model would.
+            post_delete.send(sender=model, instance=save.obj, using=using, origin=save.obj)
             logger.warning("admin save undone", extra={"model": model._meta.label, "change": False})
             return
         collection = _collection(model)
         if save.before is not None:
             collection.replace_one({"_id": pk}, save.before)
+            post_save.send(sender=model, instance=save.obj, created=False, update_fields=None, raw=True, using=using)
         logger.warning("admin save undone", extra={"model": model._meta.label, "change": save.change})
