@@ -173,7 +173,9 @@ def _store(
         collection(COLLECTION).bulk_write(writes, ordered=False)
     except BulkWriteError as exc:  # a forget or another page got there first: theirs stands
         if any(error.get("code") != DUPLICATE_KEY for error in exc.details.get("writeErrors", [])):
-            raise
+            logger.warning("Could not store %d next free time(s); they are worked out again.", len(writes))
+    except PyMongoError:  # storing only saves later reads: the page has its answers and is served
+        logger.warning("Could not store %d next free time(s); they are worked out again.", len(writes))
 
 
 def _valid_until(doctor: Doctor, value: NextAvailable | None, *, now: datetime) -> datetime:

@@ -655,3 +655,30 @@ def test_an_admin_save_undone_after_a_search_stored_it_shows_as_undone(
     assert response.status_code == 500
     assert DoctorSlot.objects.filter(doctor_id=world.slot.doctor_id, start_time="08:00").count() == 0  # undone
     assert_all_agree(world.api)
+
+
+@pytest.mark.parametrize("failure", ["server error", "document too large"])
+def test_a_store_that_cannot_be_written_still_answers_search(
+    world: World, failure: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Storing is an optimisation of a read: a failed write (the server refusing it, an entry another system
+    bloated to the document size limit) must not turn a search into a 500."""
+    from pymongo.errors import BulkWriteError, OperationFailure
+
+    real = next_free_store.collection
+
+    class Refusing:
+        def __init__(self, name: str) -> None:
+            self._real = real(name)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._real, name)
+
+        def bulk_write(self, *_args: object, **_kwargs: object) -> None:
+            if failure == "server error":
+                raise OperationFailure("not writable primary", code=10107)
+            raise BulkWriteError({"writeErrors": [{"index": 0, "code": 17419, "errmsg": "too large"}]})
+
+    next_free_store.next_free_forget([world.slot.doctor_id, world.other.doctor_id])
+    monkeypatch.setattr(next_free_store, "collection", Refusing)
+    assert_all_agree(world.api)
