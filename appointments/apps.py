@@ -26,7 +26,7 @@ class AppointmentsConfig(AppConfig):
         """The stored next free times (appointments/next_free_store.py) are marked stale by every write that may
         change them: places (places.py calls it after its raw writes), and here every save through the models (the
         admin, the doctors' services), the doctors' raw writes that may change free times, and clinics."""
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from appointments.models import Appointment
         from appointments.next_free_store import next_free_forget, next_free_forget_all
@@ -45,3 +45,5 @@ class AppointmentsConfig(AppConfig):
         # changes hours and isActive just the same (docs/decisions/0077-stored-next-free-time-attacked.md).
         for signal in (post_save, post_delete):
             signal.connect(next_free_forget_all, sender=Clinic, weak=False, dispatch_uid="next-free-clinic")
+        # A deploy's data migrations write raw: every `migrate` run renews every stored answer (once, as ours).
+        post_migrate.connect(next_free_forget_all, sender=self, weak=False, dispatch_uid="next-free-migrate")

@@ -682,3 +682,11 @@ def test_a_store_that_cannot_be_written_still_answers_search(
     next_free_store.next_free_forget([world.slot.doctor_id, world.other.doctor_id])
     monkeypatch.setattr(next_free_store, "collection", Refusing)
     assert_all_agree(world.api)
+
+
+def test_a_migrate_run_renews_every_stored_answer(world: World) -> None:
+    """A deploy's data migration rewrites documents raw (no model signals): after `migrate`, search shows
+    what the data now says."""
+    collection("doctor_slots").update_one({"_id": world.slot.pk}, {"$set": {"startTime": "08:00"}})
+    call_command("migrate", verbosity=0)
+    assert_all_agree(world.api)
