@@ -1,4 +1,4 @@
-"""Each doctor's next free time, stored for search (docs/decisions/0073-stored-next-free-time.md).
+"""Each doctor's next free time, stored for search (docs/decisions/0073-stored-next-free-time.md, 0077).
 
 Working out a page's next free times costs four to seven reads (`selectors.next_available`); reading them back
 costs one. The store keeps one document per doctor and consultation type in `doctor_next_free_times`, keyed
@@ -7,12 +7,14 @@ read in the same query. An entry is used only while all of these hold:
 
 - it is not marked dirty: every write of this app that can change the answer (a place taken, freed or moved;
   a slot, time off, extra hours or doctor saved) calls `next_free_forget` for that doctor after its write;
-  a clinic saved calls `next_free_forget_all`, which renews the epochs;
+  a clinic saved, `load_demo_data` and `migrate` call `next_free_forget_all`, which renews the epochs;
 - it was worked out under the current epoch, and under the same global notice, horizon and time zone
   settings (`_rules`: a deploy that changes them shows the change at once);
-- `NEXT_AVAILABLE_MAX_AGE_SECONDS` have not passed (writes this app never sees, such as the existing
-  system's own inserts, and the horizon moving on with the days);
-- the time found is still bookable (its start minus the doctor's notice has not come).
+- `NEXT_AVAILABLE_MAX_AGE_SECONDS` have not passed since its `computedAt` (writes this app never sees, such
+  as the existing system's own inserts), whatever its `validUntil` says;
+- its answer is well formed, a time is still bookable now by the doctor's notice and horizon, and "nothing
+  free" was worked out today (the horizon gains a day at midnight): the collection is raw, so nothing in it
+  is trusted beyond what can be checked on reading.
 
 Anything else is worked out again for the doctors concerned only, and stored. A recomputation never overwrites
 a newer forget: it writes only if the entry's `stamp` is still the one it read before it started (a forget
