@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from appointments import next_free_store
 from appointments.models import Actor, Appointment
 from appointments.next_free_store import COLLECTION, next_free_read
-from appointments.selectors import booking_horizon_days, next_available
+from appointments.selectors import booking_horizon_days, next_available, request_expires_at
 from appointments.services.booking import appointment_book
 from appointments.services.time_off import Actorship, extra_hours_add, time_off_add
 from clinics.models import Clinic
@@ -357,17 +357,38 @@ def _clinic_model_save(world: World) -> None:
 
 
 def _expire(world: World) -> None:
-    from core import clock as core_clock
-
-    later = core_clock.now() + timedelta(hours=1)
-    pytest.MonkeyPatch().setattr(core_clock, "now", lambda: later)
-    call_command("expire_requests")
+    """The member's booking as a request the doctor has not confirmed, then the clock past its expiry."""
+    collection("appointments").update_one(
+        {"_id": world.appointment.pk}, {"$set": {"status": "PENDING_CONFIRMATION", "confirmedAt": None}}
+    )
+    world.appointment.refresh_from_db()
+    expires = request_expires_at(world.appointment) + timedelta(minutes=1)
+    pytest.MonkeyPatch().setattr(clock, "now", lambda: expires)
+    call_command("expire_requests", stdout=StringIO())
+    world.appointment.refresh_from_db()
+    assert world.appointment.status == "CANCELLED"
 
 
 @pytest.mark.parametrize("action", list(ACTIONS), ids=list(ACTIONS))
 def test_search_agrees_with_availability_right_after(world: World, action: str) -> None:
+    before = _state()
     ACTIONS[action](world)
+    if " then " not in action:  # a round trip ends where it began; its first step was checked on the way
+        assert _state() != before, "the action changed nothing: it tests nothing"
     assert_all_agree(world.api)
+
+
+def _state() -> list[object]:
+    """Everything availability reads, to prove each action did write."""
+    return [
+        sorted(map(str, Appointment.objects.values_list("status", "appointment_date", "time_slot"))),
+        sorted(
+            map(str, DoctorSlot.objects.values_list("start_time", "max_patients", "consultation_type", "is_active"))
+        ),
+        ScheduleException.objects.count(),
+        sorted(map(str, Doctor.objects.values_list("available_online", "booking_min_notice_minutes"))),
+        sorted(map(str, Clinic.objects.values_list("is_active", "operating_hours"))),
+    ]
 
 
 # --- writes made outside the app: late by at most the maximum age ---------------------------------------------------
