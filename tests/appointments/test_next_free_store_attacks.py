@@ -281,6 +281,20 @@ ACTIONS: dict[str, Callable[[World], object]] = {
             },
         )
     ),
+    "admin phone desk moves": lambda w: _ok(
+        _admin().post(
+            admin_url(Appointment),
+            {
+                "action": "move_appointment",
+                "_selected_action": [str(w.appointment.pk)],
+                "appointment_date": MONDAY,
+                "time_slot": "09:30 AM",
+                "appointment_type": "",
+                "clinic_id": "",
+                "apply": "1",
+            },
+        )
+    ),
     # commands
     "expire_requests": lambda w: _expire(w),
     "audit_integrity --repair": lambda w: _audit_repair(w),
