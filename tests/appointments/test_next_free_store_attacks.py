@@ -58,7 +58,10 @@ def _no_notice(settings: Any) -> None:
 # --- the reusable check -------------------------------------------------------------------------------------------
 
 
-def walked(api: APIClient, doctor_id: str, consultation_type: str | None) -> tuple[str, str] | None:
+Shown = tuple[str, str, str, str]  # date, timeSlot, clinicId, consultationType
+
+
+def walked(api: APIClient, doctor_id: str, consultation_type: str | None) -> Shown | None:
     """The first free time availability offers, walking month by month from today to the doctor's horizon."""
     doctor = Doctor.objects.get(doctor_id=doctor_id)
     today = clock.local_today()
@@ -73,16 +76,17 @@ def walked(api: APIClient, doctor_id: str, consultation_type: str | None) -> tup
         assert response.status_code == 200, response.content[:300]
         for day in response.json()["days"]:
             if day["slots"]:
-                return day["date"], day["slots"][0]["timeSlot"]
+                first = day["slots"][0]
+                return day["date"], first["timeSlot"], first["clinicId"], first["consultationType"]
         start = end + timedelta(days=1)
     return None
 
 
-def _pair(value: dict[str, Any] | None) -> tuple[str, str] | None:
-    return (value["date"], value["timeSlot"]) if value else None
+def _pair(value: dict[str, Any] | None) -> Shown | None:
+    return (value["date"], value["timeSlot"], value["clinicId"], value["consultationType"]) if value else None
 
 
-def assert_search_agrees(api: APIClient, **params: object) -> dict[str, tuple[str, str] | None]:
+def assert_search_agrees(api: APIClient, **params: object) -> dict[str, Shown | None]:
     """Every doctor on the page shows the first time availability offers (of `type`, if given); the detail and
     `selectors.next_available` agree. Returns what the page showed, by doctorId."""
     consultation_type = params.get("type")
@@ -94,7 +98,9 @@ def assert_search_agrees(api: APIClient, **params: object) -> dict[str, tuple[st
         assert shown == truth, f"{doctor_id} ({consultation_type}): search shows {shown}, availability {truth}"
         direct = next_available(doctors=[Doctor.objects.get(doctor_id=doctor_id)], consultation_type=consultation_type)
         found = direct[doctor_id]
-        assert shown == ((found.date.isoformat(), found.time_slot) if found else None)
+        assert shown == (
+            (found.date.isoformat(), found.time_slot, found.clinic_id, found.consultation_type) if found else None
+        )
         detail = api.get(f"/api/v1/doctors/{doctor_id}", {"type": consultation_type} if consultation_type else {})
         assert detail.status_code == 200
         if consultation_type is None:
@@ -479,7 +485,7 @@ def test_nothing_free_is_worked_out_again_when_the_horizon_gains_a_day(
     set_clock(SUNDAY, "23:59")  # the horizon ends on Monday; the doctor works Tuesdays
     assert assert_search_agrees(api)[doctor.doctor_id] is None
     set_clock(NEXT_MONDAY, "00:00")  # Tuesday enters the horizon
-    assert assert_search_agrees(api)[doctor.doctor_id] == ("2031-01-14", "09:00 AM")
+    assert (assert_search_agrees(api)[doctor.doctor_id] or ())[:2] == ("2031-01-14", "09:00 AM")
 
 
 def test_a_stored_time_stops_showing_once_its_notice_begins_whatever_validuntil_says(
