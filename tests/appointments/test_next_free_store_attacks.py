@@ -776,3 +776,53 @@ def test_a_migrate_run_renews_every_stored_answer(world: World) -> None:
     collection("doctor_slots").update_one({"_id": world.slot.pk}, {"$set": {"startTime": "08:00"}})
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what `migrate` ends with
     assert_all_agree(world.api)
+
+
+def test_a_doctor_with_two_clinics_and_an_online_only_hour_agrees_for_each_type(
+    api: APIClient, member: User, set_clock: Callable[[str, str], None]
+) -> None:
+    """Overlapping slots at two clinics, an ONLINE-only hour before them, a clinic that opens late: each type's
+    answer follows availability through a booking, a clinic closing and the doctor switching online off."""
+    from tests.clinics.factories import ClinicFactory
+    from tests.doctors.factories import DoctorFactory, clinic_entry
+
+    late = ClinicFactory(operating_hours=week_hours(open_="09:30"))
+    doctor = DoctorFactory()
+    doctor.clinics = [*doctor.clinics, clinic_entry(late)]
+    doctor.save()
+    first_clinic = doctor.clinics[0].clinic_id
+    DoctorSlotFactory(
+        doctor=doctor, day_of_week="Monday", start_time="08:00", end_time="08:30", consultation_type="ONLINE"
+    )
+    DoctorSlotFactory(
+        doctor=doctor, day_of_week="Monday", start_time="09:00", end_time="10:00", consultation_type="BOTH"
+    )
+    DoctorSlotFactory(
+        doctor=doctor,
+        clinic=late,
+        day_of_week="Monday",
+        start_time="10:00",
+        end_time="11:00",
+        consultation_type="IN_CLINIC",
+    )
+    assert_all_agree(api)
+    appointment_book(
+        user=member,
+        doctor_id=doctor.doctor_id,
+        appointment_type="ONLINE",
+        appointment_date=MONDAY,
+        time_slot="08:00 AM",
+        contact_number="+91-9876543210",
+        call_preference="VIDEO",
+    )
+    assert_all_agree(api)
+    clinic = Clinic.objects.get(clinic_id=first_clinic)
+    clinic.is_active = False
+    clinic_save(clinic=clinic)
+    assert_all_agree(api)
+    doctor.refresh_from_db()
+    doctor.available_online = False
+    doctor.save()
+    assert_all_agree(api)
+    set_clock(MONDAY, "10:05")
+    assert_all_agree(api)
