@@ -111,11 +111,11 @@ def _answer(
         return False, None
     try:
         value = _from_document(entry.get("next"))
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        if value is None:
+            return timezone.localdate(_aware(entry["computedAt"])) == clock.local_today(), None
+        return _still_bookable(value, doctor=doctor), value
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # year 1 or 9999 in local time
         return False, None
-    if value is None:
-        return timezone.localdate(_aware(entry["computedAt"])) == clock.local_today(), None
-    return _still_bookable(value, doctor=doctor), value
 
 
 def _still_bookable(value: NextAvailable, *, doctor: Doctor) -> bool:

@@ -525,6 +525,8 @@ HOSTILE: dict[str, Callable[[World], dict[str, Any]]] = {
     "minutes a boolean": lambda w: {"next": {**_good_next(w), "minutes": True}},
     "date a datetime": lambda w: {"next": {**_good_next(w), "date": datetime(2031, 1, 6, tzinfo=UTC)}},
     "date in another format": lambda w: {"next": {**_good_next(w), "date": "20310106"}},
+    "date the first day of year 1": lambda w: {"next": {**_good_next(w), "date": "0001-01-01"}},
+    "date the last day of year 9999": lambda w: {"next": {**_good_next(w), "date": "9999-12-31"}},
     "consultationType unknown": lambda w: {"next": {**_good_next(w), "consultationType": "<script>"}},
     "clinicId a dict": lambda w: {"next": {**_good_next(w), "clinicId": {"$gt": ""}}},
     "next a huge array": lambda w: {"next": list(range(20000))},
