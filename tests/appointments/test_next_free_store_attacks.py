@@ -301,6 +301,34 @@ ACTIONS: dict[str, Callable[[World], object]] = {
             },
         )
     ),
+    "admin adds extra hours": lambda w: _admin_add_exception(
+        w,
+        kind="EXTRA_HOURS",
+        start_date=MONDAY,
+        start_time="08:00",
+        end_time="08:30",
+        clinic_id=w.slot.clinic_id,
+        slot_duration="30",
+        max_patients="1",
+        consultation_fee="900",
+        consultation_type="BOTH",
+    ),
+    "admin adds time off, cancelling the booking": lambda w: _admin_add_exception(
+        w, kind="TIME_OFF", start_date=MONDAY, end_date=MONDAY, reason="Away", affected_appointments="cancel"
+    ),
+    "portal reschedules": lambda w: _ok(
+        doctor_portal_client(w.doctor).post(
+            f"/portal/appointments/{w.appointment.appointment_id}/reschedule/",
+            {"date": NEXT_MONDAY, "time_slot": "09:30 AM"},
+        )
+    ),
+    "a request made pending, then the doctor API confirms it": lambda w: _pending_then(
+        w, lambda: _doctor_api(w).post(f"/api/v1/doctor/appointments/{w.appointment.appointment_id}/confirm")
+    ),
+    "a request made pending, then the portal confirms it": lambda w: _pending_then(
+        w,
+        lambda: doctor_portal_client(w.doctor).post(f"/portal/appointments/{w.appointment.appointment_id}/confirm/"),
+    ),
     # commands
     "expire_requests": lambda w: _expire(w),
     "audit_integrity --repair": lambda w: _audit_repair(w),
@@ -377,6 +405,22 @@ def _admin_slot_added_then_changed(world: World) -> None:
     added = DoctorSlot.objects.get(doctor_id=world.slot.doctor_id, start_time="10:00")
     url = admin_url(DoctorSlot, "change", added.pk)
     assert submit_change(_admin(), url, max_patients="3", consultation_type="IN_CLINIC").status_code == 302
+
+
+def _admin_add_exception(world: World, **fields: str) -> None:
+    response = _admin().post(admin_url(ScheduleException, "add"), {"doctor": world.slot.doctor_id, **fields})
+    assert response.status_code == 302, response.content[:3000]
+    assert ScheduleException.objects.filter(doctor_id=world.slot.doctor_id).exists()
+
+
+def _pending_then(world: World, act: Callable[[], Any]) -> None:
+    """The member's booking as a request not yet confirmed (what availability reads is unchanged), then `act`."""
+    collection("appointments").update_one(
+        {"_id": world.appointment.pk}, {"$set": {"status": "PENDING_CONFIRMATION", "confirmedAt": None}}
+    )
+    _ok(act())
+    world.appointment.refresh_from_db()
+    assert world.appointment.status == "CONFIRMED"
 
 
 def _portal_slot_edit(world: World, **changes: str) -> None:
