@@ -34,7 +34,6 @@ from doctors.schedule.services import slot_update
 from mongo.raw import collection
 from tests.admin_forms import admin_url, staff_client, submit_change
 from tests.appointments.conftest import MONDAY, NEXT_MONDAY, SUNDAY, TUESDAY
-from tests.appointments.conftest import local as clock_at
 from tests.appointments.raw import insert_raw, seed_shaped
 from tests.clinics.factories import week_hours
 from tests.doctors.clients import doctor_api_client, doctor_portal_client
@@ -331,7 +330,7 @@ ACTIONS: dict[str, Callable[[World], object]] = {
     ),
     # commands
     "expire_requests": lambda w: _expire(w),
-    "audit_integrity --repair": lambda w: _audit_repair(w),
+    "time off written raw, then audit_integrity --repair cancels inside it": lambda w: _audit_repair(w),
     # two steps, checked after each
     "doctor API adds then removes time off": lambda w: _time_off_then_removed(w),
     "doctor API adds then removes extra hours": lambda w: _extra_hours_then_removed(w),
@@ -341,10 +340,23 @@ ACTIONS: dict[str, Callable[[World], object]] = {
 
 
 def _audit_repair(world: World) -> None:
-    insert_raw([seed_shaped(doctor=world.doctor, user=UserFactory(), day=MONDAY, time_slot="09:30 AM")])
-    world.api.get("/api/v1/doctors")  # the raw insert is not seen yet; the repair numbers its place
+    """Time off at the clinic written past the services (so nobody decided about the booking inside it); then
+    `audit_integrity --repair` cancels that booking, which frees the 09:00 time for ONLINE (a clinic's time
+    off leaves ONLINE times bookable)."""
+    ScheduleException.objects.create(
+        doctor=world.doctor,
+        kind="TIME_OFF",
+        start_date=MONDAY,
+        end_date=MONDAY,
+        clinic_id=world.slot.clinic_id,
+        reason="Clinic closed",
+        created_by_role="STAFF",
+        created_by_id="test",
+    )
+    assert_all_agree(world.api)
     call_command("audit_integrity", "--repair", stdout=StringIO(), stderr=StringIO())
-    pytest.MonkeyPatch().setattr(clock, "now", lambda: clock_at(MONDAY, "07:01"))  # the insert's own lag
+    world.appointment.refresh_from_db()
+    assert world.appointment.status == "CANCELLED"
 
 
 def _time_off_then_removed(world: World) -> None:
