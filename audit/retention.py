@@ -8,6 +8,8 @@ from typing import Any
 
 from django.conf import settings
 
+from core.ttl import ttl_index_ensure
+
 TTL_INDEX = "audit_log_ttl"
 MIN_RETENTION_DAYS = 365
 
@@ -18,11 +20,4 @@ def retention_seconds() -> int:
 
 def audit_ttl_index_ensure(connection: Any) -> None:
     """Create the TTL index, or re-create it when the retention setting changed."""
-    log = connection.get_collection("audit_log")
-    seconds = retention_seconds()
-    current = log.index_information().get(TTL_INDEX)
-    if current is not None and current.get("expireAfterSeconds") == seconds:
-        return
-    if current is not None:
-        log.drop_index(TTL_INDEX)
-    log.create_index([("at", 1)], name=TTL_INDEX, expireAfterSeconds=seconds)
+    ttl_index_ensure(connection, collection="audit_log", field="at", name=TTL_INDEX, seconds=retention_seconds())

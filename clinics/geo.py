@@ -10,6 +10,7 @@ and `manage.py clinics_geo_backfill` for documents written some other way (the s
 the doctors practising there by `clinics.clinicId`.
 """
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -92,19 +93,24 @@ def clinics_geo_index(clinics: Collection | None = None) -> None:
 # MongoDB's spherical distances use this radius (metres); ours, core/geo.py's, another. The server's radius
 # filter is therefore asked for a hair more than the radius, and the great-circle distance decides.
 SERVER_SPHERE_RADIUS_M = 6_378_100.0
-_usable: dict[str, bool] = {}
+# A "no" is asked again after this long, so workers started before `migrate` made the index take it up.
+GEO_PROBE_RETRY_SECONDS = 300.0
+_usable: dict[str, tuple[bool, float]] = {}
 
 
 def geo_search_usable() -> bool:
     """Whether distance search may use the server's geo index: the `SEARCH_GEO_INDEX` setting (False forces the
-    great-circle fallback), then a probe, once per process: the `clinics_geo` index exists (SecantusDB would
-    answer without it, by a scan) and a `$nearSphere` query on `clinics.geo` is answered (MongoDB refuses it
-    without a `2dsphere` index, a server without geo queries outright)."""
+    great-circle fallback), then a probe: the `clinics_geo` index exists (SecantusDB would answer without it,
+    by a scan) and a `$nearSphere` query on `clinics.geo` is answered (MongoDB refuses it without a `2dsphere`
+    index, a server without geo queries outright). A "yes" is kept for the process's life (a geo query that
+    fails later forgets it: doctors/discovery/selectors.py); a "no" for GEO_PROBE_RETRY_SECONDS."""
     if not getattr(settings, "SEARCH_GEO_INDEX", True):
         return False
-    if "probe" not in _usable:
-        _usable["probe"] = _probe()
-    return _usable["probe"]
+    answer, asked_at = _usable.get("probe", (False, -GEO_PROBE_RETRY_SECONDS - 1.0))
+    if "probe" not in _usable or (not answer and time.monotonic() - asked_at > GEO_PROBE_RETRY_SECONDS):
+        answer = _probe()
+        _usable["probe"] = (answer, time.monotonic())
+    return answer
 
 
 def _probe() -> bool:

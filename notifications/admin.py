@@ -1,4 +1,5 @@
-"""Staff see the outbox read-only (what went, what failed and why) and may send FAILED ones again."""
+"""Staff see the outbox read-only (what went, what failed and why); an ADMIN may send FAILED ones again (the
+`resend_notification` permission, which users/roles.py gives ADMIN only)."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -40,10 +41,10 @@ class NotificationAdmin(AllOrNothingAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Send the selected FAILED notifications again", permissions=["view"])
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("notifications.resend_notification")
+
+    @admin.action(description="Send the selected FAILED notifications again", permissions=["resend"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        if not request.user.is_superuser:
-            self.message_user(request, "Only an ADMIN can send notifications again.", messages.ERROR)
-            return
         count = notifications_retry(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, MSG_RETRIED.format(count=count), messages.SUCCESS)

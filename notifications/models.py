@@ -74,6 +74,8 @@ class Notification(models.Model):
     class Meta:
         db_table = COLLECTION
         ordering = ["-due_at"]
+        # Sending a FAILED notification again (the admin's action): ADMIN only (users/roles.py).
+        permissions = [("resend_notification", "Can send a failed notification again")]
         constraints = [
             models.UniqueConstraint(
                 fields=["appointment_id", "recipient_type", "recipient_id", "channel", "kind", "due_at"],

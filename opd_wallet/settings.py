@@ -340,6 +340,9 @@ NOTIFY_LOOP_SECONDS = env_int("NOTIFY_LOOP_SECONDS", 30)
 # Links in messages and the calendar feed's address (no trailing slash); calendar events last this long.
 NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL", "http://127.0.0.1:8000")
 NOTIFY_EVENT_MINUTES = env_int("NOTIFY_EVENT_MINUTES", 30)
+# The outbox keeps a notification this many days after it was due (a TTL index, set at `manage.py migrate`;
+# never under 30): notifications/retention.py.
+NOTIFY_RETENTION_DAYS = env_int("NOTIFY_RETENTION_DAYS", 400)
 
 # --- hardening ---------------------------------------------------------------------------------------------
 # Document the errors every operation can give (401/403/404/400) wherever a view did not (core/api_docs.py).

@@ -18,6 +18,7 @@ from core.login_throttle import (
     login_retry_after,
     pair_key,
 )
+from users.two_factor import staff_otp_verify
 
 NAMESPACE = "staff"
 MSG_CODE_NEEDED = "Enter the 6-digit code from your authenticator app, or one of your recovery codes."
@@ -59,7 +60,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         if not token:
             raise ValidationError(MSG_CODE_NEEDED, code="otp_needed")
         for device in devices:
-            if device.verify_is_allowed()[0] and device.verify_token(token):
+            if staff_otp_verify(device=device, token=token):
                 user.otp_device = device
                 return
         raise ValidationError(MSG_CODE_WRONG, code="otp_wrong")

@@ -6,6 +6,7 @@ must give a code is core/two_factor.py; the sign-in form is users/staff_login.py
 """
 
 import base64
+import hashlib
 from typing import Any
 
 import qrcode
@@ -15,22 +16,52 @@ from django.contrib.auth.mixins import AccessMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pymongo.errors import DuplicateKeyError
 
+from core.ttl import ttl_index_ensure
 from core.two_factor import staff_2fa_satisfied
+from mongo.raw import collection
 from users.models import User
 
 DEVICE_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 MSG_CODE_WRONG = "That code is not right. Check the time on your phone and enter the newest code."
 MSG_CODE_FORMAT = "Enter the 6-digit code your authenticator app shows."
+SPENT_COLLECTION = "staff_otp_spent"
+SPENT_TTL_INDEX = "staff_otp_spent_ttl"
 
 
 # --- services ------------------------------------------------------------------------------------------------
+
+
+def staff_otp_verify(*, device: Any, token: str) -> bool:
+    """Whether `token` is a code `device` accepts now, accepting each code once.
+
+    django-otp refuses a TOTP code at or before the device's `last_t`, and deletes a recovery code when used,
+    but both are a read then a write: two sign-ins racing with one code could both pass. So a code that
+    passed is also spent here, as one insert refused by the `_id` index for the second request
+    (`staff_otp_spent`, kept a day by a TTL index)."""
+    if not device.verify_is_allowed()[0] or not device.verify_token(token):
+        return False
+    if isinstance(device, TOTPDevice):
+        key = f"totp:{device.pk}:{device.last_t}"
+    else:
+        key = f"{device.persistent_id}:{hashlib.sha256(token.encode()).hexdigest()}"
+    try:
+        collection(SPENT_COLLECTION).insert_one({"_id": key, "at": timezone.now()})
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+def staff_otp_spent_ttl_ensure(connection: Any) -> None:
+    ttl_index_ensure(connection, collection=SPENT_COLLECTION, field="at", name=SPENT_TTL_INDEX, seconds=24 * 3600)
 
 
 def staff_2fa_begin(*, user: User) -> TOTPDevice:

@@ -14,9 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
+from pymongo.errors import OperationFailure
 
 from clinics.cities import city_display_name, city_key
-from clinics.geo import clinic_distances_near, geo_search_usable
+from clinics.geo import clinic_distances_near, geo_search_probe_forget, geo_search_usable
 from clinics.models import Clinic
 from core.errors import NotFound
 from core.geo import haversine_km
@@ -197,7 +198,10 @@ def doctor_ids_by_distance(doctors: QuerySet[Doctor], *, origin: Origin, radius_
     except EmptyResultSet:
         return []
     if geo_search_usable():
-        return _ids_by_clinic_distance(match, origin=origin, radius_km=radius_km)
+        try:
+            return _ids_by_clinic_distance(match, origin=origin, radius_km=radius_km)
+        except OperationFailure:  # the index went away since the probe (MongoDB refuses $nearSphere then)
+            geo_search_probe_forget()
     if radius_km is not None:
         match = {**match, **_bounding_box(origin, radius_km)}
     found = collection(Doctor._meta.db_table).find(

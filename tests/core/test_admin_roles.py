@@ -221,7 +221,6 @@ ACTIONS = {
     Role.OPERATIONS: {
         Appointment: {"appointment_confirm", "cancel_appointments", "move_appointment"},
         ScheduleException: {"delete_selected"},
-        Notification: {"send_again"},  # a failed message sent again: not clinical
     },
 }
 

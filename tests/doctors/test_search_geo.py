@@ -191,3 +191,46 @@ def _stored(clinic: Clinic) -> dict:
     document = collection("clinics").find_one({"clinicId": clinic.clinic_id})
     assert document is not None
     return document
+
+
+def test_a_no_is_asked_again_later_so_workers_started_before_migrate_take_up_the_index(
+    api: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the probe's answer was kept for the process's life, so a worker started before `migrate` made
+    the index used the fallback until restarted."""
+    from clinics import geo
+
+    now = [1000.0]
+    monkeypatch.setattr(geo.time, "monotonic", lambda: now[0])
+    clinics = collection("clinics")
+    clinics.drop_index(GEO_INDEX)
+    try:
+        geo_search_probe_forget()
+        assert not geo_search_usable()
+        clinics_geo_index()  # `migrate` runs while the worker keeps going
+        now[0] += geo.GEO_PROBE_RETRY_SECONDS / 2
+        assert not geo_search_usable()  # asked again only after a while
+        now[0] += geo.GEO_PROBE_RETRY_SECONDS
+        assert geo_search_usable()
+    finally:
+        if GEO_INDEX not in clinics.index_information():
+            clinics_geo_index()
+        geo_search_probe_forget()
+
+
+def test_a_geo_query_refused_after_the_probe_falls_back(api: APIClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MongoDB refuses `$nearSphere` once the index is gone (SecantusDB scans instead, so the refusal is played
+    here by the server's own error class): the page is answered by the fallback, and the probe is asked again."""
+    from pymongo.errors import OperationFailure
+
+    from doctors.discovery import selectors
+
+    _doctors_around_delhi()
+    on_index = found(api, **CP, ordering="distance", radiusKm=40)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OperationFailure("error processing query: unable to find index for $geoNear query", code=291)
+
+    monkeypatch.setattr(selectors, "_ids_by_clinic_distance", refused)
+    assert found(api, **CP, ordering="distance", radiusKm=40) == on_index
+    geo_search_probe_forget()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -14,6 +15,12 @@ from tests.users.factories import DEFAULT_PASSWORD, StaffFactory
 from users.models import Role, User
 from users.staff_login import MSG_CODE_NEEDED, MSG_CODE_WRONG
 from users.two_factor import MSG_CODE_WRONG as MSG_ENROL_CODE_WRONG
+from users.two_factor import (
+    SPENT_COLLECTION,
+    SPENT_TTL_INDEX,
+    staff_otp_verify,
+    staff_recovery_codes_issue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +184,32 @@ def test_a_session_that_carries_a_confirmed_device_passes_the_gate(client: Clien
     session["otp_device_id"] = _enrolled(staff).persistent_id
     session.save()
     assert _signed_in(client)
+
+
+# --- one code, two racing sign-ins (decision 0054's open race, closed) ----------------------------------------
+
+
+def test_two_sign_ins_racing_with_one_code_let_one_in() -> None:
+    """Both requests read the device before either saved it (as two racing requests do): django-otp's own
+    replay check (`last_t`) passes both; the spent-code insert lets exactly one through."""
+    staff = StaffFactory()
+    device = _enrolled(staff)
+    first, second = TOTPDevice.objects.get(pk=device.pk), TOTPDevice.objects.get(pk=device.pk)
+    code = _code(device)
+    assert [staff_otp_verify(device=d, token=code) for d in (first, second)] == [True, False]
+
+
+def test_two_sign_ins_racing_with_one_recovery_code_let_one_in() -> None:
+    staff = StaffFactory()
+    _enrolled(staff)
+    (code, *_) = staff_recovery_codes_issue(user_id=staff.pk)
+    device = StaticDevice.objects.get(user=staff)
+    assert staff_otp_verify(device=device, token=code) is True
+    # The racing request found the code before the first one deleted it: put it back to play that request.
+    StaticToken.objects.create(device=device, token=code)
+    assert staff_otp_verify(device=device, token=code) is False
+
+
+def test_spent_codes_are_kept_a_day() -> None:
+    index = connection.get_collection(SPENT_COLLECTION).index_information()[SPENT_TTL_INDEX]
+    assert index["key"] == [("at", 1)] and index["expireAfterSeconds"] == 24 * 3600
