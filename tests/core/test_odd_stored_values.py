@@ -1,0 +1,150 @@
+"""A document the existing system wrote with a value of the wrong BSON type (a string where a number, a date or
+an embedded document belongs) is read all the same: the value reads as None (or the field's constant default),
+an embedded array drops the entries that are not documents, a WARNING names the collection, field and _id, and
+no page answers 500 (mongo/stored_types.py; docs/operations.md, "Documents the app cannot read").
+
+Every case is a raw pymongo write, then the real endpoints: the member API, the doctor portal, the admin.
+"""
+
+import logging
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from appointments.models import Appointment
+from doctors.models import Doctor
+from mongo.raw import collection
+from tests.admin_forms import admin_url, staff_client
+from tests.doctors.clients import doctor_portal_client
+from tests.member_api import member_client
+from tests.portal.pages import PortalWorld, portal_world
+
+pytestmark = pytest.mark.django_db
+
+ODD = "x"
+
+
+@pytest.fixture
+def world() -> PortalWorld:
+    return portal_world()
+
+
+def _set(model: type, pk: Any, changes: dict[str, Any]) -> None:
+    collection(model._meta.db_table).update_one({"_id": pk}, {"$set": changes})
+
+
+def _stored(model: type, pk: Any) -> dict[str, Any]:
+    found = collection(model._meta.db_table).find_one({"_id": pk})
+    assert found is not None
+    return found
+
+
+def _statuses(pages: list[tuple[str, Client, str]]) -> dict[str, int]:
+    return {label: client.get(url).status_code for label, client, url in pages}
+
+
+def _doctor_pages(world: PortalWorld, client: Client) -> list[tuple[str, Client, str]]:
+    doctor = world.doctor
+    member = member_client()
+    staff = staff_client(client)
+    pages = [
+        ("member doctor list", member, "/api/v1/doctors"),
+        ("member doctor detail", member, f"/api/v1/doctors/{doctor.doctor_id}"),
+        ("admin doctor list", staff, admin_url(Doctor)),
+        ("admin doctor page", staff, admin_url(Doctor, "change", doctor.pk)),
+    ]
+    portal = doctor_portal_client(doctor)
+    return pages + [(label, portal, url) for label, url in world.pages() if label != "doctor-login"]
+
+
+DOCTOR_CASES = [
+    pytest.param({"rating": ODD}, id="rating"),
+    pytest.param({"bookingHorizonDays": ODD}, id="bookingHorizonDays"),
+    pytest.param({"bookingMinNoticeMinutes": ODD}, id="bookingMinNoticeMinutes"),
+    pytest.param({"memberChangeCutoffMinutes": ODD}, id="memberChangeCutoffMinutes"),
+    pytest.param({"clinics.0.location.latitude": ODD}, id="clinics.location.latitude"),
+    pytest.param({"consultationFee": ODD, "experienceYears": ODD, "isActive": ODD}, id="fee-years-active"),
+    pytest.param({"createdAt": "yesterday", "lastLogin": 5}, id="dates"),
+]
+
+
+@pytest.mark.parametrize("changes", DOCTOR_CASES)
+def test_a_doctor_with_an_odd_value_is_shown_everywhere(world: PortalWorld, client: Client, changes: dict) -> None:
+    pages = _doctor_pages(world, client)  # signed in before the odd write (the portal reads the doctor)
+    _set(Doctor, world.doctor.pk, changes)
+
+    statuses = _statuses(pages)
+
+    assert {label: status for label, status in statuses.items() if status != 200} == {}
+    stored = _stored(Doctor, world.doctor.pk)
+    for path, value in changes.items():
+        assert _path(stored, path) == value  # never "fixed" by a read
+
+
+@pytest.mark.parametrize("clinics", [[None], [ODD], [None, ODD, 5, []]], ids=["null", "string", "mixed"])
+def test_a_doctor_whose_clinics_are_not_documents(world: PortalWorld, client: Client, clinics: list) -> None:
+    pages = _doctor_pages(world, client)
+    stored = _stored(Doctor, world.doctor.pk)
+    _set(Doctor, world.doctor.pk, {"clinics": [*stored["clinics"], *clinics]})
+
+    statuses = _statuses(pages)
+
+    assert {label: status for label, status in statuses.items() if status != 200} == {}
+    assert _stored(Doctor, world.doctor.pk)["clinics"][-len(clinics) :] == clinics
+
+
+def _path(document: dict, path: str) -> Any:
+    value: Any = document
+    for part in path.split("."):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
+APPOINTMENT_CASES = [
+    pytest.param({"createdAt": "yesterday"}, id="createdAt"),
+    pytest.param({"consultationFee": ODD}, id="consultationFee"),
+    pytest.param({"amountPaid": ODD, "placeNumber": ODD, "rescheduleCount": ODD}, id="numbers"),
+    pytest.param({"requestedAt": 7, "confirmedAt": ODD, "coveredByInsurance": ODD}, id="dates-bool"),
+    pytest.param({"rescheduledFrom": ODD}, id="rescheduledFrom"),
+    pytest.param({"prescriptionId": ODD}, id="prescriptionId"),
+]
+
+
+@pytest.mark.parametrize("changes", APPOINTMENT_CASES)
+def test_an_appointment_with_an_odd_value_is_shown_everywhere(
+    world: PortalWorld, client: Client, changes: dict
+) -> None:
+    appointment = world.appointment_by_status["CONFIRMED"]
+    member = member_client(appointment.user)
+    portal = doctor_portal_client(world.doctor)
+    staff = staff_client(client)
+    pages = [
+        ("member list", member, "/api/v1/appointments"),
+        ("member detail", member, f"/api/v1/appointments/{appointment.appointment_id}"),
+        ("admin list", staff, admin_url(Appointment)),
+        ("admin page", staff, admin_url(Appointment, "change", appointment.pk)),
+    ] + [(label, portal, url) for label, url in world.pages() if label != "doctor-login"]
+    _set(Appointment, appointment.pk, changes)
+
+    statuses = _statuses(pages)
+
+    assert {label: status for label, status in statuses.items() if status != 200} == {}
+    stored = _stored(Appointment, appointment.pk)
+    assert {path: stored[path] for path in changes} == changes
+
+
+def test_the_warning_names_collection_field_and_id_but_never_the_value(
+    world: PortalWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "Diabetes type 2"
+    _set(Doctor, world.doctor.pk, {"rating": secret})
+
+    with caplog.at_level(logging.WARNING):
+        doctor = Doctor.objects.get(pk=world.doctor.pk)
+
+    assert doctor.rating is None
+    messages = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert any("doctors" in m and "rating" in m and str(world.doctor.pk) in m for m in messages), messages
+    assert not any(secret in m or "Diabetes" in m for m in messages)
+
