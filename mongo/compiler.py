@@ -22,12 +22,21 @@ longer than that (a dashboard, a distance sort over every match) cost a second r
 5. A page and the count of everything matching in one command (`page_and_count`, used by the API's
 pagination): `{$match}` then `{$facet: {rows: [...], total: [{$count}]}}`, so the server finds and reads
 the matching documents once rather than once for COUNT and again for the page.
+
+6. Stored values of the wrong type are read as "no value" (mongo/stored_types.py): every selected column goes
+through its field's check before the backend's converters, so one odd value in a document the existing system
+wrote never fails the whole read.
 """
 
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from django.db.models.expressions import Col
 from django_mongodb_backend import compiler as upstream
 from django_mongodb_backend.query import MongoQuery, wrap_database_errors
+
+from mongo.stored_types import Check, current_document, field_check
 
 FIRST_BATCH = 1000
 # Stages after the leading $match that keep one output row per matching document (bar $skip/$limit), so
@@ -132,6 +141,33 @@ else:
     _CompilerBase = object
 
 
+# The row being converted (set by apply_converters), so a check can name the document it found a problem in.
+_current_row: ContextVar[list[Any] | None] = ContextVar("current_row", default=None)
+
+
+def _stored_type_reader(check: Check, collection: str, column: str, pk_position: int | None) -> Callable:
+    """A converter, run before the backend's, that reads an unreadable stored value as its field's fallback."""
+
+    def read(value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or (check.shape_ok(value) and type(check).clean_inner is Check.clean_inner):
+            return value  # the common case, without touching the context
+        row = _current_row.get()
+        document_id = row[pk_position] if row is not None and pk_position is not None else None
+        token = current_document.set((collection, document_id))
+        try:
+            return check.clean(value, column)
+        finally:
+            current_document.reset(token)
+
+    return read
+
+
+def _tracked(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    for row in rows:
+        _current_row.set(row)
+        yield row
+
+
 class FlatFilterMixin(_CompilerBase):
     query_class = Query
 
@@ -139,6 +175,29 @@ class FlatFilterMixin(_CompilerBase):
         query = super().build_query(columns)
         query.match_mql = flatten_and(query.match_mql)
         return query
+
+    def get_converters(self, expressions: list[Any]) -> dict[int, tuple[list[Callable], Any]]:
+        """Upstream's converters, with each model column's stored-type check first (mongo/stored_types.py)."""
+        converters = super().get_converters(expressions)
+        pk_positions = {
+            expression.alias: position
+            for position, expression in enumerate(expressions)
+            if isinstance(expression, Col) and expression.target.primary_key
+        }
+        for position, expression in enumerate(expressions):
+            check = field_check(expression.target) if isinstance(expression, Col) else None
+            if check is None:
+                continue
+            field = expression.target
+            reader = _stored_type_reader(
+                check, field.model._meta.db_table, field.column, pk_positions.get(expression.alias)
+            )
+            found, _ = converters.get(position, ([], expression))
+            converters[position] = ([reader, *found], expression)
+        return converters
+
+    def apply_converters(self, rows: Iterable[list[Any]], converters: dict) -> Iterator[list[Any]]:
+        return super().apply_converters(_tracked(rows), converters)
 
 
 class SQLCompiler(FlatFilterMixin, upstream.SQLCompiler):

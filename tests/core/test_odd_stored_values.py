@@ -67,7 +67,7 @@ DOCTOR_CASES = [
     pytest.param({"bookingMinNoticeMinutes": ODD}, id="bookingMinNoticeMinutes"),
     pytest.param({"memberChangeCutoffMinutes": ODD}, id="memberChangeCutoffMinutes"),
     pytest.param({"clinics.0.location.latitude": ODD}, id="clinics.location.latitude"),
-    pytest.param({"consultationFee": ODD, "experienceYears": ODD, "isActive": ODD}, id="fee-years-active"),
+    pytest.param({"consultationFee": ODD, "experienceYears": ODD, "reviewCount": 2.5}, id="fee-years-reviews"),
     pytest.param({"createdAt": "yesterday", "lastLogin": 5}, id="dates"),
 ]
 
@@ -83,6 +83,21 @@ def test_a_doctor_with_an_odd_value_is_shown_everywhere(world: PortalWorld, clie
     stored = _stored(Doctor, world.doctor.pk)
     for path, value in changes.items():
         assert _path(stored, path) == value  # never "fixed" by a read
+
+
+def test_a_doctor_whose_active_flag_is_not_a_boolean_is_inactive_not_an_error(
+    world: PortalWorld, client: Client
+) -> None:
+    """`isActive: "x"` is not true: the queries that ask for active doctors do not find them (404, or the
+    portal signs the doctor out), the admin still shows them, and nothing answers 500."""
+    pages = _doctor_pages(world, client)
+    _set(Doctor, world.doctor.pk, {"isActive": ODD})
+
+    statuses = _statuses(pages)
+
+    assert {label: status for label, status in statuses.items() if status >= 500} == {}
+    assert statuses["admin doctor page"] == statuses["admin doctor list"] == 200
+    assert Doctor.objects.get(pk=world.doctor.pk).is_active is True  # the constant default, for the form
 
 
 @pytest.mark.parametrize("clinics", [[None], [ODD], [None, ODD, 5, []]], ids=["null", "string", "mixed"])
@@ -146,7 +161,7 @@ def test_the_warning_names_collection_field_and_id_but_never_the_value(
     with caplog.at_level(logging.WARNING):
         doctor = Doctor.objects.get(pk=world.doctor.pk)
 
-    assert doctor.rating is None
+    assert doctor.rating == 0  # the field's constant default: a rating takes no None
     messages = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert any("doctors" in m and "rating" in m and str(world.doctor.pk) in m for m in messages), messages
     assert not any(secret in m or "Diabetes" in m for m in messages)
