@@ -7,14 +7,21 @@ Every case is a raw pymongo write, then the real endpoints: the member API, the 
 """
 
 import logging
+import re
 from typing import Any
 
 import pytest
+from bson import ObjectId
+from django.apps import apps
+from django.db import models
 from django.test import Client
+from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField, ObjectIdAutoField
+from django_mongodb_backend.models import EmbeddedModel
 
 from appointments.models import Appointment
 from doctors.models import Doctor
 from mongo.raw import collection
+from mongo.stored_types import field_check, odd_paths
 from tests.admin_forms import admin_url, staff_client
 from tests.doctors.clients import doctor_portal_client
 from tests.member_api import member_client
@@ -166,3 +173,100 @@ def test_the_warning_names_collection_field_and_id_but_never_the_value(
     assert any("doctors" in m and "rating" in m and str(world.doctor.pk) in m for m in messages), messages
     assert not any(secret in m or "Diabetes" in m for m in messages)
 
+
+
+# --- every field of every model, from the models themselves ----------------------------------------------------
+
+
+def _odd_values(field: models.Field) -> list[Any]:
+    """Values of the wrong type for `field`: a string or a number, a document, a list."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    scalar = 7 if isinstance(target, models.CharField | models.TextField) else ODD
+    if isinstance(field, ArrayField):  # also EmbeddedModelArrayField
+        return [ODD, [None, scalar if not isinstance(field, EmbeddedModelArrayField) else ODD]]
+    if isinstance(field, EmbeddedModelField):
+        return [ODD, [{"a": 1}]]
+    return [scalar, {"a": 1}, [1]]
+
+
+def _field_cases(model: type[models.Model], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    cases = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field_check(field) is None:
+            continue
+        path = (*prefix, field.column)
+        cases += [(path, value) for value in _odd_values(field)]
+        embedded = getattr(field, "embedded_model", None)
+        if embedded is not None:
+            inner = (*path, "0") if isinstance(field, EmbeddedModelArrayField) else path
+            cases += _field_cases(embedded, inner)
+    return cases
+
+
+def _document(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """The sparse document holding `value` at `path` ("0" stands for an array's first entry)."""
+    built: Any = value
+    for part in reversed(path[1:]):
+        built = [built] if part == "0" else {part: built}
+    return {path[0]: built}
+
+
+# Every model stored in a collection of its own, keyed by an ObjectId _id (Django's sessions are keyed by their
+# session key: they are Django's own, never written by the other system).
+STORED_MODELS = [
+    model
+    for model in apps.get_models()
+    if not issubclass(model, EmbeddedModel) and not model._meta.proxy and isinstance(model._meta.pk, ObjectIdAutoField)
+]
+WARNING = re.compile(r"stored value of the wrong type not read: collection=(\S+) field=(\S+) _id=(\S+)")
+FIELD_CASES = [
+    pytest.param(model, path, value, id=f"{model._meta.db_table}.{'.'.join(path)}={value!r}")
+    for model in STORED_MODELS
+    for path, value in _field_cases(model)
+]
+
+
+def test_the_cases_cover_every_collection_and_the_reported_fields() -> None:
+    covered = {(case.values[0]._meta.db_table, ".".join(case.values[1])) for case in FIELD_CASES}
+    assert {model._meta.db_table for model, *_ in (case.values for case in FIELD_CASES)} >= {
+        "doctors",
+        "appointments",
+        "clinics",
+        "doctor_slots",
+        "doctor_prescriptions",
+        "video_consultations",
+        "users",
+        "notifications",
+    }
+    assert {
+        ("doctors", "rating"),
+        ("doctors", "bookingHorizonDays"),
+        ("doctors", "clinics"),
+        ("doctors", "clinics.0.location.latitude"),
+        ("appointments", "createdAt"),
+        ("appointments", "consultationFee"),
+    } <= covered
+
+
+@pytest.mark.parametrize(("model", "path", "value"), FIELD_CASES)
+def test_any_field_holding_a_value_of_the_wrong_type_is_read_as_empty(
+    model: type[models.Model], path: tuple[str, ...], value: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    document_id = ObjectId()
+    stored = {"_id": document_id, **_document(path, value)}
+    collection(model._meta.db_table).insert_one(dict(stored))
+
+    with caplog.at_level(logging.WARNING, logger="opd_wallet.stored_types"):
+        instance = model._base_manager.get(pk=document_id)
+        values = list(model._base_manager.filter(pk=document_id).order_by().values())  # no join for an ordering
+
+    assert instance.pk == document_id and len(values) == 1
+    assert odd_paths(model, stored), "the audit names the field"
+    warnings = [record.getMessage() for record in caplog.records if record.name == "opd_wallet.stored_types"]
+    assert warnings
+    for message in warnings:  # the collection, the field and the _id: nothing else (never the value)
+        found = WARNING.fullmatch(message)
+        assert found, message
+        assert found[1] == model._meta.db_table and found[3] == str(document_id)
+        assert found[2].split(".")[0] == path[0]
+    assert collection(model._meta.db_table).find_one({"_id": document_id}) == stored  # never written back
