@@ -36,7 +36,7 @@ from django.db.models.expressions import Col
 from django_mongodb_backend import compiler as upstream
 from django_mongodb_backend.query import MongoQuery, wrap_database_errors
 
-from mongo.stored_types import Check, current_document, field_check
+from mongo.stored_types import Check, current_document, expression_check, field_check
 
 FIRST_BATCH = 1000
 # Stages after the leading $match that keep one output row per matching document (bar $skip/$limit), so
@@ -177,24 +177,33 @@ class FlatFilterMixin(_CompilerBase):
         return query
 
     def get_converters(self, expressions: list[Any]) -> dict[int, tuple[list[Callable], Any]]:
-        """Upstream's converters, with each model column's stored-type check first (mongo/stored_types.py)."""
+        """Upstream's converters, with a stored-type check first (mongo/stored_types.py) for each model column,
+        and for each computed value of a plain type (an aggregate's `Min("createdAt")`, a `dates()` Trunc)."""
         converters = super().get_converters(expressions)
         pk_positions = {
             expression.alias: position
             for position, expression in enumerate(expressions)
             if isinstance(expression, Col) and expression.target.primary_key
         }
+        collection = self.query.model._meta.db_table if self.query.model else "?"
         for position, expression in enumerate(expressions):
-            check = field_check(expression.target) if isinstance(expression, Col) else None
-            if check is None:
-                continue
-            field = expression.target
-            reader = _stored_type_reader(
-                check, field.model._meta.db_table, field.column, pk_positions.get(expression.alias)
-            )
-            found, _ = converters.get(position, ([], expression))
-            converters[position] = ([reader, *found], expression)
+            if isinstance(expression, Col):
+                field = expression.target
+                check = field_check(field)
+                where = (field.model._meta.db_table, field.column, pk_positions.get(expression.alias))
+            else:
+                check = expression_check(getattr(expression, "_output_field_or_none", None))
+                where = (collection, self._select_alias(position), None)
+            if check is not None:
+                found, _ = converters.get(position, ([], expression))
+                converters[position] = ([_stored_type_reader(check, *where), *found], expression)
         return converters
+
+    def _select_alias(self, position: int) -> str:
+        """The name a computed value is selected as (never its expression: that may hold a searched value)."""
+        select = getattr(self, "select", None) or []
+        alias = select[position][2] if position < len(select) else None
+        return alias or "(computed)"
 
     def apply_converters(self, rows: Iterable[list[Any]], converters: dict) -> Iterator[list[Any]]:
         return super().apply_converters(_tracked(rows), converters)

@@ -20,12 +20,14 @@ import logging
 import math
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 from bson import Decimal128, Int64, ObjectId
+from django.conf import settings
 from django.db import models
+from django.db.models import QuerySet
 from django_mongodb_backend.fields import (
     ArrayField,
     EmbeddedModelArrayField,
@@ -207,6 +209,17 @@ def field_check(field: models.Field) -> Check | None:
     return ScalarCheck(field, readable) if readable else None
 
 
+def expression_check(output_field: models.Field | None) -> Check | None:
+    """The check of a computed value (an aggregate, a truncated date) by its output field's type; it reads an
+    unreadable value as None (the field's null and default do not apply to a computed value)."""
+    readable = _scalar(output_field) if output_field is not None else None
+    if readable is None:
+        return None
+    check = ScalarCheck(output_field, readable)  # type: ignore[arg-type]
+    check.fallback_value = None
+    return check
+
+
 def _scalar(field: models.Field) -> Readable | None:
     for field_class, readable in _SCALARS:
         if isinstance(field, field_class):
@@ -232,3 +245,32 @@ def odd_paths(model: type[models.Model], document: dict[str, Any]) -> list[str]:
         if column in document:
             found += check.odd(document[column], column)
     return found
+
+
+# --- date lists (the admin's date hierarchy) ---------------------------------------------------------------------
+_original_dates = QuerySet.dates
+_original_datetimes = QuerySet.datetimes
+
+
+def _stored_dates_only(queryset: QuerySet, field_name: str) -> QuerySet:
+    """`queryset` with the documents whose `field_name` is a stored date: `$gte` the earliest date matches dates
+    only (MongoDB compares within one BSON type), where a `$dateTrunc` of a string fails the whole query."""
+    earliest: date = date.min
+    if "__" not in field_name and isinstance(queryset.model._meta.get_field(field_name), models.DateTimeField):
+        earliest = datetime.min.replace(tzinfo=UTC) if settings.USE_TZ else datetime.min
+    return queryset.filter(**{f"{field_name}__gte": earliest})
+
+
+def _dates(self: QuerySet, field_name: str, kind: str, order: str = "ASC") -> QuerySet:
+    return _original_dates(_stored_dates_only(self, field_name), field_name, kind, order)
+
+
+def _datetimes(self: QuerySet, field_name: str, kind: str, order: str = "ASC", tzinfo: Any = None) -> QuerySet:
+    return _original_datetimes(_stored_dates_only(self, field_name), field_name, kind, order, tzinfo)
+
+
+def patch_date_lists() -> None:
+    """Make `QuerySet.dates()`/`datetimes()` skip values that are not dates (idempotent); CoreConfig.ready()
+    calls it. The admin's date hierarchy lists them: one `createdAt: "x"` answered the changelist with 500."""
+    QuerySet.dates = _dates  # type: ignore[method-assign]
+    QuerySet.datetimes = _datetimes  # type: ignore[method-assign]

@@ -14,18 +14,26 @@ import pytest
 from bson import ObjectId
 from django.apps import apps
 from django.db import models
+from django.contrib import admin
 from django.test import Client
+from django.urls import URLResolver, get_resolver
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField, ObjectIdAutoField
 from django_mongodb_backend.models import EmbeddedModel
 
 from appointments.models import Appointment
-from doctors.models import Doctor
+from clinics.models import Clinic
+from consultations.models import VideoConsultation
+from doctors.models import Doctor, DoctorSlot, ScheduleException
 from mongo.raw import collection
+from notifications.models import Notification
+from notifications.services import notify_booked
+from prescriptions.models import Prescription
 from mongo.stored_types import field_check, odd_paths
 from tests.admin_forms import admin_url, staff_client
-from tests.doctors.clients import doctor_portal_client
+from tests.doctors.clients import doctor_api_client, doctor_portal_client
 from tests.member_api import member_client
 from tests.portal.pages import PortalWorld, portal_world
+from users.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +278,120 @@ def test_any_field_holding_a_value_of_the_wrong_type_is_read_as_empty(
         assert found[1] == model._meta.db_table and found[3] == str(document_id)
         assert found[2].split(".")[0] == path[0]
     assert collection(model._meta.db_table).find_one({"_id": document_id}) == stored  # never written back
+
+
+# --- every collection of a full world, through every page that reads it ----------------------------------------
+
+API_PREFIXES = ("api/v1/", "auth/doctor/")
+SCOPES = {
+    "non-text": lambda field: not isinstance(field, models.CharField | models.TextField | models.ForeignKey),
+    "every field": lambda field: True,
+}
+KINDS = ("wrong scalar", "document", "list")
+
+
+def _odd(field: models.Field, kind: str, n: int) -> Any:
+    """An odd value of `kind`, different for each document `n` (unique indexes take odd values too)."""
+    if kind == "document":
+        return {"a": n}
+    if kind == "list":
+        return [n]
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    return 7 + n if isinstance(target, models.CharField | models.TextField) else f"{ODD}{n}"
+
+
+def _oddify(model: type[models.Model], document: dict[str, Any], kind: str, scope: str, n: int) -> None:
+    """Replace, in place, every value `scope` names with an odd one of `kind`; inside the embedded documents
+    too, and an embedded array gains entries that are not documents."""
+    for field in model._meta.concrete_fields:
+        check = field_check(field)
+        if field.primary_key or check is None or not SCOPES[scope](field):
+            continue
+        value = document.get(field.column)
+        embedded = getattr(field, "embedded_model", None)
+        if isinstance(field, EmbeddedModelArrayField) and isinstance(value, list):
+            for entry in value:
+                _oddify(embedded, entry, kind, scope, n)
+            value += [None, ODD, 5]
+        elif isinstance(field, EmbeddedModelField) and isinstance(value, dict):
+            _oddify(embedded, value, kind, scope, n)
+        else:
+            document[field.column] = _odd(field, kind, n)
+
+
+def _get_routes() -> list[tuple[str, tuple[str, ...]]]:
+    """(route, parameter names) of every API route that answers GET."""
+    found = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif route.startswith(API_PREFIXES) and hasattr(getattr(pattern.callback, "view_class", None), "get"):
+                found.append((route, tuple(pattern.pattern.regex.groupindex)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def _site_pages(world: PortalWorld, client: Client) -> list[tuple[str, Client, str]]:
+    """Every page that reads the world: each GET API route as the member and as the doctor, every portal page,
+    and the admin's list and change page of every model registered there."""
+    appointment = world.appointment_by_status["COMPLETED"]
+    prescription = Prescription.objects.get(appointment=appointment)
+    notify_booked(appointment=appointment)
+    samples = {
+        "doctorId": world.doctor.doctor_id,
+        "slotId": world.samples["slot_id"],
+        "clinicId": world.doctor.clinics[0].clinic_id,
+        "appointmentId": appointment.appointment_id,
+        "prescriptionId": prescription.prescription_id,
+    }
+    member, doctor_api = member_client(appointment.user), doctor_api_client(world.doctor)
+    pages = []
+    for route, params in _get_routes():
+        if all(param in samples for param in params):
+            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: samples[m[1]], route)
+            pages += [(f"member {url}", member, url), (f"doctor {url}", doctor_api, url)]
+    portal = doctor_portal_client(world.doctor)
+    pages += [(label, portal, url) for label, url in world.pages() if label != "doctor-login"]
+    staff = staff_client(client)
+    for model in admin.site._registry:
+        pages.append((f"admin {model.__name__} list", staff, admin_url(model)))
+        first = collection(model._meta.db_table).find_one({}, {"_id": 1})
+        if first is not None and isinstance(model._meta.pk, ObjectIdAutoField):
+            pages.append((f"admin {model.__name__} page", staff, admin_url(model, "change", first["_id"])))
+    return pages
+
+
+WORLD_COLLECTIONS = [
+    Doctor,
+    Appointment,
+    Clinic,
+    DoctorSlot,
+    ScheduleException,
+    Prescription,
+    VideoConsultation,
+    User,
+    Notification,
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("scope", list(SCOPES))
+@pytest.mark.parametrize("model", WORLD_COLLECTIONS, ids=lambda model: model._meta.db_table)
+def test_odd_values_in_any_collection_never_answer_500_anywhere(
+    world: PortalWorld, client: Client, model: type[models.Model], scope: str, kind: str
+) -> None:
+    pages = _site_pages(world, client)
+    documents = collection(model._meta.db_table)
+    for n, document in enumerate(list(documents.find({}))):
+        _oddify(model, document, kind, scope, n)
+        documents.replace_one({"_id": document["_id"]}, document)
+
+    statuses = _statuses(pages)
+
+    assert {label: status for label, status in statuses.items() if status >= 500} == {}
+    if model is not User:  # odd users include the staff member signed in to the admin: signed out, not 500
+        assert statuses["admin Doctor list"] == 200 and statuses[f"admin {model.__name__} list"] == 200
