@@ -30,6 +30,7 @@ def check_clinic_copies(options: AuditOptions) -> CheckResult:
     clinics = {
         document["clinicId"]: _copied(document)
         for document in collection("clinics").find({}, {"_id": 0, "clinicId": 1, **dict.fromkeys(COLUMNS, 1)})
+        if isinstance(document.get("clinicId"), str)  # else of the wrong type: core.stored_types reports it
     }
     stale: set[str] = set()
     for doctor in collection("doctors").find({}, {"doctorId": 1, "clinics": 1}, batch_size=500):

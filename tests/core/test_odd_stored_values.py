@@ -10,13 +10,17 @@ import logging
 import re
 from typing import Any
 
+from io import StringIO
+
 import pytest
 from bson import ObjectId
 from django.apps import apps
 from django.db import models
 from django.contrib import admin
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
-from django.urls import URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver, reverse
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField, ObjectIdAutoField
 from django_mongodb_backend.models import EmbeddedModel
 
@@ -357,12 +361,34 @@ def _site_pages(world: PortalWorld, client: Client) -> list[tuple[str, Client, s
     portal = doctor_portal_client(world.doctor)
     pages += [(label, portal, url) for label, url in world.pages() if label != "doctor-login"]
     staff = staff_client(client)
+    pages += [("admin index", staff, "/admin/"), ("operations dashboard", staff, reverse("operations-dashboard"))]
     for model in admin.site._registry:
         pages.append((f"admin {model.__name__} list", staff, admin_url(model)))
         first = collection(model._meta.db_table).find_one({}, {"_id": 1})
         if first is not None and isinstance(model._meta.pk, ObjectIdAutoField):
             pages.append((f"admin {model.__name__} page", staff, admin_url(model, "change", first["_id"])))
     return pages
+
+
+COMMANDS = [
+    ("expire_requests",),
+    ("mark_no_shows",),
+    ("deliver_notifications",),
+    ("clinics_geo_backfill",),
+    ("audit_integrity", "--json"),
+]
+
+
+def _run_commands() -> str:
+    """Run the scheduled commands (none may stop on an error); the audit's JSON report."""
+    out = StringIO()
+    for command in COMMANDS:
+        out = StringIO()
+        try:
+            call_command(*command, stdout=out, stderr=StringIO())
+        except CommandError as error:
+            assert command[0] == "audit_integrity" and error.returncode == 1  # it found the odd values
+    return out.getvalue()
 
 
 WORLD_COLLECTIONS = [
@@ -391,7 +417,9 @@ def test_odd_values_in_any_collection_never_answer_500_anywhere(
         documents.replace_one({"_id": document["_id"]}, document)
 
     statuses = _statuses(pages)
+    report = _run_commands()
 
     assert {label: status for label, status in statuses.items() if status >= 500} == {}
+    assert "the check stopped on an error" not in report
     if model is not User:  # odd users include the staff member signed in to the admin: signed out, not 500
         assert statuses["admin Doctor list"] == 200 and statuses[f"admin {model.__name__} list"] == 200
