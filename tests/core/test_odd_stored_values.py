@@ -33,8 +33,9 @@ from notifications.models import Notification
 from notifications.services import notify_booked
 from prescriptions.models import Prescription
 from mongo.stored_types import field_check, odd_paths
-from tests.admin_forms import admin_url, staff_client
+from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.doctors.clients import doctor_api_client, doctor_portal_client
+from tests.doctors.factories import DoctorFactory
 from tests.member_api import member_client
 from tests.portal.pages import PortalWorld, portal_world
 from users.models import User
@@ -423,3 +424,45 @@ def test_odd_values_in_any_collection_never_answer_500_anywhere(
     assert "the check stopped on an error" not in report
     if model is not User:  # odd users include the staff member signed in to the admin: signed out, not 500
         assert statuses["admin Doctor list"] == 200 and statuses[f"admin {model.__name__} list"] == 200
+
+
+# --- saving what was read ----------------------------------------------------------------------------------------
+
+
+def test_an_admin_save_of_a_doctor_read_with_a_default_for_an_odd_value_works(client: Client) -> None:
+    """`rating: "x"` reads as the field's default (0); saving the page unchanged is the staff member's own write
+    of what the page showed, whole (the odd entry of `clinics` is not written back either)."""
+    doctor = DoctorFactory()
+    _set(Doctor, doctor.pk, {"rating": ODD})
+    collection("doctors").update_one({"_id": doctor.pk}, {"$push": {"clinics": None}})
+
+    response = submit_change(staff_client(client), admin_url(Doctor, "change", doctor.pk))
+
+    assert response.status_code == 302, form_errors(response)
+    stored = _stored(Doctor, doctor.pk)
+    assert stored["rating"] == 0 and None not in stored["clinics"]
+
+
+def test_an_admin_save_of_a_doctor_whose_required_number_is_odd_asks_for_it_and_writes_nothing(
+    client: Client,
+) -> None:
+    doctor = DoctorFactory()
+    _set(Doctor, doctor.pk, {"experienceYears": ODD, "rating": ODD})
+    before = _stored(Doctor, doctor.pk)
+
+    response = submit_change(staff_client(client), admin_url(Doctor, "change", doctor.pk))
+
+    assert form_errors(response) == ["This field is required."]
+    assert _stored(Doctor, doctor.pk) == before
+
+
+def test_a_service_save_with_update_fields_leaves_the_other_odd_values_as_stored() -> None:
+    doctor = DoctorFactory()
+    _set(Doctor, doctor.pk, {"rating": ODD, "createdAt": "yesterday"})
+
+    read = Doctor.objects.get(pk=doctor.pk)
+    read.name = "Dr. Renamed"
+    read.save(update_fields=["name"])
+
+    stored = _stored(Doctor, doctor.pk)
+    assert (stored["name"], stored["rating"], stored["createdAt"]) == ("Dr. Renamed", ODD, "yesterday")
