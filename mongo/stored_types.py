@@ -8,7 +8,8 @@ serializer or a template), so every read of the document answered 500.
 Each field class says which stored types it can read (`field_check`). The compiler (mongo/compiler.py) checks
 every selected column of every row before the backend's converters run; a value that is not readable is read as
 None, or as the field's constant default where the field takes no None, or as an empty list for an array (a
-moving default such as `now` would invent a fact). Embedded documents are checked field by field, however deep;
+moving default such as `now` would invent a fact); text is read as "" (a whole number as its digits), which no
+rule takes for a valid time, date or code, where None may mean "none" (a time off with no times is all day). Embedded documents are checked field by field, however deep;
 embedded and plain arrays drop the entries that are not readable. A WARNING names the collection, the field's
 path and the document's _id, never the value (it may be medical).
 
@@ -129,6 +130,22 @@ class ScalarCheck(Check):
         self.shape_ok = readable  # type: ignore[method-assign]
 
 
+class TextCheck(ScalarCheck):
+    """Text: a whole number is read as its digits (a phone number the other system stored as a number), and
+    anything else as "" rather than None. An empty text is not a valid time, date or code, so the rules that
+    validate it skip the document, where None could mean something (a time off with no times is a whole day)."""
+
+    def __init__(self, field: models.Field) -> None:
+        super().__init__(field, _TEXT)
+        self.fallback_value = ""
+
+    def clean(self, value: Any, path: str) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        warn(path)
+        return str(value) if isinstance(value, int | Int64) and not isinstance(value, bool) else ""
+
+
 class EmbeddedCheck(Check):
     """An embedded document: a dict whose own fields are checked in turn (in place: it is the fetched copy)."""
 
@@ -205,6 +222,8 @@ def field_check(field: models.Field) -> Check | None:
         return ArrayCheck(field)
     if isinstance(field, EmbeddedModelField):
         return EmbeddedCheck(field)
+    if isinstance(field, models.CharField | models.TextField):
+        return TextCheck(field)
     readable = _scalar(field)
     return ScalarCheck(field, readable) if readable else None
 
