@@ -123,16 +123,16 @@ def _same_instant(a: Any, b: Any) -> bool:
     return a.replace(tzinfo=None) == b.astimezone(UTC).replace(tzinfo=None)
 
 
-def _dates(*values: Any) -> bool:
-    """Are these stored values all dates (not missing, not of another type)?"""
-    return all(isinstance(value, datetime) for value in values)
-
-
 def _video_opened_finding(room: dict[str, Any], appointment: dict[str, Any], options: AuditOptions) -> Finding | None:
     starts = _starts(appointment)
     ids = {"consultation": room["_id"], "consultationId": room.get("consultationId"), "appointment": appointment["_id"]}
     moved_after, created = appointment.get("rescheduledAt"), room.get("createdAt")
-    if room.get("status") in OPEN and _dates(moved_after, created) and created < moved_after:
+    if (
+        room.get("status") in OPEN
+        and isinstance(moved_after, datetime)  # not missing, nor of another type (core.stored_types reports it)
+        and isinstance(created, datetime)
+        and created < moved_after
+    ):
         finding = Finding(PROBLEM_ROOM_FOR_OLD_TIME, ids, repairable=True)
         if options.repair:
             finding.repaired = _close_room(room["_id"], MSG_APPOINTMENT_RESCHEDULED)

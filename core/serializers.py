@@ -50,7 +50,7 @@ class NumberField(serializers.FloatField):
             self.fail("invalid")
         return super().to_internal_value(data)
 
-    def to_representation(self, value: Any) -> int | float | None:
+    def to_representation(self, value: Any) -> Any:  # int | float | None
         """A value that is not a finite number (one the reading let through from a document another system
         wrote) is rendered as null rather than failing the whole response."""
         try:

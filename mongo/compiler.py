@@ -187,10 +187,11 @@ class FlatFilterMixin(_CompilerBase):
         }
         collection = self.query.model._meta.db_table if self.query.model else "?"
         for position, expression in enumerate(expressions):
+            where: tuple[str, str, int | None]
             if isinstance(expression, Col):
                 field = expression.target
                 check = field_check(field)
-                where = (field.model._meta.db_table, field.column, pk_positions.get(expression.alias))
+                where = (field.model._meta.db_table, field.column or field.name, pk_positions.get(expression.alias))
             else:
                 check = expression_check(getattr(expression, "_output_field_or_none", None))
                 where = (collection, self._select_alias(position), None)

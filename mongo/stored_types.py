@@ -9,9 +9,10 @@ Each field class says which stored types it can read (`field_check`). The compil
 every selected column of every row before the backend's converters run; a value that is not readable is read as
 None, or as the field's constant default where the field takes no None, or as an empty list for an array (a
 moving default such as `now` would invent a fact); text is read as "" (a whole number as its digits), which no
-rule takes for a valid time, date or code, where None may mean "none" (a time off with no times is all day). Embedded documents are checked field by field, however deep;
-embedded and plain arrays drop the entries that are not readable. A WARNING names the collection, the field's
-path and the document's _id, never the value (it may be medical).
+rule takes for a valid time, date or code, where None may mean "none" (a time off with no times is all day).
+Embedded documents are checked field by field, however deep; embedded and plain arrays drop the entries that
+are not readable (for an embedded array: the entries that are not documents). A WARNING names the
+collection, the field's path and the document's _id, never the value (it may be medical).
 
 Only what is read changes: nothing is written back (the other system owns the document). `odd_paths` lists
 the same problems for `manage.py audit_integrity` (core/integrity.py, `core.stored_types`).
@@ -127,7 +128,10 @@ def warn(path: str) -> None:
 class ScalarCheck(Check):
     def __init__(self, field: models.Field, readable: Readable) -> None:
         super().__init__(field)
-        self.shape_ok = readable  # type: ignore[method-assign]
+        self.readable = readable
+
+    def shape_ok(self, value: Any) -> bool:
+        return self.readable(value)
 
 
 class TextCheck(ScalarCheck):
@@ -253,7 +257,7 @@ def model_checks(model: type[models.Model]) -> list[tuple[str, Check]]:
     for field in model._meta.concrete_fields:
         check = field_check(field)
         if check is not None:
-            checks.append((field.column, check))
+            checks.append((field.column or field.name, check))
     return checks
 
 
@@ -276,15 +280,17 @@ def _stored_dates_only(queryset: QuerySet, field_name: str) -> QuerySet:
     only (MongoDB compares within one BSON type), where a `$dateTrunc` of a string fails the whole query."""
     earliest: date = date.min
     if "__" not in field_name and isinstance(queryset.model._meta.get_field(field_name), models.DateTimeField):
-        earliest = datetime.min.replace(tzinfo=UTC) if settings.USE_TZ else datetime.min
+        earliest = datetime.min.replace(tzinfo=UTC)
+        if not settings.USE_TZ:
+            earliest = earliest.replace(tzinfo=None)
     return queryset.filter(**{f"{field_name}__gte": earliest})
 
 
-def _dates(self: QuerySet, field_name: str, kind: str, order: str = "ASC") -> QuerySet:
+def _dates(self: QuerySet, field_name: str, kind: Any, order: Any = "ASC") -> QuerySet:
     return _original_dates(_stored_dates_only(self, field_name), field_name, kind, order)
 
 
-def _datetimes(self: QuerySet, field_name: str, kind: str, order: str = "ASC", tzinfo: Any = None) -> QuerySet:
+def _datetimes(self: QuerySet, field_name: str, kind: Any, order: Any = "ASC", tzinfo: Any = None) -> QuerySet:
     return _original_datetimes(_stored_dates_only(self, field_name), field_name, kind, order, tzinfo)
 
 

@@ -8,17 +8,16 @@ Every case is a raw pymongo write, then the real endpoints: the member API, the 
 
 import logging
 import re
-from typing import Any
-
 from io import StringIO
+from typing import Any
 
 import pytest
 from bson import ObjectId
 from django.apps import apps
-from django.db import models
 from django.contrib import admin
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField, ObjectIdAutoField
@@ -29,10 +28,10 @@ from clinics.models import Clinic
 from consultations.models import VideoConsultation
 from doctors.models import Doctor, DoctorSlot, ScheduleException
 from mongo.raw import collection
+from mongo.stored_types import field_check, odd_paths
 from notifications.models import Notification
 from notifications.services import notify_booked
 from prescriptions.models import Prescription
-from mongo.stored_types import field_check, odd_paths
 from tests.admin_forms import admin_url, form_errors, staff_client, submit_change
 from tests.doctors.clients import doctor_api_client, doctor_portal_client
 from tests.doctors.factories import DoctorFactory
@@ -185,7 +184,6 @@ def test_the_warning_names_collection_field_and_id_but_never_the_value(
     messages = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert any("doctors" in m and "rating" in m and str(world.doctor.pk) in m for m in messages), messages
     assert not any(secret in m or "Diabetes" in m for m in messages)
-
 
 
 # --- every field of every model, from the models themselves ----------------------------------------------------
