@@ -29,7 +29,6 @@ wrote never fails the whole read.
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db.models.expressions import Col
@@ -141,31 +140,19 @@ else:
     _CompilerBase = object
 
 
-# The row being converted (set by apply_converters), so a check can name the document it found a problem in.
-_current_row: ContextVar[list[Any] | None] = ContextVar("current_row", default=None)
+# A selected value's stored-type check: (position in the row, its always-readable types, the check, and where
+# it comes from: collection, column, position of the document's _id in the row).
+StoredCheck = tuple[int, frozenset[type], Check, tuple[str, str, int | None]]
 
 
-def _stored_type_reader(check: Check, collection: str, column: str, pk_position: int | None) -> Callable:
-    """A converter, run before the backend's, that reads an unreadable stored value as its field's fallback."""
-
-    def read(value: Any, expression: Any, connection: Any) -> Any:
-        if value is None or (check.shape_ok(value) and type(check).clean_inner is Check.clean_inner):
-            return value  # the common case, without touching the context
-        row = _current_row.get()
-        document_id = row[pk_position] if row is not None and pk_position is not None else None
-        token = current_document.set((collection, document_id))
-        try:
-            return check.clean(value, column)
-        finally:
-            current_document.reset(token)
-
-    return read
-
-
-def _tracked(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
-    for row in rows:
-        _current_row.set(row)
-        yield row
+def _read_odd(check: Check, value: Any, where: tuple[str, str, int | None], row: list[Any]) -> Any:
+    """`value` (not None, not of an always-readable type) as its check reads it, naming the document if it warns."""
+    collection, column, pk_position = where
+    token = current_document.set((collection, row[pk_position] if pk_position is not None else None))
+    try:
+        return check.clean(value, column)
+    finally:
+        current_document.reset(token)
 
 
 class FlatFilterMixin(_CompilerBase):
@@ -177,8 +164,9 @@ class FlatFilterMixin(_CompilerBase):
         return query
 
     def get_converters(self, expressions: list[Any]) -> dict[int, tuple[list[Callable], Any]]:
-        """Upstream's converters, with a stored-type check first (mongo/stored_types.py) for each model column,
-        and for each computed value of a plain type (an aggregate's `Min("createdAt")`, a `dates()` Trunc)."""
+        """Upstream's converters; also works out the stored-type check (mongo/stored_types.py) of each model
+        column, and of each computed value of a plain type (an aggregate's `Min("createdAt")`, a `dates()`
+        Trunc), which apply_converters runs before them."""
         converters = super().get_converters(expressions)
         pk_positions = {
             expression.alias: position
@@ -186,6 +174,7 @@ class FlatFilterMixin(_CompilerBase):
             if isinstance(expression, Col) and expression.target.primary_key
         }
         collection = self.query.model._meta.db_table if self.query.model else "?"
+        checks: list[StoredCheck] = []
         for position, expression in enumerate(expressions):
             where: tuple[str, str, int | None]
             if isinstance(expression, Col):
@@ -196,8 +185,10 @@ class FlatFilterMixin(_CompilerBase):
                 check = expression_check(getattr(expression, "_output_field_or_none", None))
                 where = (collection, self._select_alias(position), None)
             if check is not None:
-                found, _ = converters.get(position, ([], expression))
-                converters[position] = ([_stored_type_reader(check, *where), *found], expression)
+                checks.append((position, check.fast_types, check, where))
+        self._stored_checks = checks
+        if checks and not converters:  # results_iter() only applies converters when there are some
+            converters[checks[0][0]] = ([], expressions[checks[0][0]])
         return converters
 
     def _select_alias(self, position: int) -> str:
@@ -207,7 +198,21 @@ class FlatFilterMixin(_CompilerBase):
         return alias or "(computed)"
 
     def apply_converters(self, rows: Iterable[list[Any]], converters: dict) -> Iterator[list[Any]]:
-        return super().apply_converters(_tracked(rows), converters)
+        """Django's, with each value's stored-type check first: inline, as this runs for every value read."""
+        connection = self.connection
+        checks: list[StoredCheck] = getattr(self, "_stored_checks", [])
+        entries = list(converters.items())
+        for row in map(list, rows):
+            for position, fast_types, check, where in checks:
+                value = row[position]
+                if value is not None and type(value) not in fast_types:
+                    row[position] = _read_odd(check, value, where, row)
+            for position, (functions, expression) in entries:
+                value = row[position]
+                for converter in functions:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            yield row
 
 
 class SQLCompiler(FlatFilterMixin, upstream.SQLCompiler):

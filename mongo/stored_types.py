@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from bson import Decimal128, Int64, ObjectId
@@ -64,11 +64,13 @@ def _of(*types: type) -> Readable:
 
 _TEXT = _of(str)
 _DATETIME = _of(datetime)  # DateField and TimeField are stored as datetimes too
+_OBJECT_ID = _of(ObjectId)
+_BOOLEAN = _of(bool)
 # By field class, the first that matches (a subclass before its base).
 _SCALARS: list[tuple[type[models.Field], Readable]] = [
-    (ObjectIdAutoField, _of(ObjectId)),  # first: an AutoField is an IntegerField (a foreign key's target)
-    (ObjectIdField, _of(ObjectId)),
-    (models.BooleanField, _of(bool)),
+    (ObjectIdAutoField, _OBJECT_ID),  # first: an AutoField is an IntegerField (a foreign key's target)
+    (ObjectIdField, _OBJECT_ID),
+    (models.BooleanField, _BOOLEAN),
     (models.FloatField, _number),
     (models.DecimalField, _decimal),
     (models.IntegerField, _number),  # the backend's int() reads a whole double; SmallIntegerField keeps it
@@ -80,10 +82,23 @@ _SCALARS: list[tuple[type[models.Field], Readable]] = [
 ]
 
 
+# The stored types each test always accepts (a double is not here: it must also be finite).
+_FAST_TYPES: dict[Readable, frozenset[type]] = {
+    _TEXT: frozenset({str}),
+    _DATETIME: frozenset({datetime}),
+    _OBJECT_ID: frozenset({ObjectId}),
+    _BOOLEAN: frozenset({bool}),
+    _number: frozenset({int, Int64}),
+    _decimal: frozenset({int, Int64}),
+}
+
+
 class Check:
     """How to read one field's stored value. A value is readable when it is None or has the right shape
     (`shape_ok`); the parts inside a readable value (an embedded document's fields, an array's entries) are
     checked in turn by `clean_inner`/`odd_inner`."""
+
+    fast_types: frozenset[type] = frozenset()  # types always readable, tested first by `type(value) in`
 
     def __init__(self, field: models.Field) -> None:
         self.field = field
@@ -129,6 +144,7 @@ class ScalarCheck(Check):
     def __init__(self, field: models.Field, readable: Readable) -> None:
         super().__init__(field)
         self.readable = readable
+        self.fast_types = _FAST_TYPES.get(readable, frozenset())
 
     def shape_ok(self, value: Any) -> bool:
         return self.readable(value)
@@ -160,15 +176,20 @@ class EmbeddedCheck(Check):
     def shape_ok(self, value: Any) -> bool:
         return isinstance(value, dict)
 
+    @cached_property
+    def checks(self) -> list[tuple[str, Check]]:
+        return model_checks(self.model)
+
     def odd_inner(self, value: Any, path: str) -> Iterator[str]:
-        for column, check in model_checks(self.model):
+        for column, check in self.checks:
             if column in value:
                 yield from check.odd(value[column], f"{path}.{column}")
 
     def clean_inner(self, value: Any, path: str) -> Any:
-        for column, check in model_checks(self.model):
-            if column in value:
-                value[column] = check.clean(value[column], f"{path}.{column}")
+        for column, check in self.checks:
+            found = value.get(column)
+            if found is not None and type(found) not in check.fast_types:
+                value[column] = check.clean(found, f"{path}.{column}")
         return value
 
 
@@ -193,6 +214,9 @@ class ArrayCheck(Check):
                 yield from self.entry.odd(entry, where)
 
     def clean_inner(self, value: Any, path: str) -> Any:
+        fast_types = self.entry.fast_types
+        if fast_types and all(type(entry) in fast_types for entry in value):
+            return value  # the common case: a list of readable scalars
         kept = []
         for position, entry in enumerate(value):
             if entry is None or not self.entry.shape_ok(entry):
