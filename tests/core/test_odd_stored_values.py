@@ -18,12 +18,14 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
+from django.db.models import Max, Min
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField, ObjectIdAutoField
 from django_mongodb_backend.models import EmbeddedModel
 
 from appointments.models import Appointment
+from audit.models import AuditEntry
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
 from doctors.models import Doctor, DoctorSlot, ScheduleException
@@ -391,6 +393,7 @@ def _run_commands() -> str:
 
 
 WORLD_COLLECTIONS = [
+    AuditEntry,
     Doctor,
     Appointment,
     Clinic,
@@ -464,3 +467,26 @@ def test_a_service_save_with_update_fields_leaves_the_other_odd_values_as_stored
 
     stored = _stored(Doctor, doctor.pk)
     assert (stored["name"], stored["rating"], stored["createdAt"]) == ("Dr. Renamed", ODD, "yesterday")
+
+
+# --- the reads that have no converter of their own ---------------------------------------------------------------
+
+
+def test_a_values_list_of_text_alone_is_checked_too() -> None:
+    """A query whose columns have no backend converter (text only) still goes through the checks."""
+    doctor = DoctorFactory()
+    _set(Doctor, doctor.pk, {"name": 42, "phone": {"a": 1}})
+
+    assert list(Doctor.objects.filter(pk=doctor.pk).values_list("name", "phone")) == [("42", "")]
+
+
+def test_dates_list_only_stored_dates_and_aggregates_read_odd_ones_as_empty() -> None:
+    """The admin's date hierarchy lists `dates()`; `Min`/`Max` of a date field are checked as dates."""
+    first, _ = DoctorFactory(), DoctorFactory()
+    _set(Doctor, first.pk, {"createdAt": "yesterday"})
+
+    years = list(Doctor.objects.dates("created_at", "year"))
+    bounds = Doctor.objects.filter(pk=first.pk).aggregate(first=Min("created_at"), last=Max("created_at"))
+
+    assert len(years) == 1  # the second doctor's year; the odd one is not listed (it failed the whole list)
+    assert bounds == {"first": None, "last": None}
