@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
-from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -22,12 +21,12 @@ from django.db.models import Max, Min
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField, ObjectIdAutoField
-from django_mongodb_backend.models import EmbeddedModel
 
 from appointments.models import Appointment
 from audit.models import AuditEntry
 from clinics.models import Clinic
 from consultations.models import VideoConsultation
+from core.integrity import stored_models
 from doctors.models import Doctor, DoctorSlot, ScheduleException
 from mongo.raw import collection
 from mongo.stored_types import field_check, odd_paths
@@ -224,13 +223,7 @@ def _document(path: tuple[str, ...], value: Any) -> dict[str, Any]:
     return {path[0]: built}
 
 
-# Every model stored in a collection of its own, keyed by an ObjectId _id (Django's sessions are keyed by their
-# session key: they are Django's own, never written by the other system).
-STORED_MODELS = [
-    model
-    for model in apps.get_models()
-    if not issubclass(model, EmbeddedModel) and not model._meta.proxy and isinstance(model._meta.pk, ObjectIdAutoField)
-]
+STORED_MODELS = stored_models()  # every collection of its own, keyed by an ObjectId _id (the audit's list)
 WARNING = re.compile(r"stored value of the wrong type not read: collection=(\S+) field=(\S+) _id=(\S+)")
 FIELD_CASES = [
     pytest.param(model, path, value, id=f"{model._meta.db_table}.{'.'.join(path)}={value!r}")
