@@ -26,7 +26,7 @@ status, placeNumber, userId: nothing medical).
 import contextlib
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -247,13 +247,19 @@ def _unnumbered(time: Time, capacity: int, numbers: Counter[Any], repair: bool) 
         yield finding
 
 
+def _hashable(value: Any) -> Any:
+    """A stored place number as a key: one of the wrong type (a document, a list) by its text; it is out of
+    range all the same (and core.stored_types reports it)."""
+    return value if isinstance(value, Hashable) else str(value)
+
+
 @integrity_check("appointments.places", "places held equal live appointments (numbered, in range, once each)")
 def check_places(options: AuditOptions) -> CheckResult:
     result = CheckResult()
     for time in audit_times(options):
         result.examined += len(time.holders) + len(time.cancelled)
         result.findings.extend(_cancelled_numbered(time, options.repair))
-        numbers = Counter(d["placeNumber"] for d in time.holders if "placeNumber" in d)
+        numbers = Counter(_hashable(d["placeNumber"]) for d in time.holders if "placeNumber" in d)
         result.findings.extend(_wrong_numbers(time, numbers))
         if time.capacity is not None:
             result.findings.extend(_unnumbered(time, time.capacity, numbers, options.repair))

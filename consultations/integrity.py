@@ -17,7 +17,7 @@ Reads the open rooms only (the `consultations_status_time` index), with projecti
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -118,16 +118,21 @@ def _starts(appointment: dict[str, Any]) -> Any:
 
 def _same_instant(a: Any, b: Any) -> bool:
     """Stored dates come back naive (UTC) from pymongo; compare them as UTC instants."""
-    if a is None or b is None:
-        return False
+    if not isinstance(a, datetime) or not isinstance(b, datetime):
+        return False  # also a stored value of the wrong type (core.stored_types reports it)
     return a.replace(tzinfo=None) == b.astimezone(UTC).replace(tzinfo=None)
 
 
 def _video_opened_finding(room: dict[str, Any], appointment: dict[str, Any], options: AuditOptions) -> Finding | None:
     starts = _starts(appointment)
     ids = {"consultation": room["_id"], "consultationId": room.get("consultationId"), "appointment": appointment["_id"]}
-    moved_after = appointment.get("rescheduledAt")
-    if room.get("status") in OPEN and moved_after is not None and room.get("createdAt", moved_after) < moved_after:
+    moved_after, created = appointment.get("rescheduledAt"), room.get("createdAt")
+    if (
+        room.get("status") in OPEN
+        and isinstance(moved_after, datetime)  # not missing, nor of another type (core.stored_types reports it)
+        and isinstance(created, datetime)
+        and created < moved_after
+    ):
         finding = Finding(PROBLEM_ROOM_FOR_OLD_TIME, ids, repairable=True)
         if options.repair:
             finding.repaired = _close_room(room["_id"], MSG_APPOINTMENT_RESCHEDULED)

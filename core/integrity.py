@@ -9,9 +9,17 @@ guarded update (docs/operations.md, "Integrity audit").
 A finding names documents by their ids only, never by medical content (names, diagnoses, notes, files).
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.apps import apps
+from django.db.models import Model
+from django_mongodb_backend.fields import ObjectIdAutoField
+from django_mongodb_backend.models import EmbeddedModel
+
+logger = logging.getLogger("opd_wallet.integrity")
 
 
 @dataclass
@@ -126,6 +134,54 @@ def integrity_audit(*, repair: bool = False, since: str | None = None, only: Ite
     options = AuditOptions(repair=repair, since=since)
     wanted = set(only)
     results = {
-        check.name: (check, check.run(options)) for check in integrity_checks() if not wanted or check.name in wanted
+        check.name: (check, _run(check, options)) for check in integrity_checks() if not wanted or check.name in wanted
     }
     return AuditReport(results=results)
+
+
+PROBLEM_CHECK_FAILED = "the check stopped on an error (see the log)"
+
+
+def _run(check: IntegrityCheck, options: AuditOptions) -> CheckResult:
+    """One check's result; a check that raises (a document it could not read) is a finding, so the other
+    checks still run and report. Logged by the error's class only: its message may hold a stored value."""
+    try:
+        return check.run(options)
+    except Exception as error:
+        logger.error("integrity check %s stopped: %s", check.name, type(error).__name__)
+        return CheckResult(findings=[Finding(PROBLEM_CHECK_FAILED, {"check": check.name})])
+
+
+# --- values of the wrong type (every collection) ---------------------------------------------------------------
+PROBLEM_WRONG_TYPE = "document holds values of the wrong type (read as empty)"
+
+
+def stored_models() -> list[type[Model]]:
+    """The models stored in a collection of their own, keyed by an ObjectId `_id` (one per collection)."""
+    by_collection: dict[str, type[Model]] = {}
+    for model in apps.get_models():
+        is_own_document = isinstance(model._meta.pk, ObjectIdAutoField) and not issubclass(model, EmbeddedModel)
+        if is_own_document and not model._meta.proxy:
+            by_collection.setdefault(model._meta.db_table, model)
+    return list(by_collection.values())
+
+
+@integrity_check("core.stored_types", "every stored value has the type its field reads (mongo/stored_types.py)")
+def check_stored_types(options: AuditOptions) -> CheckResult:
+    """Each document holding a value its field cannot read (the app reads it as empty, with a warning). Only
+    reported: the existing system owns these documents, and the right value is not ours to guess."""
+    from mongo.raw import collection
+    from mongo.stored_types import model_checks, odd_paths
+
+    result = CheckResult()
+    for model in stored_models():
+        projection = {column: 1 for column, _ in model_checks(model)}
+        if not projection:
+            continue
+        for document in collection(model._meta.db_table).find({}, projection, batch_size=500):
+            result.examined += 1
+            paths = odd_paths(model, document)
+            if paths:
+                ids = {"collection": model._meta.db_table, "_id": document["_id"], "fields": ", ".join(paths)}
+                result.findings.append(Finding(PROBLEM_WRONG_TYPE, ids))
+    return result

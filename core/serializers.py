@@ -1,5 +1,6 @@
 """Serializer pieces every app's API uses."""
 
+import math
 from datetime import date
 from typing import Any
 
@@ -49,8 +50,15 @@ class NumberField(serializers.FloatField):
             self.fail("invalid")
         return super().to_internal_value(data)
 
-    def to_representation(self, value: Any) -> int | float:
-        number = float(value)
+    def to_representation(self, value: Any) -> Any:  # int | float | None
+        """A value that is not a finite number (one the reading let through from a document another system
+        wrote) is rendered as null rather than failing the whole response."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        if not math.isfinite(number):
+            return None
         return int(number) if number.is_integer() else number
 
 

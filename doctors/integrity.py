@@ -30,14 +30,18 @@ def check_clinic_copies(options: AuditOptions) -> CheckResult:
     clinics = {
         document["clinicId"]: _copied(document)
         for document in collection("clinics").find({}, {"_id": 0, "clinicId": 1, **dict.fromkeys(COLUMNS, 1)})
+        if isinstance(document.get("clinicId"), str)  # else of the wrong type: core.stored_types reports it
     }
     stale: set[str] = set()
     for doctor in collection("doctors").find({}, {"doctorId": 1, "clinics": 1}, batch_size=500):
-        for entry in doctor.get("clinics") or []:
+        entries = doctor.get("clinics")
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue  # not a document: core.stored_types reports it
             result.examined += 1
             clinic_id = entry.get("clinicId")
             ids = {"doctor": doctor.get("doctorId"), "clinic": clinic_id}
-            if clinic_id not in clinics:
+            if not isinstance(clinic_id, str) or clinic_id not in clinics:
                 result.findings.append(Finding(PROBLEM_UNKNOWN_CLINIC, ids))
             elif _copied(entry) != clinics[clinic_id]:
                 result.findings.append(Finding(PROBLEM_STALE_COPY, ids, repairable=True))

@@ -22,12 +22,20 @@ longer than that (a dashboard, a distance sort over every match) cost a second r
 5. A page and the count of everything matching in one command (`page_and_count`, used by the API's
 pagination): `{$match}` then `{$facet: {rows: [...], total: [{$count}]}}`, so the server finds and reads
 the matching documents once rather than once for COUNT and again for the page.
+
+6. Stored values of the wrong type are read as "no value" (mongo/stored_types.py): every selected column goes
+through its field's check before the backend's converters, so one odd value in a document the existing system
+wrote never fails the whole read.
 """
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from django.db.models.expressions import Col
 from django_mongodb_backend import compiler as upstream
 from django_mongodb_backend.query import MongoQuery, wrap_database_errors
+
+from mongo.stored_types import Check, current_document, expression_check, field_check
 
 FIRST_BATCH = 1000
 # Stages after the leading $match that keep one output row per matching document (bar $skip/$limit), so
@@ -132,6 +140,21 @@ else:
     _CompilerBase = object
 
 
+# A selected value's stored-type check: (position in the row, its always-readable types, the check, and where
+# it comes from: collection, column, position of the document's _id in the row).
+StoredCheck = tuple[int, frozenset[type], Check, tuple[str, str, int | None]]
+
+
+def _read_odd(check: Check, value: Any, where: tuple[str, str, int | None], row: list[Any]) -> Any:
+    """`value` (not None, not of an always-readable type) as its check reads it, naming the document if it warns."""
+    collection, column, pk_position = where
+    token = current_document.set((collection, row[pk_position] if pk_position is not None else None))
+    try:
+        return check.clean(value, column)
+    finally:
+        current_document.reset(token)
+
+
 class FlatFilterMixin(_CompilerBase):
     query_class = Query
 
@@ -139,6 +162,57 @@ class FlatFilterMixin(_CompilerBase):
         query = super().build_query(columns)
         query.match_mql = flatten_and(query.match_mql)
         return query
+
+    def get_converters(self, expressions: list[Any]) -> dict[int, tuple[list[Callable], Any]]:
+        """Upstream's converters; also works out the stored-type check (mongo/stored_types.py) of each model
+        column, and of each computed value of a plain type (an aggregate's `Min("createdAt")`, a `dates()`
+        Trunc), which apply_converters runs before them."""
+        converters = super().get_converters(expressions)
+        pk_positions = {
+            expression.alias: position
+            for position, expression in enumerate(expressions)
+            if isinstance(expression, Col) and expression.target.primary_key
+        }
+        collection = self.query.model._meta.db_table if self.query.model else "?"
+        checks: list[StoredCheck] = []
+        for position, expression in enumerate(expressions):
+            where: tuple[str, str, int | None]
+            if isinstance(expression, Col):
+                field = expression.target
+                check = field_check(field)
+                where = (field.model._meta.db_table, field.column or field.name, pk_positions.get(expression.alias))
+            else:
+                check = expression_check(getattr(expression, "_output_field_or_none", None))
+                where = (collection, self._select_alias(position), None)
+            if check is not None:
+                checks.append((position, check.fast_types, check, where))
+        self._stored_checks = checks
+        if checks and not converters:  # results_iter() only applies converters when there are some
+            converters[checks[0][0]] = ([], expressions[checks[0][0]])
+        return converters
+
+    def _select_alias(self, position: int) -> str:
+        """The name a computed value is selected as (never its expression: that may hold a searched value)."""
+        select = getattr(self, "select", None) or []
+        alias = select[position][2] if position < len(select) else None
+        return alias or "(computed)"
+
+    def apply_converters(self, rows: Iterable[list[Any]], converters: dict) -> Iterator[list[Any]]:
+        """Django's, with each value's stored-type check first: inline, as this runs for every value read."""
+        connection = self.connection
+        checks: list[StoredCheck] = getattr(self, "_stored_checks", [])
+        entries = list(converters.items())
+        for row in map(list, rows):
+            for position, fast_types, check, where in checks:
+                value = row[position]
+                if value is not None and type(value) not in fast_types:
+                    row[position] = _read_odd(check, value, where, row)
+            for position, (functions, expression) in entries:
+                value = row[position]
+                for converter in functions:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            yield row
 
 
 class SQLCompiler(FlatFilterMixin, upstream.SQLCompiler):

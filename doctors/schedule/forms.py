@@ -52,8 +52,10 @@ class SlotForm(forms.Form):
             self.fields["consultation_fee"].initial = _plain_number(clinics[0].consultation_fee)
 
 
-def _plain_number(value: float | int) -> float | int:
-    """1000 rather than 1000.0 in an input."""
+def _plain_number(value: float | int | None) -> float | int | None:
+    """1000 rather than 1000.0 in an input; None (a stored fee the app could not read) stays empty."""
+    if value is None:
+        return None
     return int(value) if float(value).is_integer() else value
 
 

@@ -382,3 +382,51 @@ def test_a_claim_a_dead_worker_left_is_a_note() -> None:
     collection("notifications").update_one({"_id": claimed["_id"]}, {"$set": {"nextAttemptAt": clock.now()}})
     notes = _notes(integrity_audit(only=["notifications.stale_claims"]), "notifications.stale_claims")
     assert [note.problem for note in notes] == [NOTE_STALE_CLAIM]
+
+
+# --- values of the wrong type (the existing system's raw writes) ------------------------------------------------
+
+
+def _wrong_types(report: AuditReport) -> list[dict[str, str]]:
+    return [finding.as_dict()["ids"] for name, finding in report.problems if name == "core.stored_types"]
+
+
+def test_values_of_the_wrong_type_are_found_by_collection_id_and_field_and_never_repaired() -> None:
+    from core.integrity import PROBLEM_WRONG_TYPE
+
+    appointment = AppointmentFactory(appointment_date=_day(), status=AppointmentStatus.CONFIRMED)
+    _number_everything()
+    assert _audit()[0] == 0
+    doctor = appointment.doctor
+    doctors = collection("doctors")
+    doctors.update_one({"_id": doctor.pk}, {"$set": {"rating": "Secret diagnosis", "clinics.0.location.latitude": "x"}})
+    doctors.update_one({"_id": doctor.pk}, {"$push": {"clinics": None}})
+    _set(appointment, createdAt="yesterday", consultationFee={"amount": 5})
+
+    report = integrity_audit(repair=True)
+
+    assert {(ids["collection"], ids["_id"], ids["fields"]) for ids in _wrong_types(report)} == {
+        ("doctors", str(doctor.pk), f"rating, clinics.0.location.latitude, clinics.{len(doctor.clinics)}"),
+        ("appointments", str(appointment.pk), "consultationFee, createdAt"),
+    }
+    assert {finding.problem for _, finding in report.problems} == {PROBLEM_WRONG_TYPE}
+    assert collection("doctors").find_one({"_id": doctor.pk})["rating"] == "Secret diagnosis"  # not repaired
+    code, out = _audit("--json")
+    assert code == 1 and "Secret" not in out
+
+
+def test_a_check_that_stops_on_an_error_is_a_finding_and_the_others_still_run(caplog: Any) -> None:
+    from core import integrity
+
+    def broken(options: integrity.AuditOptions) -> integrity.CheckResult:
+        raise ValueError("could not convert string to float: 'Secret diagnosis'")
+
+    integrity.integrity_check("tests.broken", "a check that raises")(broken)
+    try:
+        report = integrity_audit()
+    finally:
+        integrity._checks.pop("tests.broken")
+
+    assert [(name, f.problem) for name, f in report.problems] == [("tests.broken", integrity.PROBLEM_CHECK_FAILED)]
+    assert len(report.results) > 1
+    assert "Secret" not in caplog.text and "tests.broken" in caplog.text
