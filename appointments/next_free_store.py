@@ -25,7 +25,7 @@ the entry dirty and the stale answer is dropped. An answer is a hint; booking st
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -112,7 +112,7 @@ def _answer(
     try:
         value = _from_document(entry.get("next"))
         if value is None:
-            return timezone.localdate(_aware(entry["computedAt"])) == clock.local_today(), None
+            return timezone.localdate(clock.stored_instant(entry["computedAt"])) == clock.local_today(), None
         return _still_bookable(value, doctor=doctor), value
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # year 1 or 9999 in local time
         return False, None
@@ -132,15 +132,10 @@ def _usable(entry: dict[str, Any], *, epoch: Any, now: datetime) -> bool:
         return False
     if not isinstance(computed_at, datetime) or not isinstance(valid_until, datetime):
         return False
-    computed_at, valid_until = _aware(computed_at), _aware(valid_until)
+    computed_at, valid_until = clock.stored_instant(computed_at), clock.stored_instant(valid_until)
     # A clock set back (tests) never reads an answer from its future; a validUntil beyond the maximum age (not
     # ours) is cut to it.
     return computed_at <= now < min(valid_until, computed_at + _max_age())
-
-
-def _aware(moment: datetime) -> datetime:
-    """pymongo answers naive UTC datetimes unless the client is timezone-aware."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _store(

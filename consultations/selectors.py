@@ -15,6 +15,7 @@ from appointments.models import Appointment, AppointmentType
 from appointments.selectors import appointment_get_for_member
 from appointments.video_rooms import VideoRoom
 from consultations.models import OPEN_STATUSES, VideoConsultation
+from core import clock
 from core.errors import NotFound
 from doctors.models import Doctor
 from mongo.raw import collection
@@ -68,7 +69,7 @@ def _created(document: dict[str, Any]) -> datetime:
     created = document.get("createdAt")
     if not isinstance(created, datetime):
         return datetime.min.replace(tzinfo=UTC)
-    return created if created.tzinfo else created.replace(tzinfo=UTC)
+    return clock.stored_instant(created)
 
 
 def video_rooms_of_appointments(appointment_pks: Sequence[ObjectId]) -> dict[ObjectId, VideoRoom]:

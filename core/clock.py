@@ -4,7 +4,7 @@ Tests replace `core.clock.now` (monkeypatch); code calls `clock.now()` / `clock.
 the module so the replacement is seen.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.utils import timezone
 
@@ -17,6 +17,11 @@ def now() -> datetime:
 def local_now() -> datetime:
     """The current instant in clinic-local time (settings.TIME_ZONE)."""
     return timezone.localtime(now())
+
+
+def stored_instant(moment: datetime) -> datetime:
+    """A datetime read from MongoDB, zone-aware: pymongo hands back naive UTC unless the client says otherwise."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def local_today() -> date:

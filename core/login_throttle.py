@@ -13,7 +13,7 @@ Three counters per sign-in attempt (docs/decisions/0052-lockout-resistant-sign-i
 A success clears the account-and-address counter only.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pymongo.collection import Collection
@@ -56,15 +56,11 @@ def _failures() -> Collection[dict[str, Any]]:
     return collection(FAILURES_COLLECTION)
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def login_retry_after(*, keys: dict[str, int]) -> int | None:
     """Seconds until sign-in reopens when any counter in `keys` (key -> limit) reached its limit, else None."""
     now = clock.now()
     waits = [
-        int((_aware(doc["expiresAt"]) - now).total_seconds()) + 1
+        int((clock.stored_instant(doc["expiresAt"]) - now).total_seconds()) + 1
         for doc in _failures().find({"key": {"$in": list(keys)}, "expiresAt": {"$gt": now}})
         if doc["count"] >= keys[doc["key"]]
     ]

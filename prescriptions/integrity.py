@@ -14,7 +14,7 @@ Reads ids and paths only (never diagnoses, notes or file contents).
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import groupby, islice
 from typing import Any
 
@@ -154,7 +154,7 @@ def check_has_prescription(options: AuditOptions) -> CheckResult:
             if found.get(appointment["_id"]):
                 continue
             updated_at = appointment.get("updatedAt")
-            settled = isinstance(updated_at, datetime) and _aware(updated_at) < cutoff
+            settled = isinstance(updated_at, datetime) and clock.stored_instant(updated_at) < cutoff
             repairable = appointment["_id"] not in found and settled
             ids = {"appointment": appointment["_id"], "appointmentId": appointment.get("appointmentId")}
             problem = PROBLEM_HAS_PRESCRIPTION if settled else PROBLEM_HAS_PRESCRIPTION_RECENT
@@ -172,8 +172,3 @@ def check_has_prescription(options: AuditOptions) -> CheckResult:
                 )
             result.findings.append(finding)
     return result
-
-
-def _aware(moment: datetime) -> datetime:
-    """pymongo hands back naive UTC datetimes unless the client says otherwise."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -254,14 +254,7 @@ def time_off_recheck(*, appointment: Appointment) -> None:
     """
     day = date.fromisoformat(appointment.appointment_date)
     exceptions = schedule_exceptions(doctor_ids=[appointment.doctor_id], start=day, end=day)
-    covering = _time_off_against(
-        exceptions,
-        appointment_id=appointment.pk,
-        day=day,
-        time_slot=appointment.time_slot,
-        appointment_type=appointment.appointment_type,
-        clinic_id=appointment.clinic_id,
-    )
+    covering = _time_off_against_appointment(exceptions, appointment, day=day)
     if covering is None:
         return
     _undo_by_system(appointment, reason=MSG_UNDONE_TIME_OFF)
@@ -673,6 +666,20 @@ def _day(value: str) -> date | None:
         return None  # a legacy date we cannot read
 
 
+def _time_off_against_appointment(
+    exceptions: list[ScheduleException], appointment: Appointment, *, day: date | None
+) -> ScheduleException | None:
+    """`_time_off_against` for the appointment's own time, type and clinic on `day`."""
+    return _time_off_against(
+        exceptions,
+        appointment_id=appointment.pk,
+        day=day,
+        time_slot=appointment.time_slot,
+        appointment_type=appointment.appointment_type,
+        clinic_id=appointment.clinic_id,
+    )
+
+
 def _time_off_against(
     exceptions: list[ScheduleException],
     *,
@@ -707,14 +714,7 @@ def _reschedule_time_off_recheck(*, moved: Appointment, undo: _Undo) -> None:
         return  # not a date booking's checks let through: nothing to re-check
     days = [new_day] if old_day is None else [new_day, old_day]
     exceptions = schedule_exceptions(doctor_ids=[moved.doctor_id], start=min(days), end=max(days))
-    covering = _time_off_against(
-        exceptions,
-        appointment_id=moved.pk,
-        day=new_day,
-        time_slot=moved.time_slot,
-        appointment_type=moved.appointment_type,
-        clinic_id=moved.clinic_id,
-    )
+    covering = _time_off_against_appointment(exceptions, moved, day=new_day)
     if covering is None:
         return
     field, message = time_off_message(doctor=moved.doctor, time_off=covering, day=new_day)
@@ -755,17 +755,7 @@ def _move_back(*, moved: Appointment, undo: _Undo) -> bool:
     moved.refresh_from_db()
     day = _day(moved.appointment_date)
     exceptions = schedule_exceptions(doctor_ids=[moved.doctor_id], start=day, end=day) if day else []
-    return (
-        _time_off_against(
-            exceptions,
-            appointment_id=moved.pk,
-            day=day,
-            time_slot=moved.time_slot,
-            appointment_type=moved.appointment_type,
-            clinic_id=moved.clinic_id,
-        )
-        is None
-    )
+    return _time_off_against_appointment(exceptions, moved, day=day) is None
 
 
 def _reschedule_extra_hours_recheck(*, moved: Appointment, undo: _Undo, extra_id: ObjectId) -> None:
