@@ -11,7 +11,7 @@ read in the same query. An entry is used only while all of these hold:
 - it was worked out under the current epoch, and under the same global notice, horizon and time zone
   settings (`_rules`: a deploy that changes them shows the change at once);
 - `NEXT_AVAILABLE_MAX_AGE_SECONDS` have not passed since its `computedAt` (writes this app never sees, such
-  as the existing system's own inserts), whatever its `validUntil` says;
+  as the existing system's own inserts);
 - its answer is well formed, a time is still bookable now by the doctor's notice and horizon, and "nothing
   free" was worked out today (the horizon gains a day at midnight): the collection is raw, so nothing in it
   is trusted beyond what can be checked on reading.
@@ -127,15 +127,15 @@ def _still_bookable(value: NextAvailable, *, doctor: Doctor) -> bool:
 
 
 def _usable(entry: dict[str, Any], *, epoch: Any, now: datetime) -> bool:
-    computed_at, valid_until = entry.get("computedAt"), entry.get("validUntil")
+    computed_at = entry.get("computedAt")
     if entry.get("dirty", True) is not False or entry.get("epoch") != epoch or entry.get("rules") != _rules():
         return False
-    if not isinstance(computed_at, datetime) or not isinstance(valid_until, datetime):
+    if not isinstance(computed_at, datetime):
         return False
-    computed_at, valid_until = clock.stored_instant(computed_at), clock.stored_instant(valid_until)
-    # A clock set back (tests) never reads an answer from its future; a validUntil beyond the maximum age (not
-    # ours) is cut to it.
-    return computed_at <= now < min(valid_until, computed_at + _max_age())
+    computed_at = clock.stored_instant(computed_at)
+    # A clock set back (tests) never reads an answer from its future. Whether a stored time can still be booked
+    # is `_still_bookable`'s, checked on every read.
+    return computed_at <= now < computed_at + _max_age()
 
 
 def _store(
@@ -162,7 +162,6 @@ def _store(
             "epoch": epoch,
             "rules": _rules(),
             "computedAt": now,
-            "validUntil": _valid_until(doctor, value, now=now),
             "next": _to_document(value),
         }
         writes.append(UpdateOne(guard, {"$set": document}, upsert=True))
@@ -173,15 +172,6 @@ def _store(
             logger.warning("Could not store %d next free time(s); they are worked out again.", len(writes))
     except PyMongoError:  # storing only saves later reads: the page has its answers and is served
         logger.warning("Could not store %d next free time(s); they are worked out again.", len(writes))
-
-
-def _valid_until(doctor: Doctor, value: NextAvailable | None, *, now: datetime) -> datetime:
-    """The answer holds for the store's maximum age, and a time found only while it can still be booked."""
-    until = now + _max_age()
-    if value is None:
-        return until
-    starts = appointment_starts_at(appointment_date=value.date.isoformat(), time_slot=value.time_slot)
-    return min(until, starts - timedelta(minutes=max(notice_rules(doctor).min_notice_minutes, 1)))
 
 
 def _to_document(value: NextAvailable | None) -> dict[str, Any] | None:
