@@ -12,6 +12,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from appointments.models import Actor, Appointment, AppointmentStatus
+from appointments.selectors import places_taken
 from appointments.services.booking import appointment_book, appointment_reschedule
 from appointments.services.workflow import MSG_CONFIRM_MOVED, TransitionRefused, appointment_confirm, requests_expire
 from core.errors import ServiceError
@@ -243,7 +244,12 @@ def test_overlapping_extra_hours_added_at_once_are_saved_once() -> None:
     assert ScheduleException.objects.count() == 1
 
 
-def test_a_reschedule_submitted_twice_at_once_moves_once_and_holds_one_place() -> None:
+def test_reschedules_submitted_at_once_each_move_from_what_they_read_and_hold_one_place() -> None:
+    """Four reschedules of one appointment sent together. How many win depends on the interleaving: those that
+    read it before any move landed race on one guarded write (one wins, the others 409: the deterministic case is
+    `test_a_reschedule_decided_on_a_stale_read_writes_nothing`), and one scheduled after a move landed moves it
+    again, as the member asked. Under every interleaving each 200 is exactly one move, every other answer is a
+    409, and the appointment holds one place at its last time."""
     slot = DoctorSlotFactory(day_of_week="Tuesday", max_patients=2)
     member = UserFactory()
     booked = _request(slot, member, time_slot="09:00 AM")
@@ -256,11 +262,14 @@ def test_a_reschedule_submitted_twice_at_once_moves_once_and_holds_one_place() -
             for c, t in zip(clients, targets, strict=True)
         ]
     )
-    assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409], [a.content for a in answers]
+    statuses = [answer.status_code for answer in answers]
+    assert set(statuses) <= {200, 409} and 200 in statuses, [a.content for a in answers]
     stored = Appointment.objects.get(pk=booked.pk)
-    assert stored.reschedule_count == 1
+    assert stored.reschedule_count == statuses.count(200)
+    last = [a.json()["timeSlot"] for a in answers if a.status_code == 200]
+    assert stored.time_slot in last
+    assert places_taken(doctor_id=slot.doctor_id, appointment_date=TUESDAY) == {stored.time_slot: 1}
     assert stored.place_number == 1
-    assert stored.time_slot in targets
 
 
 def test_a_member_cannot_move_two_appointments_onto_one_time_even_at_once() -> None:
